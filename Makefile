@@ -1,0 +1,43 @@
+# git-ai-survival — build, test, measure.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man/man1
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/git-ai-survival/git-ai-survival/internal/cli.Version=$(VERSION)
+BIN     := bin/git-ai-survival
+GO      ?= go
+
+.PHONY: all build run test vet bench install uninstall man clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/git-ai-survival
+
+# The survival report of this very repository; needs no set-up.
+run: build
+	./$(BIN) report
+
+vet:
+	$(GO) vet ./...
+
+test: vet
+	$(GO) test -count=1 -timeout 30m ./...
+
+# Speed figures, written to bench/results.md (see bench/README.md).
+bench: build
+	bash bench/run.sh
+
+man: build
+	rm -rf bin/man && ./$(BIN) man bin/man
+
+install: build man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/git-ai-survival
+	install -m 0644 bin/man/*.1 $(DESTDIR)$(MANDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/git-ai-survival $(DESTDIR)$(MANDIR)/git-ai-survival*.1
+
+clean:
+	rm -rf bin

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Exit codes, per the contract.
+const (
+	ExitOK        = 0
+	ExitThreshold = 1 // a --fail-under threshold was missed
+	ExitError     = 2 // usage error or bad input
+)
+
+// ExitError carries an exit code with the message to print. A nil Err
+// means the command has already said what it had to.
+type exitError struct {
+	Code int
+	Err  error
+}
+
+func (e *exitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.Err }
+
+// thresholdMissed is the error of a missed --fail-under gate.
+func thresholdMissed(format string, args ...any) error {
+	return &exitError{Code: ExitThreshold, Err: fmt.Errorf(format, args...)}
+}
+
+// usageError marks bad flags or arguments.
+func usageError(format string, args ...any) error {
+	return &exitError{Code: ExitError, Err: fmt.Errorf(format, args...)}
+}
+
+// exitCode maps any error to the process exit code.
+func exitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var e *exitError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ExitError
+}

@@ -1,0 +1,169 @@
+// Package gitx is the one place that runs git. Every call goes through a
+// Git value that fixes the working directory, hardens the environment and
+// the configuration against settings that would change git's output (colour,
+// pagers, external diff drivers, path prefixes), and wraps failures with the
+// command and git's own message.
+package gitx
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// Git runs git commands in one directory.
+type Git struct {
+	// Dir is the directory git runs in ("" = the current directory).
+	Dir string
+	// Env is added to the process environment (KEY=VALUE).
+	Env []string
+}
+
+// New returns a Git for dir.
+func New(dir string) *Git { return &Git{Dir: dir} }
+
+// Error is a git command that failed.
+type Error struct {
+	Args     []string
+	ExitCode int
+	Stderr   string
+	Err      error
+}
+
+func (e *Error) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if msg == "" && e.Err != nil {
+		msg = e.Err.Error()
+	}
+	name := "git"
+	if len(e.Args) > 0 {
+		name = "git " + e.Args[0]
+	}
+	return fmt.Sprintf("%s: %s", name, firstLines(msg, 3))
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = append(lines[:n], "…")
+	}
+	return strings.Join(lines, "; ")
+}
+
+// ErrNotFound means the git binary is not on PATH.
+var ErrNotFound = errors.New("git was not found on PATH; install git and try again")
+
+// safeConfig overrides settings that change the shape of output we parse.
+var safeConfig = []string{
+	"-c", "core.quotePath=false",
+	"-c", "color.ui=never",
+	"-c", "diff.noprefix=false",
+	"-c", "diff.mnemonicPrefix=false",
+	"-c", "log.showSignature=false",
+	"-c", "core.pager=cat",
+}
+
+// scrubbedEnv lists variables that would change what git prints or make it
+// wait for a person.
+var scrubbedEnv = []string{"GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "PAGER", "GIT_TRACE", "GIT_TRACE_PERFORMANCE", "GIT_FLUSH"}
+
+func (g *Git) command(ctx context.Context, args []string) *exec.Cmd {
+	full := append(append([]string{}, safeConfig...), args...)
+	cmd := exec.CommandContext(ctx, "git", full...)
+	cmd.Dir = g.Dir
+	env := make([]string, 0, len(os.Environ())+len(g.Env)+2)
+	for _, kv := range os.Environ() {
+		if !scrubbed(kv) {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
+	cmd.Env = append(env, g.Env...)
+	return cmd
+}
+
+func scrubbed(kv string) bool {
+	for _, k := range scrubbedEnv {
+		if strings.HasPrefix(kv, k+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *Git) wrap(args []string, err error, stderr []byte) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, exec.ErrNotFound) {
+		return ErrNotFound
+	}
+	e := &Error{Args: args, Stderr: string(stderr), Err: err}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		e.ExitCode = exit.ExitCode()
+	}
+	return e
+}
+
+// Output runs git and returns its stdout.
+func (g *Git) Output(ctx context.Context, args ...string) ([]byte, error) {
+	return g.Input(ctx, nil, args...)
+}
+
+// Input runs git with stdin and returns its stdout.
+func (g *Git) Input(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
+	cmd := g.command(ctx, args)
+	var out, errb bytes.Buffer
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &out, &errb
+	err := cmd.Run()
+	return out.Bytes(), g.wrap(args, err, errb.Bytes())
+}
+
+// Line runs git and returns the first line of stdout, trimmed.
+func (g *Git) Line(ctx context.Context, args ...string) (string, error) {
+	out, err := g.Output(ctx, args...)
+	if err != nil {
+		return "", err
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	return strings.TrimSpace(line), nil
+}
+
+// Stream runs git and hands its stdout to fn as it is produced. If fn returns
+// an error the process is stopped and that error returned.
+func (g *Git) Stream(ctx context.Context, stdin io.Reader, fn func(io.Reader) error, args ...string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := g.command(ctx, args)
+	var errb bytes.Buffer
+	cmd.Stdin, cmd.Stderr = stdin, &errb
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return fmt.Errorf("git %s: %w", args[0], err)
+	}
+	if err := cmd.Start(); err != nil {
+		return g.wrap(args, err, nil)
+	}
+	fnErr := fn(bufio.NewReaderSize(out, 1<<16))
+	if fnErr != nil {
+		cancel()
+	}
+	_, _ = io.Copy(io.Discard, out)
+	waitErr := cmd.Wait()
+	if fnErr != nil {
+		return fnErr
+	}
+	if ctx.Err() != nil && waitErr != nil {
+		return ctx.Err()
+	}
+	return g.wrap(args, waitErr, errb.Bytes())
+}

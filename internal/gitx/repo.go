@@ -1,0 +1,107 @@
+package gitx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// Repo is what git says about the repository around a directory.
+type Repo struct {
+	*Git
+	// Top is the working tree's top directory ("" in a bare repository).
+	Top string
+	// GitDir is this worktree's git directory; CommonDir is shared by all
+	// worktrees (they differ in linked worktrees).
+	GitDir, CommonDir string
+	Bare              bool
+	Shallow           bool
+}
+
+// ErrNotRepository is returned when dir is not inside a git repository.
+var ErrNotRepository = errors.New("not a git repository")
+
+// Open describes the repository containing dir.
+func Open(ctx context.Context, dir string) (*Repo, error) {
+	g := New(dir)
+	out, err := g.Output(ctx, "rev-parse", "--path-format=absolute",
+		"--git-dir", "--git-common-dir", "--is-bare-repository", "--is-shallow-repository", "--show-toplevel")
+	if err != nil {
+		var ge *Error
+		if errors.As(err, &ge) && strings.Contains(ge.Stderr, "not a git repository") {
+			where := dir
+			if abs, aerr := filepath.Abs(dir); aerr == nil {
+				where = abs
+			}
+			return nil, fmt.Errorf("%s: %w (run this inside a git repository, or 'git init' one)", where, ErrNotRepository)
+		}
+		if errors.As(err, &ge) && strings.Contains(ge.Stderr, "this operation must be run in a work tree") {
+			// --show-toplevel fails in a bare repository: ask again without it.
+			out, err = g.Output(ctx, "rev-parse", "--path-format=absolute",
+				"--git-dir", "--git-common-dir", "--is-bare-repository", "--is-shallow-repository")
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	f := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(f) < 4 {
+		return nil, fmt.Errorf("git rev-parse: unexpected output %q", out)
+	}
+	r := &Repo{Git: g, GitDir: f[0], CommonDir: f[1], Bare: f[2] == "true", Shallow: f[3] == "true"}
+	if len(f) > 4 {
+		r.Top = f[4]
+		r.Git = New(r.Top)
+	}
+	return r, nil
+}
+
+// RequireWorkTree returns an error naming the problem in a bare repository.
+func (r *Repo) RequireWorkTree(what string) error {
+	if r.Bare || r.Top == "" {
+		return fmt.Errorf("%s needs a working tree, and %s is a bare repository", what, r.GitDir)
+	}
+	return nil
+}
+
+// GitPath is `git rev-parse --git-path <p>` made absolute.
+func (r *Repo) GitPath(ctx context.Context, p string) (string, error) {
+	s, err := r.Line(ctx, "rev-parse", "--path-format=absolute", "--git-path", p)
+	if err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// ResolveCommit returns the full id of rev as a commit.
+func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
+	if strings.HasPrefix(rev, "-") {
+		return "", fmt.Errorf("%q is not a revision", rev)
+	}
+	id, err := r.Line(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+	if err != nil || id == "" {
+		return "", fmt.Errorf("%q does not name a commit in this repository", rev)
+	}
+	return id, nil
+}
+
+// HasCommits reports whether HEAD points at a commit.
+func (r *Repo) HasCommits(ctx context.Context) bool {
+	_, err := r.Line(ctx, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+	return err == nil
+}
+
+// Config reads one config value; ok is false when it is unset.
+func (r *Repo) Config(ctx context.Context, key string) (value string, ok bool, err error) {
+	out, err := r.Output(ctx, "config", "--get", key)
+	var ge *Error
+	if errors.As(err, &ge) && ge.ExitCode == 1 {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return strings.TrimRight(string(out), "\n"), true, nil
+}

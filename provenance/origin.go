@@ -1,0 +1,90 @@
+package provenance
+
+import "fmt"
+
+// Origin says who wrote a line.
+type Origin string
+
+// The origins. Notes only ever hold AI or Human; Unknown is what a reader
+// reports for lines of commits with neither a note nor evidence.
+const (
+	AI      Origin = "ai"
+	Human   Origin = "human"
+	Unknown Origin = "unknown"
+)
+
+// Origins lists every origin in report order.
+var Origins = []Origin{AI, Human, Unknown}
+
+// ParseOrigin accepts "ai", "human" or "unknown".
+func ParseOrigin(s string) (Origin, error) {
+	switch o := Origin(s); o {
+	case AI, Human, Unknown:
+		return o, nil
+	}
+	return "", fmt.Errorf("origin %q is not one of ai, human, unknown", s)
+}
+
+// Evidence says how an origin was established.
+type Evidence string
+
+// The kinds of evidence, weakest first.
+const (
+	// EvidenceDefault: recorded at commit time with no sign of an agent.
+	EvidenceDefault Evidence = "default"
+	// EvidenceRule: a built-in or configured rule matched the commit's
+	// author, committer or message.
+	EvidenceRule Evidence = "rule"
+	// EvidenceTrailer: a trailer or marker line an agent writes into the
+	// commit message (Co-authored-by, "Generated with [Claude Code]").
+	EvidenceTrailer Evidence = "trailer"
+	// EvidenceCheckpoint: an agent hook recorded the lines as it wrote them.
+	EvidenceCheckpoint Evidence = "checkpoint"
+	// EvidenceManual: a person tagged the commit with annotate.
+	EvidenceManual Evidence = "manual"
+)
+
+// Rank orders evidence by strength; unknown kinds rank lowest.
+func (e Evidence) Rank() int {
+	switch e {
+	case EvidenceRule:
+		return 1
+	case EvidenceTrailer:
+		return 2
+	case EvidenceCheckpoint:
+		return 3
+	case EvidenceManual:
+		return 4
+	}
+	return 0
+}
+
+// Attribution is the origin of a line and what is known about its author.
+type Attribution struct {
+	Origin   Origin   `json:"origin"`
+	Agent    string   `json:"agent,omitempty"`
+	Model    string   `json:"model,omitempty"`
+	Session  string   `json:"session,omitempty"`
+	Evidence Evidence `json:"evidence,omitempty"`
+}
+
+// Label is a short human form: "ai (claude-code, opus-4)", "human".
+func (a Attribution) Label() string {
+	if a.Agent == "" {
+		return string(a.Origin)
+	}
+	if a.Model == "" {
+		return fmt.Sprintf("%s (%s)", a.Origin, a.Agent)
+	}
+	return fmt.Sprintf("%s (%s, %s)", a.Origin, a.Agent, a.Model)
+}
+
+// HumanAttribution is the origin of lines committed with no agent evidence.
+func HumanAttribution() Attribution {
+	return Attribution{Origin: Human, Evidence: EvidenceDefault}
+}
+
+// UnknownAttribution is the origin of lines nothing is known about.
+func UnknownAttribution() Attribution {
+	return Attribution{Origin: Unknown}
+}
