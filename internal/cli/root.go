@@ -72,6 +72,7 @@ code survives in later history.`,
 	for _, c := range []*cobra.Command{
 		newCmdVersion(f),
 		newCmdMan(f),
+		newCmdHook(f),
 	} {
 		root.AddCommand(c)
 	}

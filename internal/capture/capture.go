@@ -1,0 +1,186 @@
+// Package capture turns commits into provenance: it reads what each commit
+// added (for a merge, the lines found in none of its parents) from one
+// streamed `git log -p`, classifies the commit from its evidence, and builds
+// the note that tags every added line. The post-commit hook and annotate
+// both use it; it writes nothing.
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/diff"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// Meta is what a commit says about itself.
+type Meta struct {
+	ID        string
+	Parents   []string
+	Author    string // "Name <email>"
+	Committer string // "Name <email>"
+	Message   string
+}
+
+const metaFormat = "--format=%H%x1f%P%x1f%an <%ae>%x1f%cn <%ce>%x1f%B"
+
+// ReadMeta returns the metadata of the commits git log selects with revs
+// (e.g. ["--no-walk", id] or ["A..B"]), in one git process.
+func ReadMeta(ctx context.Context, repo *gitx.Repo, revs ...string) ([]Meta, error) {
+	args := append([]string{"log", "-z", metaFormat}, revs...)
+	out, err := repo.Output(ctx, append(args, "--")...)
+	if err != nil {
+		return nil, fmt.Errorf("reading commits: %w", err)
+	}
+	var metas []Meta
+	for _, rec := range strings.Split(string(out), "\x00") {
+		if rec == "" {
+			continue
+		}
+		f := strings.SplitN(rec, "\x1f", 5)
+		if len(f) != 5 {
+			return nil, fmt.Errorf("reading commits: unexpected record %q", rec)
+		}
+		metas = append(metas, Meta{ID: f[0], Parents: strings.Fields(f[1]), Author: f[2], Committer: f[3], Message: f[4]})
+	}
+	return metas, nil
+}
+
+// Added is what one commit added.
+type Added struct {
+	Commit  string
+	Parents []string
+	// Files maps each path (as in the commit) to the line numbers the
+	// commit added to it; binary files are listed in Binary instead.
+	Files  map[string]provenance.LineSet
+	Binary []string
+	// Partial is set when the time budget ran out before every file was
+	// read: Files then holds only the files read in time.
+	Partial bool
+}
+
+// DiffArgs are the options every diff we read is produced with: no
+// context, git's default algorithm and rename detection (as git blame
+// uses them), and nothing a user's config could change.
+var DiffArgs = []string{"-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+	"--src-prefix=a/", "--dst-prefix=b/", "--no-relative", "--diff-algorithm=myers", "--indent-heuristic"}
+
+// ErrBudget is returned (wrapped) when the time budget ran out.
+var ErrBudget = errors.New("time budget exhausted")
+
+// StreamAdded reads, in one `git log -m -p`, what each commit selected by
+// revs added, and calls fn for each commit. With a non-zero deadline,
+// reading stops when it passes: the commit in progress is reported with
+// Partial set and StreamAdded returns ErrBudget.
+func StreamAdded(ctx context.Context, repo *gitx.Repo, deadline time.Time, fn func(Added) error, revs ...string) error {
+	var cancel context.CancelFunc = func() {}
+	if !deadline.IsZero() {
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+	}
+	defer cancel()
+	acc := &accumulator{fn: fn}
+	p := &diff.Parser{
+		CommitPrefix: "\x1e",
+		OnCommit:     acc.commit,
+		OnFile:       acc.file,
+	}
+	args := append([]string{"log", "-m", "--root", "--format=%x1e%H %P"}, DiffArgs...)
+	args = append(append(args, revs...), "--")
+	err := repo.Stream(ctx, nil, func(r io.Reader) error { return p.Parse(r) }, args...)
+	if err != nil && !deadline.IsZero() && (errors.Is(err, context.DeadlineExceeded) || !time.Now().Before(deadline)) && ctx.Err() != nil {
+		if acc.cur != nil {
+			acc.cur.partial = true
+			if ferr := acc.flush(); ferr != nil {
+				return ferr
+			}
+		}
+		return fmt.Errorf("reading diffs: %w", ErrBudget)
+	}
+	if err != nil {
+		return fmt.Errorf("reading diffs: %w", err)
+	}
+	return acc.flush()
+}
+
+// accumulator gathers the per-parent diffs of one commit.
+type accumulator struct {
+	fn  func(Added) error
+	cur *pending
+}
+
+type pending struct {
+	id      string
+	parents []string
+	// perParent holds, for each parent diff seen, the lines added by path.
+	perParent []map[string]provenance.LineSet
+	binary    map[string]bool
+	partial   bool
+}
+
+func (a *accumulator) commit(header string) error {
+	f := strings.Fields(header)
+	if len(f) == 0 {
+		return fmt.Errorf("empty commit header in git log output")
+	}
+	if a.cur == nil || a.cur.id != f[0] {
+		if err := a.flush(); err != nil {
+			return err
+		}
+		a.cur = &pending{id: f[0], parents: f[1:], binary: map[string]bool{}}
+	}
+	a.cur.perParent = append(a.cur.perParent, map[string]provenance.LineSet{})
+	return nil
+}
+
+func (a *accumulator) file(f *diff.File) error {
+	if a.cur == nil || len(a.cur.perParent) == 0 {
+		return fmt.Errorf("diff of %q outside any commit in git log output", f.Path())
+	}
+	if f.NewPath == "" {
+		return nil // deleted: adds nothing
+	}
+	if f.Binary {
+		a.cur.binary[f.NewPath] = true
+		return nil
+	}
+	var s provenance.LineSet
+	for _, h := range f.Hunks {
+		if h.NewLines > 0 {
+			s.Add(h.NewStart, h.NewStart+h.NewLines-1)
+		}
+	}
+	a.cur.perParent[len(a.cur.perParent)-1][f.NewPath] = s
+	return nil
+}
+
+func (a *accumulator) flush() error {
+	p := a.cur
+	a.cur = nil
+	if p == nil {
+		return nil
+	}
+	out := Added{Commit: p.id, Parents: p.parents, Files: map[string]provenance.LineSet{}, Partial: p.partial}
+	for path := range p.binary {
+		out.Binary = append(out.Binary, path)
+	}
+	// A commit with n parents added the lines that every parent's diff adds
+	// (lines found in none of the parents). git prints nothing for a parent
+	// the commit is identical to: then nothing was added.
+	need := max(len(p.parents), 1)
+	if len(p.perParent) >= need {
+		for path, lines := range p.perParent[0] {
+			for _, other := range p.perParent[1:] {
+				lines = lines.Intersect(other[path])
+			}
+			if !lines.Empty() {
+				out.Files[path] = lines
+			}
+		}
+	}
+	return a.fn(out)
+}

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+)
+
+// Hook time limits: git waits for the hook, so it must return quickly
+// whatever the commit's size.
+const (
+	hookDiffBudget = 1400 * time.Millisecond
+	hookTimeout    = 1900 * time.Millisecond
+)
+
+func newCmdHook(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "hook <name> [<args>...]",
+		Short: "Run a git hook's part of git-ai-survival (called by the installed hooks)",
+		Long: `The hooks that 'git ai-survival install' writes call this command:
+
+  post-commit    tags every line the new commit added (ai or human) in its note
+  pre-push       runs before a push (reads git's ref lines on stdin)
+  post-rewrite   runs after amend and rebase (reads old/new pairs on stdin)
+
+It never makes a git operation fail: problems are printed as one warning
+line on stderr and the exit code is 0. It gives up after about two seconds
+on very large commits, tagging what it read and marking the note partial.`,
+		Example: `  # What the post-commit hook runs
+  $ git ai-survival hook post-commit`,
+		Args:               cobra.MinimumNArgs(1),
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if args[0] == "-h" || args[0] == "--help" {
+				return cmd.Help()
+			}
+			runHook(cmd.Context(), f, args[0], args[1:])
+			return nil
+		},
+	}
+}
+
+func runHook(ctx context.Context, f *Factory, name string, args []string) {
+	ctx, cancel := context.WithTimeout(ctx, hookTimeout)
+	defer cancel()
+	switch name {
+	case "post-commit":
+		postCommitHook(ctx, f)
+	case "pre-push", "post-rewrite":
+		// Notes travel with pushes and follow rewrites through git's own
+		// notes.rewriteRef for now; drain stdin so git never sees a broken pipe.
+		_, _ = io.Copy(io.Discard, f.IO.In)
+	default:
+		f.Warnf("git-ai-survival: unknown hook %q ignored (reinstall with 'git ai-survival install')", name)
+	}
+}
+
+func postCommitHook(ctx context.Context, f *Factory) {
+	repo, err := f.Repo(ctx)
+	if err != nil {
+		f.Warnf("git-ai-survival: provenance not recorded: %v", err)
+		return
+	}
+	classify := f.classifier(ctx, repo)
+	res, err := capture.PostCommit(ctx, repo, classify, hookDiffBudget)
+	if err != nil {
+		f.Warnf("git-ai-survival: provenance not recorded for this commit: %v (tag it later with 'git ai-survival annotate HEAD')", err)
+		return
+	}
+	if res.Partial {
+		f.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", res.Commit[:12], res.Origin)
+	}
+}

@@ -1,0 +1,170 @@
+// Package notes reads and writes git-ai-survival's git notes
+// (refs/notes/ai-survival): one note by commit, many notes in one go (two git
+// processes whatever their number), and batch writes through a single
+// git fast-import. It never overwrites a note unless told to.
+package notes
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// Store is the notes ref of one repository.
+type Store struct {
+	repo *gitx.Repo
+	// Ref is the notes ref (provenance.NotesRef unless changed).
+	Ref string
+}
+
+// New returns the store of repo.
+func New(repo *gitx.Repo) *Store {
+	return &Store{repo: repo, Ref: provenance.NotesRef}
+}
+
+// ErrExists is returned by Add when the commit already has a note.
+var ErrExists = errors.New("the commit already has a note")
+
+// Entry is one note as read from the ref.
+type Entry struct {
+	Commit string
+	Note   provenance.Note
+	// Err is set when the note is not a valid git-ai-survival note; Note is
+	// then empty and the commit must be treated as having no note.
+	Err error
+	// Warnings are problems that did not invalidate the note.
+	Warnings []string
+}
+
+// Describes reports whether the entry holds a valid note that speaks of
+// its own commit (a note copied over by notes.rewriteRef speaks of
+// another one).
+func (e Entry) Describes() bool {
+	return e.Err == nil && e.Note.Describes(e.Commit)
+}
+
+func parse(commit string, data []byte) Entry {
+	n, warn, err := provenance.Parse(data)
+	if err != nil {
+		err = fmt.Errorf("the note on commit %s is not a valid git-ai-survival note (%w); it is ignored", short(commit), err)
+	}
+	return Entry{Commit: commit, Note: n, Err: err, Warnings: warn}
+}
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// Read returns the note of commit; ok is false when it has none.
+func (s *Store) Read(ctx context.Context, commit string) (Entry, bool, error) {
+	out, err := s.repo.Output(ctx, "notes", "--ref="+s.Ref, "show", commit)
+	var ge *gitx.Error
+	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "no note found") {
+		return Entry{Commit: commit}, false, nil
+	}
+	if err != nil {
+		return Entry{}, false, fmt.Errorf("reading the note of %s: %w", short(commit), err)
+	}
+	return parse(commit, out), true, nil
+}
+
+// List returns the commits that have a note, mapped to their note blobs.
+func (s *Store) List(ctx context.Context) (map[string]string, error) {
+	out, err := s.repo.Output(ctx, "notes", "--ref="+s.Ref, "list")
+	if err != nil {
+		return nil, fmt.Errorf("listing notes in %s: %w", s.Ref, err)
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		blob, commit, ok := strings.Cut(line, " ")
+		if ok {
+			m[commit] = blob
+		}
+	}
+	return m, nil
+}
+
+// ReadAll reads every note on the ref: `git notes list` and one
+// `git cat-file --batch`, whatever the number of notes.
+func (s *Store) ReadAll(ctx context.Context) (map[string]Entry, error) {
+	blobs, err := s.List(ctx)
+	if err != nil || len(blobs) == 0 {
+		return map[string]Entry{}, err
+	}
+	commitsOf := map[string][]string{}
+	var req strings.Builder
+	for commit, blob := range blobs {
+		if len(commitsOf[blob]) == 0 {
+			req.WriteString(blob)
+			req.WriteByte('\n')
+		}
+		commitsOf[blob] = append(commitsOf[blob], commit)
+	}
+	entries := make(map[string]Entry, len(blobs))
+	err = s.repo.Stream(ctx, strings.NewReader(req.String()), func(r io.Reader) error {
+		return readBatch(r, func(blob string, data []byte) {
+			for _, c := range commitsOf[blob] {
+				entries[c] = parse(c, data)
+			}
+		})
+	}, "cat-file", "--batch")
+	if err != nil {
+		return nil, fmt.Errorf("reading notes in %s: %w", s.Ref, err)
+	}
+	return entries, nil
+}
+
+// readBatch parses `git cat-file --batch` output.
+func readBatch(r io.Reader, fn func(id string, data []byte)) error {
+	br := bufio.NewReader(r)
+	for {
+		header, err := br.ReadString('\n')
+		if err == io.EOF && header == "" {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		f := strings.Fields(header)
+		if len(f) == 2 && f[1] == "missing" {
+			return fmt.Errorf("object %s is missing from the repository", f[0])
+		}
+		if len(f) != 3 {
+			return fmt.Errorf("unexpected cat-file output %q", header)
+		}
+		size, err := strconv.Atoi(f[2])
+		if err != nil {
+			return fmt.Errorf("unexpected cat-file output %q", header)
+		}
+		data := make([]byte, size+1)
+		if _, err := io.ReadFull(br, data); err != nil {
+			return fmt.Errorf("reading object %s: %w", f[0], err)
+		}
+		fn(f[0], data[:size])
+	}
+}
+
+// Add writes the note of one commit; it returns ErrExists rather than
+// replace a note that is there.
+func (s *Store) Add(ctx context.Context, commit string, n provenance.Note) error {
+	_, err := s.repo.Input(ctx, bytes.NewReader(n.Bytes()), "notes", "--ref="+s.Ref, "add", "-F", "-", commit)
+	var ge *gitx.Error
+	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "existing notes") {
+		return ErrExists
+	}
+	if err != nil {
+		return fmt.Errorf("writing the note of %s: %w", short(commit), err)
+	}
+	return nil
+}
