@@ -78,6 +78,20 @@ var ErrBudget = errors.New("time budget exhausted")
 // reading stops when it passes: the commit in progress is reported with
 // Partial set and StreamAdded returns ErrBudget.
 func StreamAdded(ctx context.Context, repo *gitx.Repo, deadline time.Time, fn func(Added) error, revs ...string) error {
+	return streamAdded(ctx, repo, deadline, nil, fn, revs)
+}
+
+// StreamAddedCommits is StreamAdded for a list of commits, passed to git on
+// stdin so that any number fits.
+func StreamAddedCommits(ctx context.Context, repo *gitx.Repo, ids []string, fn func(Added) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	stdin := strings.NewReader(strings.Join(ids, "\n") + "\n")
+	return streamAdded(ctx, repo, time.Time{}, stdin, fn, []string{"--no-walk=unsorted", "--stdin"})
+}
+
+func streamAdded(ctx context.Context, repo *gitx.Repo, deadline time.Time, stdin io.Reader, fn func(Added) error, revs []string) error {
 	var cancel context.CancelFunc = func() {}
 	if !deadline.IsZero() {
 		ctx, cancel = context.WithDeadline(ctx, deadline)
@@ -91,7 +105,7 @@ func StreamAdded(ctx context.Context, repo *gitx.Repo, deadline time.Time, fn fu
 	}
 	args := append([]string{"log", "-m", "--root", "--format=%x1e%H %P"}, DiffArgs...)
 	args = append(append(args, revs...), "--")
-	err := repo.Stream(ctx, nil, func(r io.Reader) error { return p.Parse(r) }, args...)
+	err := repo.Stream(ctx, stdin, func(r io.Reader) error { return p.Parse(r) }, args...)
 	if err != nil && !deadline.IsZero() && (errors.Is(err, context.DeadlineExceeded) || !time.Now().Before(deadline)) && ctx.Err() != nil {
 		if acc.cur != nil {
 			acc.cur.partial = true

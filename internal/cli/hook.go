@@ -75,3 +75,6 @@ func postCommitHook(ctx context.Context, f *Factory) {
 		f.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", res.Commit[:12], res.Origin)
 	}
 }
+
+// noDeadline lets a capture read for as long as it needs.
+var noDeadline time.Time

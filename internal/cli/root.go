@@ -73,6 +73,8 @@ code survives in later history.`,
 		newCmdVersion(f),
 		newCmdMan(f),
 		newCmdHook(f),
+		newCmdShow(f, nil),
+		newCmdAnnotate(f, nil),
 	} {
 		root.AddCommand(c)
 	}

@@ -1,0 +1,45 @@
+package capture
+
+import (
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// Source says where a commit's provenance came from.
+type Source string
+
+// The sources, strongest first.
+const (
+	SourceNote     Source = "note"     // its own git note
+	SourceInferred Source = "inferred" // no note; evidence in its metadata
+	SourceNone     Source = "none"     // neither: its lines are unknown
+)
+
+// Resolver gives a commit's provenance: its note first, then (unless
+// inference is off) its evidence, else unknown.
+type Resolver struct {
+	Notes    map[string]notes.Entry
+	Classify Classifier
+	// NoInference turns classification of commits without a note off.
+	NoInference bool
+	// Warn receives one message per unreadable note (may be nil).
+	Warn func(string)
+}
+
+// Resolve returns the provenance of the commit m describes.
+func (r *Resolver) Resolve(m Meta) (provenance.Commit, Source) {
+	if e, ok := r.Notes[m.ID]; ok {
+		if e.Err != nil && r.Warn != nil {
+			r.Warn(e.Err.Error())
+		}
+		if e.Describes() {
+			return e.Note.Resolve(m.ID), SourceNote
+		}
+	}
+	if !r.NoInference && r.Classify != nil {
+		if a, ok := r.Classify(m); ok {
+			return provenance.Commit{ID: m.ID, Default: a, HasDefault: true}, SourceInferred
+		}
+	}
+	return provenance.Commit{ID: m.ID, Default: provenance.UnknownAttribution()}, SourceNone
+}

@@ -1,0 +1,203 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// AnnotateOptions are the flags of annotate.
+type AnnotateOptions struct {
+	Target string // a revision or a range; "" = all history of HEAD
+	Agent  string
+	Model  string
+	Human  bool
+	Force  bool
+}
+
+func newCmdAnnotate(f *Factory, runF func(context.Context, *AnnotateOptions) error) *cobra.Command {
+	opts := &AnnotateOptions{}
+	cmd := &cobra.Command{
+		Use:   "annotate [<rev> | <range>] [--agent <name> [--model <model>] | --human] [--force]",
+		Short: "Write notes for commits that lack one (backfill or tag by hand)",
+		Long: `Write provenance notes for commits that have none.
+
+Without --agent or --human, each commit is classified from its metadata by
+the same rules the post-commit hook uses (Co-authored-by trailers, agent
+markers, your .ai-survival.yaml rules); commits with no evidence are left
+without a note and counted as "unknown" by reports.
+
+With --agent or --human, every line those commits added is tagged that way
+(evidence "manual"); a revision or range must then be named.
+
+Existing notes are never replaced unless --force is given.`,
+		Example: `  # Backfill notes for all history from commit evidence
+  $ git ai-survival annotate
+
+  # Tag the last three commits as written by Claude Code
+  $ git ai-survival annotate HEAD~3..HEAD --agent claude-code --model claude-opus-4
+
+  # A commit a person wrote by hand, replacing its note
+  $ git ai-survival annotate 1a2b3c4 --human --force`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Target = args[0]
+			}
+			if opts.Agent != "" && opts.Human {
+				return usageError("--agent and --human exclude each other")
+			}
+			if opts.Model != "" && opts.Agent == "" {
+				return usageError("--model goes with --agent")
+			}
+			if (opts.Agent != "" || opts.Human) && opts.Target == "" {
+				return usageError("name the commits to tag, e.g. 'git ai-survival annotate HEAD --human'")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return annotateRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Agent, "agent", "", "tag every added line as written by this agent (claude-code, cursor, aider, codex, ...)")
+	cmd.Flags().StringVar(&opts.Model, "model", "", "the agent's model, with --agent")
+	cmd.Flags().BoolVar(&opts.Human, "human", false, "tag every added line as written by a person")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace notes that are already there")
+	return cmd
+}
+
+// revArgs turns a revision or range into git log arguments.
+func revArgs(ctx context.Context, repo *gitx.Repo, target string) ([]string, error) {
+	if target == "" {
+		if !repo.HasCommits(ctx) {
+			return nil, usageError("this repository has no commits yet")
+		}
+		return []string{"HEAD"}, nil
+	}
+	if strings.Contains(target, "..") || strings.HasPrefix(target, "^") {
+		if strings.HasPrefix(target, "-") {
+			return nil, usageError("%q is not a range", target)
+		}
+		if _, err := repo.Output(ctx, "rev-parse", "--verify", "--end-of-options", target); err != nil {
+			if _, err2 := repo.Output(ctx, "rev-parse", "--end-of-options", target); err2 != nil {
+				return nil, usageError("range %q does not resolve in this repository", target)
+			}
+		}
+		return []string{target}, nil
+	}
+	id, err := repo.ResolveCommit(ctx, target)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	return []string{"--no-walk", id}, nil
+}
+
+func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
+	repo, err := f.Repo(ctx)
+	if err != nil {
+		return err
+	}
+	revs, err := revArgs(ctx, repo, opts.Target)
+	if err != nil {
+		return err
+	}
+	metas, err := capture.ReadMeta(ctx, repo, revs...)
+	if err != nil {
+		return err
+	}
+	store := notes.New(repo)
+	existing, err := store.List(ctx)
+	if err != nil {
+		return err
+	}
+	classify := f.classifier(ctx, repo)
+	chosen := map[string]provenance.Attribution{}
+	var ids []string
+	kept, noEvidence := 0, 0
+	for _, m := range metas {
+		if _, has := existing[m.ID]; has && !opts.Force {
+			kept++
+			continue
+		}
+		a, ok := annotation(opts, classify, m)
+		if !ok {
+			noEvidence++
+			continue
+		}
+		chosen[m.ID] = a
+		ids = append(ids, m.ID)
+	}
+	batch := map[string]provenance.Note{}
+	err = capture.StreamAddedCommits(ctx, repo, ids, func(a capture.Added) error {
+		batch[a.Commit] = capture.Note(a, chosen[a.Commit])
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	res, err := store.Write(ctx, batch, opts.Force, "Notes added by 'git ai-survival annotate'")
+	if err != nil {
+		return err
+	}
+	printAnnotate(f, batch, chosen, res, kept, noEvidence)
+	if len(metas) == 0 {
+		return errors.New("no commits selected")
+	}
+	return nil
+}
+
+func annotation(opts *AnnotateOptions, classify capture.Classifier, m capture.Meta) (provenance.Attribution, bool) {
+	switch {
+	case opts.Human:
+		return provenance.Attribution{Origin: provenance.Human, Evidence: provenance.EvidenceManual}, true
+	case opts.Agent != "":
+		return provenance.Attribution{Origin: provenance.AI, Agent: opts.Agent, Model: opts.Model, Evidence: provenance.EvidenceManual}, true
+	case classify != nil:
+		return classify(m)
+	}
+	return provenance.Attribution{}, false
+}
+
+func printAnnotate(f *Factory, batch map[string]provenance.Note, chosen map[string]provenance.Attribution, res notes.WriteResult, kept, noEvidence int) {
+	labels := map[string]int{}
+	for id := range batch {
+		labels[chosen[id].Label()]++
+	}
+	var parts []string
+	for l, n := range labels {
+		parts = append(parts, fmt.Sprintf("%d %s", n, l))
+	}
+	sort.Strings(parts)
+	w := f.IO.Out
+	n := res.Written + res.Replaced
+	fmt.Fprintf(w, "annotated %d commit%s", n, plural(n))
+	if n > 0 {
+		fmt.Fprintf(w, ": %s", strings.Join(parts, ", "))
+	}
+	fmt.Fprintln(w)
+	if res.Replaced > 0 {
+		fmt.Fprintf(w, "replaced %d note%s (--force)\n", res.Replaced, plural(res.Replaced))
+	}
+	if kept > 0 {
+		fmt.Fprintf(w, "kept %d note%s already there (use --force to replace)\n", kept, plural(kept))
+	}
+	if noEvidence > 0 {
+		fmt.Fprintf(w, "left %d commit%s without evidence untagged (tag them with --human or --agent <name>)\n", noEvidence, plural(noEvidence))
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

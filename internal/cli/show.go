@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"unicode"
+
+	"github.com/spf13/cobra"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// ShowOptions are the flags of show.
+type ShowOptions struct {
+	Rev    string
+	Format string
+}
+
+func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+	opts := &ShowOptions{}
+	cmd := &cobra.Command{
+		Use:   "show [<rev>]",
+		Short: "Show one commit's provenance: files, line ranges, origin, agent",
+		Long: `Show which lines a commit added and who wrote them, as its git note
+(refs/notes/ai-survival) records. A commit without a note is classified from
+its metadata (trailers such as Co-authored-by, agent markers, your rules);
+with no evidence at all its lines are "unknown".`,
+		Example: `  $ git ai-survival show
+  $ git ai-survival show HEAD~3
+  $ git ai-survival show v1.2.0 --format json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Rev = "HEAD"
+			if len(args) == 1 {
+				opts.Rev = args[0]
+			}
+			if err := checkFormat(opts.Format, "text", "json"); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return showRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func checkFormat(got string, allowed ...string) error {
+	for _, a := range allowed {
+		if got == a {
+			return nil
+		}
+	}
+	return usageError("invalid --format %q: use one of %s", got, strings.Join(allowed, ", "))
+}
+
+// showResult is the JSON form of show.
+type showResult struct {
+	Commit   string                 `json:"commit"`
+	Source   capture.Source         `json:"source"`
+	Partial  bool                   `json:"partial"`
+	Origin   provenance.Attribution `json:"origin"`
+	Added    map[string]int         `json:"added"`
+	Files    []showFile             `json:"files"`
+	Binary   []string               `json:"binary_files"`
+	Warnings []string               `json:"warnings"`
+}
+
+type showFile struct {
+	Path   string      `json:"path"`
+	Ranges []showRange `json:"ranges"`
+}
+
+type showRange struct {
+	Lines string `json:"lines"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	provenance.Attribution
+}
+
+func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
+	repo, err := f.Repo(ctx)
+	if err != nil {
+		return err
+	}
+	id, err := repo.ResolveCommit(ctx, opts.Rev)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	metas, err := capture.ReadMeta(ctx, repo, "--no-walk", id)
+	if err != nil {
+		return err
+	}
+	entry, has, err := notes.New(repo).Read(ctx, id)
+	if err != nil {
+		return err
+	}
+	res := showResult{Commit: id, Added: map[string]int{"ai": 0, "human": 0, "unknown": 0}, Files: []showFile{}, Binary: []string{}, Warnings: []string{}}
+	r := &capture.Resolver{Notes: map[string]notes.Entry{}, Classify: f.classifier(ctx, repo), Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}
+	if has {
+		r.Notes[id] = entry
+		res.Warnings = append(res.Warnings, entry.Warnings...)
+		if entry.Err == nil && !entry.Describes() {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("the note on %s only holds records copied from rewritten commits (%s)", id[:12], strings.Join(entry.Note.Commits(), ", ")))
+		}
+	}
+	pc, src := r.Resolve(metas[0])
+	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
+	var added capture.Added
+	if err := capture.StreamAdded(ctx, repo, noDeadline, func(a capture.Added) error { added = a; return nil }, "--no-walk", id); err != nil {
+		return err
+	}
+	views := capture.View(added, pc)
+	for o, n := range capture.Count(views) {
+		res.Added[string(o)] = n
+	}
+	for _, v := range views {
+		sf := showFile{Path: v.Path}
+		for _, s := range v.Spans {
+			sf.Ranges = append(sf.Ranges, showRange{Lines: provenance.NewLineSet(s.Range).String(), Start: s.Start, End: s.End, Attribution: s.Attribution})
+		}
+		res.Files = append(res.Files, sf)
+	}
+	res.Binary = append(res.Binary, added.Binary...)
+	if opts.Format == "json" {
+		return writeJSON(f.IO.Out, res)
+	}
+	for _, w := range res.Warnings {
+		f.Warnf("%s", w)
+	}
+	return printShow(f.IO.Out, res)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+var sourceText = map[capture.Source]string{
+	capture.SourceNote:     "note (refs/notes/ai-survival)",
+	capture.SourceInferred: "inferred from the commit's metadata (no note)",
+	capture.SourceNone:     "none: no note and no evidence",
+}
+
+func printShow(w io.Writer, res showResult) error {
+	total := 0
+	for _, n := range res.Added {
+		total += n
+	}
+	fmt.Fprintf(w, "commit   %s\n", res.Commit)
+	fmt.Fprintf(w, "source   %s\n", sourceText[res.Source])
+	fmt.Fprintf(w, "origin   %s\n", describe(res.Origin))
+	fmt.Fprintf(w, "added    %d lines: %d ai, %d human", total, res.Added["ai"], res.Added["human"])
+	if n := res.Added["unknown"]; n > 0 {
+		fmt.Fprintf(w, ", %d unknown", n)
+	}
+	fmt.Fprintln(w)
+	if res.Partial {
+		fmt.Fprintln(w, "partial  the hook ran out of time; lines not listed take the commit's origin")
+	}
+	if len(res.Files) == 0 && len(res.Binary) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, file := range res.Files {
+		for _, r := range file.Ranges {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", displayPath(file.Path), r.Lines, describe(r.Attribution))
+		}
+	}
+	for _, b := range res.Binary {
+		fmt.Fprintf(tw, "%s\t-\tbinary, not counted\n", displayPath(b))
+	}
+	return tw.Flush()
+}
+
+// describe is an attribution for people: "ai (claude-code, opus) by trailer".
+func describe(a provenance.Attribution) string {
+	s := a.Label()
+	if a.Evidence != "" && a.Evidence != provenance.EvidenceDefault {
+		s += " by " + string(a.Evidence)
+	}
+	return s
+}
+
+// displayPath quotes a path that holds control or invisible characters.
+func displayPath(p string) string {
+	for _, r := range p {
+		if !unicode.IsPrint(r) || r == '"' {
+			return strconv.Quote(p)
+		}
+	}
+	return p
+}
