@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
