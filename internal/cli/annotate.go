@@ -119,7 +119,10 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	if err != nil {
 		return err
 	}
-	classify := f.classifier(ctx, repo)
+	_, classify, err := f.setup(repo)
+	if err != nil {
+		return err
+	}
 	chosen := map[string]provenance.Attribution{}
 	var ids []string
 	kept, noEvidence := 0, 0

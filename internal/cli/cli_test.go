@@ -151,3 +151,29 @@ func TestManPages(t *testing.T) {
 		t.Errorf("git ai-survival --help: %v\n%s%s", err, out, errs)
 	}
 }
+
+func TestConfigErrorsAndRules(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("f", "1\n")
+	r.Commit("root", "--author", "Bot Person <bot@corp.example>")
+	r.Write(".ai-survival.yaml", "rules:\n  - agent: corp-bot\n    author: 'bot@corp'\n")
+	out := r.MustTool("annotate")
+	if out != "annotated 1 commit: 1 ai (corp-bot)\n" {
+		t.Errorf("annotate with a user rule: %q", out)
+	}
+	r.Write(".ai-survival.yaml", "rules:\n  - agent: x\n    author: '('\n")
+	for _, args := range [][]string{{"show"}, {"annotate"}} {
+		_, errs, code := r.Tool("", args...)
+		if code != 2 || !strings.Contains(errs, ".ai-survival.yaml:3: rules[0].author: invalid regexp") {
+			t.Errorf("%v with a bad config: exit %d, %q", args, code, errs)
+		}
+	}
+	_, errs, code := r.Tool("", "--config", filepath.Join(r.Dir, "missing.yaml"), "show")
+	if code != 2 || !strings.Contains(errs, "missing.yaml") {
+		t.Errorf("--config of a missing file: exit %d, %q", code, errs)
+	}
+	_, errs, code = r.Tool("", "hook", "post-commit")
+	if code != 0 || strings.Count(errs, "warning: ") != 1 || !strings.Contains(errs, "built-in rules used alone") {
+		t.Errorf("hook with a bad config: exit %d, %q", code, errs)
+	}
+}

@@ -65,7 +65,7 @@ func postCommitHook(ctx context.Context, f *Factory) {
 		f.Warnf("git-ai-survival: provenance not recorded: %v", err)
 		return
 	}
-	classify := f.classifier(ctx, repo)
+	classify := f.hookClassifier(ctx, repo)
 	res, err := capture.PostCommit(ctx, repo, classify, hookDiffBudget)
 	if err != nil {
 		f.Warnf("git-ai-survival: provenance not recorded for this commit: %v (tag it later with 'git ai-survival annotate HEAD')", err)

@@ -23,6 +23,9 @@ type Factory struct {
 	IO *IOStreams
 	// Dir is the directory the command runs in ("" = current).
 	Dir string
+	// ConfigPath is --config: a configuration file to use instead of the
+	// repository's .ai-survival.yaml.
+	ConfigPath string
 	// Getenv reads the environment (replaceable in tests).
 	Getenv func(string) string
 }
@@ -69,6 +72,7 @@ code survives in later history.`,
 		return usageError("%v\nRun '%s --help' for usage.", err, cmd.CommandPath())
 	})
 	root.CompletionOptions.HiddenDefaultCmd = true
+	root.PersistentFlags().StringVar(&f.ConfigPath, "config", "", "configuration file to use instead of the repository's .ai-survival.yaml")
 	for _, c := range []*cobra.Command{
 		newCmdVersion(f),
 		newCmdMan(f),

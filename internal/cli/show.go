@@ -104,8 +104,12 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
+	cfg, classify, err := f.setup(repo)
+	if err != nil {
+		return err
+	}
 	res := showResult{Commit: id, Added: map[string]int{"ai": 0, "human": 0, "unknown": 0}, Files: []showFile{}, Binary: []string{}, Warnings: []string{}}
-	r := &capture.Resolver{Notes: map[string]notes.Entry{}, Classify: f.classifier(ctx, repo), Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}
+	r := &capture.Resolver{Notes: map[string]notes.Entry{}, Classify: classify, NoInference: !cfg.Inference, Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}
 	if has {
 		r.Notes[id] = entry
 		res.Warnings = append(res.Warnings, entry.Warnings...)
