@@ -1,0 +1,198 @@
+package walk
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/diff"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
+)
+
+// driver turns the diff stream into linemap steps: it gathers one commit's
+// diffs (one per parent for a merge), pairs them with the commit's
+// metadata, and applies the commit when the next one starts.
+type driver struct {
+	ctx     context.Context
+	opts    Options
+	attr    Attributor
+	m       *linemap.Map
+	meta    chan *Commit
+	shallow map[string]bool
+	end     string
+	total   int
+
+	// trees holds the trees of commits whose children are not all done.
+	trees map[string]*open
+	final *linemap.Tree
+
+	cur       *reading
+	done      int
+	metaEnded bool
+	// lastPath is the last file read, for error messages.
+	lastPath string
+}
+
+// open is a commit's tree with the number of its children still to come.
+type open struct {
+	tree    *linemap.Tree
+	pending int
+}
+
+// reading is the commit whose diffs are being read.
+type reading struct {
+	c        *Commit
+	children int
+	diffs    [][]linemap.Change
+	used     []bool
+	parent   int
+}
+
+// header handles "commit <id> [<child>...] [(from <parent>)]".
+func (d *driver) header(h string) error {
+	if err := d.ctx.Err(); err != nil {
+		return err
+	}
+	f := strings.Fields(h)
+	if len(f) == 0 {
+		return fmt.Errorf("empty commit line in git log output")
+	}
+	id, from := f[0], ""
+	children := 0
+	for i := 1; i < len(f); i++ {
+		if f[i] == "(from" && i+1 < len(f) {
+			from = strings.TrimSuffix(f[i+1], ")")
+			break
+		}
+		children++
+	}
+	if d.cur == nil || d.cur.c.ID != id {
+		if err := d.finish(); err != nil {
+			return err
+		}
+		if err := d.start(id, children); err != nil {
+			return err
+		}
+	}
+	r := d.cur
+	r.parent = 0
+	if from != "" {
+		r.parent = -1
+		for i, p := range r.c.Parents {
+			if p == from && !r.used[i] {
+				r.parent = i
+				break
+			}
+		}
+		if r.parent < 0 {
+			return fmt.Errorf("commit %s: diff against %s, which is not one of its parents", id, from)
+		}
+	}
+	r.used[r.parent] = true
+	return nil
+}
+
+func (d *driver) start(id string, children int) error {
+	c, ok := <-d.meta
+	if !ok {
+		d.metaEnded = true
+		return fmt.Errorf("commit %s: the commit list ended before the diffs", id)
+	}
+	if c.ID != id {
+		return fmt.Errorf("the commit list and the diffs disagree: %s against %s", c.ID, id)
+	}
+	if d.shallow[id] {
+		return fmt.Errorf("%w: the parents of commit %s are not in this clone, so the lines it seems to add cannot be traced; run `git fetch --unshallow` (or measure a range that starts after %.12s)", ErrShallow, id, id)
+	}
+	c.Index = d.done
+	d.lastPath = ""
+	prov, src, err := d.attr.Attribute(c)
+	if err != nil {
+		return fmt.Errorf("provenance of commit %s: %w", id, err)
+	}
+	c.Provenance, c.Source = prov, src
+	if d.opts.OnCommit != nil {
+		d.opts.OnCommit(c)
+	}
+	n := max(len(c.Parents), 1)
+	d.cur = &reading{c: c, children: children, diffs: make([][]linemap.Change, n), used: make([]bool, n)}
+	return nil
+}
+
+func (d *driver) file(f *diff.File) error {
+	if d.cur == nil {
+		return fmt.Errorf("diff of %q before any commit in git log output", f.Path())
+	}
+	d.lastPath = f.Path()
+	ch := linemap.Change{OldPath: f.OldPath, NewPath: f.NewPath, Binary: f.Binary}
+	if !f.Binary && len(f.Hunks) > 0 {
+		ch.Hunks = make([]linemap.Hunk, len(f.Hunks))
+		for i, h := range f.Hunks {
+			ch.Hunks[i] = linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines}
+		}
+	}
+	r := d.cur
+	r.diffs[r.parent] = append(r.diffs[r.parent], ch)
+	return nil
+}
+
+// finish applies the commit being read.
+func (d *driver) finish() error {
+	r := d.cur
+	if r == nil {
+		return nil
+	}
+	d.cur = nil
+	c := r.c
+	step := linemap.Step{Commit: c, Diffs: r.diffs}
+	for _, p := range c.Parents {
+		o := d.trees[p]
+		if o == nil {
+			// A parent outside the range: its lines are background.
+			step.Parents = append(step.Parents, d.m.Outside())
+			step.Last = append(step.Last, true)
+			continue
+		}
+		o.pending--
+		last := o.pending <= 0
+		if last {
+			delete(d.trees, p)
+		}
+		step.Parents = append(step.Parents, o.tree)
+		step.Last = append(step.Last, last)
+	}
+	tree, births, err := d.m.Apply(step)
+	if err != nil {
+		return err
+	}
+	if d.opts.OnBirth != nil {
+		for _, b := range births {
+			d.opts.OnBirth(b)
+		}
+	}
+	switch {
+	case c.ID == d.end:
+		d.final = tree
+	case r.children > 0:
+		d.trees[c.ID] = &open{tree: tree, pending: r.children}
+	default:
+		d.m.Release(tree) // a tip that is not the end: cannot happen in A..B
+	}
+	d.done++
+	if d.opts.OnProgress != nil {
+		d.opts.OnProgress(d.done, max(d.total, d.done))
+	}
+	return nil
+}
+
+// wrap names where in the history an error happened.
+func (d *driver) wrap(err error) error {
+	where := ""
+	switch {
+	case d.cur != nil && d.lastPath != "":
+		where = fmt.Sprintf(" at commit %s (last file read: %q)", d.cur.c.ID, d.lastPath)
+	case d.cur != nil:
+		where = fmt.Sprintf(" at commit %s", d.cur.c.ID)
+	}
+	return fmt.Errorf("reading history%s: %w", where, err)
+}

@@ -1,0 +1,500 @@
+package linemap
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// unknownLen is the length of a background run whose length is not known
+// (a file that existed before the walk and was never read). Hunks split it
+// like any run; what remains of it is still "very long". Real files never
+// come near it.
+const unknownLen = 1 << 50
+
+func isUnknown(n int) bool { return n >= unknownLen/2 }
+
+// run is n consecutive lines: lines off..off+n-1 of b, or n background lines
+// when b is nil.
+type run struct {
+	b   *Birth
+	off int
+	n   int
+}
+
+// file is one version of a file's lines. It is never changed once a tree
+// holds it, so trees of different branches share it.
+type file struct {
+	runs []run
+	// refs is the number of trees holding this version.
+	refs int
+	// counted is set once its lines are in their births' live counts.
+	counted bool
+}
+
+func (f *file) len() int {
+	n := 0
+	for _, r := range f.runs {
+		n += r.n
+	}
+	return n
+}
+
+func unknownFile() *file { return &file{runs: []run{{n: unknownLen}}} }
+
+// Tree is the state of one commit: every file of its tree with its runs.
+type Tree struct {
+	files map[string]*file
+	// outside: paths missing from files may exist with unknown content
+	// (the tree descends from a commit outside the walk without reading it).
+	outside  bool
+	released bool
+}
+
+// Len returns the number of lines of path and whether the tree has it; a
+// length that is not known (background from outside the walk) is -1.
+func (t *Tree) Len(path string) (int, bool) {
+	f, ok := t.files[path]
+	if !ok {
+		return 0, false
+	}
+	n := f.len()
+	if isUnknown(n) {
+		return -1, true
+	}
+	return n, true
+}
+
+// Paths returns the paths the tree holds, sorted.
+func (t *Tree) Paths() []string {
+	paths := make([]string, 0, len(t.files))
+	for p := range t.files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+// lookup returns path's version; a path missing from a tree that descends
+// from outside the walk is background of unknown length.
+func (t *Tree) lookup(path string) *file {
+	if f, ok := t.files[path]; ok {
+		return f
+	}
+	if t.outside {
+		return unknownFile()
+	}
+	return nil
+}
+
+// Options configure a Map.
+type Options struct {
+	// Include says whether lines of a path are measured; nil measures all.
+	// Lines added to other paths are background.
+	Include func(path string) bool
+	// OnDeath receives the deaths of lines, as they happen.
+	OnDeath func(Death)
+}
+
+// Map applies commits to trees and keeps every line's live count.
+type Map struct {
+	opts   Options
+	cur    *Commit
+	births []*Birth
+	byKey  map[birthKey]*Birth
+}
+
+type birthKey struct {
+	path string
+	a    provenance.Attribution
+}
+
+// New returns an empty map.
+func New(opts Options) *Map { return &Map{opts: opts} }
+
+// Empty returns the tree of no files: the parent of a root commit.
+func (m *Map) Empty() *Tree { return &Tree{files: map[string]*file{}} }
+
+// Outside returns the tree of a commit outside the walk: any path may
+// exist, with background lines of unknown number.
+func (m *Map) Outside() *Tree { return &Tree{files: map[string]*file{}, outside: true} }
+
+// Step is one commit to apply.
+type Step struct {
+	Commit *Commit
+	// Parents are the parents' trees (none for a root commit) and Diffs
+	// the commit's diff against each (a root commit has one diff, against
+	// the empty tree).
+	Parents []*Tree
+	Diffs   [][]Change
+	// Last[i] is set when no later commit needs Parents[i]: the tree of
+	// the first parent is then changed in place, the others given up.
+	Last []bool
+}
+
+// StepError is a diff that does not fit the tree it applies to.
+type StepError struct {
+	Commit string
+	Path   string
+	Reason string
+}
+
+func (e *StepError) Error() string {
+	return fmt.Sprintf("commit %s, %s: %s", e.Commit, e.Path, e.Reason)
+}
+
+// Apply computes the tree of s.Commit and returns it with the births of
+// the commit's lines. Lines that no live tree holds any more die (OnDeath)
+// during Apply.
+func (m *Map) Apply(s Step) (*Tree, []*Birth, error) {
+	m.cur = s.Commit
+	m.births = nil
+	m.byKey = map[birthKey]*Birth{}
+	parents, last := s.Parents, s.Last
+	if len(parents) == 0 {
+		parents, last = []*Tree{m.Empty()}, []bool{true}
+	}
+	for _, p := range parents {
+		if p.released {
+			return nil, nil, &StepError{Commit: s.Commit.ID, Reason: "a parent's tree was given up too early"}
+		}
+	}
+	if len(s.Diffs) != len(parents) {
+		return nil, nil, &StepError{Commit: s.Commit.ID, Reason: fmt.Sprintf("%d diffs for %d parents", len(s.Diffs), len(parents))}
+	}
+	var (
+		t   *Tree
+		err error
+	)
+	if len(parents) == 1 {
+		t, err = m.applySingle(parents[0], s.Diffs[0], last[0])
+	} else {
+		t, err = m.applyMerge(parents, s.Diffs, last)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := 1; i < len(parents); i++ {
+		if last[i] && parents[i] != parents[0] {
+			m.Release(parents[i])
+		}
+	}
+	births := m.births
+	m.births, m.byKey = nil, nil
+	return t, births, nil
+}
+
+type placed struct {
+	path string
+	f    *file
+}
+
+func (m *Map) applySingle(p *Tree, changes []Change, reuse bool) (*Tree, error) {
+	var sets []placed
+	var removes []string
+	for i := range changes {
+		ch := &changes[i]
+		var old *file
+		if ch.OldPath != "" {
+			old = p.lookup(ch.OldPath)
+			if old == nil {
+				return nil, m.errorf(ch.OldPath, "the parent has no such file")
+			}
+			removes = append(removes, ch.OldPath)
+		}
+		if ch.NewPath == "" {
+			continue
+		}
+		f, err := m.version(ch, old)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, placed{ch.NewPath, f})
+	}
+	t := p
+	if !reuse {
+		t = clone(p)
+	}
+	m.place(t, sets, removes)
+	return t, nil
+}
+
+// version is the file a single-parent change produces from old.
+func (m *Map) version(ch *Change, old *file) (*file, error) {
+	switch {
+	case ch.Binary:
+		return unknownFile(), nil
+	case len(ch.Hunks) == 0 && old != nil:
+		return old, nil // renamed or mode changed: same lines
+	}
+	return m.build(ch.NewPath, old, ch.Hunks)
+}
+
+func (m *Map) errorf(path, format string, args ...any) error {
+	return &StepError{Commit: m.cur.ID, Path: path, Reason: fmt.Sprintf(format, args...)}
+}
+
+// place puts new versions into t and removes paths, keeping live counts:
+// new versions are counted before old ones are given up, so that lines
+// carried over never look dead.
+func (m *Map) place(t *Tree, sets []placed, removes []string) {
+	for _, s := range sets {
+		if !s.f.counted {
+			m.count(s.f, +1, s.path)
+			s.f.counted = true
+		}
+		s.f.refs++
+	}
+	var drop []placed
+	for _, path := range removes {
+		if f, ok := t.files[path]; ok {
+			drop = append(drop, placed{path, f})
+			delete(t.files, path)
+		}
+	}
+	for _, s := range sets {
+		if f, ok := t.files[s.path]; ok {
+			drop = append(drop, placed{s.path, f})
+		}
+		t.files[s.path] = s.f
+	}
+	for _, d := range drop {
+		m.unref(d.f, d.path)
+	}
+}
+
+func clone(p *Tree) *Tree {
+	t := &Tree{files: make(map[string]*file, len(p.files)), outside: p.outside}
+	for path, f := range p.files {
+		f.refs++
+		t.files[path] = f
+	}
+	return t
+}
+
+// Release gives up a tree no later commit needs; lines only it held die at
+// the commit last applied.
+func (m *Map) Release(t *Tree) {
+	if t.released {
+		return
+	}
+	t.released = true
+	paths := t.Paths() // deterministic order of deaths
+	for _, path := range paths {
+		m.unref(t.files[path], path)
+	}
+	t.files = nil
+}
+
+func (m *Map) unref(f *file, path string) {
+	f.refs--
+	if f.refs == 0 && f.counted {
+		m.count(f, -1, path)
+	}
+}
+
+// count adds delta to the live count of every line of f; lines whose count
+// falls to zero die.
+func (m *Map) count(f *file, delta int32, path string) {
+	for _, r := range f.runs {
+		b := r.b
+		if b == nil || r.n == 0 {
+			continue
+		}
+		if delta > 0 {
+			for i := r.off; i < r.off+r.n; i++ {
+				if b.live[i] == 0 {
+					b.alive++
+				}
+				b.live[i]++
+			}
+			continue
+		}
+		start := -1
+		for i := r.off; i < r.off+r.n; i++ {
+			b.live[i]--
+			if b.live[i] == 0 {
+				b.alive--
+				if start < 0 {
+					start = i
+				}
+				continue
+			}
+			if start >= 0 {
+				m.die(b, start, i-start, path)
+				start = -1
+			}
+		}
+		if start >= 0 {
+			m.die(b, start, r.off+r.n-start, path)
+		}
+		if b.alive == 0 {
+			b.live = nil
+		}
+	}
+}
+
+func (m *Map) die(b *Birth, off, n int, path string) {
+	if m.opts.OnDeath != nil {
+		m.opts.OnDeath(Death{Birth: b, Offset: off, Lines: n, Commit: m.cur, Path: path})
+	}
+}
+
+// Survivors lists the measured lines of t, by path and line.
+func (m *Map) Survivors(t *Tree) []Survivor {
+	var out []Survivor
+	for _, path := range t.Paths() {
+		line := 1
+		for _, r := range t.files[path].runs {
+			if r.b != nil {
+				out = append(out, Survivor{Birth: r.b, Offset: r.off, Lines: r.n, Path: path, Line: line})
+			}
+			line += r.n
+		}
+	}
+	return out
+}
+
+// runs collects runs, joining neighbours that continue each other.
+type runs []run
+
+func (rs *runs) add(r run) {
+	if r.n <= 0 {
+		return
+	}
+	if k := len(*rs) - 1; k >= 0 {
+		last := &(*rs)[k]
+		if last.b == r.b && (r.b == nil || last.off+last.n == r.off) {
+			last.n += r.n
+			return
+		}
+	}
+	*rs = append(*rs, r)
+}
+
+func (rs runs) len() int {
+	n := 0
+	for _, r := range rs {
+		n += r.n
+	}
+	return n
+}
+
+// cursor reads a file's runs front to back.
+type cursor struct {
+	runs []run
+	i    int // current run
+	used int // lines of runs[i] already read
+	at   int // 1-based number of the next line
+}
+
+func newCursor(f *file) *cursor {
+	c := &cursor{at: 1}
+	if f != nil {
+		c.runs = f.runs
+	}
+	return c
+}
+
+// take moves n lines on, copying them to out unless out is nil; it reports
+// false when the file has fewer lines.
+func (c *cursor) take(out *runs, n int) bool {
+	for n > 0 {
+		if c.i >= len(c.runs) {
+			return false
+		}
+		r := c.runs[c.i]
+		k := min(n, r.n-c.used)
+		if out != nil {
+			out.add(run{b: r.b, off: r.off + c.used, n: k})
+		}
+		c.used += k
+		c.at += k
+		n -= k
+		if c.used == r.n {
+			c.i++
+			c.used = 0
+		}
+	}
+	return true
+}
+
+func (c *cursor) rest(out *runs) {
+	for ; c.i < len(c.runs); c.i++ {
+		r := c.runs[c.i]
+		out.add(run{b: r.b, off: r.off + c.used, n: r.n - c.used})
+		c.used = 0
+	}
+}
+
+// build applies -U0 hunks to old (nil: a file the parent lacks).
+func (m *Map) build(path string, old *file, hunks []Hunk) (*file, error) {
+	var out runs
+	c := newCursor(old)
+	for _, h := range hunks {
+		oldStart := h.OldStart
+		if h.OldLines == 0 {
+			oldStart++
+		}
+		if oldStart < c.at {
+			return nil, m.errorf(path, "hunk -%d,%d +%d,%d out of order", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
+		}
+		if !c.take(&out, oldStart-c.at) || !c.take(nil, h.OldLines) {
+			return nil, m.errorf(path, "hunk -%d,%d +%d,%d goes past the end of the file as tracked", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
+		}
+		if h.NewLines > 0 && out.len()+1 != h.NewStart {
+			return nil, m.errorf(path, "hunk -%d,%d +%d,%d does not fit the file as tracked", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
+		}
+		m.born(&out, path, h.NewStart, h.NewLines)
+	}
+	c.rest(&out)
+	return &file{runs: out}, nil
+}
+
+// born adds n lines the current commit wrote at lines start.. of path.
+func (m *Map) born(out *runs, path string, start, n int) {
+	if n <= 0 {
+		return
+	}
+	if m.opts.Include != nil && !m.opts.Include(path) {
+		out.add(run{n: n})
+		return
+	}
+	prov := &m.cur.Provenance
+	spans := prov.Files[path]
+	def := normal(prov.Default)
+	end := start + n - 1
+	i := sort.Search(len(spans), func(i int) bool { return spans[i].End >= start })
+	for pos := start; pos <= end; {
+		a, hi := def, end
+		if i < len(spans) && spans[i].Start <= pos {
+			a, hi = normal(spans[i].Attribution), min(spans[i].End, end)
+			i++
+		} else if i < len(spans) {
+			hi = min(end, spans[i].Start-1)
+		}
+		m.bear(out, path, a, hi-pos+1)
+		pos = hi + 1
+	}
+}
+
+func normal(a provenance.Attribution) provenance.Attribution {
+	if a.Origin == "" {
+		a.Origin = provenance.Unknown
+	}
+	return a
+}
+
+func (m *Map) bear(out *runs, path string, a provenance.Attribution, n int) {
+	key := birthKey{path, a}
+	b := m.byKey[key]
+	if b == nil {
+		b = &Birth{Commit: m.cur, Path: path, Attribution: a}
+		m.byKey[key] = b
+		m.births = append(m.births, b)
+	}
+	out.add(run{b: b, off: b.Lines, n: n})
+	b.Lines += n
+	b.live = append(b.live, make([]int32, n)...)
+}

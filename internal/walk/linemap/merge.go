@@ -1,0 +1,183 @@
+package linemap
+
+import "fmt"
+
+// A merge's file takes its lines from its parents the way git blame passes
+// blame to them: a file identical to some parent's version (at the same
+// path or at the path it was renamed from) is that version, whole, from the
+// first such parent; otherwise each line unchanged relative to parent 1
+// keeps parent 1's line, else unchanged relative to parent 2 keeps parent
+// 2's, and so on; lines found in none of the parents are born in the merge.
+
+func (m *Map) applyMerge(parents []*Tree, diffs [][]Change, last []bool) (*Tree, error) {
+	byNew := make([]map[string]*Change, len(parents))
+	for i, d := range diffs {
+		byNew[i] = make(map[string]*Change, len(d))
+		for j := range d {
+			if d[j].NewPath != "" {
+				byNew[i][d[j].NewPath] = &d[j]
+			}
+		}
+	}
+	// Paths the merge does not change relative to parent 1 keep parent 1's
+	// version (blame's first identical parent); the others are in its diff.
+	var sets []placed
+	var removes []string
+	for j := range diffs[0] {
+		ch := &diffs[0][j]
+		if ch.OldPath != "" {
+			removes = append(removes, ch.OldPath)
+		}
+		if ch.NewPath == "" {
+			continue
+		}
+		f, err := m.mergeVersion(ch.NewPath, parents, byNew)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, placed{ch.NewPath, f})
+	}
+	t := parents[0]
+	if !last[0] {
+		t = clone(t)
+	}
+	m.place(t, sets, removes)
+	return t, nil
+}
+
+func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Change) (*file, error) {
+	binary := false
+	for i, p := range parents {
+		ch, ok := byNew[i][path]
+		if !ok {
+			f := p.lookup(path)
+			if f == nil {
+				return nil, m.errorf(path, "parent %d should hold this file unchanged but has no such file", i+1)
+			}
+			return f, nil
+		}
+		if ch.Binary {
+			binary = true
+			continue
+		}
+		if len(ch.Hunks) == 0 && ch.OldPath != "" {
+			f := p.lookup(ch.OldPath)
+			if f == nil {
+				return nil, m.errorf(ch.OldPath, "parent %d has no such file", i+1)
+			}
+			return f, nil
+		}
+	}
+	if binary {
+		return unknownFile(), nil
+	}
+	plans := make([][]seg, len(parents))
+	cursors := make([]*cursor, len(parents))
+	total := -1
+	for i, p := range parents {
+		ch := byNew[i][path]
+		var old *file
+		if ch.OldPath != "" {
+			if old = p.lookup(ch.OldPath); old == nil {
+				return nil, m.errorf(ch.OldPath, "parent %d has no such file", i+1)
+			}
+		}
+		plan, n, err := makePlan(ch.Hunks, old)
+		if err != nil {
+			return nil, m.errorf(path, "diff against parent %d: %v", i+1, err)
+		}
+		plans[i], cursors[i] = plan, newCursor(old)
+		switch {
+		case isUnknown(n):
+			if total < 0 || isUnknown(total) && n < total {
+				total = n
+			}
+		case total >= 0 && !isUnknown(total) && n != total:
+			return nil, m.errorf(path, "the diffs against the parents disagree on the length (%d and %d lines)", total, n)
+		default:
+			total = n
+		}
+	}
+	var out runs
+	at := make([]int, len(parents))
+	for x := 1; x <= total; {
+		step, from := total-x+1, -1
+		var fromSeg seg
+		for i := range parents {
+			plan := plans[i]
+			for at[i] < len(plan) && plan[at[i]].end() < x {
+				at[i]++
+			}
+			if at[i] == len(plan) {
+				return nil, m.errorf(path, "the diff against parent %d ends before line %d", i+1, x)
+			}
+			s := plan[at[i]]
+			step = min(step, s.end()-x+1)
+			if from < 0 && s.old > 0 {
+				from, fromSeg = i, s
+			}
+		}
+		if from < 0 {
+			m.born(&out, path, x, step)
+		} else {
+			c := cursors[from]
+			oldPos := fromSeg.old + (x - fromSeg.new)
+			if oldPos < c.at || !c.take(nil, oldPos-c.at) || !c.take(&out, step) {
+				return nil, m.errorf(path, "the diff against parent %d does not fit the file as tracked", from+1)
+			}
+		}
+		x += step
+	}
+	return &file{runs: out}, nil
+}
+
+// seg is a stretch of n lines of the new file starting at new: unchanged
+// lines of the old file starting at old, or added lines when old is 0.
+type seg struct {
+	new, n, old int
+}
+
+func (s seg) end() int { return s.new + s.n - 1 }
+
+// makePlan describes the new file in terms of old (nil: none) and the -U0
+// hunks between them; it returns the new file's length.
+func makePlan(hunks []Hunk, old *file) ([]seg, int, error) {
+	oldLen := 0
+	if old != nil {
+		oldLen = old.len()
+	}
+	var plan []seg
+	oldPos, newPos := 1, 1
+	for _, h := range hunks {
+		oStart, nStart := h.OldStart, h.NewStart
+		if h.OldLines == 0 {
+			oStart++
+		}
+		if h.NewLines == 0 {
+			nStart++
+		}
+		same := oStart - oldPos
+		if same < 0 || nStart-newPos != same {
+			return nil, 0, errHunk(h)
+		}
+		if same > 0 {
+			plan = append(plan, seg{new: newPos, n: same, old: oldPos})
+		}
+		if h.NewLines > 0 {
+			plan = append(plan, seg{new: nStart, n: h.NewLines})
+		}
+		oldPos, newPos = oStart+h.OldLines, nStart+h.NewLines
+	}
+	tail := oldLen - oldPos + 1
+	if tail < 0 {
+		return nil, 0, errHunk(hunks[len(hunks)-1])
+	}
+	if tail > 0 {
+		plan = append(plan, seg{new: newPos, n: tail, old: oldPos})
+	}
+	return plan, newPos + tail - 1, nil
+}
+
+func errHunk(h Hunk) error {
+	return fmt.Errorf("hunk -%d,%d +%d,%d does not fit the file as tracked", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
+}

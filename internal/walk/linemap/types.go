@@ -1,0 +1,116 @@
+// Package linemap is the line-origin map of the survival walk: for every
+// file of a commit's tree, the runs of lines it holds and, for each line, the
+// commit that added it (its birth). It is updated by (position, deleted,
+// inserted) hunks, commit by commit, and reports each line's birth and
+// death as events. It knows nothing of git: commits, paths and hunks arrive
+// as plain values, so it is tested with plain slices.
+//
+// Lines are identified by their birth: a Birth is the run of lines one
+// commit added to one path with one attribution, and a line is (Birth,
+// offset). Lines that were there before the measured range, or whose path is
+// not measured, are background: they take up positions but have no birth
+// and produce no events.
+//
+// Where history branches, the same line is held by several trees at once.
+// A line dies when the last tree that holds it on a live branch loses it:
+// every line born in the walk either dies exactly once or survives in the
+// final tree.
+package linemap
+
+import (
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// Source says where a commit's provenance came from.
+type Source uint8
+
+const (
+	// SourceUnknown: no note and no evidence; lines are of unknown origin
+	// unless the attributor says otherwise.
+	SourceUnknown Source = iota
+	// SourceNote: the commit has a git note.
+	SourceNote
+	// SourceInferred: classified from the commit's metadata by rules.
+	SourceInferred
+)
+
+func (s Source) String() string {
+	switch s {
+	case SourceNote:
+		return "note"
+	case SourceInferred:
+		return "inferred"
+	}
+	return "unknown"
+}
+
+// Commit is one commit of the walk.
+type Commit struct {
+	ID      string
+	Parents []string
+	// Author and Committer are "Name <email>".
+	Author, Committer string
+	AuthorTime        time.Time
+	CommitTime        time.Time
+	// Message is the full commit message.
+	Message string
+	// Index is the commit's position in the walk (0 = first, oldest).
+	Index int
+
+	// Provenance and Source are what the attributor said about the commit.
+	Provenance provenance.Commit
+	Source     Source
+}
+
+// Birth is the run of lines one commit added to one path with one
+// attribution. Its lines are numbered 0..Lines-1 in the order they appear
+// in the commit's version of the file; they need not be adjacent there.
+type Birth struct {
+	Commit      *Commit
+	Path        string
+	Attribution provenance.Attribution
+	Lines       int
+
+	// live counts, per line, the live file versions holding it.
+	live  []int32
+	alive int
+}
+
+// Death is the end of lines Offset..Offset+Lines-1 of Birth: Commit is the
+// commit where the last tree holding them lost them; Path is where they
+// were then.
+type Death struct {
+	Birth         *Birth
+	Offset, Lines int
+	Commit        *Commit
+	Path          string
+}
+
+// Survivor is a run of lines of one birth found in the final tree: lines
+// Offset..Offset+Lines-1 of Birth are lines Line..Line+Lines-1 of Path.
+type Survivor struct {
+	Birth         *Birth
+	Offset, Lines int
+	Path          string
+	Line          int
+}
+
+// Hunk is one change of a -U0 diff: OldLines lines at OldStart replaced by
+// NewLines lines at NewStart; a pure insertion has OldLines 0 and OldStart
+// the line it follows, a pure deletion NewLines 0 and NewStart the line the
+// deletion follows.
+type Hunk struct {
+	OldStart, OldLines int
+	NewStart, NewLines int
+}
+
+// Change is one file of a commit's diff against one parent. OldPath is ""
+// for a file the parent lacks, NewPath "" for a file the commit deletes; a
+// rename has both and they differ. Binary files carry no hunks.
+type Change struct {
+	OldPath, NewPath string
+	Binary           bool
+	Hunks            []Hunk
+}

@@ -1,0 +1,154 @@
+package walk_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// truth walks rng and compares, line by line, the commit each surviving
+// line was born in with what git blame says, and what each commit added
+// with git log --numstat. It returns the number of lines where the walk and
+// blame disagree (reported as errors when exact).
+func truth(t *testing.T, r *gittest.Repo, rng string, exact bool) (res *walk.Result, blameDiff int) {
+	t.Helper()
+	e := newEvents(t)
+	res, err := walk.Run(context.Background(), openRepo(t, r), e.options(rng))
+	if err != nil {
+		t.Fatalf("walk %q: %v", rng, err)
+	}
+	e.check(res)
+	revs := rng
+	if revs == "" {
+		revs = "HEAD"
+	}
+	commits := rangeCommits(t, r, revs)
+	if len(e.commits) != len(commits) || res.Commits != len(commits) {
+		t.Errorf("walked %d commits (result says %d), git log lists %d", len(e.commits), res.Commits, len(commits))
+	}
+	inRange := map[string]bool{}
+	for id := range commits {
+		inRange[id] = true
+	}
+
+	// Survivors: line by line against blame.
+	want, lens := blameOwners(t, r, revs, res.End, inRange, nil)
+	got := walkOwners(res, lens)
+	blameDiff = compareOwners(t, got, want, exact)
+
+	// ... and per origin.
+	wantBy, gotBy := map[provenance.Origin]int{}, map[provenance.Origin]int{}
+	for _, lines := range want {
+		for _, id := range lines {
+			if id != "" {
+				a, _ := originOf(commits[id])
+				wantBy[a.Origin]++
+			}
+		}
+	}
+	for _, s := range res.Survivors {
+		gotBy[s.Birth.Attribution.Origin] += s.Lines
+	}
+	if exact && fmt.Sprint(wantBy) != fmt.Sprint(gotBy) {
+		t.Errorf("surviving by origin: walk %v, blame %v", gotBy, wantBy)
+	}
+
+	// Added: exactly numstat for commits with one parent; a merge adds at
+	// most what it adds against its closest parent.
+	ns := numstat(t, r, revs)
+	born := e.bornBy()
+	for _, c := range e.commits {
+		switch {
+		case len(c.Parents) <= 1 && born[c.ID] != ns[c.ID]:
+			t.Errorf("commit %.8s (%s): walk says %d lines added, numstat %d", c.ID, firstLine(c.Message), born[c.ID], ns[c.ID])
+		case len(c.Parents) > 1 && born[c.ID] > ns[c.ID]:
+			t.Errorf("merge %.8s: walk says %d lines added, more than the %d numstat shows against one parent", c.ID, born[c.ID], ns[c.ID])
+		}
+	}
+	total := 0
+	for _, n := range wantBy {
+		total += n
+	}
+	t.Logf("%s: %d commits, %d lines born, %d died, %d survive (blame: %d, of them %d second copies); %d disagree with blame",
+		revs, len(e.commits), sumBorn(born), e.deaths, lineCount(res.Survivors), total, e.copies, blameDiff)
+	if sumBorn(born) != e.deaths+lineCount(res.Survivors)-e.copies {
+		t.Errorf("%d born != %d died + %d survive - %d copies", sumBorn(born), e.deaths, lineCount(res.Survivors), e.copies)
+	}
+	if len(e.commits) > 10 && (total == 0 || e.deaths == 0) {
+		t.Errorf("degenerate history: %d surviving lines, %d deaths", total, e.deaths)
+	}
+	return res, blameDiff
+}
+
+func sumBorn(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func lineCount(ss []walk.Survivor) int {
+	n := 0
+	for _, s := range ss {
+		n += s.Lines
+	}
+	return n
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+func TestTruthLinear(t *testing.T) {
+	for _, seed := range []int64{1, 2, 3, 4} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t)
+			h := newHistory(t, r, seed)
+			h.run(80)
+			truth(t, r, "", true)
+			// A range starting in the middle: older lines are background.
+			start := strings.TrimSpace(r.Git("rev-parse", "HEAD~40"))
+			truth(t, r, start+"..HEAD", true)
+		})
+	}
+}
+
+func TestTruthMerges(t *testing.T) {
+	for _, seed := range []int64{11, 12, 13, 14, 15} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t)
+			h := newHistory(t, r, seed)
+			h.branches = true
+			h.run(100)
+			truth(t, r, "", true)
+			start := strings.TrimSpace(r.Git("rev-parse", "HEAD~8"))
+			truth(t, r, start+"..HEAD", true)
+		})
+	}
+}
+
+// Repeated lines (blank lines, braces) can be matched by a diff in more
+// than one way; the walk reads the same diffs blame computes, so it agrees
+// with blame on them too.
+func TestTruthRepeatedLines(t *testing.T) {
+	for _, seed := range []int64{21, 22, 23} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t)
+			h := newHistory(t, r, seed)
+			h.branches = seed != 21
+			h.repeated = true
+			h.run(100)
+			truth(t, r, "", true)
+		})
+	}
+}

@@ -1,0 +1,315 @@
+// Package walk is the survival engine's one pass over history. It streams
+// the diffs of a range, oldest first, from a single `git log -p` (and the
+// commits' metadata from one more `git log`), asks an Attributor for each
+// commit's provenance, and keeps the line-origin map (package linemap) up to
+// date: every line a commit in the range adds is born with its commit and
+// attribution, every line that leaves the history dies, and the lines of the
+// range's end are the survivors, traced as `git blame` traces them.
+//
+// Memory is bounded by the trees of the open branches (the end snapshot in
+// a linear history), not by the length of history: a commit's tree is
+// changed in place when no other commit needs its parent's, and file
+// versions are shared between the trees of different branches.
+package walk
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/diff"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// The walk's records are linemap's; the aliases spare callers an import.
+type (
+	Commit   = linemap.Commit
+	Birth    = linemap.Birth
+	Death    = linemap.Death
+	Survivor = linemap.Survivor
+	Source   = linemap.Source
+)
+
+// Where a commit's provenance came from.
+const (
+	SourceUnknown  = linemap.SourceUnknown
+	SourceNote     = linemap.SourceNote
+	SourceInferred = linemap.SourceInferred
+)
+
+// Attributor gives the provenance of a commit from its metadata (id,
+// parents, author, committer, times, message; Provenance and Source are not
+// set yet): the attribution of every line the commit added, and whether it
+// came from a note, was inferred, or is unknown.
+type Attributor interface {
+	Attribute(c *Commit) (provenance.Commit, Source, error)
+}
+
+// AttributorFunc adapts a function to Attributor.
+type AttributorFunc func(c *Commit) (provenance.Commit, Source, error)
+
+// Attribute calls f.
+func (f AttributorFunc) Attribute(c *Commit) (provenance.Commit, Source, error) { return f(c) }
+
+// unknownAttributor says nothing is known about any commit.
+func unknownAttributor(c *Commit) (provenance.Commit, Source, error) {
+	return provenance.Commit{ID: c.ID, Default: provenance.UnknownAttribution()}, SourceUnknown, nil
+}
+
+// Options configure a walk.
+type Options struct {
+	// Range is what to measure: "" (all history of HEAD), "REV" (all history
+	// of REV), or "A..B" as git rev-list reads it ("A.." is A..HEAD).
+	// The end of the range is B (HEAD by default).
+	Range string
+	// Include says whether lines of a path are measured; nil measures
+	// every path. Lines added to other paths count nowhere.
+	Include func(path string) bool
+	// Attributor gives each commit's provenance; nil makes every line
+	// unknown.
+	Attributor Attributor
+	// OnProgress is called after each commit with the number of commits
+	// done and the number in the range.
+	OnProgress func(done, total int)
+	// OnCommit receives each commit of the range, attributed, oldest first
+	// (parents before children), before its births and deaths.
+	OnCommit func(*Commit)
+	// OnBirth receives the lines each commit added, per path and
+	// attribution, once the commit is applied.
+	OnBirth func(*Birth)
+	// OnDeath receives lines as they leave the history: the commit where
+	// the last tree holding them lost them. Every line born either dies
+	// exactly once or is a survivor.
+	OnDeath func(Death)
+}
+
+// Result is what a walk leaves.
+type Result struct {
+	// Range is the range as given; Start and End are the resolved commits
+	// of A and B (Start is "" when the range reaches the root).
+	Range, Start, End string
+	// Commits is the number of commits walked.
+	Commits int
+	// Survivors are the measured lines of End's tree, by path and line.
+	Survivors []Survivor
+}
+
+// ErrShallow is returned (wrapped) when the range reaches the boundary of
+// a shallow clone, where git knows a commit but not its parents.
+var ErrShallow = errors.New("the history is shallow")
+
+// Run walks the range once and returns the survivors at its end.
+//
+// A shallow clone is fine as long as the range does not reach its
+// boundary (every commit walked has its parents); otherwise Run fails with
+// ErrShallow and says to run `git fetch --unshallow`.
+func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
+	res := &Result{Range: opts.Range}
+	startRev, endRev, err := splitRange(opts.Range)
+	if err != nil {
+		return nil, err
+	}
+	if res.End, err = repo.ResolveCommit(ctx, endRev); err != nil {
+		if opts.Range == "" && !repo.HasCommits(ctx) {
+			return nil, errors.New("the repository has no commits yet: nothing to measure")
+		}
+		return nil, fmt.Errorf("range %q: %q does not name a commit", opts.Range, endRev)
+	}
+	revs := []string{res.End}
+	if startRev != "" {
+		if res.Start, err = repo.ResolveCommit(ctx, startRev); err != nil {
+			return nil, fmt.Errorf("range %q: %q does not name a commit", opts.Range, startRev)
+		}
+		revs = []string{"^" + res.Start, res.End}
+	}
+	var shallow map[string]bool
+	if repo.Shallow {
+		if shallow, err = shallowCommits(ctx, repo); err != nil {
+			return nil, err
+		}
+	}
+	total := 0
+	if opts.OnProgress != nil {
+		out, err := repo.Line(ctx, append([]string{"rev-list", "--count"}, revs...)...)
+		if err != nil {
+			return nil, fmt.Errorf("counting the commits of %q: %w", opts.Range, err)
+		}
+		total, _ = strconv.Atoi(out)
+	}
+
+	attr := opts.Attributor
+	if attr == nil {
+		attr = AttributorFunc(unknownAttributor)
+	}
+	d := &driver{
+		ctx:     ctx,
+		opts:    opts,
+		attr:    attr,
+		shallow: shallow,
+		end:     res.End,
+		total:   total,
+		trees:   map[string]*open{},
+	}
+	d.m = linemap.New(linemap.Options{Include: opts.Include, OnDeath: opts.OnDeath})
+
+	mctx, cancelMeta := context.WithCancel(ctx)
+	defer cancelMeta()
+	d.meta = make(chan *Commit, 256)
+	metaDone := make(chan error, 1)
+	go func() { metaDone <- readMeta(mctx, repo, revs, d.meta) }()
+
+	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file}
+	args := append(append([]string{}, logArgs...), revs...)
+	err = repo.Stream(ctx, nil, func(r io.Reader) error { return p.Parse(r) }, append(args, "--")...)
+	if err == nil {
+		err = d.finish()
+	}
+	if err != nil {
+		cancelMeta()
+		metaErr := <-metaDone
+		if d.metaEnded && metaErr != nil && !errors.Is(metaErr, context.Canceled) {
+			err = metaErr
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, d.wrap(err)
+	}
+	if _, more := <-d.meta; more {
+		cancelMeta()
+		<-metaDone
+		return nil, errors.New("reading history: the commit list and the diffs disagree (a commit without its diff)")
+	}
+	if err := <-metaDone; err != nil {
+		return nil, fmt.Errorf("reading commits: %w", err)
+	}
+	res.Commits = d.done
+	if d.final != nil {
+		res.Survivors = d.m.Survivors(d.final)
+	}
+	return res, nil
+}
+
+// logArgs stream every commit's diff against each of its parents: no
+// context, git's default (myers) algorithm with the indent heuristic and
+// whole-file rename detection, as git blame diffs; nothing a user's
+// configuration could change. --children tells when a commit's tree is no
+// longer needed; the short format's "commit <id> <children> (from
+// <parent>)" line says which parent a merge's diff is against, even when
+// git skips the diff against another parent for being empty.
+var logArgs = []string{"log", "--reverse", "--topo-order", "--children",
+	"--format=short", "--no-abbrev-commit", "--no-decorate", "--no-notes",
+	"--diff-merges=separate", "--root", "-p", "-U0", "-M", "--no-color",
+	"--no-ext-diff", "--no-textconv", "--diff-algorithm=myers", "--indent-heuristic",
+	"--inter-hunk-context=0", "--ignore-submodules=all",
+	"--src-prefix=a/", "--dst-prefix=b/", "--no-relative"}
+
+// metaFormat: id, parents, author, author time, committer, commit time,
+// message; records end with NUL (-z).
+const metaFormat = "--format=%H%x1f%P%x1f%an <%ae>%x1f%at%x1f%cn <%ce>%x1f%ct%x1f%B"
+
+// readMeta streams the commits' metadata in the walk's order.
+func readMeta(ctx context.Context, repo *gitx.Repo, revs []string, out chan<- *Commit) error {
+	defer close(out)
+	args := append([]string{"log", "-z", "--reverse", "--topo-order", metaFormat}, revs...)
+	return repo.Stream(ctx, nil, func(r io.Reader) error {
+		br := bufio.NewReaderSize(r, 1<<16)
+		for {
+			rec, err := br.ReadString(0)
+			if err != nil && err != io.EOF {
+				return err
+			}
+			rec = strings.TrimSuffix(rec, "\x00")
+			if rec != "" {
+				c, perr := parseMeta(rec)
+				if perr != nil {
+					return perr
+				}
+				select {
+				case out <- c:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			if err == io.EOF {
+				return nil
+			}
+		}
+	}, append(args, "--")...)
+}
+
+func parseMeta(rec string) (*Commit, error) {
+	f := strings.SplitN(rec, "\x1f", 7)
+	if len(f) != 7 {
+		return nil, fmt.Errorf("unexpected commit record %q", firstLine(rec))
+	}
+	at, err1 := strconv.ParseInt(f[3], 10, 64)
+	ct, err2 := strconv.ParseInt(f[5], 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil, fmt.Errorf("commit %s: unreadable dates %q, %q", f[0], f[3], f[5])
+	}
+	return &Commit{
+		ID: f[0], Parents: strings.Fields(f[1]),
+		Author: f[2], AuthorTime: time.Unix(at, 0).UTC(),
+		Committer: f[4], CommitTime: time.Unix(ct, 0).UTC(),
+		Message: f[6],
+	}, nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// splitRange returns the start (may be "") and end revisions of a range.
+func splitRange(r string) (string, string, error) {
+	switch {
+	case strings.Contains(r, "..."):
+		return "", "", fmt.Errorf("range %q: a symmetric difference (A...B) has no single end; use A..B", r)
+	case strings.HasPrefix(r, "-"):
+		return "", "", fmt.Errorf("range %q: not a revision or range", r)
+	case r == "":
+		return "", "HEAD", nil
+	}
+	a, b, ok := strings.Cut(r, "..")
+	if !ok {
+		return "", r, nil
+	}
+	if a == "" {
+		a = "HEAD"
+	}
+	if b == "" {
+		b = "HEAD"
+	}
+	if strings.HasPrefix(a, "-") || strings.HasPrefix(b, "-") {
+		return "", "", fmt.Errorf("range %q: not a revision or range", r)
+	}
+	return a, b, nil
+}
+
+func shallowCommits(ctx context.Context, repo *gitx.Repo) (map[string]bool, error) {
+	path, err := repo.GitPath(ctx, "shallow")
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return map[string]bool{}, nil
+		}
+		return nil, fmt.Errorf("reading the shallow boundary: %w", err)
+	}
+	set := map[string]bool{}
+	for _, id := range strings.Fields(string(data)) {
+		set[id] = true
+	}
+	return set, nil
+}
