@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -181,6 +182,9 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if merr := describeMissing(ctx, repo, revs, err); merr != err {
+			return nil, fmt.Errorf("reading history: %w", merr)
+		}
 		return nil, d.wrap(err)
 	}
 	if _, more := <-d.meta; more {
@@ -312,4 +316,33 @@ func shallowCommits(ctx context.Context, repo *gitx.Repo) (map[string]bool, erro
 		set[id] = true
 	}
 	return set, nil
+}
+
+var missingObject = regexp.MustCompile(`(?:unable to read|bad object|missing blob object|could not read) '?([0-9a-f]{40,64})`)
+
+// describeMissing adds, to an error caused by a missing object, the path
+// and commit that need it (one more git process, on this error path only).
+func describeMissing(ctx context.Context, repo *gitx.Repo, revs []string, err error) error {
+	var ge *gitx.Error
+	if !errors.As(err, &ge) {
+		return err
+	}
+	m := missingObject.FindStringSubmatch(ge.Stderr)
+	if m == nil {
+		return err
+	}
+	id := m[1]
+	where := ""
+	args := append([]string{"log", "--format=%x1e%H", "--raw", "--no-abbrev", "--no-renames", "--find-object=" + id}, revs...)
+	if out, lerr := repo.Output(ctx, append(args, "--")...); lerr == nil {
+		for _, block := range strings.Split(string(out), "\x1e") {
+			commit, raw, _ := strings.Cut(block, "\n")
+			for _, l := range strings.Split(raw, "\n") {
+				if meta, path, ok := strings.Cut(l, "\t"); ok && strings.Contains(meta, id) {
+					where = fmt.Sprintf(" (%q in commit %s)", path, strings.TrimSpace(commit))
+				}
+			}
+		}
+	}
+	return fmt.Errorf("object %s%s is missing from the repository; fetch it again or repair the clone (git fsck names what else is lost): %w", id, where, err)
 }
