@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// epoch is the author and committer date of the base commit; every later
+// commit is one minute on, so the two repositories get the same commit ids.
+const epoch = 1767225600 // 2026-01-01T00:00:00Z
+
+const gitconfig = `[user]
+	name = Bench Person
+	email = bench@example.com
+[init]
+	defaultBranch = main
+[core]
+	autocrlf = false
+[commit]
+	gpgsign = false
+[gc]
+	auto = 0
+[maintenance]
+	auto = false
+[advice]
+	detachedHead = false
+`
+
+// environ is a clean environment for git: an isolated HOME with the
+// gitconfig above, no system config, no GIT_* variables from the caller
+// (make bench may itself run inside a hook), binDir first on PATH.
+func environ(home, binDir string) ([]string, error) {
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gitconfig), 0o644); err != nil {
+		return nil, err
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "GIT_") || strings.HasPrefix(k, "LC_") || k == "LANG" ||
+			k == "HOME" || k == "XDG_CONFIG_HOME" || k == "PATH" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"HOME="+home,
+		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_TERMINAL_PROMPT=0",
+		"LC_ALL=C",
+	), nil
+}
+
+// repo is one benchmark repository driven by the real git binary.
+type repo struct {
+	name string
+	dir  string
+	env  []string
+	tick int // minutes after epoch of the next commit
+}
+
+// run runs name args in the repository with the commit date of r.tick;
+// stdin may be nil. It returns stdout, stderr and the wall time.
+func (r *repo) run(stdin io.Reader, name string, args ...string) (string, string, time.Duration, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = r.dir
+	d := fmt.Sprintf("@%d +0000", epoch+60*r.tick)
+	cmd.Env = append(append([]string{}, r.env...), "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
+	cmd.Stdin = stdin
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	if err != nil {
+		err = fmt.Errorf("%s %s (in %s): %v\n%s", name, strings.Join(args, " "), r.dir, err, firstLines(errb.String(), 10))
+	}
+	return out.String(), errb.String(), took, err
+}
+
+// git runs git and returns stdout.
+func (r *repo) git(args ...string) (string, error) {
+	out, _, _, err := r.run(nil, "git", args...)
+	return out, err
+}
+
+// commit times one `git commit -q -m msg` of what is staged and returns
+// its wall time and stderr (where hooks print their warnings).
+func (r *repo) commit(msg string) (time.Duration, string, error) {
+	_, errs, took, err := r.run(nil, "git", "commit", "-q", "-m", msg)
+	r.tick++
+	return took, errs, err
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(strings.TrimRight(s, "\n"), "\n", n+1)
+	if len(lines) > n {
+		lines = append(lines[:n], "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// baseFiles is the layout of the base tree: nFiles source files spread
+// over directories of 100 files each.
+func basePath(i int) string {
+	return fmt.Sprintf("src/pkg%03d/file%05d.go", i/100, i)
+}
+
+// create makes the repository with nFiles files in one commit, written by
+// `git fast-import` (a single pack, as in a real clone) and checked out.
+func (r *repo) create(nFiles int) error {
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		return err
+	}
+	if _, err := r.git("init", "-q", "-b", "main"); err != nil {
+		return err
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		bw := bufio.NewWriterSize(pw, 1<<20)
+		msg := "Base tree for the commit benchmark\n"
+		fmt.Fprintf(bw, "commit refs/heads/main\nauthor Bench Person <bench@example.com> %d +0000\ncommitter Bench Person <bench@example.com> %d +0000\ndata %d\n%s", epoch, epoch, len(msg), msg)
+		var buf bytes.Buffer
+		for i := 0; i < nFiles; i++ {
+			buf.Reset()
+			writeSource(&buf, i)
+			fmt.Fprintf(bw, "M 100644 inline %s\ndata %d\n", basePath(i), buf.Len())
+			bw.Write(buf.Bytes())
+			bw.WriteString("\n")
+		}
+		bw.WriteString("done\n")
+		pw.CloseWithError(bw.Flush())
+	}()
+	_, _, took, err := r.run(pr, "git", "fast-import", "--quiet", "--done")
+	if err != nil {
+		pr.CloseWithError(err)
+		return err
+	}
+	r.tick++
+	_, _, took2, err := r.run(nil, "git", "reset", "-q", "--hard", "main")
+	progress("%s: fast-import %s, checkout %s", r.name, took.Round(time.Millisecond), took2.Round(time.Millisecond))
+	return err
+}
+
+// rng is a small deterministic generator (xorshift) so both repositories
+// and every run get the same content.
+type rng uint64
+
+func (s *rng) next() uint64 {
+	x := uint64(*s)
+	x ^= x << 13
+	x ^= x >> 7
+	x ^= x << 17
+	*s = rng(x)
+	return x
+}
+
+var words = strings.Fields(`ctx err ok id name path line lines file files commit note notes
+	origin agent model value count total index offset size buf out in next prev head tail
+	range start end key keys val vals rec record records state opts cfg repo tree blob`)
+
+// codeLine returns a plausible line of Go code; n varies it.
+func codeLine(s *rng) string {
+	a, b, c := words[s.next()%uint64(len(words))], words[s.next()%uint64(len(words))], words[s.next()%uint64(len(words))]
+	switch s.next() % 6 {
+	case 0:
+		return fmt.Sprintf("\t%s := %s(%s, %d)", a, b, c, s.next()%1000)
+	case 1:
+		return fmt.Sprintf("\tif %s != nil {\n\t\treturn %s, %s\n\t}", a, b, c)
+	case 2:
+		return fmt.Sprintf("\t%s.%s = append(%s.%s, %s)", a, b, a, b, c)
+	case 3:
+		return fmt.Sprintf("\t// %s updates the %s of %s before %s is read.", a, b, c, a)
+	case 4:
+		return fmt.Sprintf("\tfor _, %s := range %s.%s {", a, b, c)
+	default:
+		return fmt.Sprintf("\t%s += len(%s) * %d // %s", a, b, s.next()%64, c)
+	}
+}
+
+// writeSource writes base file i: a package clause and about 40 lines.
+func writeSource(w *bytes.Buffer, i int) {
+	s := rng(uint64(i)*2654435761 + 1)
+	fmt.Fprintf(w, "package pkg%03d\n\n// F%05d is generated for the commit benchmark.\nfunc F%05d() {\n", i/100, i, i)
+	n := 30 + int(s.next()%20)
+	for j := 0; j < n; j++ {
+		w.WriteString(codeLine(&s))
+		w.WriteByte('\n')
+	}
+	w.WriteString("}\n")
+}
+
+// edit changes file i of the work tree the way a small edit does: one
+// line rewritten and a few lines appended (seed makes each edit distinct).
+func (r *repo) edit(i int, seed uint64) error {
+	p := filepath.Join(r.dir, basePath(i))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	s := rng(seed*0x9E3779B97F4A7C15 + uint64(i) + 1)
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	k := 4 + int(s.next()%uint64(len(lines)-5))
+	lines[k] = codeLine(&s)
+	for j := 0; j < 3; j++ {
+		lines = append(lines, "// "+strings.TrimSpace(codeLine(&s)))
+	}
+	return os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+}
+
+// bigText returns size bytes of generated text lines (seeded).
+func bigText(size int, seed uint64) []byte {
+	s := rng(seed*0x9E3779B97F4A7C15 + 7)
+	buf := bytes.NewBuffer(make([]byte, 0, size+200))
+	for n := 0; buf.Len() < size; n++ {
+		fmt.Fprintf(buf, "%07d %s\n", n, strings.TrimSpace(codeLine(&s)))
+	}
+	buf.Truncate(size - 1)
+	buf.WriteByte('\n')
+	return buf.Bytes()
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"slices"
+	"time"
+)
+
+func sorted(d []time.Duration) []time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s
+}
+
+// median is the middle value (the mean of the two middle ones for an even
+// count); 0 for no values.
+func median(d []time.Duration) time.Duration {
+	s := sorted(d)
+	n := len(s)
+	switch {
+	case n == 0:
+		return 0
+	case n%2 == 1:
+		return s[n/2]
+	default:
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+}
+
+// percentile is the nearest-rank p-th percentile; 0 for no values.
+func percentile(d []time.Duration, p int) time.Duration {
+	s := sorted(d)
+	if len(s) == 0 {
+		return 0
+	}
+	rank := (p*len(s) + 99) / 100 // ceil(p/100 * n)
+	return s[max(rank, 1)-1]
+}
+
+func minOf(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	return slices.Min(d)
+}
+
+func maxOf(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	return slices.Max(d)
+}
+
+func plainOf(ls []large) []time.Duration {
+	var d []time.Duration
+	for _, l := range ls {
+		d = append(d, l.plain)
+	}
+	return d
+}
+
+func hookedOf(ls []large) []time.Duration {
+	var d []time.Duration
+	for _, l := range ls {
+		d = append(d, l.hooked)
+	}
+	return d
+}

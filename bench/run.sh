@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# bench/run.sh [NAME...]: run the speed benchmarks (all, or the named ones)
+# and write their figures to bench/results.md, replacing the section of each
+# benchmark that ran and keeping the others. See bench/README.md.
+#
+# Exits non-zero only when a benchmark could not run; a missed threshold is
+# written as MISSED in the results, not reported through the exit code.
+#
+# Environment:
+#   BENCH_COMMIT_FLAGS   extra flags for bench/commitbench (e.g. "-commits 60")
+#   BENCH_STANDIN=1      measure 'hook post-commit' through a stand-in hook
+#                        when the binary has no 'install' command yet
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN="$ROOT/bin/git-ai-survival"
+RESULTS="$ROOT/bench/results.md"
+ALL=(commit)
+
+usage() {
+	echo "usage: bench/run.sh [NAME...]   (benchmarks: ${ALL[*]})" >&2
+	exit 2
+}
+
+names=("$@")
+[ ${#names[@]} -eq 0 ] && names=("${ALL[@]}")
+for n in "${names[@]}"; do
+	case " ${ALL[*]} " in
+	*" $n "*) ;;
+	*) echo "bench/run.sh: unknown benchmark '$n'" >&2; usage ;;
+	esac
+done
+
+if [ ! -x "$BIN" ]; then
+	echo "bench/run.sh: $BIN missing; building it" >&2
+	${MAKE:-make} -s build
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/git-ai-survival-bench-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# The machine line every section starts with.
+machine() {
+	local cpu
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)
+	printf 'Run %s on %s CPUs%s, %s, %s; %s.\n' \
+		"$(date -u '+%Y-%m-%d %H:%M UTC')" \
+		"$(nproc)" \
+		"${cpu:+ ($cpu)}" \
+		"$(go env GOVERSION 2>/dev/null || go version | awk '{print $3}')" \
+		"$(git --version | sed 's/^git version /git /')" \
+		"$("$BIN" version)"
+}
+
+# Each bench_NAME writes the body of its section to $1 and its summary to
+# stdout; it fails when the benchmark could not run.
+
+bench_commit() {
+	local flags=()
+	# shellcheck disable=SC2206 # word splitting wanted
+	flags=(${BENCH_COMMIT_FLAGS:-})
+	[ "${BENCH_STANDIN:-}" = 1 ] && flags+=(-standin)
+	go build -o "$TMP/commitbench" ./bench/commitbench
+	"$TMP/commitbench" -bin "$BIN" -work "$TMP" -out "$1" "${flags[@]}"
+}
+
+title_commit='commit: what the hooks cost `git commit`'
+
+# replace_section NAME TITLE BODYFILE: put the section into bench/results.md.
+replace_section() {
+	local name=$1 title=$2 body=$3 begin="<!-- bench:$1 -->" end="<!-- /bench:$1 -->"
+	local section="$TMP/section-$name.md"
+	{
+		echo "$begin"
+		echo "## $title"
+		echo
+		machine
+		echo
+		cat "$body"
+		echo "$end"
+	} >"$section"
+	if [ ! -f "$RESULTS" ]; then
+		{
+			echo "# Benchmark results"
+			echo
+			echo 'Written by `make bench` (`bench/run.sh`); `bench/README.md` says what each'
+			echo 'benchmark measures and what its thresholds are. Each run rewrites the sections'
+			echo 'of the benchmarks it ran and keeps the others.'
+		} >"$RESULTS"
+	fi
+	if grep -qxF "$begin" "$RESULTS"; then
+		awk -v begin="$begin" -v end="$end" -v file="$section" '
+			$0 == begin { while ((getline line < file) > 0) print line; skip = 1; next }
+			$0 == end { skip = 0; next }
+			!skip { print }' "$RESULTS" >"$TMP/results.md"
+	else
+		{ cat "$RESULTS"; echo; cat "$section"; } >"$TMP/results.md"
+	fi
+	cp "$TMP/results.md" "$RESULTS"
+}
+
+failed=()
+for n in "${names[@]}"; do
+	echo "== $n" >&2
+	body="$TMP/body-$n.md"
+	if "bench_$n" "$body"; then
+		title_var="title_$n"
+		replace_section "$n" "${!title_var}" "$body"
+	else
+		echo "bench/run.sh: benchmark '$n' failed to run; its section of bench/results.md is unchanged" >&2
+		failed+=("$n")
+	fi
+done
+
+echo "results: bench/results.md"
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "bench/run.sh: failed: ${failed[*]}" >&2
+	exit 1
+fi
