@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -18,7 +19,13 @@ import (
 func truth(t *testing.T, r *gittest.Repo, rng string, exact bool) (res *walk.Result, blameDiff int) {
 	t.Helper()
 	e := newEvents(t)
-	res, err := walk.Run(context.Background(), openRepo(t, r), e.options(rng))
+	coll := survival.NewCollector()
+	opts := e.options(rng)
+	onCommit, onBirth, onDeath := opts.OnCommit, opts.OnBirth, opts.OnDeath
+	opts.OnCommit = func(c *walk.Commit) { onCommit(c); coll.Commit(c) }
+	opts.OnBirth = func(b *walk.Birth) { onBirth(b); coll.Birth(b) }
+	opts.OnDeath = func(d walk.Death) { onDeath(d); coll.Death(d) }
+	res, err := walk.Run(context.Background(), openRepo(t, r), opts)
 	if err != nil {
 		t.Fatalf("walk %q: %v", rng, err)
 	}
@@ -56,6 +63,34 @@ func truth(t *testing.T, r *gittest.Repo, rng string, exact bool) (res *walk.Res
 	}
 	if exact && fmt.Sprint(wantBy) != fmt.Sprint(gotBy) {
 		t.Errorf("surviving by origin: walk %v, blame %v", gotBy, wantBy)
+	}
+
+	// The report's totals: added per origin as born, surviving as blame
+	// counts them less the second copies, added = surviving + deleted.
+	rep := coll.Report(rng, res.End, res.Survivors)
+	bornBy := map[provenance.Origin]int{}
+	for _, b := range e.births {
+		bornBy[b.Attribution.Origin] += b.Lines
+	}
+	survived := 0
+	for _, o := range provenance.Origins {
+		tot := rep.Totals.AI
+		switch o {
+		case provenance.Human:
+			tot = rep.Totals.Human
+		case provenance.Unknown:
+			tot = rep.Totals.Unknown
+		}
+		if tot.Added != bornBy[o] || tot.Added != tot.Surviving+tot.Deleted || tot.Surviving > wantBy[o] {
+			t.Errorf("report totals for %s: %+v; born %d, blame %d", o, tot, bornBy[o], wantBy[o])
+		}
+		survived += tot.Surviving
+	}
+	if exact && survived != lineCount(res.Survivors)-e.copies {
+		t.Errorf("report: %d lines survive, walk %d less %d copies", survived, lineCount(res.Survivors), e.copies)
+	}
+	if rep.Commits.Total != len(commits) {
+		t.Errorf("report counts %d commits, want %d", rep.Commits.Total, len(commits))
 	}
 
 	// Added: exactly numstat for commits with one parent; a merge adds at

@@ -1,0 +1,271 @@
+// Package survival computes the survival figures from the walk's output:
+// lines added per origin, how many survive at the end of the range, the
+// rates, the AI share, and the same by agent and model, by top directory and
+// by author. It imports no git code: it reads the walk's commits, births,
+// deaths and survivors (package linemap) and returns plain values that every
+// output format renders the same way.
+//
+// Wire it to a walk with
+//
+//	c := survival.NewCollector()
+//	res, err := walk.Run(ctx, repo, walk.Options{..., OnCommit: c.Commit, OnBirth: c.Birth, OnDeath: c.Death})
+//	report := c.Report(res.Range, res.End, res.Survivors)
+package survival
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// SchemaVersion is the version of the report's JSON.
+const SchemaVersion = 1
+
+// Rate is the figures of one group of lines. SurvivalRate is
+// Surviving/Added, nil when nothing was added. Added = Surviving + Deleted:
+// a line a merge kept in two places survives once.
+type Rate struct {
+	Added        int      `json:"added"`
+	Surviving    int      `json:"surviving"`
+	Deleted      int      `json:"deleted"`
+	SurvivalRate *float64 `json:"survival_rate"`
+}
+
+func (r *Rate) finish() {
+	r.SurvivalRate = ratio(r.Surviving, r.Added)
+}
+
+func (r *Rate) add(o Rate) {
+	r.Added += o.Added
+	r.Surviving += o.Surviving
+	r.Deleted += o.Deleted
+}
+
+func ratio(n, d int) *float64 {
+	if d == 0 {
+		return nil
+	}
+	v := float64(n) / float64(d)
+	return &v
+}
+
+// Commits counts the range's commits and where their provenance came from.
+type Commits struct {
+	Total     int `json:"total"`
+	WithNotes int `json:"with_notes"`
+	Inferred  int `json:"inferred"`
+}
+
+// Totals is the figures per origin.
+type Totals struct {
+	AI      Rate `json:"ai"`
+	Human   Rate `json:"human"`
+	Unknown Rate `json:"unknown"`
+}
+
+func (t *Totals) of(o provenance.Origin) *Rate {
+	switch o {
+	case provenance.AI:
+		return &t.AI
+	case provenance.Human:
+		return &t.Human
+	}
+	return &t.Unknown
+}
+
+func (t *Totals) finish() {
+	t.AI.finish()
+	t.Human.finish()
+	t.Unknown.finish()
+}
+
+// AgentRow is the figures of one agent and model (AI lines only).
+type AgentRow struct {
+	Agent string `json:"agent"`
+	Model string `json:"model"`
+	Rate
+}
+
+// DirectoryRow is the figures of the lines added under one top-level
+// directory ("." for files at the root), per origin.
+type DirectoryRow struct {
+	Directory string `json:"directory"`
+	Totals
+}
+
+// AuthorRow is the figures of the lines of one commit author
+// ("Name <email>"), per origin.
+type AuthorRow struct {
+	Author string `json:"author"`
+	Totals
+}
+
+// Report is the survival report of a range.
+type Report struct {
+	SchemaVersion int     `json:"schema_version"`
+	Range         string  `json:"range"`
+	End           string  `json:"end"`
+	Commits       Commits `json:"commits"`
+	Totals        Totals  `json:"totals"`
+	// AIShare is surviving AI lines over all surviving lines; nil when
+	// nothing survives.
+	AIShare     *float64       `json:"ai_share"`
+	ByAgent     []AgentRow     `json:"by_agent"`
+	ByDirectory []DirectoryRow `json:"by_directory"`
+	ByAuthor    []AuthorRow    `json:"by_author"`
+}
+
+// group is the finest grouping of lines; every table sums groups.
+type group struct {
+	origin       provenance.Origin
+	agent, model string
+	dir, author  string
+}
+
+// Collector accumulates a walk's events. Its methods have the signatures
+// of the walk's callbacks.
+type Collector struct {
+	commits Commits
+	groups  map[group]*Rate
+}
+
+// NewCollector returns an empty collector.
+func NewCollector() *Collector {
+	return &Collector{groups: map[group]*Rate{}}
+}
+
+func groupOf(b *linemap.Birth) group {
+	g := group{origin: b.Attribution.Origin, dir: TopDirectory(b.Path)}
+	switch g.origin {
+	case provenance.AI:
+		g.agent, g.model = b.Attribution.Agent, b.Attribution.Model
+	case provenance.Human:
+	default:
+		g.origin = provenance.Unknown
+	}
+	if b.Commit != nil {
+		g.author = b.Commit.Author
+	}
+	return g
+}
+
+func (c *Collector) rate(b *linemap.Birth) *Rate {
+	g := groupOf(b)
+	r := c.groups[g]
+	if r == nil {
+		r = &Rate{}
+		c.groups[g] = r
+	}
+	return r
+}
+
+// TopDirectory is the first component of path, "." for a file at the root.
+func TopDirectory(path string) string {
+	dir, _, ok := strings.Cut(path, "/")
+	if !ok {
+		return "."
+	}
+	return dir
+}
+
+// Commit counts a commit of the range.
+func (c *Collector) Commit(cm *linemap.Commit) {
+	c.commits.Total++
+	switch cm.Source {
+	case linemap.SourceNote:
+		c.commits.WithNotes++
+	case linemap.SourceInferred:
+		c.commits.Inferred++
+	}
+}
+
+// Birth counts lines added.
+func (c *Collector) Birth(b *linemap.Birth) { c.rate(b).Added += b.Lines }
+
+// Death counts lines deleted.
+func (c *Collector) Death(d linemap.Death) { c.rate(d.Birth).Deleted += d.Lines }
+
+// Report computes the figures, counting survivors once per line even where
+// a merge left a line in two places. It does not change the collector.
+func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) *Report {
+	if rangeSpec == "" {
+		rangeSpec = "HEAD"
+	}
+	surviving := map[group]int{}
+	seen := map[*linemap.Birth][]uint64{}
+	for _, s := range survivors {
+		bits := seen[s.Birth]
+		if bits == nil {
+			bits = make([]uint64, (s.Birth.Lines+63)/64)
+			seen[s.Birth] = bits
+		}
+		n := 0
+		for i := s.Offset; i < s.Offset+s.Lines; i++ {
+			if bits[i/64]&(1<<(i%64)) == 0 {
+				bits[i/64] |= 1 << (i % 64)
+				n++
+			}
+		}
+		surviving[groupOf(s.Birth)] += n
+	}
+
+	rep := &Report{SchemaVersion: SchemaVersion, Range: rangeSpec, End: end, Commits: c.commits,
+		ByAgent: []AgentRow{}, ByDirectory: []DirectoryRow{}, ByAuthor: []AuthorRow{}}
+	agents := map[[2]string]*AgentRow{}
+	dirs := map[string]*DirectoryRow{}
+	authors := map[string]*AuthorRow{}
+	all := map[group]Rate{}
+	for g, r := range c.groups {
+		all[g] = *r
+	}
+	for g, n := range surviving {
+		r := all[g]
+		r.Surviving += n
+		all[g] = r
+	}
+	for g, r := range all {
+		rep.Totals.of(g.origin).add(r)
+		if g.origin == provenance.AI {
+			k := [2]string{g.agent, g.model}
+			if agents[k] == nil {
+				agents[k] = &AgentRow{Agent: g.agent, Model: g.model}
+			}
+			agents[k].add(r)
+		}
+		if dirs[g.dir] == nil {
+			dirs[g.dir] = &DirectoryRow{Directory: g.dir}
+		}
+		dirs[g.dir].of(g.origin).add(r)
+		if authors[g.author] == nil {
+			authors[g.author] = &AuthorRow{Author: g.author}
+		}
+		authors[g.author].of(g.origin).add(r)
+	}
+	rep.Totals.finish()
+	rep.AIShare = ratio(rep.Totals.AI.Surviving, rep.Totals.AI.Surviving+rep.Totals.Human.Surviving+rep.Totals.Unknown.Surviving)
+	for _, a := range agents {
+		a.finish()
+		rep.ByAgent = append(rep.ByAgent, *a)
+	}
+	slices.SortFunc(rep.ByAgent, func(a, b AgentRow) int {
+		return cmp.Or(cmp.Compare(b.Added, a.Added), cmp.Compare(a.Agent, b.Agent), cmp.Compare(a.Model, b.Model))
+	})
+	for _, d := range dirs {
+		d.finish()
+		rep.ByDirectory = append(rep.ByDirectory, *d)
+	}
+	slices.SortFunc(rep.ByDirectory, func(a, b DirectoryRow) int { return cmp.Compare(a.Directory, b.Directory) })
+	for _, a := range authors {
+		a.finish()
+		rep.ByAuthor = append(rep.ByAuthor, *a)
+	}
+	slices.SortFunc(rep.ByAuthor, func(a, b AuthorRow) int {
+		return cmp.Or(cmp.Compare(total(b.Totals), total(a.Totals)), cmp.Compare(a.Author, b.Author))
+	})
+	return rep
+}
+
+func total(t Totals) int { return t.AI.Added + t.Human.Added + t.Unknown.Added }
