@@ -103,6 +103,8 @@ type Map struct {
 	cur    *Commit
 	births []*Birth
 	byKey  map[birthKey]*Birth
+	// bornRuns collects the runs bear makes, for build's caller.
+	bornRuns []run
 }
 
 type birthKey struct {
@@ -188,6 +190,12 @@ func (m *Map) Apply(s Step) (*Tree, []*Birth, error) {
 type placed struct {
 	path string
 	f    *file
+	// from, when set, is the version f replaces in a tree that holds it
+	// alone: f then takes over its counts, and only the lines born
+	// (born) and removed (removed, at fromPath) change count.
+	from          *file
+	fromPath      string
+	born, removed []run
 }
 
 func (m *Map) applySingle(p *Tree, changes []Change, reuse bool) (*Tree, error) {
@@ -206,11 +214,23 @@ func (m *Map) applySingle(p *Tree, changes []Change, reuse bool) (*Tree, error) 
 		if ch.NewPath == "" {
 			continue
 		}
+		if reuse && old != nil && old.refs == 1 && old.counted && !ch.Binary && len(ch.Hunks) > 0 {
+			// Linear history: count only what changed.
+			m.bornRuns = m.bornRuns[:0]
+			var removed runs
+			f, err := m.build(ch.NewPath, old, ch.Hunks, &removed)
+			if err != nil {
+				return nil, err
+			}
+			sets = append(sets, placed{path: ch.NewPath, f: f, from: old, fromPath: ch.OldPath,
+				born: append([]run(nil), m.bornRuns...), removed: removed})
+			continue
+		}
 		f, err := m.version(ch, old)
 		if err != nil {
 			return nil, err
 		}
-		sets = append(sets, placed{ch.NewPath, f})
+		sets = append(sets, placed{path: ch.NewPath, f: f})
 	}
 	t := p
 	if !reuse {
@@ -228,7 +248,7 @@ func (m *Map) version(ch *Change, old *file) (*file, error) {
 	case len(ch.Hunks) == 0 && old != nil:
 		return old, nil // renamed or mode changed: same lines
 	}
-	return m.build(ch.NewPath, old, ch.Hunks)
+	return m.build(ch.NewPath, old, ch.Hunks, nil)
 }
 
 func (m *Map) errorf(path, format string, args ...any) error {
@@ -240,7 +260,11 @@ func (m *Map) errorf(path, format string, args ...any) error {
 // carried over never look dead.
 func (m *Map) place(t *Tree, sets []placed, removes []string) {
 	for _, s := range sets {
-		if !s.f.counted {
+		switch {
+		case s.from != nil:
+			m.countRuns(s.born, +1, s.path)
+			s.f.counted, s.from.counted = true, false
+		case !s.f.counted:
 			m.count(s.f, +1, s.path)
 			s.f.counted = true
 		}
@@ -249,18 +273,23 @@ func (m *Map) place(t *Tree, sets []placed, removes []string) {
 	var drop []placed
 	for _, path := range removes {
 		if f, ok := t.files[path]; ok {
-			drop = append(drop, placed{path, f})
+			drop = append(drop, placed{path: path, f: f})
 			delete(t.files, path)
 		}
 	}
 	for _, s := range sets {
 		if f, ok := t.files[s.path]; ok {
-			drop = append(drop, placed{s.path, f})
+			drop = append(drop, placed{path: s.path, f: f})
 		}
 		t.files[s.path] = s.f
 	}
 	for _, d := range drop {
 		m.unref(d.f, d.path)
+	}
+	for _, s := range sets {
+		if s.from != nil {
+			m.countRuns(s.removed, -1, s.fromPath)
+		}
 	}
 }
 
@@ -296,8 +325,10 @@ func (m *Map) unref(f *file, path string) {
 
 // count adds delta to the live count of every line of f; lines whose count
 // falls to zero die.
-func (m *Map) count(f *file, delta int32, path string) {
-	for _, r := range f.runs {
+func (m *Map) count(f *file, delta int32, path string) { m.countRuns(f.runs, delta, path) }
+
+func (m *Map) countRuns(rs []run, delta int32, path string) {
+	for _, r := range rs {
 		b := r.b
 		if b == nil || r.n == 0 {
 			continue
@@ -428,8 +459,9 @@ func (c *cursor) rest(out *runs) {
 	}
 }
 
-// build applies -U0 hunks to old (nil: a file the parent lacks).
-func (m *Map) build(path string, old *file, hunks []Hunk) (*file, error) {
+// build applies -U0 hunks to old (nil: a file the parent lacks); the
+// lines removed go to removed unless it is nil.
+func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs) (*file, error) {
 	var out runs
 	c := newCursor(old)
 	for _, h := range hunks {
@@ -440,7 +472,7 @@ func (m *Map) build(path string, old *file, hunks []Hunk) (*file, error) {
 		if oldStart < c.at {
 			return nil, m.errorf(path, "hunk -%d,%d +%d,%d out of order", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
 		}
-		if !c.take(&out, oldStart-c.at) || !c.take(nil, h.OldLines) {
+		if !c.take(&out, oldStart-c.at) || !c.take(removed, h.OldLines) {
 			return nil, m.errorf(path, "hunk -%d,%d +%d,%d goes past the end of the file as tracked", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
 		}
 		if h.NewLines > 0 && out.len()+1 != h.NewStart {
@@ -495,6 +527,7 @@ func (m *Map) bear(out *runs, path string, a provenance.Attribution, n int) {
 		m.births = append(m.births, b)
 	}
 	out.add(run{b: b, off: b.Lines, n: n})
+	m.bornRuns = append(m.bornRuns, run{b: b, off: b.Lines, n: n})
 	b.Lines += n
 	b.live = append(b.live, make([]int32, n)...)
 }

@@ -35,7 +35,7 @@ func (m *Map) applyMerge(parents []*Tree, diffs [][]Change, last []bool) (*Tree,
 		if err != nil {
 			return nil, err
 		}
-		sets = append(sets, placed{ch.NewPath, f})
+		sets = append(sets, placed{path: ch.NewPath, f: f})
 	}
 	t := parents[0]
 	if !last[0] {
