@@ -1,0 +1,142 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// ConfigChange is one configuration value install added or uninstall removed.
+type ConfigChange struct {
+	Key, Value string
+}
+
+// FetchRefspec is the refspec added to remote.<remote>.fetch: the remote's
+// notes land in a tracking ref, never on top of the local notes.
+func FetchRefspec(remote string) string {
+	return "+" + provenance.NotesRef + ":refs/notes/remotes/" + remote + "/ai-survival"
+}
+
+// getAll returns every value of key; scope is "" (all scopes) or "--local".
+func getAll(ctx context.Context, repo *gitx.Repo, scope, key string) ([]string, error) {
+	args := []string{"config"}
+	if scope != "" {
+		args = append(args, scope)
+	}
+	out, err := repo.Output(ctx, append(args, "--get-all", key)...)
+	var ge *gitx.Error
+	if errors.As(err, &ge) && ge.ExitCode == 1 {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n"), nil
+}
+
+// sectionEmpty reports whether the local config has no key in section.
+func sectionEmpty(ctx context.Context, repo *gitx.Repo, section string) bool {
+	_, err := repo.Output(ctx, "config", "--local", "--get-regexp", `^`+regexp.QuoteMeta(section)+`\.`)
+	var ge *gitx.Error
+	return errors.As(err, &ge) && ge.ExitCode == 1
+}
+
+// wanted lists the values install adds, in order.
+func wanted(ctx context.Context, repo *gitx.Repo) ([]configEntry, error) {
+	out, err := repo.Output(ctx, "remote")
+	if err != nil {
+		return nil, err
+	}
+	w := []configEntry{{Key: "notes.rewriteRef", Value: provenance.NotesRef}}
+	for _, r := range strings.Fields(string(out)) {
+		w = append(w, configEntry{Key: "remote." + r + ".fetch", Value: FetchRefspec(r)})
+	}
+	return w, nil
+}
+
+// covered reports whether values already give key the effect of value.
+func covered(key, value string, values []string) bool {
+	for _, v := range values {
+		if v == value {
+			return true
+		}
+		// notes.rewriteRef takes globs (refs/notes/*): a second entry for
+		// the same ref would make git copy each note twice.
+		if strings.EqualFold(key, "notes.rewriteRef") && strings.ContainsAny(v, "*?[") {
+			if ok, _ := path.Match(v, value); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// installConfig adds what is missing and records it in st.
+func installConfig(ctx context.Context, repo *gitx.Repo, st *state) ([]ConfigChange, error) {
+	w, err := wanted(ctx, repo)
+	if err != nil {
+		return nil, err
+	}
+	var changes []ConfigChange
+	for _, c := range w {
+		have, err := getAll(ctx, repo, "", c.Key)
+		if err != nil {
+			return changes, err
+		}
+		if covered(c.Key, c.Value, have) {
+			continue
+		}
+		section := c.Key[:strings.LastIndex(c.Key, ".")]
+		c.NewSection = sectionEmpty(ctx, repo, section)
+		if _, err := repo.Output(ctx, "config", "--local", "--add", c.Key, c.Value); err != nil {
+			return changes, err
+		}
+		if !st.hasConfig(c.Key, c.Value) {
+			st.Config = append(st.Config, c)
+		}
+		changes = append(changes, ConfigChange{Key: c.Key, Value: c.Value})
+	}
+	return changes, nil
+}
+
+// uninstallConfig removes the values install added, when they are still
+// there with our value. Other values of the same key stay; if the value
+// is there more than once (someone added it too), one copy stays.
+func uninstallConfig(ctx context.Context, repo *gitx.Repo, st *state) ([]ConfigChange, error) {
+	var changes []ConfigChange
+	for len(st.Config) > 0 {
+		c := st.Config[0]
+		have, err := getAll(ctx, repo, "--local", c.Key)
+		if err != nil {
+			return changes, err
+		}
+		n := 0
+		for _, v := range have {
+			if v == c.Value {
+				n++
+			}
+		}
+		if n > 0 {
+			if _, err := repo.Output(ctx, "config", "--local", "--fixed-value", "--unset-all", c.Key, c.Value); err != nil {
+				return changes, err
+			}
+			for ; n > 1; n-- {
+				if _, err := repo.Output(ctx, "config", "--local", "--add", c.Key, c.Value); err != nil {
+					return changes, err
+				}
+			}
+			changes = append(changes, ConfigChange{Key: c.Key, Value: c.Value})
+			section := c.Key[:strings.LastIndex(c.Key, ".")]
+			if c.NewSection && sectionEmpty(ctx, repo, section) {
+				_, _ = repo.Output(ctx, "config", "--local", "--remove-section", section)
+			}
+		}
+		st.Config = st.Config[1:]
+	}
+	return changes, nil
+}

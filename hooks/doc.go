@@ -1,0 +1,83 @@
+// Package hooks installs, upgrades and removes git-ai-survival's git hooks.
+// Hooks are data: a Hook knows its name and the script text it installs, and
+// Install and Uninstall apply them to the hooks directory git really uses.
+//
+// # The hooks
+//
+// post-commit, pre-push and post-rewrite each run
+//
+//	git-ai-survival hook <name> "$@"
+//
+// with git's stdin passed through (pre-push and post-rewrite receive lines on
+// stdin). Our part never makes a git operation fail: its exit status is
+// ignored, and when git-ai-survival is not on PATH it prints exactly one
+// warning line naming the fix and carries on.
+//
+// # Where
+//
+// Dir asks git (`git rev-parse --git-path hooks`), so core.hooksPath, absolute
+// or relative, husky's .husky/_ and linked worktrees (which share the common
+// directory's hooks) all get the directory git will run hooks from. A missing
+// hooks directory is created (and removed again by Uninstall when empty).
+//
+// # The block
+//
+// Everything we add is one marked block of POSIX shell:
+//
+//	# >>> git-ai-survival hook v1 >>>
+//	...
+//	# <<< git-ai-survival hook <<<
+//
+// The number is Version: a file holding a block of an older version gets the
+// current block in its place; a newer one is left alone with a warning. A
+// block is found by its marker lines wherever it is, so a hook directory
+// committed to the repository by a teammate is recognised (and adopted) too.
+//
+// For hooks that receive stdin, the block reads it into a variable, hands it
+// to git-ai-survival, and then re-feeds the very same bytes to the rest of
+// the script with `exec <<EOF` (or </dev/null when stdin was empty), so the
+// code after the block reads stdin as if the block were not there. The block
+// runs once per hook invocation even when a hook re-executes itself (husky
+// v8's husky.sh runs `sh -e "$0"`): it exports AI_SURVIVAL_HOOK_SHELL=$$ and
+// skips itself in that shell and its direct children. It is safe under
+// `set -e` and `set -u` inherited from a shebang such as `#!/bin/sh -e`.
+//
+// # Chaining
+//
+// An existing hook that is not ours is never lost and still runs, with the
+// same stdin, and its exit status is the hook's exit status (a failing
+// pre-push still blocks the push):
+//
+//   - An executable shell script (a `#!` line naming sh, bash, dash, zsh, ksh,
+//     mksh, ash or busybox, directly or through env) gets the block inserted
+//     right after its `#!` line. The file keeps its name, place and mode, so
+//     scripts that derive their hook name or helpers from $0 (husky v9's
+//     `.husky/_/<hook>` stubs, pre-commit's scripts, husky v8) keep working.
+//   - Anything else (a binary, a script in another language, a symlink, a
+//     file that is not executable) is renamed <name>.ai-survival-orig in the
+//     same directory, and our hook is the block followed by `exec` of that
+//     file when it is executable (git ignores hooks that are not, and so do
+//     we).
+//
+// # State
+//
+// Install records what it did under <common-dir>/ai-survival/install/:
+// state.json (the hooks it wrote or changed, how, the digest of what it
+// wrote, and the configuration values it added) and backup/, a byte-exact
+// copy of every file it changed (its mode is in state.json). Uninstall puts
+// a changed hook back byte for byte when the file is still exactly what
+// install wrote; when someone has edited it since, only the block is taken
+// out. Hooks install created are removed. Configuration values are removed
+// only when they still have our value, other values of the same key are kept.
+// Then the state is removed.
+//
+// # Configuration
+//
+// Install adds refs/notes/ai-survival to notes.rewriteRef (a multi-valued
+// key; not added when a value already covers it) and, for every configured
+// remote, the fetch refspec
+// +refs/notes/ai-survival:refs/notes/remotes/<remote>/ai-survival, so a plain
+// `git fetch` brings the remote's notes into a tracking ref and never
+// overwrites local notes. Values are written to the repository's own config
+// (git config --local).
+package hooks

@@ -1,0 +1,232 @@
+package hooks
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Version is the version of the block we install. Bump it whenever the text
+// of Block or Wrapper changes, so that installing again updates old hooks.
+const Version = 1
+
+// Binary is the command the hooks run.
+const Binary = "git-ai-survival"
+
+// AsideSuffix is added to the name of a foreign hook that is moved aside
+// (see the package documentation).
+const AsideSuffix = ".ai-survival-orig"
+
+// Hook is one git hook we install.
+type Hook struct {
+	// Name is the hook's name, as git knows it.
+	Name string
+	// Stdin says whether git passes lines on stdin (the block then saves
+	// them for the rest of the script).
+	Stdin bool
+	// Lost says what is not done when the binary is missing, for the
+	// warning.
+	Lost string
+}
+
+// The hooks we install.
+var (
+	// PostCommit records the provenance of the commit just made.
+	PostCommit = Hook{Name: "post-commit", Lost: "provenance not recorded for this commit"}
+	// PrePush receives "<local ref> <local oid> <remote ref> <remote oid>"
+	// lines on stdin and the remote's name and URL as arguments.
+	PrePush = Hook{Name: "pre-push", Stdin: true, Lost: "provenance notes not pushed"}
+	// PostRewrite receives "<old oid> <new oid> [<extra>]" lines on stdin
+	// and "amend" or "rebase" as argument.
+	PostRewrite = Hook{Name: "post-rewrite", Stdin: true, Lost: "provenance not carried over to the rewritten commits"}
+)
+
+// All is every hook install puts in place, in the order it reports them.
+var All = []Hook{PostCommit, PrePush, PostRewrite}
+
+// Lookup returns the hook called name.
+func Lookup(name string) (Hook, bool) {
+	for _, h := range All {
+		if h.Name == name {
+			return h, true
+		}
+	}
+	return Hook{}, false
+}
+
+const (
+	beginPrefix = "# >>> git-ai-survival hook v"
+	beginSuffix = " >>>"
+	endLine     = "# <<< git-ai-survival hook <<<"
+	shebang     = "#!/bin/sh\n"
+)
+
+// Warning is the one line the hook prints on stderr when the binary is not
+// on PATH.
+func (h Hook) Warning() string {
+	return fmt.Sprintf("warning: %s is not on PATH; %s (install it, or run 'git ai-survival uninstall')", Binary, h.Lost)
+}
+
+// Block is the marked block of shell that runs our part of the hook.
+func (h Hook) Block() string {
+	return h.block(Version)
+}
+
+func (h Hook) block(version int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s%d%s\n", beginPrefix, version, beginSuffix)
+	b.WriteString("# Records which lines AI agents wrote. Added by 'git ai-survival install';\n")
+	b.WriteString("# 'git ai-survival uninstall' takes it out again. Its exit status is ignored.\n")
+	b.WriteString(`if [ "${AI_SURVIVAL_HOOK_SHELL-}" != "$$" ] && [ "${AI_SURVIVAL_HOOK_SHELL-}" != "${PPID-}" ]; then` + "\n")
+	b.WriteString("\tAI_SURVIVAL_HOOK_SHELL=$$\n\texport AI_SURVIVAL_HOOK_SHELL\n")
+	warn := "\t\tprintf '%s\\n' " + shellQuote(h.Warning()) + " >&2 || :\n"
+	if h.Stdin {
+		b.WriteString("\tai_survival_stdin=$(cat) || ai_survival_stdin=\n")
+		fmt.Fprintf(&b, "\tif command -v %s >/dev/null 2>&1; then\n", Binary)
+		b.WriteString("\t\tif [ -n \"$ai_survival_stdin\" ]; then\n")
+		fmt.Fprintf(&b, "\t\t\tprintf '%%s\\n' \"$ai_survival_stdin\" | %s hook %s ${1+\"$@\"} || :\n", Binary, h.Name)
+		b.WriteString("\t\telse\n")
+		fmt.Fprintf(&b, "\t\t\t%s hook %s ${1+\"$@\"} </dev/null || :\n", Binary, h.Name)
+		b.WriteString("\t\tfi\n")
+		b.WriteString("\telse\n")
+		b.WriteString(warn)
+		b.WriteString("\tfi\n")
+		b.WriteString("\t# The rest of this hook reads the same stdin.\n")
+		b.WriteString("\tif [ -n \"$ai_survival_stdin\" ]; then\n")
+		b.WriteString("\t\texec <<ai_survival_EOF\n$ai_survival_stdin\nai_survival_EOF\n")
+		b.WriteString("\telse\n")
+		b.WriteString("\t\texec </dev/null\n")
+		b.WriteString("\tfi\n")
+		b.WriteString("\tunset ai_survival_stdin\n")
+	} else {
+		fmt.Fprintf(&b, "\tif command -v %s >/dev/null 2>&1; then\n", Binary)
+		fmt.Fprintf(&b, "\t\t%s hook %s ${1+\"$@\"} </dev/null || :\n", Binary, h.Name)
+		b.WriteString("\telse\n")
+		b.WriteString(warn)
+		b.WriteString("\tfi\n")
+	}
+	b.WriteString("fi\n")
+	b.WriteString(endLine + "\n")
+	return b.String()
+}
+
+// Script is the whole file of the hook when there was none before.
+func (h Hook) Script() string {
+	return shebang + h.Block()
+}
+
+// Wrapper is the whole file of the hook when the foreign hook that was there
+// has been moved aside to h.Name+AsideSuffix: our block, then the old hook.
+func (h Hook) Wrapper() string {
+	return shebang + h.Block() + h.wrapperTail()
+}
+
+func (h Hook) wrapperTail() string {
+	return "# The hook that was here before, moved aside by 'git ai-survival install':\n" +
+		"ai_survival_chained=\"$(dirname \"$0\")/" + h.Name + AsideSuffix + "\"\n" +
+		"if [ -x \"$ai_survival_chained\" ]; then exec \"$ai_survival_chained\" ${1+\"$@\"}; fi\n"
+}
+
+// shellQuote quotes s for POSIX sh.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// span is where a block sits in a file: content[Start:End] is the block,
+// marker lines and final newline included.
+type span struct {
+	Start, End int
+	Version    int
+}
+
+var beginRE = regexp.MustCompile(`^# >>> git-ai-survival hook v([0-9]+) >>>\r?$`)
+
+// findBlock locates our block in content. ok is false when there is none;
+// an error means a begin marker without its end marker.
+func findBlock(content []byte) (sp span, ok bool, err error) {
+	off := 0
+	start := -1
+	for off < len(content) {
+		end := bytes.IndexByte(content[off:], '\n')
+		next := len(content)
+		if end >= 0 {
+			next = off + end + 1
+		}
+		line := strings.TrimRight(string(content[off:next]), "\n")
+		if start < 0 {
+			if m := beginRE.FindStringSubmatch(line); m != nil {
+				v, convErr := strconv.Atoi(m[1])
+				if convErr != nil {
+					return span{}, false, fmt.Errorf("bad version in %q", line)
+				}
+				start, sp.Version = off, v
+			}
+		} else if strings.TrimRight(line, "\r") == endLine {
+			sp.Start, sp.End = start, next
+			return sp, true, nil
+		}
+		off = next
+	}
+	if start >= 0 {
+		return span{}, false, fmt.Errorf("a git-ai-survival block starts but never ends (no %q line)", endLine)
+	}
+	return span{}, false, nil
+}
+
+// replaceBlock returns content with the block at sp replaced by block.
+func replaceBlock(content []byte, sp span, block string) []byte {
+	out := make([]byte, 0, len(content)-(sp.End-sp.Start)+len(block))
+	out = append(out, content[:sp.Start]...)
+	out = append(out, block...)
+	return append(out, content[sp.End:]...)
+}
+
+// stripBlock returns content without the block at sp.
+func stripBlock(content []byte, sp span) []byte {
+	return replaceBlock(content, sp, "")
+}
+
+// insertBlock puts block right after the #! line of content.
+func insertBlock(content []byte, block string) []byte {
+	nl := bytes.IndexByte(content, '\n')
+	if nl < 0 {
+		out := append(append([]byte{}, content...), '\n')
+		return append(out, block...)
+	}
+	out := make([]byte, 0, len(content)+len(block))
+	out = append(out, content[:nl+1]...)
+	out = append(out, block...)
+	return append(out, content[nl+1:]...)
+}
+
+// shells are the interpreters whose scripts get the block inserted.
+var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true, "mksh": true, "ash": true, "busybox": true}
+
+// isShellScript reports whether content is a shell script by its #! line:
+// an interpreter from shells, named directly or through env (with its
+// options and VAR=value assignments skipped).
+func isShellScript(content []byte) bool {
+	if !bytes.HasPrefix(content, []byte("#!")) || bytes.IndexByte(content, 0) >= 0 {
+		return false
+	}
+	line, _, _ := bytes.Cut(content[2:], []byte("\n"))
+	fields := strings.Fields(strings.TrimRight(string(line), "\r"))
+	if len(fields) == 0 {
+		return false
+	}
+	interp := path.Base(fields[0])
+	if interp == "env" {
+		interp = ""
+		for _, f := range fields[1:] {
+			if strings.HasPrefix(f, "-") || strings.Contains(f, "=") {
+				continue
+			}
+			interp = path.Base(f)
+			break
+		}
+	}
+	return shells[interp]
+}

@@ -1,0 +1,372 @@
+package hooks
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+)
+
+// Action says what happened to one hook.
+type Action string
+
+// What Install does to a hook.
+const (
+	// Installed: there was no hook; the file is ours.
+	Installed Action = "installed"
+	// Chained: our block was inserted into the existing shell hook.
+	Chained Action = "chained"
+	// Wrapped: the existing hook was moved aside (HookChange.Aside) and
+	// our hook runs it.
+	Wrapped Action = "wrapped"
+	// Updated: an older version of our block was replaced.
+	Updated Action = "updated"
+	// UpToDate: nothing to do.
+	UpToDate Action = "up to date"
+	// Newer: the hook has a newer version of our block; left alone.
+	Newer Action = "newer"
+)
+
+// What Uninstall does to a hook.
+const (
+	// Removed: the hook was ours alone and is deleted.
+	Removed Action = "removed"
+	// Restored: the hook that was there before install is back, byte for
+	// byte.
+	Restored Action = "restored"
+	// Stripped: the hook was edited after install; only our block was
+	// taken out.
+	Stripped Action = "stripped"
+	// Left: the hook no longer holds our block; left as it is.
+	Left Action = "left"
+	// Missing: the hook file is gone already.
+	Missing Action = "missing"
+)
+
+// HookChange is what happened to one hook file.
+type HookChange struct {
+	Hook   string
+	Path   string
+	Action Action
+	// Aside is where the foreign hook was moved (Wrapped) or moved back
+	// from (Restored).
+	Aside string
+}
+
+// Result is what Install or Uninstall did.
+type Result struct {
+	// Dir is the hooks directory git uses.
+	Dir    string
+	Hooks  []HookChange
+	Config []ConfigChange
+	// Warnings are single lines without the "warning: " prefix.
+	Warnings []string
+	// NothingInstalled is set by Uninstall when there was nothing to undo.
+	NothingInstalled bool
+}
+
+func (r *Result) warnf(format string, args ...any) {
+	r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
+}
+
+// Dir returns the directory git runs repo's hooks from: `git rev-parse
+// --git-path hooks`, which follows core.hooksPath (a relative one is
+// relative to the top of the working tree) and, in a linked worktree, leads
+// to the common directory's hooks.
+func Dir(ctx context.Context, repo *gitx.Repo) (string, error) {
+	// Not --path-format=absolute: git fails on a core.hooksPath it cannot
+	// resolve, and ensureDir says better what is wrong with it.
+	dir, err := repo.Line(ctx, "rev-parse", "--git-path", "hooks")
+	if err != nil {
+		return "", fmt.Errorf("finding the hooks directory: %w", err)
+	}
+	if !filepath.IsAbs(dir) {
+		base := repo.Dir // where git ran: the top of the working tree
+		if base == "" {
+			if base, err = os.Getwd(); err != nil {
+				return "", err
+			}
+		}
+		dir = filepath.Join(base, dir)
+	}
+	return filepath.Clean(dir), nil
+}
+
+// Install puts our hooks into the hooks directory of repo, chaining the hooks
+// already there, and adds our configuration. Installing again changes
+// nothing, except that older versions of our hooks are updated. What it did
+// is recorded under the common dir for Uninstall.
+func Install(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
+	if err := repo.RequireWorkTree("git ai-survival install"); err != nil {
+		return nil, err
+	}
+	dir, err := Dir(ctx, repo)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := lock(repo.CommonDir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	st, err := loadState(repo.CommonDir)
+	if err != nil {
+		return nil, err
+	}
+	res = &Result{Dir: dir}
+	defer func() {
+		if serr := st.save(); serr != nil && err == nil {
+			err = serr
+		}
+	}()
+	if err := ensureDir(dir, st); err != nil {
+		return res, err
+	}
+	for _, h := range All {
+		c, err := installHook(h, filepath.Join(dir, h.Name), st, res)
+		if err != nil {
+			return res, err
+		}
+		res.Hooks = append(res.Hooks, c)
+	}
+	res.Config, err = installConfig(ctx, repo, st)
+	return res, err
+}
+
+// ensureDir creates the hooks directory when it is missing (recording what
+// it created) and checks that it can be written to.
+func ensureDir(dir string, st *state) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && !fi.IsDir():
+		return fmt.Errorf("cannot use %s as the hooks directory: it is not a directory (check core.hooksPath)", dir)
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		top := dir
+		for {
+			parent := filepath.Dir(top)
+			if _, perr := os.Lstat(parent); perr == nil || parent == top {
+				break
+			}
+			top = parent
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("cannot create the hooks directory %s: %w", dir, unwrapPath(err))
+		}
+		st.Dirs = append(st.Dirs, st.rel(top))
+	case err != nil:
+		return fmt.Errorf("cannot use the hooks directory %s: %w", dir, unwrapPath(err))
+	}
+	f, err := os.CreateTemp(dir, ".ai-survival-probe-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot write to the hooks directory %s: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// unwrapPath drops the operation and path of a *fs.PathError when the
+// message names the path already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+func installHook(h Hook, p string, st *state, res *Result) (HookChange, error) {
+	c := HookChange{Hook: h.Name, Path: p}
+	e := st.hook(p)
+	fi, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		if e != nil && e.Kind == kindWrapped && exists(p+AsideSuffix) {
+			// Our wrapper was deleted but the hook it runs is still there.
+			content := []byte(h.Wrapper())
+			if err := writeFileAtomic(p, content, 0o755); err != nil {
+				return c, writeErr(p, err)
+			}
+			e.Written = digest(content)
+			c.Action, c.Aside = Updated, p+AsideSuffix
+			return c, nil
+		}
+		if e != nil {
+			st.dropHook(p)
+		}
+		content := []byte(h.Script())
+		if err := writeFileAtomic(p, content, 0o755); err != nil {
+			return c, writeErr(p, err)
+		}
+		st.putHook(hookEntry{Name: h.Name, Path: st.rel(p), Kind: kindCreated, Written: digest(content)})
+		c.Action = Installed
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("reading %s: %w", p, err)
+	}
+	if fi.IsDir() {
+		return c, fmt.Errorf("%s is a directory, not a hook; move it away and run 'git ai-survival install' again", p)
+	}
+	var content []byte
+	if fi.Mode().IsRegular() {
+		if content, err = os.ReadFile(p); err != nil {
+			return c, fmt.Errorf("reading %s: %w", p, err)
+		}
+		sp, found, err := findBlock(content)
+		if err != nil {
+			return c, fmt.Errorf("%s: %v; fix or remove it and run 'git ai-survival install' again", p, err)
+		}
+		if found {
+			if e == nil {
+				ne, err := adopt(h, p, content, sp, fi, st)
+				if err != nil {
+					return c, err
+				}
+				st.putHook(ne)
+				e = st.hook(p)
+			}
+			if e.Kind == kindWrapped {
+				c.Aside = p + AsideSuffix
+			}
+			if sp.Version > Version {
+				res.warnf("%s holds a newer git-ai-survival hook (v%d, this is v%d); left as is", p, sp.Version, Version)
+				c.Action = Newer
+				return c, nil
+			}
+			updated := replaceBlock(content, sp, h.Block())
+			c.Action = UpToDate
+			if !bytes.Equal(updated, content) {
+				if err := writeFileAtomic(p, updated, perm(fi)); err != nil {
+					return c, writeErr(p, err)
+				}
+				c.Action = Updated
+			}
+			e.Written = digest(updated)
+			return c, nil
+		}
+	}
+	// A foreign hook.
+	if e != nil {
+		// It was ours once and has been replaced since (by a hook manager
+		// re-creating its hooks, or by hand): this is the hook to keep now.
+		if e.Kind == kindWrapped && exists(p+AsideSuffix) {
+			res.warnf("%s was replaced after install; the hook moved aside then is still at %s but no longer runs", p, p+AsideSuffix)
+		}
+		st.dropHook(p)
+	}
+	if fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 && isShellScript(content) {
+		backup, err := st.backup(p, h.Name, content)
+		if err != nil {
+			return c, err
+		}
+		updated := insertBlock(content, h.Block())
+		if err := writeFileAtomic(p, updated, perm(fi)); err != nil {
+			return c, writeErr(p, err)
+		}
+		st.putHook(hookEntry{Name: h.Name, Path: st.rel(p), Kind: kindInserted, Mode: perm(fi), Backup: backup, Written: digest(updated)})
+		c.Action = Chained
+		return c, nil
+	}
+	return wrap(h, p, fi, content, st)
+}
+
+// wrap moves the foreign hook at p aside and puts our wrapper in its place.
+func wrap(h Hook, p string, fi fs.FileInfo, content []byte, st *state) (HookChange, error) {
+	aside := p + AsideSuffix
+	c := HookChange{Hook: h.Name, Path: p, Action: Wrapped, Aside: aside}
+	if _, err := os.Lstat(aside); err == nil {
+		return c, fmt.Errorf("cannot move %s aside: %s already exists; move one of them away and run 'git ai-survival install' again", p, aside)
+	}
+	e := hookEntry{Name: h.Name, Path: st.rel(p), Kind: kindWrapped}
+	switch {
+	case fi.Mode().IsRegular():
+		backup, err := st.backup(p, h.Name, content)
+		if err != nil {
+			return c, err
+		}
+		e.Mode, e.Backup = perm(fi), backup
+	case fi.Mode()&fs.ModeSymlink != 0:
+		link, err := os.Readlink(p)
+		if err != nil {
+			return c, fmt.Errorf("reading %s: %w", p, err)
+		}
+		e.Link = link
+	default:
+		return c, fmt.Errorf("%s is not a regular file (%v); move it away and run 'git ai-survival install' again", p, fi.Mode().Type())
+	}
+	if err := os.Rename(p, aside); err != nil {
+		return c, writeErr(p, err)
+	}
+	wrapper := []byte(h.Wrapper())
+	if err := writeFileAtomic(p, wrapper, 0o755); err != nil {
+		_ = os.Rename(aside, p)
+		return c, writeErr(p, err)
+	}
+	e.Written = digest(wrapper)
+	st.putHook(e)
+	return c, nil
+}
+
+// adopt makes a state entry for a hook that holds our block but that this
+// repository's state does not know (a hooks directory committed with our
+// hooks, or a lost state): what uninstall would have recorded.
+func adopt(h Hook, p string, content []byte, sp span, fi fs.FileInfo, st *state) (hookEntry, error) {
+	e := hookEntry{Name: h.Name, Path: st.rel(p), Written: digest(content)}
+	rest := stripBlock(content, sp)
+	switch {
+	case string(rest) == shebang:
+		e.Kind = kindCreated
+	case string(rest) == shebang+h.wrapperTail():
+		e.Kind = kindWrapped
+	default:
+		backup, err := st.backup(p, h.Name, rest)
+		if err != nil {
+			return e, err
+		}
+		e.Kind, e.Mode, e.Backup = kindInserted, perm(fi), backup
+	}
+	return e, nil
+}
+
+func perm(fi fs.FileInfo) fs.FileMode {
+	return fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
+func writeErr(p string, err error) error {
+	return fmt.Errorf("cannot write %s: %w", p, unwrapPath(err))
+}
+
+// lock keeps two installs or uninstalls from running at once.
+func lock(common string) (func(), error) {
+	dir := filepath.Join(common, "ai-survival")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", dir, unwrapPath(err))
+	}
+	name := filepath.Join(dir, "install.lock")
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("%s exists: another 'git ai-survival install' or 'uninstall' is running; if none is, remove that file and try again", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", name, unwrapPath(err))
+	}
+	f.Close()
+	return func() {
+		_ = os.Remove(name)
+		_ = os.Remove(dir) // only when empty
+	}, nil
+}

@@ -1,0 +1,214 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+)
+
+// Uninstall undoes Install: hooks it changed are restored byte for byte,
+// hooks it created are removed, the configuration values it added are
+// removed, and its state is deleted. Hooks holding our block that the state
+// does not know (a committed hooks directory) lose the block too. When
+// there is nothing to undo, Result.NothingInstalled is set.
+func Uninstall(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
+	if err := repo.RequireWorkTree("git ai-survival uninstall"); err != nil {
+		return nil, err
+	}
+	dir, err := Dir(ctx, repo)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := lock(repo.CommonDir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	st, err := loadState(repo.CommonDir)
+	if err != nil {
+		return nil, err
+	}
+	res = &Result{Dir: dir}
+	defer func() {
+		// On failure, keep what is left to undo for the next attempt.
+		if serr := st.save(); serr != nil && err == nil {
+			err = serr
+		}
+	}()
+
+	// Hooks in the current hooks directory that hold our block unknown to
+	// the state are adopted first, so that all are undone the same way.
+	for _, h := range All {
+		p := filepath.Join(dir, h.Name)
+		if st.hook(p) != nil {
+			continue
+		}
+		fi, err := os.Lstat(p)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		content, err := os.ReadFile(p)
+		if err != nil {
+			return res, fmt.Errorf("reading %s: %w", p, err)
+		}
+		sp, found, ferr := findBlock(content)
+		if ferr != nil || !found {
+			continue
+		}
+		e, err := adopt(h, p, content, sp, fi, st)
+		if err != nil {
+			return res, err
+		}
+		st.putHook(e)
+	}
+	if st.empty() {
+		res.NothingInstalled = true
+		return res, nil
+	}
+
+	for len(st.Hooks) > 0 {
+		e := st.Hooks[0]
+		c, err := uninstallHook(e, st, res)
+		if err != nil {
+			return res, err
+		}
+		res.Hooks = append(res.Hooks, c)
+		st.dropHook(st.abs(e.Path))
+	}
+	res.Config, err = uninstallConfig(ctx, repo, st)
+	if err != nil {
+		return res, err
+	}
+	for i := len(st.Dirs) - 1; i >= 0; i-- {
+		removeEmptyDirs(st.abs(st.Dirs[i]))
+	}
+	st.Dirs = nil
+	return res, nil
+}
+
+func uninstallHook(e hookEntry, st *state, res *Result) (HookChange, error) {
+	p := st.abs(e.Path)
+	h, ok := Lookup(e.Name)
+	if !ok {
+		h = Hook{Name: e.Name}
+	}
+	c := HookChange{Hook: e.Name, Path: p, Action: Left}
+	aside := p + AsideSuffix
+	fi, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		if e.Kind == kindWrapped && exists(aside) {
+			return restoreAside(e, p, st)
+		}
+		c.Action = Missing
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("reading %s: %w", p, err)
+	}
+	var content []byte
+	var sp span
+	found := false
+	if fi.Mode().IsRegular() {
+		if content, err = os.ReadFile(p); err != nil {
+			return c, fmt.Errorf("reading %s: %w", p, err)
+		}
+		sp, found, _ = findBlock(content)
+	}
+	if !found {
+		if e.Kind == kindWrapped && exists(aside) {
+			res.warnf("%s no longer holds the git-ai-survival hook and was left as is; the hook moved aside by install is still at %s", p, aside)
+		}
+		return c, nil
+	}
+	rest := stripBlock(content, sp)
+	exact := digest(content) == e.Written
+	switch e.Kind {
+	case kindCreated:
+		if string(rest) == shebang {
+			if err := os.Remove(p); err != nil {
+				return c, writeErr(p, err)
+			}
+			c.Action = Removed
+			return c, nil
+		}
+	case kindInserted:
+		if exact && e.Backup != "" {
+			orig, err := st.readBackup(e.Backup)
+			if err == nil {
+				if err := writeFileAtomic(p, orig, e.Mode); err != nil {
+					return c, writeErr(p, err)
+				}
+				c.Action = Restored
+				return c, nil
+			}
+		}
+	case kindWrapped:
+		if exact || string(rest) == shebang+h.wrapperTail() {
+			return restoreAside(e, p, st)
+		}
+		if exists(aside) {
+			res.warnf("%s was edited after install; took out the git-ai-survival block and kept the rest, which still runs %s", p, aside)
+		}
+	}
+	if err := writeFileAtomic(p, rest, perm(fi)); err != nil {
+		return c, writeErr(p, err)
+	}
+	c.Action = Stripped
+	return c, nil
+}
+
+// restoreAside puts back the hook that wrap moved aside: the file itself
+// when it is still there (with any change made to it since), else the
+// backup.
+func restoreAside(e hookEntry, p string, st *state) (HookChange, error) {
+	aside := p + AsideSuffix
+	c := HookChange{Hook: e.Name, Path: p, Action: Restored, Aside: aside}
+	if exists(aside) {
+		if err := os.Rename(aside, p); err != nil {
+			return c, writeErr(p, err)
+		}
+		return c, nil
+	}
+	c.Aside = ""
+	switch {
+	case e.Backup != "":
+		orig, err := st.readBackup(e.Backup)
+		if err != nil {
+			return c, fmt.Errorf("the hook that was at %s before install is gone from %s and from the backup: %w", p, aside, err)
+		}
+		if err := writeFileAtomic(p, orig, e.Mode); err != nil {
+			return c, writeErr(p, err)
+		}
+	case e.Link != "":
+		_ = os.Remove(p)
+		if err := os.Symlink(e.Link, p); err != nil {
+			return c, writeErr(p, err)
+		}
+	default:
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return c, writeErr(p, err)
+		}
+		c.Action = Removed
+	}
+	return c, nil
+}
+
+// removeEmptyDirs removes dir and the directories below it, as long as they
+// are empty.
+func removeEmptyDirs(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, en := range entries {
+		if en.IsDir() {
+			removeEmptyDirs(filepath.Join(dir, en.Name()))
+		}
+	}
+	_ = os.Remove(dir)
+}

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/git-ai-survival/git-ai-survival/hooks"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+)
+
+// UninstallOptions are the inputs of uninstall.
+type UninstallOptions struct {
+	IO      *IOStreams
+	Repo    func(context.Context) (*gitx.Repo, error)
+	Context context.Context
+}
+
+// NewCmdUninstall builds `uninstall`; runF replaces uninstallRun in tests.
+func NewCmdUninstall(f *Factory, runF func(*UninstallOptions) error) *cobra.Command {
+	opts := &UninstallOptions{IO: f.IO, Repo: f.Repo}
+	return &cobra.Command{
+		Use:   "uninstall",
+		Short: "Remove the hooks and configuration that install added",
+		Long: `Undo 'git ai-survival install' in this repository: every hook it changed is
+restored byte for byte (and mode), the hooks it created are removed, and the
+configuration values it added (notes.rewriteRef, the notes fetch refspecs)
+are removed when they still have the value install gave them; other values
+are kept. A hook edited since install only loses the git-ai-survival block.
+
+Notes already recorded under refs/notes/ai-survival are kept.`,
+		Example: `  $ git ai-survival uninstall`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return uninstallRun(opts)
+		},
+	}
+}
+
+func uninstallRun(opts *UninstallOptions) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	repo, err := opts.Repo(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := hooks.Uninstall(ctx, repo)
+	if res != nil && res.NothingInstalled {
+		fmt.Fprintln(opts.IO.Out, "git-ai-survival is not installed in this repository; nothing to uninstall")
+		return err
+	}
+	if res != nil {
+		printHookResult(opts.IO, res, "removed")
+	}
+	return err
+}
