@@ -404,8 +404,8 @@ func TestUninstallRestoresByteForByte(t *testing.T) {
 	bareRemote(t, r, "origin")
 	r.Git("config", "--add", "notes.rewriteRef", "refs/notes/commits")
 	dir := filepath.Join(r.Dir, ".git", "hooks")
-	writeFile(t, filepath.Join(dir, "post-commit"), "#!/bin/sh\n# keep me\nexit 0", 0o750)     // shell, no final newline
-	writeFile(t, filepath.Join(dir, "pre-push"), "#!/usr/bin/env perl\nexit 0;\n", 0o755)       // not shell
+	writeFile(t, filepath.Join(dir, "post-commit"), "#!/bin/sh\n# keep me\nexit 0", 0o750)    // shell, no final newline
+	writeFile(t, filepath.Join(dir, "pre-push"), "#!/usr/bin/env perl\nexit 0;\n", 0o755)     // not shell
 	writeFile(t, filepath.Join(r.Dir, "tools", "post-rewrite"), "#!/bin/sh\nexit 0\n", 0o755) // behind a symlink
 	if err := os.Symlink("../../tools/post-rewrite", filepath.Join(dir, "post-rewrite")); err != nil {
 		t.Fatal(err)

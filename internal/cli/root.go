@@ -75,6 +75,8 @@ code survives in later history.`,
 	root.PersistentFlags().StringVar(&f.ConfigPath, "config", "", "configuration file to use instead of the repository's .ai-survival.yaml")
 	for _, c := range []*cobra.Command{
 		newCmdVersion(f),
+		NewCmdInstall(f, nil),
+		NewCmdUninstall(f, nil),
 		newCmdMan(f),
 		newCmdHook(f),
 		newCmdShow(f, nil),
