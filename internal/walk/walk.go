@@ -10,6 +10,23 @@
 // a linear history), not by the length of history: a commit's tree is
 // changed in place when no other commit needs its parent's, and file
 // versions are shared between the trees of different branches.
+//
+// Merges follow blame's pass-to-parents: a file identical to one parent's
+// version is that version; otherwise each line unchanged relative to parent
+// 1 keeps parent 1's origin, else parent 2's, and so on; lines in none of
+// the parents are born in the merge. Whole-file renames are followed as
+// git log -M pairs them, which is how blame finds them. In a range A..B,
+// parents outside the range are background trees whose files are never
+// read: their lines take up positions, are never born, and are not counted.
+//
+// Room to grow: moves and copies (blame -M -C -C) fit in linemap's build
+// step, where the lines a hunk adds are born: a matcher given the commit's
+// removed runs (and, for copies, the parent tree) could hand back existing
+// runs instead of new births, with the diff read with content kept. A cache
+// of the walk keyed by commit is a serialised Tree (paths to runs of birth
+// references) plus the births it refers to; a walk resuming from commit X
+// would start its range at X and use the cached tree where it now uses
+// linemap's Outside tree.
 package walk
 
 import (

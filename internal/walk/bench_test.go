@@ -1,0 +1,115 @@
+package walk_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+)
+
+// fastHistory writes, with one git fast-import, a history of n commits over
+// files of a few hundred lines, every tenth commit a merge of a short side
+// branch.
+func fastHistory(tb testing.TB, r *gittest.Repo, n, files int, seed int64) {
+	tb.Helper()
+	rnd := rand.New(rand.NewSource(seed))
+	content := make([][]string, files)
+	next := 0
+	line := func() string { next++; return fmt.Sprintf("line %d %x", next, rnd.Uint32()) }
+	var s strings.Builder
+	mark := 0
+	emit := func(branch, msg string, from int, merge int, changed []int) int {
+		mark++
+		fmt.Fprintf(&s, "commit refs/heads/%s\nmark :%d\n", branch, mark)
+		when := gittest.Epoch + mark*60
+		fmt.Fprintf(&s, "author A <a@x> %d +0000\ncommitter A <a@x> %d +0000\n", when, when)
+		fmt.Fprintf(&s, "data %d\n%s\n", len(msg), msg)
+		if from > 0 {
+			fmt.Fprintf(&s, "from :%d\n", from)
+		}
+		if merge > 0 {
+			fmt.Fprintf(&s, "merge :%d\n", merge)
+		}
+		for _, f := range changed {
+			data := strings.Join(content[f], "\n") + "\n"
+			fmt.Fprintf(&s, "M 100644 inline dir%d/file%d.txt\ndata %d\n%s\n", f%10, f, len(data), data)
+		}
+		return mark
+	}
+	edit := func(f int) {
+		c := content[f]
+		pos := rnd.Intn(len(c) + 1)
+		del := min(rnd.Intn(4), len(c)-pos)
+		ins := make([]string, rnd.Intn(6))
+		for i := range ins {
+			ins[i] = line()
+		}
+		content[f] = append(c[:pos:pos], append(ins, c[pos+del:]...)...)
+	}
+	all := make([]int, files)
+	for f := range content {
+		all[f] = f
+		for range 200 + rnd.Intn(200) {
+			content[f] = append(content[f], line())
+		}
+	}
+	head := emit("main", "AI: initial", 0, 0, all)
+	for i := 1; i < n; i++ {
+		msg := fmt.Sprintf("change %d", i)
+		if rnd.Intn(3) == 0 {
+			msg = "AI: " + msg
+		}
+		if i%10 == 0 && i+3 < n {
+			// A side branch changing files of its own, merged back.
+			side := head
+			for j := range 2 {
+				f := (i + j) % files
+				edit(f)
+				side = emit("side", fmt.Sprintf("side %d.%d", i, j), side, 0, []int{f})
+			}
+			head = emit("main", "merge "+msg, head, side, nil)
+			i += 2
+			continue
+		}
+		changed := []int{rnd.Intn(files), rnd.Intn(files)}
+		for _, f := range changed {
+			edit(f)
+		}
+		head = emit("main", msg, head, 0, changed)
+	}
+	if _, errs, err := r.Run(s.String(), "git", "fast-import", "--quiet"); err != nil {
+		tb.Fatalf("fast-import: %v\n%s", err, errs)
+	}
+	r.Git("reset", "-q", "--hard", "main")
+}
+
+func BenchmarkWalk(b *testing.B) {
+	r := newRepo(b)
+	const commits = 2000
+	fastHistory(b, r, commits, 100, 1)
+	repo := openRepo(b, r)
+	b.ReportAllocs()
+	for b.Loop() {
+		c := survival.NewCollector()
+		res, err := walk.Run(context.Background(), repo, walk.Options{Attributor: byMessage,
+			OnCommit: c.Commit, OnBirth: c.Birth, OnDeath: c.Death})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Report("", res.End, res.Survivors)
+	}
+	b.ReportMetric(float64(commits)*float64(b.N)/b.Elapsed().Seconds(), "commits/s")
+}
+
+// The fast-import history, with its merges of disjoint changes, checked
+// against blame like the others.
+func TestTruthFastImport(t *testing.T) {
+	r := newRepo(t)
+	fastHistory(t, r, 300, 20, 7)
+	truth(t, r, "", true)
+}
