@@ -19,6 +19,10 @@
 // or relative, husky's .husky/_ and linked worktrees (which share the common
 // directory's hooks) all get the directory git will run hooks from. A missing
 // hooks directory is created (and removed again by Uninstall when empty).
+// Install warns when the hooks it wrote reach beyond this clone: a hooks
+// directory outside the repository (a shared core.hooksPath) runs them for
+// every repository using it, and one inside the working tree that git does
+// not ignore shows them in git status.
 //
 // # The block
 //

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -128,15 +130,42 @@ func Install(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
 	if err := ensureDir(dir, st); err != nil {
 		return res, err
 	}
+	changed := false
 	for _, h := range All {
 		c, err := installHook(h, filepath.Join(dir, h.Name), st, res)
 		if err != nil {
 			return res, err
 		}
 		res.Hooks = append(res.Hooks, c)
+		changed = changed || (c.Action != UpToDate && c.Action != Newer)
+	}
+	if changed {
+		warnPlacement(ctx, repo, dir, res)
 	}
 	res.Config, err = installConfig(ctx, repo, st)
 	return res, err
+}
+
+// warnPlacement says when the hooks just written reach beyond this clone:
+// a hooks directory outside the repository (a shared core.hooksPath) runs
+// them for every repository using it, and one in the working tree that git
+// does not ignore shows them in git status.
+func warnPlacement(ctx context.Context, repo *gitx.Repo, dir string, res *Result) {
+	inside := func(base string) bool {
+		rel, err := filepath.Rel(base, dir)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	}
+	switch {
+	case inside(repo.CommonDir) || inside(repo.GitDir):
+	case repo.Top != "" && inside(repo.Top):
+		_, err := repo.Output(ctx, "check-ignore", "-q", "--", filepath.Join(dir, All[0].Name))
+		var ge *gitx.Error
+		if errors.As(err, &ge) && ge.ExitCode == 1 {
+			res.warnf("%s is part of the working tree: the hooks changed there show in 'git status' (commit them to share them, or list them in .git/info/exclude)", dir)
+		}
+	default:
+		res.warnf("%s is outside this repository (core.hooksPath): the hooks there now run for every repository that uses it", dir)
+	}
 }
 
 // ensureDir creates the hooks directory when it is missing (recording what
@@ -158,7 +187,9 @@ func ensureDir(dir string, st *state) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("cannot create the hooks directory %s: %w", dir, unwrapPath(err))
 		}
-		st.Dirs = append(st.Dirs, st.rel(top))
+		if rel := st.rel(top); !slices.Contains(st.Dirs, rel) {
+			st.Dirs = append(st.Dirs, rel)
+		}
 	case err != nil:
 		return fmt.Errorf("cannot use the hooks directory %s: %w", dir, unwrapPath(err))
 	}

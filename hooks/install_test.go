@@ -233,6 +233,9 @@ func TestHuskyV9(t *testing.T) {
 	if got, want := actions(res), "post-commit chained, pre-push chained, post-rewrite chained"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
+	if len(res.Warnings) != 0 { // .husky/_ is ignored
+		t.Errorf("warnings %q", res.Warnings)
+	}
 	c1 := r.Commit("one")
 	if errs, ok := push(r, "origin", "main"); !ok {
 		t.Fatalf("push: %s", errs)
@@ -322,6 +325,9 @@ func TestHooksPathAbsolute(t *testing.T) {
 	if res.Dir != dir {
 		t.Errorf("Dir = %s, want %s", res.Dir, dir)
 	}
+	if want := []string{dir + " is outside this repository (core.hooksPath): the hooks there now run for every repository that uses it"}; !reflect.DeepEqual(res.Warnings, want) {
+		t.Errorf("warnings %q, want %q", res.Warnings, want)
+	}
 	if got := readFile(t, filepath.Join(dir, "post-commit")); got != hooks.PostCommit.Script() {
 		t.Errorf("post-commit:\n%s", got)
 	}
@@ -348,6 +354,9 @@ func TestHooksPathRelativeFromSubdirectory(t *testing.T) {
 	dir := filepath.Join(realDir(t, r.Dir), ".githooks")
 	if res.Dir != dir {
 		t.Errorf("Dir = %s, want %s", res.Dir, dir)
+	}
+	if want := []string{dir + " is part of the working tree: the hooks changed there show in 'git status' (commit them to share them, or list them in .git/info/exclude)"}; !reflect.DeepEqual(res.Warnings, want) {
+		t.Errorf("warnings %q, want %q", res.Warnings, want)
 	}
 	if got := snapshot(t, dir); !strings.Contains(got, "post-commit -rwxr-xr-x") || !strings.Contains(got, "pre-push -rwxr-xr-x") || !strings.Contains(got, "post-rewrite -rwxr-xr-x") {
 		t.Errorf("hooks directory:\n%s", got)
