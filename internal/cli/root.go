@@ -81,6 +81,8 @@ code survives in later history.`,
 		newCmdHook(f),
 		newCmdShow(f, nil),
 		newCmdAnnotate(f, nil),
+		newCmdReport(f, nil),
+		newCmdBlame(f, nil),
 	} {
 		root.AddCommand(c)
 	}

@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/internal/render"
+	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+)
+
+// ReportOptions are the flags of report.
+type ReportOptions struct {
+	Range     string
+	Format    string
+	Moves     bool
+	FailUnder float64
+	// failUnderSet distinguishes --fail-under 0 from no gate.
+	failUnderSet bool
+	NoInference  bool
+}
+
+func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
+	opts := &ReportOptions{}
+	var failUnder string
+	cmd := &cobra.Command{
+		Use:   "report [<range>] [--format text|json|markdown] [--moves] [--fail-under <pct>]",
+		Short: "Report how much AI-written and human-written code survives",
+		Long: `Trace every line added in <range> to the range's end and report, for AI-written,
+human-written and unknown lines, how many were added and how many survive.
+
+<range> is what git rev-list reads: A..B measures lines added after A up to
+B, at B; a single revision, or nothing, measures all history of it (HEAD).
+Origins come from each commit's note, else from its metadata (trailers,
+agent markers, your rules; --no-infer turns this off), else "unknown".
+
+Lines are traced as git blame traces them: whole-file renames are followed,
+a line replaced or deleted no longer survives. Binary files and paths
+excluded by .ai-survival.yaml do not count.
+
+Figures: survival_rate = surviving / added for each origin; ai_share =
+surviving AI lines / all surviving lines. --fail-under exits with code 1
+when the AI survival rate is below the percentage.`,
+		Example: `  $ git ai-survival report
+  $ git ai-survival report v1.0.0..v1.1.0
+  $ git ai-survival report origin/main..HEAD --format markdown
+  $ git ai-survival report --format json | jq .totals.ai
+  $ git ai-survival report --fail-under 60`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Range = args[0]
+			}
+			if err := checkFormat(opts.Format, "text", "json", "markdown"); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("fail-under") {
+				v, err := parsePercent(failUnder)
+				if err != nil {
+					return err
+				}
+				opts.FailUnder, opts.failUnderSet = v, true
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return reportRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json or markdown")
+	cmd.Flags().BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
+	cmd.Flags().StringVar(&failUnder, "fail-under", "", "exit with code 1 if the AI survival rate is below this percentage (0-100)")
+	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
+	return cmd
+}
+
+// parsePercent reads a percentage from 0 to 100 ("60", "72.5", "60%").
+func parsePercent(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+	if err != nil || v < 0 || v > 100 {
+		return 0, usageError("invalid --fail-under %q: give a percentage from 0 to 100", s)
+	}
+	return v, nil
+}
+
+func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
+	repo, err := f.Repo(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, classify, err := f.setup(repo)
+	if err != nil {
+		return err
+	}
+	if opts.NoInference {
+		cfg.Inference = false
+	}
+	if opts.Moves || cfg.Moves {
+		return usageError("--moves (and moves: true) are not available in this version yet")
+	}
+	progress := f.progress(opts.Format != "json")
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, OnProgress: progress.callback(), Warn: f.warnOnce()})
+	progress.done()
+	if err != nil {
+		return walkError(err)
+	}
+	if err := writeReport(f, rep, opts.Format, reportNotes(rep)); err != nil {
+		return err
+	}
+	return gate(rep, opts)
+}
+
+// reportNotes says what the figures rest on when that is not obvious.
+func reportNotes(rep *survival.Report) []string {
+	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 {
+		return []string{"no commit in the range has a note: figures come from commit evidence only (run 'git ai-survival install' to tag new commits)"}
+	}
+	return nil
+}
+
+func writeReport(f *Factory, rep *survival.Report, format string, notes []string) error {
+	switch format {
+	case "json":
+		return render.JSON(f.IO.Out, rep)
+	case "markdown":
+		return render.Markdown(f.IO.Out, rep, render.Options{Notes: notes})
+	}
+	return render.Text(f.IO.Out, rep, render.Options{Notes: notes})
+}
+
+// gate applies --fail-under to the AI survival rate.
+func gate(rep *survival.Report, opts *ReportOptions) error {
+	if !opts.failUnderSet {
+		return nil
+	}
+	rate := rep.Totals.AI.SurvivalRate
+	if rate == nil {
+		return nil // no AI lines: nothing to hold to the threshold
+	}
+	if *rate*100 < opts.FailUnder {
+		return thresholdMissed("AI survival %s is below --fail-under %s%%", render.Percent(rate), strconv.FormatFloat(opts.FailUnder, 'f', -1, 64))
+	}
+	return nil
+}
+
+// walkError turns the walk's bad-input errors into exit code 2 with the fix.
+func walkError(err error) error {
+	if errors.Is(err, walk.ErrShallow) {
+		return &exitError{Code: ExitError, Err: err}
+	}
+	return err
+}
+
+// warnOnce prints each distinct warning once.
+func (f *Factory) warnOnce() func(string) {
+	seen := map[string]bool{}
+	return func(msg string) {
+		if !seen[msg] {
+			seen[msg] = true
+			f.Warnf("%s", msg)
+		}
+	}
+}
+
+// progressLine shows "walking history: n/total commits" on a terminal.
+type progressLine struct {
+	f     *Factory
+	shown bool
+}
+
+func (f *Factory) progress(enabled bool) *progressLine {
+	if !enabled || !f.IO.ErrTTY {
+		return nil
+	}
+	return &progressLine{f: f}
+}
+
+// callback is the progress function to hand the walk, nil when there is
+// no terminal to show it on (counting commits costs a git process).
+func (p *progressLine) callback() func(done, total int) {
+	if p == nil {
+		return nil
+	}
+	return p.update
+}
+
+func (p *progressLine) update(done, total int) {
+	if done%100 != 0 && done != total {
+		return
+	}
+	p.shown = true
+	fmt.Fprintf(p.f.IO.ErrOut, "\rwalking history: %d/%d commits", done, total)
+}
+
+func (p *progressLine) done() {
+	if p != nil && p.shown {
+		fmt.Fprint(p.f.IO.ErrOut, "\r\033[K")
+	}
+}

@@ -1,0 +1,123 @@
+// Package measure runs the survival measurement: it reads every note in
+// one go, resolves each commit's provenance (note, else evidence, else
+// unknown), walks history once, and collects the figures. The report,
+// blame and CI commands share it.
+package measure
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/config"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// Options say what to measure and how.
+type Options struct {
+	// Range is "A..B", a revision, or "" for all history of HEAD.
+	Range    string
+	Config   *config.Config
+	Classify capture.Classifier
+	// OnProgress reports walked commits (may be nil).
+	OnProgress func(done, total int)
+	// Warn receives warnings (unreadable notes), each once.
+	Warn func(string)
+}
+
+func (o Options) warn(msg string) {
+	if o.Warn != nil {
+		o.Warn(msg)
+	}
+}
+
+// attributor adapts the notes-then-evidence resolver to the walk.
+func attributor(ctx context.Context, repo *gitx.Repo, opts Options) (walk.Attributor, error) {
+	all, err := notes.New(repo).ReadAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &capture.Resolver{Notes: all, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, Warn: opts.warn}
+	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
+		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message})
+		switch src {
+		case capture.SourceNote:
+			return pc, walk.SourceNote, nil
+		case capture.SourceInferred:
+			return pc, walk.SourceInferred, nil
+		}
+		return pc, walk.SourceUnknown, nil
+	}), nil
+}
+
+func include(cfg *config.Config) func(string) bool {
+	if cfg == nil || cfg.Paths == nil {
+		return nil
+	}
+	return cfg.Paths.Match
+}
+
+// Report measures survival over opts.Range.
+func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Report, error) {
+	attr, err := attributor(ctx, repo, opts)
+	if err != nil {
+		return nil, err
+	}
+	col := survival.NewCollector()
+	res, err := walk.Run(ctx, repo, walk.Options{
+		Range: opts.Range, Include: include(opts.Config), Attributor: attr, OnProgress: opts.OnProgress,
+		OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return col.Report(res.Range, res.End, res.Survivors), nil
+}
+
+// BlameLine is one line of a file with where it came from.
+type BlameLine struct {
+	Line   int               `json:"line"`
+	Origin provenance.Origin `json:"origin"`
+	Commit string            `json:"commit"`
+	Agent  string            `json:"agent,omitempty"`
+	Model  string            `json:"model,omitempty"`
+}
+
+// ErrNoSuchFile is returned by Blame for a path not in the end revision.
+var ErrNoSuchFile = fmt.Errorf("no such file")
+
+// Blame gives every line of path at rev (default HEAD) its origin, from
+// the same walk as the report.
+func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options) ([]BlameLine, error) {
+	attr, err := attributor(ctx, repo, opts)
+	if err != nil {
+		return nil, err
+	}
+	res, err := walk.Run(ctx, repo, walk.Options{Range: rev, Attributor: attr, OnProgress: opts.OnProgress})
+	if err != nil {
+		return nil, err
+	}
+	var lines []BlameLine
+	for _, s := range res.Survivors {
+		if s.Path != path {
+			continue
+		}
+		for i := 0; i < s.Lines; i++ {
+			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: s.Birth.Commit.ID}
+			if bl.Origin == provenance.AI {
+				bl.Agent, bl.Model = s.Birth.Attribution.Agent, s.Birth.Attribution.Model
+			}
+			lines = append(lines, bl)
+		}
+	}
+	if len(lines) == 0 {
+		return nil, fmt.Errorf("%q at %s: %w (or it has no text lines)", path, rev, ErrNoSuchFile)
+	}
+	sort.Slice(lines, func(i, j int) bool { return lines[i].Line < lines[j].Line })
+	return lines, nil
+}

@@ -1,0 +1,92 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+)
+
+// Text writes the report for a terminal or a log.
+func Text(w io.Writer, r *survival.Report, opts Options) error {
+	fmt.Fprintf(w, "Survival of added lines in %s, measured at %s (%s commits: %s with notes, %s inferred from commit metadata)\n",
+		describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), Count(r.Commits.Inferred))
+	for _, n := range opts.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	fmt.Fprintf(w, "\n%s\n\n", Headline(r))
+	var rows [][]string
+	for _, row := range originRows(r) {
+		rows = append(rows, []string{row.name, Count(row.rate.Added), Count(row.rate.Surviving), Percent(row.rate.SurvivalRate), bar(row.rate.SurvivalRate, 20)})
+	}
+	table(w, []string{"origin", "added", "surviving", "survival", ""}, rows)
+	fmt.Fprintf(w, "\nAI share of surviving lines: %s\n", Percent(r.AIShare))
+	if len(r.ByAgent) > 0 {
+		fmt.Fprintln(w, "\nBy agent")
+		rows = nil
+		for _, a := range r.ByAgent {
+			rows = append(rows, []string{agentName(a), Count(a.Added), Count(a.Surviving), Percent(a.SurvivalRate)})
+		}
+		table(w, []string{"agent", "added", "surviving", "survival"}, rows)
+	}
+	breakdown(w, "Top directories", "directory", topDirs(r, opts.top()))
+	breakdown(w, "Top authors", "author", topAuthors(r, opts.top()))
+	return nil
+}
+
+type named struct {
+	name string
+	t    survival.Totals
+}
+
+func topDirs(r *survival.Report, n int) []named {
+	var all []named
+	for _, d := range r.ByDirectory {
+		all = append(all, named{d.Directory, d.Totals})
+	}
+	return top(all, n)
+}
+
+func topAuthors(r *survival.Report, n int) []named {
+	var all []named
+	for _, a := range r.ByAuthor {
+		all = append(all, named{a.Author, a.Totals})
+	}
+	return top(all, n)
+}
+
+// top keeps the n rows with the most added lines (ties by name).
+func top(rows []named, n int) []named {
+	total := func(t survival.Totals) int { return t.AI.Added + t.Human.Added + t.Unknown.Added }
+	sort.SliceStable(rows, func(i, j int) bool {
+		if a, b := total(rows[i].t), total(rows[j].t); a != b {
+			return a > b
+		}
+		return rows[i].name < rows[j].name
+	})
+	if len(rows) > n {
+		rows = rows[:n]
+	}
+	return rows
+}
+
+func breakdown(w io.Writer, title, what string, rows []named) {
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", title)
+	var cells [][]string
+	for _, row := range rows {
+		cells = append(cells, breakdownCells(row))
+	}
+	table(w, breakdownHeader(what), cells)
+}
+
+func breakdownHeader(what string) []string {
+	return []string{what, "ai added", "ai survival", "human added", "human survival", "unknown added"}
+}
+
+func breakdownCells(row named) []string {
+	return []string{row.name, Count(row.t.AI.Added), Percent(row.t.AI.SurvivalRate), Count(row.t.Human.Added), Percent(row.t.Human.SurvivalRate), Count(row.t.Unknown.Added)}
+}
