@@ -40,6 +40,12 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/git-ai-survival-bench-XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
+# Measure a copy: bin/ is shared, and a rebuild during the run must not
+# change the binary under the benchmark.
+mkdir "$TMP/bin"
+cp "$BIN" "$TMP/bin/git-ai-survival"
+BIN="$TMP/bin/git-ai-survival"
+
 # The machine line every section starts with.
 machine() {
 	local cpu
@@ -101,19 +107,21 @@ replace_section() {
 }
 
 failed=()
+wrote=0
 for n in "${names[@]}"; do
 	echo "== $n" >&2
 	body="$TMP/body-$n.md"
 	if "bench_$n" "$body"; then
 		title_var="title_$n"
 		replace_section "$n" "${!title_var}" "$body"
+		wrote=1
 	else
 		echo "bench/run.sh: benchmark '$n' failed to run; its section of bench/results.md is unchanged" >&2
 		failed+=("$n")
 	fi
 done
 
-echo "results: bench/results.md"
+[ "$wrote" = 1 ] && echo "results: bench/results.md"
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "bench/run.sh: failed: ${failed[*]}" >&2
 	exit 1

@@ -167,7 +167,7 @@ func run(o options) error {
 		}
 	}
 	res.setup = time.Since(start)
-	if err := installHooks(hooked, o.standin, res); err != nil {
+	if err := installHooks(hooked, bin, o.standin, res); err != nil {
 		return err
 	}
 	// Let the clock pass the files' mtimes, then refresh both indexes so no
@@ -215,7 +215,7 @@ func run(o options) error {
 
 // installHooks installs the hooks in r with the real install command, or
 // writes the stand-in post-commit hook.
-func installHooks(r *repo, standin bool, res *result) error {
+func installHooks(r *repo, bin string, standin bool, res *result) error {
 	hooksDir, err := r.git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
 	if err != nil {
 		return err
@@ -232,7 +232,7 @@ func installHooks(r *repo, standin bool, res *result) error {
 		}
 	} else {
 		res.hookKind = "`git-ai-survival install`"
-		if _, errs, _, err := r.run(nil, "git-ai-survival", "install"); err != nil {
+		if _, errs, _, err := r.run(nil, bin, "install"); err != nil {
 			return err
 		} else if s := strings.TrimSpace(errs); s != "" {
 			progress("install said: %s", firstLines(s, 5))
