@@ -89,14 +89,13 @@ func progress(format string, args ...any) {
 // result is everything the report shows.
 type result struct {
 	opts     options
-	version  string
 	hookKind string
 	hooks    []string // hooks found in the hooked repository
 	setup    time.Duration
 	startup  []time.Duration // `git-ai-survival version`
 	plain    []time.Duration
 	hooked   []time.Duration
-	notes    int // notes in the hooked repository after the measured commits
+	notes    int // notes in the hooked repository at the end
 	noted    int // commits made there with the hooks installed
 	wide     []large
 	big      []large
@@ -126,11 +125,9 @@ func run(o options) error {
 		return fmt.Errorf("%s not found (run 'make build' first)", o.bin)
 	}
 	res := &result{opts: o}
-	ver, err := exec.Command(bin, "version").Output()
-	if err != nil {
+	if err := exec.Command(bin, "version").Run(); err != nil {
 		return fmt.Errorf("%s version: %v", bin, err)
 	}
-	res.version = strings.TrimSpace(string(ver))
 	if !o.standin {
 		if err := exec.Command(bin, "install", "--help").Run(); err != nil {
 			return fmt.Errorf("%s has no working 'install' command (%v); rerun with -standin to measure 'hook post-commit' through a stand-in hook", bin, err)
