@@ -42,11 +42,11 @@ func ReadMeta(ctx context.Context, repo *gitx.Repo, revs ...string) ([]Meta, err
 		if rec == "" {
 			continue
 		}
-		f := strings.SplitN(rec, "\x1f", 5)
-		if len(f) != 5 {
-			return nil, fmt.Errorf("reading commits: unexpected record %q", rec)
+		m, err := parseMeta(rec)
+		if err != nil {
+			return nil, fmt.Errorf("reading commits: %w", err)
 		}
-		metas = append(metas, Meta{ID: f[0], Parents: strings.Fields(f[1]), Author: f[2], Committer: f[3], Message: f[4]})
+		metas = append(metas, m)
 	}
 	return metas, nil
 }

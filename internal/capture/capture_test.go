@@ -155,3 +155,36 @@ func TestPostCommitDetachedHead(t *testing.T) {
 		t.Errorf("PostCommit = %+v, %v", res, err)
 	}
 }
+
+func TestReadCommitHostileMessage(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("a.txt", "1\n2\n")
+	r.Commit("root")
+	r.Write("a.txt", "1\n2\n3\n")
+	msg := "Looks like a diff\n\n\x1e" + strings.Repeat("f", 40) + "\ndiff --git a/evil b/evil\n--- a/evil\n+++ b/evil\n@@ -0,0 +1,99 @@\n+x\n\x1dais-00\n\x1dais-00\n\nCo-Authored-By: Claude <noreply@anthropic.com>"
+	r.Git("add", "a.txt")
+	r.Git("commit", "-q", "-m", msg)
+	meta, added, err := capture.ReadCommit(context.Background(), open(t, r), "HEAD", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta.ID != r.Head() || !strings.Contains(meta.Message, "diff --git a/evil") || !strings.HasSuffix(strings.TrimSpace(meta.Message), "<noreply@anthropic.com>") {
+		t.Errorf("meta = %+v", meta)
+	}
+	if len(added.Files) != 1 || added.Files["a.txt"].String() != "3" {
+		t.Errorf("added = %+v", added.Files)
+	}
+	// A merge: metadata once, lines in no parent.
+	r.Git("checkout", "-q", "-b", "side", "HEAD~1")
+	r.Write("b.txt", "side\n")
+	r.Commit("side")
+	r.Git("checkout", "-q", "main")
+	r.Git("merge", "-q", "--no-commit", "side")
+	r.Write("b.txt", "side\nmerge\n")
+	r.Git("add", "b.txt")
+	r.Commit("merge")
+	meta, added, err = capture.ReadCommit(context.Background(), open(t, r), "HEAD", time.Time{})
+	if err != nil || len(meta.Parents) != 2 || strings.TrimSpace(meta.Message) != "merge" || len(added.Files) != 1 || added.Files["b.txt"].String() != "2" {
+		t.Errorf("merge: meta %+v added %+v err %v", meta, added.Files, err)
+	}
+}

@@ -3,7 +3,6 @@ package capture
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -26,33 +25,27 @@ type PostCommitResult struct {
 func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, budget time.Duration) (PostCommitResult, error) {
 	var res PostCommitResult
 	start := time.Now()
-	metas, err := ReadMeta(ctx, repo, "--no-walk", "HEAD")
-	if err != nil {
-		return res, err
-	}
-	if len(metas) != 1 {
-		return res, fmt.Errorf("HEAD does not name one commit")
-	}
-	meta := metas[0]
-	res.Commit = meta.ID
-	attr := Attribute(classify, meta)
-	res.Origin = attr.Label()
-	var added *Added
-	err = StreamAdded(ctx, repo, start.Add(budget), func(a Added) error {
-		added = &a
-		return nil
-	}, "--no-walk", meta.ID)
+	meta, added, err := ReadCommit(ctx, repo, "HEAD", start.Add(budget))
 	if err != nil && !errors.Is(err, ErrBudget) {
 		return res, err
 	}
-	if added == nil { // the budget ran out before the first diff line
-		added = &Added{Commit: meta.ID, Partial: true}
+	if meta.ID == "" {
+		// Out of time before git even named the commit: read just its
+		// metadata, so that its note still says who wrote it.
+		metas, merr := ReadMeta(ctx, repo, "--no-walk", "HEAD")
+		if merr != nil || len(metas) != 1 {
+			return res, errors.Join(err, merr)
+		}
+		meta, added = metas[0], Added{Commit: metas[0].ID, Partial: true}
 	}
+	res.Commit = meta.ID
+	attr := Attribute(classify, meta)
+	res.Origin = attr.Label()
 	res.Partial = added.Partial
 	for _, s := range added.Files {
 		res.Lines += s.Len()
 	}
-	err = notes.New(repo).Add(ctx, meta.ID, Note(*added, attr))
+	err = notes.New(repo).Add(ctx, meta.ID, Note(added, attr))
 	if errors.Is(err, notes.ErrExists) {
 		res.Existing = true
 		return res, nil

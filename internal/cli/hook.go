@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
 // Hook time limits: git waits for the hook, so it must return quickly
@@ -60,11 +62,11 @@ func runHook(ctx context.Context, f *Factory, name string, args []string) {
 }
 
 func postCommitHook(ctx context.Context, f *Factory) {
-	repo, err := f.Repo(ctx)
-	if err != nil {
-		f.Warnf("git-ai-survival: provenance not recorded: %v", err)
-		return
+	dir := f.Dir
+	if dir == "" {
+		dir, _ = os.Getwd()
 	}
+	repo := gitx.AtHookDir(dir)
 	classify := f.hookClassifier(ctx, repo)
 	res, err := capture.PostCommit(ctx, repo, classify, hookDiffBudget)
 	if err != nil {

@@ -58,6 +58,14 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	return r, nil
 }
 
+// AtHookDir describes the repository a hook runs in without asking git:
+// git starts hooks at the top of the working tree, so dir is Top. Only
+// Top and the Git runner are set; hooks use it to save a git process on
+// every commit.
+func AtHookDir(dir string) *Repo {
+	return &Repo{Git: New(dir), Top: dir}
+}
+
 // RequireWorkTree returns an error naming the problem in a bare repository.
 func (r *Repo) RequireWorkTree(what string) error {
 	if r.Bare || r.Top == "" {

@@ -1,0 +1,141 @@
+package capture
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/diff"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+)
+
+// ReadCommit reads one commit's metadata and the lines it added with a
+// single `git log` process (the post-commit hook's hot path). The metadata
+// is fenced by a random marker line, so no commit message, however crafted,
+// can be mistaken for diff output or end the metadata early. Reading the
+// diff stops at deadline as in StreamAdded (Added.Partial is then set and
+// the error wraps ErrBudget).
+func ReadCommit(ctx context.Context, repo *gitx.Repo, rev string, deadline time.Time) (Meta, Added, error) {
+	var meta Meta
+	var added *Added
+	fence, err := newFence()
+	if err != nil {
+		return meta, Added{}, err
+	}
+	var cancel context.CancelFunc = func() {}
+	if !deadline.IsZero() {
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+	}
+	defer cancel()
+	acc := &accumulator{fn: func(a Added) error { added = &a; return nil }}
+	p := &diff.Parser{CommitPrefix: "\x1e", OnCommit: acc.commit, OnFile: acc.file}
+	format := "--format=" + fence + "%n" + strings.TrimPrefix(metaFormat, "--format=") + "%x00" + fence + "%n%x1e%H %P"
+	args := append([]string{"log", "-m", "--root", format}, DiffArgs...)
+	args = append(args, "--no-walk", "--end-of-options", rev, "--")
+	err = repo.Stream(ctx, nil, func(r io.Reader) error {
+		pr, pw := io.Pipe()
+		done := make(chan error, 1)
+		go func() { done <- p.Parse(pr) }()
+		ferr := unfence(r, pw, fence, func(block string) error {
+			if meta.ID != "" {
+				return nil // a merge repeats the header once per parent
+			}
+			meta, err = parseMeta(block)
+			return err
+		})
+		pw.CloseWithError(ferr)
+		perr := <-done
+		return errors.Join(ferr, perr)
+	}, args...)
+	if err != nil && !deadline.IsZero() && !time.Now().Before(deadline) {
+		if acc.cur != nil {
+			acc.cur.partial = true
+			if ferr := acc.flush(); ferr != nil {
+				return meta, Added{}, ferr
+			}
+		}
+		if added == nil {
+			added = &Added{Commit: meta.ID, Partial: true}
+		}
+		if meta.ID == "" {
+			return meta, *added, fmt.Errorf("reading commit %s: %w", rev, ErrBudget)
+		}
+		return meta, *added, fmt.Errorf("reading the diff of %s: %w", rev, ErrBudget)
+	}
+	if err != nil {
+		return meta, Added{}, fmt.Errorf("reading commit %s: %w", rev, err)
+	}
+	if err := acc.flush(); err != nil {
+		return meta, Added{}, err
+	}
+	if meta.ID == "" || added == nil {
+		return meta, Added{}, fmt.Errorf("reading commit %s: git printed no commit", rev)
+	}
+	return meta, *added, nil
+}
+
+func newFence() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("making a marker: %w", err)
+	}
+	return "\x1dais-" + hex.EncodeToString(b), nil
+}
+
+// unfence copies r to w, except blocks that start with a line equal to
+// fence and end with a line ending in "\x00"+fence: those go to onBlock.
+func unfence(r io.Reader, w io.Writer, fence string, onBlock func(string) error) error {
+	br := bufio.NewReaderSize(r, 1<<16)
+	open, closing := []byte(fence+"\n"), []byte("\x00"+fence+"\n")
+	var block *bytes.Buffer
+	for {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			full := append([]byte(nil), line...)
+			for err == bufio.ErrBufferFull {
+				line, err = br.ReadSlice('\n')
+				full = append(full, line...)
+			}
+			line = full
+		}
+		if len(line) > 0 {
+			switch {
+			case block == nil && bytes.Equal(line, open):
+				block = &bytes.Buffer{}
+			case block != nil && bytes.HasSuffix(line, closing):
+				block.Write(line[:len(line)-len(closing)])
+				if berr := onBlock(block.String()); berr != nil {
+					return berr
+				}
+				block = nil
+			case block != nil:
+				block.Write(line)
+			default:
+				if _, werr := w.Write(line); werr != nil {
+					return werr
+				}
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func parseMeta(rec string) (Meta, error) {
+	f := strings.SplitN(rec, "\x1f", 5)
+	if len(f) != 5 {
+		return Meta{}, fmt.Errorf("unexpected commit record %q", rec)
+	}
+	return Meta{ID: f[0], Parents: strings.Fields(f[1]), Author: f[2], Committer: f[3], Message: f[4]}, nil
+}
