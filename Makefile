@@ -28,8 +28,8 @@ test: vet
 bench: build
 	bash bench/run.sh
 
-man: build
-	rm -rf bin/man && ./$(BIN) man bin/man
+man:
+	rm -rf bin/man && $(GO) run -ldflags '$(LDFLAGS)' ./internal/tools/genman bin/man
 
 install: build man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

@@ -40,19 +40,25 @@ func ReadCommit(ctx context.Context, repo *gitx.Repo, rev string, deadline time.
 	args := append([]string{"log", "-m", "--root", format}, DiffArgs...)
 	args = append(args, "--no-walk", "--end-of-options", rev, "--")
 	err = repo.Stream(ctx, nil, func(r io.Reader) error {
+		br := bufio.NewReaderSize(r, 1<<16)
+		block, err := firstBlock(br, fence)
+		if err != nil {
+			return err
+		}
+		if meta, err = parseMeta(block); err != nil {
+			return err
+		}
+		if len(meta.Parents) <= 1 {
+			return p.Parse(br) // the rest is plain diff output
+		}
+		// A merge repeats the fenced header before each parent's diff:
+		// filter the repeats out on the way to the parser.
 		pr, pw := io.Pipe()
 		done := make(chan error, 1)
 		go func() { done <- p.Parse(pr) }()
-		ferr := unfence(r, pw, fence, func(block string) error {
-			if meta.ID != "" {
-				return nil // a merge repeats the header once per parent
-			}
-			meta, err = parseMeta(block)
-			return err
-		})
+		ferr := unfence(br, pw, fence, func(string) error { return nil })
 		pw.CloseWithError(ferr)
-		perr := <-done
-		return errors.Join(ferr, perr)
+		return errors.Join(ferr, <-done)
 	}, args...)
 	if err != nil && !deadline.IsZero() && !time.Now().Before(deadline) {
 		if acc.cur != nil {
@@ -87,6 +93,33 @@ func newFence() (string, error) {
 		return "", fmt.Errorf("making a marker: %w", err)
 	}
 	return "\x1dais-" + hex.EncodeToString(b), nil
+}
+
+// firstBlock reads the fenced block git prints first.
+func firstBlock(br *bufio.Reader, fence string) (string, error) {
+	open, err := br.ReadString('\n')
+	if err != nil || open != fence+"\n" {
+		return "", fmt.Errorf("unexpected git log output %q", abbreviate(open))
+	}
+	var b strings.Builder
+	for {
+		line, err := br.ReadString('\n')
+		if rest, ok := strings.CutSuffix(line, "\x00"+fence+"\n"); ok {
+			b.WriteString(rest)
+			return b.String(), nil
+		}
+		b.WriteString(line)
+		if err != nil {
+			return "", fmt.Errorf("git log output ended inside the commit's metadata: %w", err)
+		}
+	}
+}
+
+func abbreviate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
 }
 
 // unfence copies r to w, except blocks that start with a line equal to

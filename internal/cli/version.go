@@ -55,3 +55,6 @@ func newCmdVersion(f *Factory) *cobra.Command {
 		},
 	}
 }
+
+// VersionString is the version as `git ai-survival version` prints it.
+func VersionString() string { return version() }
