@@ -160,6 +160,10 @@ func (g *Git) Stream(ctx context.Context, stdin io.Reader, fn func(io.Reader) er
 	_, _ = io.Copy(io.Discard, out)
 	waitErr := cmd.Wait()
 	if fnErr != nil {
+		// When git failed and said why, that is the cause of what fn saw.
+		if waitErr != nil && strings.TrimSpace(errb.String()) != "" {
+			return g.wrap(args, waitErr, errb.Bytes())
+		}
 		return fnErr
 	}
 	if ctx.Err() != nil && waitErr != nil {
