@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"io"
 	"os"
 	"time"
 
@@ -25,9 +24,14 @@ func newCmdHook(f *Factory) *cobra.Command {
 		Short: "Run a git hook's part of git-ai-survival (called by the installed hooks)",
 		Long: `The hooks that 'git ai-survival install' writes call this command:
 
-  post-commit    tags every line the new commit added (ai or human) in its note
-  pre-push       runs before a push (reads git's ref lines on stdin)
-  post-rewrite   runs after amend and rebase (reads old/new pairs on stdin)
+  post-commit    tags every line the new commit added (ai or human) in its note;
+                 after a cherry-pick or merge --squash, the copied lines keep
+                 the provenance of the commits they came from
+  pre-push       pushes the notes to the same remote (fetching and merging
+                 first when the remote's notes moved on); never stops the push
+  post-rewrite   after amend and rebase, computes each new commit's note from
+                 the old commits' notes (reads old/new pairs on stdin)
+  post-merge     after a pull, merges the notes it fetched
 
 It never makes a git operation fail: problems are printed as one warning
 line on stderr and the exit code is 0. It gives up after about two seconds
@@ -47,15 +51,17 @@ on very large commits, tagging what it read and marking the note partial.`,
 }
 
 func runHook(ctx context.Context, f *Factory, name string, args []string) {
-	ctx, cancel := context.WithTimeout(ctx, hookTimeout)
+	ctx, cancel := context.WithTimeout(ctx, hookTimeoutFor(name))
 	defer cancel()
 	switch name {
 	case "post-commit":
 		postCommitHook(ctx, f)
-	case "pre-push", "post-rewrite":
-		// Notes travel with pushes and follow rewrites through git's own
-		// notes.rewriteRef for now; drain stdin so git never sees a broken pipe.
-		_, _ = io.Copy(io.Discard, f.IO.In)
+	case "pre-push":
+		prePushHook(ctx, f, args)
+	case "post-rewrite":
+		postRewriteHook(ctx, f, args)
+	case "post-merge":
+		postMergeHook(ctx, f, args)
 	default:
 		f.Warnf("git-ai-survival: unknown hook %q ignored (reinstall with 'git ai-survival install')", name)
 	}
@@ -76,6 +82,7 @@ func postCommitHook(ctx context.Context, f *Factory) {
 	if res.Partial {
 		f.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", res.Commit[:12], res.Origin)
 	}
+	carryCopiedProvenance(ctx, f, repo, res.Commit)
 }
 
 // noDeadline lets a capture read for as long as it needs.

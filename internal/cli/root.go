@@ -80,6 +80,7 @@ code survives in later history.`,
 		newCmdHook(f),
 		newCmdShow(f, nil),
 		newCmdAnnotate(f, nil),
+		NewCmdSync(f, nil),
 		newCmdReport(f, nil),
 		newCmdBlame(f, nil),
 	} {
