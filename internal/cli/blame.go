@@ -74,6 +74,7 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 	if err != nil {
 		return err
 	}
+	f.mergeFetchedNotes(ctx, repo) // notes a plain git fetch brought
 	cfg, classify, err := f.setup(repo)
 	if err != nil {
 		return err

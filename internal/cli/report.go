@@ -94,6 +94,7 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	f.mergeFetchedNotes(ctx, repo) // notes a plain git fetch brought
 	cfg, classify, err := f.setup(repo)
 	if err != nil {
 		return err

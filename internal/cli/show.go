@@ -92,6 +92,7 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
+	f.mergeFetchedNotes(ctx, repo) // notes a plain git fetch brought
 	id, err := repo.ResolveCommit(ctx, opts.Rev)
 	if err != nil {
 		return usageError("%v", err)
