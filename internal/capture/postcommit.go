@@ -25,6 +25,17 @@ type PostCommitResult struct {
 func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, budget time.Duration) (PostCommitResult, error) {
 	var res PostCommitResult
 	start := time.Now()
+	// Start the note's writer first: its start-up overlaps reading the diff.
+	pending, err := notes.New(repo).StartAdd(ctx, "HEAD")
+	if err != nil {
+		return res, err
+	}
+	written := false
+	defer func() {
+		if !written {
+			pending.Abort()
+		}
+	}()
 	meta, added, err := ReadCommit(ctx, repo, "HEAD", start.Add(budget))
 	if err != nil && !errors.Is(err, ErrBudget) {
 		return res, err
@@ -45,7 +56,8 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, budge
 	for _, s := range added.Files {
 		res.Lines += s.Len()
 	}
-	err = notes.New(repo).Add(ctx, meta.ID, Note(added, attr))
+	written = true
+	err = pending.Finish(Note(added, attr))
 	if errors.Is(err, notes.ErrExists) {
 		res.Existing = true
 		return res, nil

@@ -171,3 +171,51 @@ func (g *Git) Stream(ctx context.Context, stdin io.Reader, fn func(io.Reader) er
 	}
 	return g.wrap(args, waitErr, errb.Bytes())
 }
+
+// Proc is a git process started with Start, waiting for its stdin.
+type Proc struct {
+	g      *Git
+	args   []string
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	out    bytes.Buffer
+	errb   bytes.Buffer
+	cancel context.CancelFunc
+}
+
+// Start starts git now, so that its start-up overlaps the caller's work;
+// the caller then writes stdin with Finish, or abandons it with Abort.
+func (g *Git) Start(ctx context.Context, args ...string) (*Proc, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &Proc{g: g, args: args, cmd: g.command(ctx, args), cancel: cancel}
+	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.errb
+	var err error
+	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
+		cancel()
+		return nil, fmt.Errorf("git %s: %w", args[0], err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		cancel()
+		return nil, g.wrap(args, err, nil)
+	}
+	return p, nil
+}
+
+// Finish writes input to the process, closes its stdin and waits for it.
+func (p *Proc) Finish(input []byte) ([]byte, error) {
+	defer p.cancel()
+	_, werr := p.stdin.Write(input)
+	cerr := p.stdin.Close()
+	err := p.cmd.Wait()
+	if err == nil && (werr != nil || cerr != nil) {
+		err = errors.Join(werr, cerr)
+	}
+	return p.out.Bytes(), p.g.wrap(p.args, err, p.errb.Bytes())
+}
+
+// Abort stops a process that has not been given its input.
+func (p *Proc) Abort() {
+	p.cancel()
+	_ = p.stdin.Close()
+	_ = p.cmd.Wait()
+}

@@ -159,6 +159,36 @@ func readBatch(r io.Reader, fn func(id string, data []byte)) error {
 // replace a note that is there.
 func (s *Store) Add(ctx context.Context, commit string, n provenance.Note) error {
 	_, err := s.repo.Input(ctx, bytes.NewReader(n.Bytes()), "notes", "--ref="+s.Ref, "add", "-F", "-", commit)
+	return addError(commit, err)
+}
+
+// PendingAdd is a note write whose git process is already running.
+type PendingAdd struct {
+	proc *gitx.Proc
+	rev  string
+}
+
+// StartAdd starts `git notes add` for rev before the note is known, so that
+// git's start-up overlaps the caller's work. git reads the note while it
+// parses its options, before it reads or locks anything, so Abort is safe.
+func (s *Store) StartAdd(ctx context.Context, rev string) (*PendingAdd, error) {
+	p, err := s.repo.Start(ctx, "notes", "--ref="+s.Ref, "add", "-F", "-", rev)
+	if err != nil {
+		return nil, err
+	}
+	return &PendingAdd{proc: p, rev: rev}, nil
+}
+
+// Finish writes the note and waits; ErrExists as for Add.
+func (a *PendingAdd) Finish(n provenance.Note) error {
+	_, err := a.proc.Finish(n.Bytes())
+	return addError(a.rev, err)
+}
+
+// Abort gives up the write.
+func (a *PendingAdd) Abort() { a.proc.Abort() }
+
+func addError(commit string, err error) error {
 	var ge *gitx.Error
 	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "existing notes") {
 		return ErrExists
@@ -168,3 +198,4 @@ func (s *Store) Add(ctx context.Context, commit string, n provenance.Note) error
 	}
 	return nil
 }
+
