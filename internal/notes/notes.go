@@ -198,4 +198,3 @@ func addError(commit string, err error) error {
 	}
 	return nil
 }
-
