@@ -48,6 +48,9 @@ func newCmdVersion(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of git-ai-survival",
+		Long:  "Print the version of git-ai-survival and, when known, the commit it was built from.",
+		Example: `  $ git ai-survival version
+  git-ai-survival v0.1.0 (1a2b3c4d5e6f)`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, err := fmt.Fprintf(f.IO.Out, "git-ai-survival %s\n", version())
