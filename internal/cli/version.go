@@ -51,7 +51,7 @@ func newCmdVersion(f *Factory) *cobra.Command {
 		Long:  "Print the version of git-ai-survival and, when known, the commit it was built from.",
 		Example: `  $ git ai-survival version
   git-ai-survival v0.1.0 (1a2b3c4d5e6f)`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, err := fmt.Fprintf(f.IO.Out, "git-ai-survival %s\n", version())
 			return err
