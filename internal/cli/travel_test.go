@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/cli"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -402,4 +403,39 @@ func TestNetworkFailureMidSyncLosesNothing(t *testing.T) {
 		t.Error("sync with no remote succeeded")
 	}
 	wantLayout(t, a, local, "h.go:1:human")
+}
+
+func TestSyncFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+		fail bool
+	}{{nil, "", false}, {[]string{"upstream"}, "upstream", false}, {[]string{"a", "b"}, "", true}} {
+		io, _, _, _ := cli.Test()
+		var got *cli.SyncOptions
+		cmd := cli.NewCmdSync(&cli.Factory{IO: io}, func(o *cli.SyncOptions) error { got = o; return nil })
+		cmd.SetArgs(tt.args)
+		cmd.SetOut(io.Out)
+		cmd.SetErr(io.ErrOut)
+		err := cmd.Execute()
+		if (err != nil) != tt.fail || !tt.fail && got.Remote != tt.want {
+			t.Errorf("sync %v: err %v, opts %+v", tt.args, err, got)
+		}
+	}
+}
+
+func TestSyncOutput(t *testing.T) {
+	w := newWorld(t)
+	a := w.clone("a")
+	a.Write("f.go", nlines(1, "me"))
+	a.Commit("Mine")
+	a.Git("push", "-q", "--no-verify", "origin", "main")
+	out, errs, code := a.Tool("", "sync")
+	if code != 0 || out != "origin: no notes on the remote yet, notes pushed\n" || errs != "" {
+		t.Errorf("first sync: exit %d\n%s%s", code, out, errs)
+	}
+	out, _, _ = a.Tool("", "sync", "origin")
+	if out != "origin: remote notes already merged, notes up to date\n" {
+		t.Errorf("second sync: %q", out)
+	}
 }
