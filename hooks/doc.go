@@ -4,7 +4,7 @@
 //
 // # The hooks
 //
-// post-commit, pre-push and post-rewrite each run
+// post-commit, pre-push, post-rewrite and post-merge each run
 //
 //	git-ai-survival hook <name> "$@"
 //

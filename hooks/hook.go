@@ -42,10 +42,13 @@ var (
 	// PostRewrite receives "<old oid> <new oid> [<extra>]" lines on stdin
 	// and "amend" or "rebase" as argument.
 	PostRewrite = Hook{Name: "post-rewrite", Stdin: true, Lost: "provenance not carried over to the rewritten commits"}
+	// PostMerge receives 1 when the merge was a squash. It merges the notes
+	// a pull fetched and remembers what a merge --squash is about to copy.
+	PostMerge = Hook{Name: "post-merge", Lost: "fetched provenance notes not merged"}
 )
 
 // All is every hook install puts in place, in the order it reports them.
-var All = []Hook{PostCommit, PrePush, PostRewrite}
+var All = []Hook{PostCommit, PrePush, PostRewrite, PostMerge}
 
 // Lookup returns the hook called name.
 func Lookup(name string) (Hook, bool) {

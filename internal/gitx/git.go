@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // Git runs git commands in one directory.
@@ -79,6 +80,9 @@ func (g *Git) command(ctx context.Context, args []string) *exec.Cmd {
 	full := append(append([]string{}, safeConfig...), args...)
 	cmd := exec.CommandContext(ctx, "git", full...)
 	cmd.Dir = g.Dir
+	// A killed git (a timed-out push) may leave a child such as ssh holding
+	// its output: stop waiting for that after a moment.
+	cmd.WaitDelay = 2 * time.Second
 	env := make([]string, 0, len(os.Environ())+len(g.Env)+2)
 	for _, kv := range os.Environ() {
 		if !scrubbed(kv) {
