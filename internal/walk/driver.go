@@ -129,6 +129,9 @@ func (d *driver) file(f *diff.File) error {
 		ch.Hunks = make([]linemap.Hunk, len(f.Hunks))
 		for i, h := range f.Hunks {
 			ch.Hunks[i] = linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines}
+			if d.opts.Moves {
+				ch.Hunks[i].Added = contentOf(h.Added)
+			}
 		}
 	}
 	r := d.cur

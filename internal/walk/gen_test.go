@@ -28,7 +28,10 @@ type history struct {
 	// repeated makes a quarter of the lines common ones (blank lines,
 	// braces), which diffs may match in more than one way.
 	repeated bool
-	sides    int
+	// moves makes a third of the changes move or copy blocks of lines
+	// (within a file, to another file, into a new file).
+	moves bool
+	sides int
 }
 
 var pathPool = []string{
@@ -143,6 +146,10 @@ func (h *history) edit(p string) {
 func (h *history) change() {
 	for range 1 + h.rnd.Intn(3) {
 		files := h.files()
+		if h.moves && len(files) > 0 && h.rnd.Intn(3) == 0 {
+			h.move(files)
+			continue
+		}
 		switch k := h.rnd.Intn(20); {
 		case len(files) == 0 || k < 3:
 			h.write(h.freePath(), h.lines(1+h.rnd.Intn(20)))

@@ -167,13 +167,19 @@ func walkOwners(res *walk.Result, lens map[string]int) lineOwners {
 // "A..B" or "B") and keeps the commits in inRange.
 func blameOwners(t testing.TB, r *gittest.Repo, revs, end string, inRange map[string]bool, skip func(string) bool) (lineOwners, map[string]int) {
 	t.Helper()
+	return blameOwnersWith(t, r, nil, revs, end, inRange, skip)
+}
+
+// blameOwnersWith is blameOwners with more options for git blame.
+func blameOwnersWith(t testing.TB, r *gittest.Repo, flags []string, revs, end string, inRange map[string]bool, skip func(string) bool) (lineOwners, map[string]int) {
+	t.Helper()
 	o := lineOwners{}
 	lens := map[string]int{}
 	for _, p := range strings.Split(strings.TrimSuffix(r.Git("ls-tree", "-r", "-z", "--name-only", end), "\x00"), "\x00") {
 		if p == "" || skip != nil && skip(p) {
 			continue
 		}
-		out := r.Git("blame", "--porcelain", revs, "--", p)
+		out := r.Git(append(append([]string{"blame", "--porcelain"}, flags...), revs, "--", p)...)
 		var lines []string
 		for _, l := range strings.Split(out, "\n") {
 			f := strings.Fields(l)

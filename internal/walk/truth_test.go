@@ -18,9 +18,17 @@ import (
 // blame disagree (reported as errors when exact).
 func truth(t *testing.T, r *gittest.Repo, rng string, exact bool) (res *walk.Result, blameDiff int) {
 	t.Helper()
+	return truthWith(t, r, rng, exact, false)
+}
+
+// truthWith is truth, with moves traced (compared with git blame -M -C -C)
+// when moves is set.
+func truthWith(t *testing.T, r *gittest.Repo, rng string, exact, moves bool) (res *walk.Result, blameDiff int) {
+	t.Helper()
 	e := newEvents(t)
 	coll := survival.NewCollector()
 	opts := e.options(rng)
+	opts.Moves = moves
 	onCommit, onBirth, onDeath := opts.OnCommit, opts.OnBirth, opts.OnDeath
 	opts.OnCommit = func(c *walk.Commit) { onCommit(c); coll.Commit(c) }
 	opts.OnBirth = func(b *walk.Birth) { onBirth(b); coll.Birth(b) }
@@ -44,7 +52,11 @@ func truth(t *testing.T, r *gittest.Repo, rng string, exact bool) (res *walk.Res
 	}
 
 	// Survivors: line by line against blame.
-	want, lens := blameOwners(t, r, revs, res.End, inRange, nil)
+	var flags []string
+	if moves {
+		flags = []string{"-M", "-C", "-C"}
+	}
+	want, lens := blameOwnersWith(t, r, flags, revs, res.End, inRange, nil)
 	got := walkOwners(res, lens)
 	blameDiff = compareOwners(t, got, want, exact)
 
@@ -93,13 +105,14 @@ func truth(t *testing.T, r *gittest.Repo, rng string, exact bool) (res *walk.Res
 		t.Errorf("report counts %d commits, want %d", rep.Commits.Total, len(commits))
 	}
 
-	// Added: exactly numstat for commits with one parent; a merge adds at
-	// most what it adds against its closest parent.
+	// Added: exactly numstat for commits with one parent (at most, with
+	// moves: moved lines are not added); a merge adds at most what it adds
+	// against its closest parent.
 	ns := numstat(t, r, revs)
 	born := e.bornBy()
 	for _, c := range e.commits {
 		switch {
-		case len(c.Parents) <= 1 && born[c.ID] != ns[c.ID]:
+		case len(c.Parents) <= 1 && (born[c.ID] != ns[c.ID] && !moves || born[c.ID] > ns[c.ID]):
 			t.Errorf("commit %.8s (%s): walk says %d lines added, numstat %d", c.ID, firstLine(c.Message), born[c.ID], ns[c.ID])
 		case len(c.Parents) > 1 && born[c.ID] > ns[c.ID]:
 			t.Errorf("merge %.8s: walk says %d lines added, more than the %d numstat shows against one parent", c.ID, born[c.ID], ns[c.ID])
@@ -108,6 +121,9 @@ func truth(t *testing.T, r *gittest.Repo, rng string, exact bool) (res *walk.Res
 	total := 0
 	for _, n := range wantBy {
 		total += n
+	}
+	if moves {
+		t.Logf("moves: %d of %d lines added in the range's commits were moved or copied", sumBorn(ns)-sumBorn(born), sumBorn(ns))
 	}
 	t.Logf("%s: %d commits, %d lines born, %d died, %d survive (blame: %d, of them %d second copies); %d disagree with blame",
 		revs, len(e.commits), sumBorn(born), e.deaths, lineCount(res.Survivors), total, e.copies, blameDiff)

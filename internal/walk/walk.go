@@ -107,6 +107,11 @@ type Options struct {
 	// the last tree holding them lost them. Every line born either dies
 	// exactly once or is a survivor.
 	OnDeath func(Death)
+	// Moves traces moved and copied lines to where they came from, as
+	// git blame -M -C -C does, instead of counting a death and a birth.
+	// It reads the diffs with their content, which costs time and memory
+	// (a 64-bit hash per line of the open trees).
+	Moves bool
 }
 
 // Result is what a walk leaves.
@@ -176,7 +181,7 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		total:   total,
 		trees:   map[string]*open{},
 	}
-	d.m = linemap.New(linemap.Options{Include: opts.Include, OnDeath: opts.OnDeath})
+	d.m = linemap.New(linemap.Options{Include: opts.Include, OnDeath: opts.OnDeath, Moves: opts.Moves})
 
 	mctx, cancelMeta := context.WithCancel(ctx)
 	defer cancelMeta()
@@ -184,9 +189,14 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	metaDone := make(chan error, 1)
 	go func() { metaDone <- readMeta(mctx, repo, revs, d.meta) }()
 
-	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file}
+	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file, KeepContent: opts.Moves}
 	args := append(append([]string{}, logArgs...), revs...)
-	err = repo.Stream(ctx, nil, func(r io.Reader) error { return p.Parse(r) }, append(args, "--")...)
+	err = repo.Stream(ctx, nil, func(r io.Reader) error {
+		if opts.Moves {
+			r = markNoNewline(r)
+		}
+		return p.Parse(r)
+	}, append(args, "--")...)
 	if err == nil {
 		err = d.finish()
 	}

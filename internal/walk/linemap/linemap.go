@@ -27,6 +27,10 @@ type run struct {
 // holds it, so trees of different branches share it.
 type file struct {
 	runs []run
+	// lines is the content of each line, kept only with Options.Moves;
+	// nil when not known (an empty file known to be empty has an empty,
+	// non-nil slice).
+	lines []Line
 	// refs is the number of trees holding this version.
 	refs int
 	// counted is set once its lines are in their births' live counts.
@@ -95,6 +99,10 @@ type Options struct {
 	Include func(path string) bool
 	// OnDeath receives the deaths of lines, as they happen.
 	OnDeath func(Death)
+	// Moves traces moved and copied lines to the lines they came from,
+	// as git blame -M -C -C does (see findMoves), instead of making them
+	// deaths and births. The hunks must then carry their added lines.
+	Moves bool
 }
 
 // Map applies commits to trees and keeps every line's live count.
@@ -218,7 +226,7 @@ func (m *Map) applySingle(p *Tree, changes []Change, reuse bool) (*Tree, error) 
 			// Linear history: count only what changed.
 			m.bornRuns = m.bornRuns[:0]
 			var removed runs
-			f, err := m.build(ch.NewPath, old, ch.Hunks, &removed)
+			f, err := m.build(ch.NewPath, old, ch.Hunks, &removed, m.sources(p, changes, ch, old))
 			if err != nil {
 				return nil, err
 			}
@@ -226,7 +234,7 @@ func (m *Map) applySingle(p *Tree, changes []Change, reuse bool) (*Tree, error) 
 				born: append([]run(nil), m.bornRuns...), removed: removed})
 			continue
 		}
-		f, err := m.version(ch, old)
+		f, err := m.version(ch, old, p, changes)
 		if err != nil {
 			return nil, err
 		}
@@ -241,14 +249,47 @@ func (m *Map) applySingle(p *Tree, changes []Change, reuse bool) (*Tree, error) 
 }
 
 // version is the file a single-parent change produces from old.
-func (m *Map) version(ch *Change, old *file) (*file, error) {
+func (m *Map) version(ch *Change, old *file, p *Tree, changes []Change) (*file, error) {
 	switch {
 	case ch.Binary:
 		return unknownFile(), nil
 	case len(ch.Hunks) == 0 && old != nil:
 		return old, nil // renamed or mode changed: same lines
 	}
-	return m.build(ch.NewPath, old, ch.Hunks, nil)
+	return m.build(ch.NewPath, old, ch.Hunks, nil, m.sources(p, changes, ch, old))
+}
+
+// sources says where, with Options.Moves, the lines ch adds may come from
+// in its parent p: old (the parent's version of the file), and for
+// copies the files of p that the commit changes or deletes, or, when ch
+// creates or renames the file, every file of p (blame -C -C).
+func (m *Map) sources(p *Tree, changes []Change, ch *Change, old *file) []moveSource {
+	if !m.opts.Moves {
+		return nil
+	}
+	s := moveSource{same: old}
+	s.copies = func() []*file {
+		var paths []string
+		if ch.OldPath == "" || ch.OldPath != ch.NewPath {
+			paths = p.Paths()
+		} else {
+			for i := range changes {
+				paths = append(paths, changes[i].OldPath)
+			}
+			sort.Strings(paths)
+		}
+		var files []*file
+		for i, path := range paths {
+			if path == "" || path == ch.OldPath || i > 0 && paths[i-1] == path {
+				continue
+			}
+			if f := p.files[path]; f != nil && len(f.lines) > 0 {
+				files = append(files, f)
+			}
+		}
+		return files
+	}
+	return []moveSource{s}
 }
 
 func (m *Map) errorf(path, format string, args ...any) error {
@@ -460,8 +501,20 @@ func (c *cursor) rest(out *runs) {
 }
 
 // build applies -U0 hunks to old (nil: a file the parent lacks); the
-// lines removed go to removed unless it is nil.
-func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs) (*file, error) {
+// lines removed go to removed unless it is nil. With Options.Moves, the
+// lines the hunks add are first looked for in sources (findMoves), and
+// the new version keeps its content.
+func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs, sources []moveSource) (*file, error) {
+	var matches []match
+	if len(sources) > 0 && m.measured(path) {
+		var added []stretch
+		for _, h := range hunks {
+			if h.NewLines > 0 && len(h.Added) == h.NewLines {
+				added = append(added, stretch{at: h.NewStart - 1, lines: h.Added})
+			}
+		}
+		matches = findMoves(added, sources)
+	}
 	var out runs
 	c := newCursor(old)
 	for _, h := range hunks {
@@ -478,10 +531,93 @@ func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs) (*file,
 		if h.NewLines > 0 && out.len()+1 != h.NewStart {
 			return nil, m.errorf(path, "hunk -%d,%d +%d,%d does not fit the file as tracked", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
 		}
-		m.born(&out, path, h.NewStart, h.NewLines)
+		matches = m.fill(&out, path, h.NewStart, h.NewLines, matches)
 	}
 	c.rest(&out)
-	return &file{runs: out}, nil
+	f := &file{runs: out}
+	if m.opts.Moves {
+		f.lines = content(old, hunks)
+	}
+	return f, nil
+}
+
+// fill adds the n lines the current commit has at lines start.. of path:
+// those in matches (in order) are their sources' lines, the others are
+// born. It returns the matches not used.
+func (m *Map) fill(out *runs, path string, start, n int, matches []match) []match {
+	end := start + n
+	for pos := start; pos < end; {
+		if len(matches) == 0 || matches[0].at+1 >= end {
+			m.born(out, path, pos, end-pos)
+			break
+		}
+		mt := matches[0]
+		matches = matches[1:]
+		m.born(out, path, pos, mt.at+1-pos)
+		m.carry(out, mt.src, mt.from, mt.n)
+		pos = mt.at + 1 + mt.n
+	}
+	return matches
+}
+
+// carry adds lines from..from+n-1 (0-based) of f to out: a moved or
+// copied line is the line it came from.
+func (m *Map) carry(out *runs, f *file, from, n int) {
+	for _, r := range f.runs {
+		if n == 0 {
+			break
+		}
+		if from >= r.n {
+			from -= r.n
+			continue
+		}
+		k := min(n, r.n-from)
+		c := run{b: r.b, off: r.off + from, n: k}
+		out.add(c)
+		if c.b != nil {
+			m.bornRuns = append(m.bornRuns, c) // counted like new lines
+		}
+		n -= k
+		from = 0
+	}
+}
+
+// content is the content of the version hunks make of old (nil: a file
+// the parent lacks); nil when old's is not known.
+func content(old *file, hunks []Hunk) []Line {
+	var prev []Line
+	if old != nil {
+		if old.lines == nil {
+			return nil
+		}
+		prev = old.lines
+	}
+	n := len(prev)
+	for _, h := range hunks {
+		if len(h.Added) != h.NewLines {
+			return nil
+		}
+		n += h.NewLines - h.OldLines
+	}
+	out := make([]Line, 0, max(n, 0))
+	at := 0 // next line of prev (0-based)
+	for _, h := range hunks {
+		start := h.OldStart // 1-based first line removed, or the line an insertion follows
+		if h.OldLines == 0 {
+			start++
+		}
+		if start-1 < at || start-1+h.OldLines > len(prev) {
+			return nil
+		}
+		out = append(out, prev[at:start-1]...)
+		out = append(out, h.Added...)
+		at = start - 1 + h.OldLines
+	}
+	return append(out, prev[at:]...)
+}
+
+func (m *Map) measured(path string) bool {
+	return m.opts.Include == nil || m.opts.Include(path)
 }
 
 // born adds n lines the current commit wrote at lines start.. of path.
@@ -489,7 +625,7 @@ func (m *Map) born(out *runs, path string, start, n int) {
 	if n <= 0 {
 		return
 	}
-	if m.opts.Include != nil && !m.opts.Include(path) {
+	if !m.measured(path) {
 		out.add(run{n: n})
 		return
 	}

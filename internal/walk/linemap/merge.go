@@ -98,18 +98,95 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 			total = n
 		}
 	}
+	var matches []match
+	var lines []Line
+	if m.opts.Moves {
+		for i, p := range parents {
+			ch := byNew[i][path]
+			var old *file
+			if ch.OldPath != "" {
+				old = p.lookup(ch.OldPath)
+			}
+			if lines = content(old, ch.Hunks); lines != nil {
+				break
+			}
+		}
+		if lines != nil && m.measured(path) {
+			// Lines in none of the parents: blame looks for them in
+			// each parent in turn.
+			var added []stretch
+			err := walkPlans(plans, total, func(x, step, from int, _ seg) bool {
+				if from < 0 && x-1+step <= len(lines) {
+					if k := len(added) - 1; k >= 0 && added[k].at+len(added[k].lines) == x-1 {
+						added[k].lines = lines[added[k].at : x-1+step]
+					} else {
+						added = append(added, stretch{at: x - 1, lines: lines[x-1 : x-1+step]})
+					}
+				}
+				return true
+			})
+			if err != nil {
+				return nil, m.errorf(path, "%v", err)
+			}
+			sources := make([]moveSource, len(parents))
+			for i, p := range parents {
+				ch := byNew[i][path]
+				var same *file
+				if ch.OldPath != "" {
+					same = p.lookup(ch.OldPath)
+				}
+				sources[i] = m.sources(p, changesOf(byNew[i]), ch, same)[0]
+			}
+			matches = findMoves(added, sources)
+		}
+	}
 	var out runs
-	at := make([]int, len(parents))
+	var bad error
+	err := walkPlans(plans, total, func(x, step, from int, fromSeg seg) bool {
+		if from < 0 {
+			matches = m.fill(&out, path, x, step, matches)
+			return true
+		}
+		c := cursors[from]
+		oldPos := fromSeg.old + (x - fromSeg.new)
+		if oldPos < c.at || !c.take(nil, oldPos-c.at) || !c.take(&out, step) {
+			bad = m.errorf(path, "the diff against parent %d does not fit the file as tracked", from+1)
+			return false
+		}
+		return true
+	})
+	if err != nil {
+		return nil, m.errorf(path, "%v", err)
+	}
+	if bad != nil {
+		return nil, bad
+	}
+	return &file{runs: out, lines: lines}, nil
+}
+
+// changesOf lists a parent's changes (for the copies blame searches).
+func changesOf(byNew map[string]*Change) []Change {
+	out := make([]Change, 0, len(byNew))
+	for _, ch := range byNew {
+		out = append(out, *ch)
+	}
+	return out
+}
+
+// walkPlans goes through lines 1..total of a merge's file in steps that
+// lie within one segment of every parent's plan: from is the first
+// parent that has the step's lines unchanged (fromSeg its segment), or -1.
+func walkPlans(plans [][]seg, total int, fn func(x, step, from int, fromSeg seg) bool) error {
+	at := make([]int, len(plans))
 	for x := 1; x <= total; {
 		step, from := total-x+1, -1
 		var fromSeg seg
-		for i := range parents {
-			plan := plans[i]
+		for i, plan := range plans {
 			for at[i] < len(plan) && plan[at[i]].end() < x {
 				at[i]++
 			}
 			if at[i] == len(plan) {
-				return nil, m.errorf(path, "the diff against parent %d ends before line %d", i+1, x)
+				return fmt.Errorf("the diff against parent %d ends before line %d", i+1, x)
 			}
 			s := plan[at[i]]
 			step = min(step, s.end()-x+1)
@@ -117,18 +194,12 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 				from, fromSeg = i, s
 			}
 		}
-		if from < 0 {
-			m.born(&out, path, x, step)
-		} else {
-			c := cursors[from]
-			oldPos := fromSeg.old + (x - fromSeg.new)
-			if oldPos < c.at || !c.take(nil, oldPos-c.at) || !c.take(&out, step) {
-				return nil, m.errorf(path, "the diff against parent %d does not fit the file as tracked", from+1)
-			}
+		if !fn(x, step, from, fromSeg) {
+			return nil
 		}
 		x += step
 	}
-	return &file{runs: out}, nil
+	return nil
 }
 
 // seg is a stretch of n lines of the new file starting at new: unchanged

@@ -104,6 +104,9 @@ type Survivor struct {
 type Hunk struct {
 	OldStart, OldLines int
 	NewStart, NewLines int
+	// Added is the content of the NewLines lines, needed only with
+	// Options.Moves (nil: not known).
+	Added []Line
 }
 
 // Change is one file of a commit's diff against one parent. OldPath is ""

@@ -1,0 +1,239 @@
+package linemap
+
+import (
+	"hash/maphash"
+	"sort"
+)
+
+// Moves and copies (Options.Moves) follow git blame -M -C -C. The lines a
+// commit adds to a file are first matched the way blame's normal pass
+// does (the diff against the parent); what the diff leaves as added is
+// then looked for in the parent, in blame's order and with its thresholds:
+//
+//  1. each stretch of added lines (one per hunk) scoring more than
+//     moveScore is looked for in the parent's version of the same file
+//     (-M: blocks moved or copied within a file);
+//  2. what is still unmatched and scores more than copyScore is looked
+//     for in the parent's versions of the files the commit changes or
+//     deletes, or, for a file the commit creates or renames, in every
+//     file of the parent (-C -C);
+//
+// where a stretch's score is one plus the number of ASCII letters and
+// digits in its lines. In each search the best common stretch (highest
+// score, the later one on a tie) is taken from the parent, if it scores
+// more than the threshold, and what is left of the stretch on either side
+// is searched again. Lines matched keep the lines of the parent they
+// match: their birth, attribution and later fate; they are not born in
+// the commit.
+//
+// Blame compares content, so every file version keeps a 64-bit hash of
+// each of its lines (Line), updated from the added lines of the diffs;
+// versions whose content is not known (binary, or never read in a range
+// walk) are not searched. Blame finds a common stretch by diffing the
+// parent file against the stretch; the map takes the longest (by score)
+// run of identical lines instead, which is the same stretch whenever the
+// moved lines are not repeated elsewhere in a way the diff would pair
+// differently.
+//
+// One difference is structural: blame searches only the lines that
+// survive to the end of its range, split into stretches wherever a later
+// commit changed lines between them, so a moved block that later commits
+// cut into pieces too small to pass the threshold is, to blame, born in
+// the commit that moved it. The map decides when the commit is applied,
+// on the whole stretch the commit added.
+const (
+	moveScore = 20 // git blame's BLAME_DEFAULT_MOVE_SCORE
+	copyScore = 40 // git blame's BLAME_DEFAULT_COPY_SCORE
+)
+
+// Line is a line's content as the map compares it: a 64-bit hash of its
+// text and final newline, with the number of ASCII letters and digits
+// (blame's score, up to 4095) in the low 12 bits.
+type Line uint64
+
+const alnumBits = 12
+
+var lineSeed = maphash.MakeSeed()
+
+// LineOf returns the Line of text; eol says whether it ends with a
+// newline (only a file's last line may not).
+func LineOf(text string, eol bool) Line {
+	h := maphash.String(lineSeed, text)
+	if !eol {
+		h = (h ^ 0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+	}
+	n := 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			n++
+		}
+	}
+	return Line(h&^(1<<alnumBits-1) | uint64(min(n, 1<<alnumBits-1)))
+}
+
+func (l Line) alnum() int { return int(l & (1<<alnumBits - 1)) }
+
+// score is blame's score of lines: one plus their letters and digits.
+func score(lines []Line) int {
+	s := 1
+	for _, l := range lines {
+		s += l.alnum()
+	}
+	return s
+}
+
+// moveSource is where one parent offers lines: the parent's version of
+// the target file (nil when it has none) and the files searched for
+// copies, in git's path order.
+type moveSource struct {
+	same   *file
+	copies func() []*file
+}
+
+// stretch is lines at..at+len(lines)-1 (0-based) of the new version that
+// are not traced yet.
+type stretch struct {
+	at    int
+	lines []Line
+}
+
+// match says lines at..at+n-1 of the new version are lines from..from+n-1
+// (0-based) of src.
+type match struct {
+	at, n int
+	src   *file
+	from  int
+}
+
+// findMoves traces the stretches to the sources' lines as blame -M -C -C
+// does, and returns the matches in order of position.
+func findMoves(added []stretch, sources []moveSource) []match {
+	var out []match
+	un := bigEnough(added, moveScore)
+	for _, s := range sources {
+		if len(un) == 0 {
+			break
+		}
+		if s.same != nil && s.same.lines != nil {
+			un = searchIn(un, []*file{s.same}, moveScore, &out)
+		}
+	}
+	un = bigEnough(un, copyScore)
+	for _, s := range sources {
+		if len(un) == 0 {
+			break
+		}
+		un = searchIn(un, s.copies(), copyScore, &out)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].at < out[j].at })
+	return out
+}
+
+func bigEnough(ss []stretch, threshold int) []stretch {
+	var out []stretch
+	for _, s := range ss {
+		if score(s.lines) > threshold {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// searchIn is one of blame's passes (find_move_in_parent,
+// find_copy_in_parent): each stretch takes its best common stretch with
+// the files if that scores more than threshold, and the rest of it on
+// either side is searched again. It returns the stretches left unmatched.
+func searchIn(un []stretch, files []*file, threshold int, out *[]match) []stretch {
+	var left []stretch
+	for len(un) > 0 {
+		best := bestStretches(un, files)
+		var next []stretch
+		for k, s := range un {
+			b := best[k]
+			if b.n == 0 || b.score <= threshold {
+				left = append(left, s)
+				continue
+			}
+			*out = append(*out, match{at: s.at + b.t, n: b.n, src: files[b.f], from: b.j})
+			for _, piece := range []stretch{{s.at, s.lines[:b.t]}, {s.at + b.t + b.n, s.lines[b.t+b.n:]}} {
+				if len(piece.lines) > 0 && score(piece.lines) > threshold {
+					next = append(next, piece)
+				}
+			}
+		}
+		un = next
+	}
+	return left
+}
+
+// found is the best common stretch of one searched stretch: its lines
+// t..t+n-1 are lines j..j+n-1 of files[f].
+type found struct {
+	score, t, n, j, f int
+}
+
+// bestStretches finds, for each stretch, its longest (by score) run of
+// lines identical to a run of one of the files; on a tie the later one
+// (in file order, then line order) wins, as in blame.
+func bestStretches(un []stretch, files []*file) []found {
+	total := 0
+	for _, s := range un {
+		total += len(s.lines)
+	}
+	// Every line of every stretch gets a compact index c.
+	owner := make([]int32, total)  // stretch of c
+	offset := make([]int32, total) // line of c within its stretch
+	prefix := make([]int32, total+1)
+	index := make(map[Line][]int32, total)
+	var filter [1 << 10]uint64 // 1<<16 bits on the hash's top bits
+	c := 0
+	for k, s := range un {
+		for i, l := range s.lines {
+			owner[c], offset[c] = int32(k), int32(i)
+			prefix[c+1] = prefix[c] + int32(l.alnum())
+			index[l] = append(index[l], int32(c))
+			top := uint64(l) >> 48
+			filter[top>>6] |= 1 << (top & 63)
+			c++
+		}
+	}
+	best := make([]found, len(un))
+	// last[c] is the (global) file line where c last matched, runLen[c]
+	// the length of the run of matches ending there.
+	last := make([]int, total)
+	runLen := make([]int32, total)
+	for i := range last {
+		last[i] = -2
+	}
+	base := 0
+	for fi, f := range files {
+		if f == nil {
+			continue
+		}
+		for j, l := range f.lines {
+			top := uint64(l) >> 48
+			if filter[top>>6]&(1<<(top&63)) == 0 {
+				continue
+			}
+			cs := index[l]
+			g := base + j
+			// Highest first, so that c-1 still holds the previous line's run.
+			for q := len(cs) - 1; q >= 0; q-- {
+				c := cs[q]
+				n := int32(1)
+				if offset[c] > 0 && last[c-1] == g-1 {
+					n = runLen[c-1] + 1
+				}
+				last[c], runLen[c] = g, n
+				sc := 1 + int(prefix[c+1]-prefix[c+1-n])
+				k := owner[c]
+				if sc >= best[k].score {
+					best[k] = found{score: sc, t: int(offset[c] - n + 1), n: int(n), j: j - int(n) + 1, f: fi}
+				}
+			}
+		}
+		base += len(f.lines) + 2
+	}
+	return best
+}
