@@ -18,19 +18,22 @@ type BlameOptions struct {
 	File   string
 	Rev    string
 	Format string
+	Moves  bool
 }
 
 func newCmdBlame(f *Factory, runF func(context.Context, *BlameOptions) error) *cobra.Command {
 	opts := &BlameOptions{}
 	cmd := &cobra.Command{
-		Use:   "blame <file> [--rev <rev>] [--format text|json]",
+		Use:   "blame <file> [--rev <rev>] [--format text|json] [--moves]",
 		Short: "Show every line of a file with its origin, commit and agent",
 		Long: `Show, for every line of <file> as it is at <rev> (default HEAD), the commit
 that added it and whether an AI agent or a person wrote it. Lines are traced
 as by git blame (whole-file renames followed), by the same history walk as
-'git ai-survival report'.`,
+'git ai-survival report'. With --moves (or moves: true in the configuration),
+moved and copied lines keep their origin, as git blame -M -C -C traces them.`,
 		Example: `  $ git ai-survival blame src/main.go
-  $ git ai-survival blame src/main.go --rev v1.2.0 --format json`,
+  $ git ai-survival blame src/main.go --rev v1.2.0 --format json
+  $ git ai-survival blame src/main.go --moves`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
@@ -45,6 +48,7 @@ as by git blame (whole-file renames followed), by the same history walk as
 	}
 	cmd.Flags().StringVar(&opts.Rev, "rev", "HEAD", "the revision to blame the file at")
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	cmd.Flags().BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
 	return cmd
 }
 
@@ -92,7 +96,7 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 		return err
 	}
 	progress := f.progress(opts.Format != "json")
-	lines, err := measure.Blame(ctx, repo, id, path, measure.Options{Config: cfg, Classify: classify, OnProgress: progress.callback(), Warn: f.warnOnce()})
+	lines, err := measure.Blame(ctx, repo, id, path, measure.Options{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, OnProgress: progress.callback(), Warn: f.warnOnce()})
 	progress.done()
 	if err != nil {
 		return usageErrorIfMissing(walkError(err))

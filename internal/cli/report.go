@@ -41,8 +41,12 @@ Origins come from each commit's note, else from its metadata (trailers,
 agent markers, your rules; --no-infer turns this off), else "unknown".
 
 Lines are traced as git blame traces them: whole-file renames are followed,
-a line replaced or deleted no longer survives. Binary files and paths
-excluded by .ai-survival.yaml do not count.
+a line replaced or deleted no longer survives. With --moves (or moves: true
+in .ai-survival.yaml) they are traced as git blame -M -C -C traces them:
+blocks moved within a file or to another file, and blocks copied from a
+file of the parent commit, keep their origin instead of counting as
+deleted and added again. Binary files and paths excluded by
+.ai-survival.yaml do not count.
 
 Figures: survival_rate = surviving / added for each origin; ai_share =
 surviving AI lines / all surviving lines. --fail-under exits with code 1
@@ -51,6 +55,7 @@ when the AI survival rate is below the percentage.`,
   $ git ai-survival report v1.0.0..v1.1.0
   $ git ai-survival report origin/main..HEAD --format markdown
   $ git ai-survival report --format json | jq .totals.ai
+  $ git ai-survival report --moves
   $ git ai-survival report --fail-under 60`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -102,11 +107,8 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
-	if opts.Moves || cfg.Moves {
-		return usageError("--moves (and moves: true) are not available in this version yet")
-	}
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, OnProgress: progress.callback(), Warn: f.warnOnce()})
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, OnProgress: progress.callback(), Warn: f.warnOnce()})
 	progress.done()
 	if err != nil {
 		return walkError(err)

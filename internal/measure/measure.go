@@ -24,6 +24,9 @@ type Options struct {
 	Range    string
 	Config   *config.Config
 	Classify capture.Classifier
+	// Moves traces moved and copied lines to their origin, as
+	// git blame -M -C -C does (slower: the walk reads line content).
+	Moves bool
 	// OnProgress reports walked commits (may be nil).
 	OnProgress func(done, total int)
 	// Warn receives warnings (unreadable notes), each once.
@@ -71,7 +74,7 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	col := survival.NewCollector()
 	res, err := walk.Run(ctx, repo, walk.Options{
 		Range: opts.Range, Include: include(opts.Config), Attributor: attr, OnProgress: opts.OnProgress,
-		OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
+		Moves: opts.Moves, OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
 	})
 	if err != nil {
 		return nil, err
@@ -98,7 +101,7 @@ func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	res, err := walk.Run(ctx, repo, walk.Options{Range: rev, Attributor: attr, OnProgress: opts.OnProgress})
+	res, err := walk.Run(ctx, repo, walk.Options{Range: rev, Attributor: attr, OnProgress: opts.OnProgress, Moves: opts.Moves})
 	if err != nil {
 		return nil, err
 	}
