@@ -17,6 +17,8 @@ type PostCommitResult struct {
 	Partial bool
 	// Existing is set when the commit already had a note (kept as it is).
 	Existing bool
+	// Warnings are problems that did not stop the note (one line each).
+	Warnings []string
 }
 
 // PostCommit tags every line HEAD added and writes HEAD's note. Reading
@@ -56,11 +58,18 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, budge
 	for _, s := range added.Files {
 		res.Lines += s.Len()
 	}
+	note, settle, cerr := checkpointNote(ctx, repo, added, attr)
+	if cerr != nil {
+		res.Warnings = append(res.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+cerr.Error())
+	}
 	written = true
-	err = pending.Finish(Note(added, attr))
+	err = pending.Finish(note)
 	if errors.Is(err, notes.ErrExists) {
 		res.Existing = true
 		return res, nil
+	}
+	if err == nil && settle != nil {
+		settle()
 	}
 	return res, err
 }

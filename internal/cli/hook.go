@@ -79,6 +79,9 @@ func postCommitHook(ctx context.Context, f *Factory) {
 		f.Warnf("git-ai-survival: provenance not recorded for this commit: %v (tag it later with 'git ai-survival annotate HEAD')", err)
 		return
 	}
+	for _, w := range res.Warnings {
+		f.Warnf("git-ai-survival: %s", w)
+	}
 	if res.Partial {
 		f.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", res.Commit[:12], res.Origin)
 	}

@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/hooks"
+	"github.com/git-ai-survival/git-ai-survival/internal/agentcfg"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
@@ -15,13 +18,16 @@ type InstallOptions struct {
 	IO      *IOStreams
 	Repo    func(context.Context) (*gitx.Repo, error)
 	Context context.Context
+	// Agents are the agents (--agent) whose project settings get our
+	// checkpoint hooks.
+	Agents []string
 }
 
 // NewCmdInstall builds `install`; runF replaces installRun in tests.
 func NewCmdInstall(f *Factory, runF func(*InstallOptions) error) *cobra.Command {
 	opts := &InstallOptions{IO: f.IO, Repo: f.Repo}
-	return &cobra.Command{
-		Use:   "install",
+	cmd := &cobra.Command{
+		Use:   "install [--agent <name>]...",
 		Short: "Install the hooks that record provenance in this repository",
 		Long: `Install the post-commit, pre-push, post-rewrite and post-merge hooks in the directory git
 runs hooks from (git rev-parse --git-path hooks, so core.hooksPath and husky
@@ -33,21 +39,37 @@ A hook already in place is kept and still runs, with the same input, and its
 exit status decides as before: a shell script gets a marked block after its
 first line; any other hook is moved to <hook>.ai-survival-orig and run from
 ours. Installing again changes nothing, or updates hooks from an older
-version. 'git ai-survival uninstall' restores everything install changed.`,
+version. 'git ai-survival uninstall' restores everything install changed.
+
+With --agent claude-code, the checkpoint hooks are merged into
+.claude/settings.json (PreToolUse and PostToolUse, for Edit, MultiEdit, Write,
+NotebookEdit and Bash); with --agent cursor, into .cursor/hooks.json
+(afterFileEdit and afterTabFileEdit). Every key and hook already there is
+kept. Commits then tag the lines the agent wrote line by line.`,
 		Example: `  # Record provenance for every new commit in this repository
   $ git ai-survival install
+
+  # ...and line by line what Claude Code and Cursor write
+  $ git ai-survival install --agent claude-code --agent cursor
 
   # Undo it
   $ git ai-survival uninstall`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
+			for _, a := range opts.Agents {
+				if !agentcfg.Known(a) {
+					return usageError("--agent %q: install knows %s (other agents: see 'git ai-survival checkpoint --help')", a, strings.Join(agentcfg.Names(), ", "))
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return installRun(opts)
 		},
 	}
+	cmd.Flags().StringSliceVar(&opts.Agents, "agent", nil, "also merge checkpoint hooks into this agent's project settings (claude-code, cursor); repeatable")
+	return cmd
 }
 
 func installRun(opts *InstallOptions) error {
@@ -63,7 +85,44 @@ func installRun(opts *InstallOptions) error {
 	if res != nil {
 		printHookResult(opts.IO, res, "added")
 	}
+	if err != nil || len(opts.Agents) == 0 {
+		return err
+	}
+	changes, err := agentcfg.Install(repo.Top, repo.CommonDir, opts.Agents)
+	printAgentChanges(opts.IO, repo.Top, changes)
 	return err
+}
+
+// printAgentChanges writes one line per agent settings file.
+func printAgentChanges(io *IOStreams, top string, changes []agentcfg.Change) {
+	for _, c := range changes {
+		path := c.Path
+		if rel, err := filepath.Rel(top, c.Path); err == nil && !strings.HasPrefix(rel, "..") {
+			path = rel
+		}
+		var what string
+		switch c.Action {
+		case agentcfg.Added:
+			what = "added checkpoint hooks to " + path
+		case agentcfg.Created:
+			what = "created " + path + " with checkpoint hooks"
+		case agentcfg.Updated:
+			what = "updated the checkpoint hooks in " + path
+		case agentcfg.UpToDate:
+			what = "up to date " + path
+		case agentcfg.Restored:
+			what = "restored " + path
+		case agentcfg.Removed:
+			what = "removed " + path
+		case agentcfg.Stripped:
+			what = "took the checkpoint hooks out of " + path + " (edited since install; the rest is kept)"
+		case agentcfg.Missing:
+			what = "already gone " + path
+		default:
+			what = string(c.Action) + " " + path
+		}
+		fmt.Fprintf(io.Out, "%s: %s\n", c.Agent, what)
+	}
 }
 
 // printHookResult writes one line per hook and per configuration value

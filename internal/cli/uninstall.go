@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/hooks"
+	"github.com/git-ai-survival/git-ai-survival/internal/agentcfg"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
@@ -28,6 +30,9 @@ restored byte for byte (and mode), the hooks it created are removed, and the
 configuration values it added (notes.rewriteRef, the notes fetch refspecs)
 are removed when they still have the value install gave them; other values
 are kept. A hook edited since install only loses the git-ai-survival block.
+Agent settings that 'install --agent' changed (.claude/settings.json,
+.cursor/hooks.json) get the same treatment: restored byte for byte, or,
+when edited since, only the checkpoint hooks are taken out.
 
 Notes already recorded under refs/notes/ai-survival are kept.`,
 		Example: `  $ git ai-survival uninstall`,
@@ -52,12 +57,15 @@ func uninstallRun(opts *UninstallOptions) error {
 		return err
 	}
 	res, err := hooks.Uninstall(ctx, repo)
-	if res != nil && res.NothingInstalled {
+	changes, aerr := agentcfg.Uninstall(repo.CommonDir)
+	err = errors.Join(err, aerr)
+	if res != nil && res.NothingInstalled && len(changes) == 0 {
 		fmt.Fprintln(opts.IO.Out, "git-ai-survival is not installed in this repository; nothing to uninstall")
 		return err
 	}
-	if res != nil {
+	if res != nil && !res.NothingInstalled {
 		printHookResult(opts.IO, res, "removed")
 	}
+	printAgentChanges(opts.IO, repo.Top, changes)
 	return err
 }

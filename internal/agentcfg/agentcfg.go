@@ -1,0 +1,354 @@
+// Package agentcfg merges git-ai-survival's checkpoint hooks into the
+// project settings of AI agents, and takes them out again.
+//
+//   - Claude Code: .claude/settings.json gets, under "hooks", one
+//     PreToolUse and one PostToolUse entry (matcher
+//     "Edit|MultiEdit|Write|NotebookEdit|Bash") that run
+//     `git-ai-survival checkpoint --agent claude-code`.
+//   - Cursor: .cursor/hooks.json gets afterFileEdit and afterTabFileEdit
+//     entries that run `git-ai-survival checkpoint --agent cursor`
+//     (and "version": 1 when the file has none).
+//
+// Every key and hook already in the file is kept, in its order, and the
+// file keeps its indentation. Installing again changes nothing (an entry of
+// ours with an older command is updated in place). Our entries are found by
+// their command, so a file committed by a teammate is recognised too.
+//
+// Install records, in <common-dir>/ai-survival/agents/state.json, each file
+// it changed: its bytes before (or that it did not exist) and the digest
+// of what it wrote. Uninstall puts a file back byte for byte when it is
+// still exactly what install wrote (removing a file and directory install
+// created); when it has been edited since, only our entries are taken out.
+package agentcfg
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// agent is one agent's settings file and our entries in it.
+type agent struct {
+	name string
+	file string // relative to the top of the working tree
+	// add puts our entries into doc and reports whether it changed.
+	add func(doc *object) (bool, error)
+	// remove takes our entries out of doc and reports whether it changed.
+	remove func(doc *object) bool
+}
+
+// Names lists the agents install knows, sorted.
+func Names() []string {
+	var out []string
+	for _, a := range agents {
+		out = append(out, a.name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Known reports whether install knows the agent.
+func Known(name string) bool { return find(name) != nil }
+
+func find(name string) *agent {
+	for i := range agents {
+		if agents[i].name == name {
+			return &agents[i]
+		}
+	}
+	return nil
+}
+
+var agents = []agent{
+	{name: "claude-code", file: filepath.Join(".claude", "settings.json"), add: addClaude, remove: removeClaude},
+	{name: "cursor", file: filepath.Join(".cursor", "hooks.json"), add: addCursor, remove: removeCursor},
+}
+
+// Command is what our hooks run for agent.
+func Command(agentName string) string {
+	if agentName == "claude-code" {
+		// Claude Code runs hook commands with a shell; a teammate without
+		// git-ai-survival sees nothing rather than an error on every tool.
+		return "command -v git-ai-survival >/dev/null 2>&1 && git-ai-survival checkpoint --agent claude-code || true"
+	}
+	return "git-ai-survival checkpoint --agent " + agentName
+}
+
+// ours reports whether a hook command is one of ours for agent.
+func ours(cmd, agentName string) bool {
+	for _, p := range []string{"git-ai-survival checkpoint --agent ", "git ai-survival checkpoint --agent "} {
+		if i := strings.Index(cmd, p); i >= 0 {
+			rest := cmd[i+len(p):]
+			if rest == agentName || strings.HasPrefix(rest, agentName+" ") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Action says what happened to one settings file.
+type Action string
+
+// The actions.
+const (
+	Added    Action = "added"      // our hooks were merged in
+	Created  Action = "created"    // the file did not exist
+	UpToDate Action = "up to date" // nothing to do
+	Updated  Action = "updated"    // an older entry of ours was replaced
+	Restored Action = "restored"   // put back byte for byte
+	Removed  Action = "removed"    // the file install created is deleted
+	Stripped Action = "stripped"   // edited since install: only our entries taken out
+	Missing  Action = "missing"    // the file is gone already
+)
+
+// Change is what happened to one agent's settings file.
+type Change struct {
+	Agent  string
+	Path   string
+	Action Action
+}
+
+type fileEntry struct {
+	Agent string `json:"agent"`
+	Path  string `json:"path"` // absolute
+	// Created says the file did not exist; CreatedDir that its directory
+	// did not either. Original holds the bytes before install otherwise.
+	Created    bool   `json:"created,omitempty"`
+	CreatedDir bool   `json:"created_dir,omitempty"`
+	Original   []byte `json:"original,omitempty"`
+	Written    string `json:"written"`
+}
+
+type state struct {
+	Version int         `json:"version"`
+	Files   []fileEntry `json:"files"`
+	path    string
+}
+
+func loadState(common string) (*state, error) {
+	st := &state{Version: 1, path: filepath.Join(common, "ai-survival", "agents", "state.json")}
+	b, err := os.ReadFile(st.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, st); err != nil {
+		return nil, fmt.Errorf("reading %s: %w (move it away to start afresh)", st.path, err)
+	}
+	return st, nil
+}
+
+func (st *state) save() error {
+	if len(st.Files) == 0 {
+		err := os.Remove(st.path)
+		if errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+		_ = os.Remove(filepath.Dir(st.path))
+		_ = os.Remove(filepath.Dir(filepath.Dir(st.path))) // only if empty
+		return err
+	}
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(st.path), 0o755); err != nil {
+		return err
+	}
+	return writeAtomic(st.path, append(b, '\n'), 0o644)
+}
+
+func (st *state) entry(path string) *fileEntry {
+	for i := range st.Files {
+		if st.Files[i].Path == path {
+			return &st.Files[i]
+		}
+	}
+	return nil
+}
+
+// Install merges the hooks of the named agents into their settings files
+// in the working tree top; common is the repository's common git dir.
+func Install(top, common string, names []string) ([]Change, error) {
+	st, err := loadState(common)
+	if err != nil {
+		return nil, err
+	}
+	var changes []Change
+	var errs []error
+	for _, name := range names {
+		a := find(name)
+		if a == nil {
+			return changes, fmt.Errorf("unknown agent %q (known: %s)", name, strings.Join(Names(), ", "))
+		}
+		c, err := install(a, top, st)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		changes = append(changes, c)
+	}
+	if err := st.save(); err != nil {
+		errs = append(errs, fmt.Errorf("saving the agent install state: %w", err))
+	}
+	return changes, errors.Join(errs...)
+}
+
+func install(a *agent, top string, st *state) (Change, error) {
+	path := filepath.Join(top, a.file)
+	c := Change{Agent: a.name, Path: path}
+	orig, err := os.ReadFile(path)
+	exists := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return c, fmt.Errorf("reading %s: %w", path, err)
+	}
+	doc := newObject()
+	indent := "  "
+	if exists && len(bytes.TrimSpace(orig)) > 0 {
+		if doc, err = parseObject(orig); err != nil {
+			return c, fmt.Errorf("%s is not valid JSON (%v); fix it, then run install again", path, err)
+		}
+		indent = detectIndent(orig)
+	}
+	changed, err := a.add(doc)
+	if err != nil {
+		return c, fmt.Errorf("%s: %w; fix it, then run install again", path, err)
+	}
+	if !changed {
+		c.Action = UpToDate
+		return c, nil
+	}
+	out := encode(doc, indent)
+	dirExisted := true
+	if _, err := os.Stat(filepath.Dir(path)); err != nil {
+		dirExisted = false
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return c, err
+		}
+	}
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := writeAtomic(path, out, mode); err != nil {
+		return c, fmt.Errorf("writing %s: %w", path, err)
+	}
+	e := st.entry(path)
+	switch {
+	case e != nil:
+		c.Action = Updated
+		e.Written = digest(out)
+	case !exists:
+		c.Action = Created
+		st.Files = append(st.Files, fileEntry{Agent: a.name, Path: path, Created: true, CreatedDir: !dirExisted, Written: digest(out)})
+	default:
+		c.Action = Added
+		st.Files = append(st.Files, fileEntry{Agent: a.name, Path: path, Original: orig, Written: digest(out)})
+	}
+	return c, nil
+}
+
+// Uninstall takes our hooks out of every settings file install changed.
+func Uninstall(common string) ([]Change, error) {
+	st, err := loadState(common)
+	if err != nil {
+		return nil, err
+	}
+	var changes []Change
+	var errs []error
+	var keep []fileEntry
+	for _, e := range st.Files {
+		c, err := uninstall(e)
+		if err != nil {
+			errs = append(errs, err)
+			keep = append(keep, e)
+			continue
+		}
+		changes = append(changes, c)
+	}
+	st.Files = keep
+	if err := st.save(); err != nil {
+		errs = append(errs, err)
+	}
+	return changes, errors.Join(errs...)
+}
+
+func uninstall(e fileEntry) (Change, error) {
+	c := Change{Agent: e.Agent, Path: e.Path}
+	cur, err := os.ReadFile(e.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		c.Action = Missing
+		return c, nil
+	}
+	if err != nil {
+		return c, err
+	}
+	if digest(cur) == e.Written {
+		if e.Created {
+			c.Action = Removed
+			if err := os.Remove(e.Path); err != nil {
+				return c, err
+			}
+			if e.CreatedDir {
+				_ = os.Remove(filepath.Dir(e.Path)) // only if empty
+			}
+			return c, nil
+		}
+		c.Action = Restored
+		mode := fs.FileMode(0o644)
+		if fi, err := os.Stat(e.Path); err == nil {
+			mode = fi.Mode().Perm()
+		}
+		return c, writeAtomic(e.Path, e.Original, mode)
+	}
+	// Edited since: take only our entries out.
+	a := find(e.Agent)
+	doc, err := parseObject(cur)
+	if a == nil || err != nil {
+		return c, fmt.Errorf("%s was edited since install and is not valid JSON; remove the git-ai-survival checkpoint hooks from it by hand", e.Path)
+	}
+	c.Action = Stripped
+	if !a.remove(doc) {
+		return c, nil
+	}
+	fi, _ := os.Stat(e.Path)
+	return c, writeAtomic(e.Path, encode(doc, detectIndent(cur)), fi.Mode().Perm())
+}
+
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func writeAtomic(name string, content []byte, mode fs.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(content)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, mode)
+	}
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+	}
+	return err
+}

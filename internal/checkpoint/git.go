@@ -1,0 +1,112 @@
+package checkpoint
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+)
+
+// readBlobs reads objects named like "HEAD:path" or ":path" with one
+// `git cat-file --batch`; names git does not find are absent from the map.
+func readBlobs(ctx context.Context, g *gitx.Git, names []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if len(names) == 0 {
+		return out, nil
+	}
+	var in strings.Builder
+	for _, n := range names {
+		if strings.ContainsAny(n, "\n") {
+			continue
+		}
+		in.WriteString(n)
+		in.WriteByte('\n')
+	}
+	i := 0
+	err := g.Stream(ctx, strings.NewReader(in.String()), func(r io.Reader) error {
+		br := bufio.NewReaderSize(r, 1<<16)
+		for ; i < len(names); i++ {
+			if strings.ContainsAny(names[i], "\n") {
+				continue
+			}
+			head, err := br.ReadString('\n')
+			if err != nil {
+				return fmt.Errorf("git cat-file: %w", err)
+			}
+			f := strings.Fields(head)
+			if len(f) != 3 {
+				continue // "<name> missing", "ambiguous"
+			}
+			size, err := strconv.Atoi(f[2])
+			if err != nil {
+				return fmt.Errorf("git cat-file: unexpected %q", head)
+			}
+			b := make([]byte, size+1)
+			if _, err := io.ReadFull(br, b); err != nil {
+				return fmt.Errorf("git cat-file: %w", err)
+			}
+			if f[1] == "blob" {
+				out[names[i]] = b[:size]
+			}
+		}
+		return nil
+	}, "cat-file", "--batch")
+	return out, err
+}
+
+// dirtyFiles lists the files `git status` shows changed (staged, unstaged
+// or untracked, not ignored), relative to the top of the working tree.
+func dirtyFiles(ctx context.Context, g *gitx.Git) ([]string, error) {
+	b, err := g.Output(ctx, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--ignore-submodules=all")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range bytes.Split(b, []byte{0}) {
+		if len(e) < 4 {
+			continue
+		}
+		out = append(out, string(e[3:]))
+	}
+	return out, nil
+}
+
+// GitDir finds the git directory of the working tree whose top is top,
+// without running git: $GIT_DIR when set (git sets it for hooks), else
+// top/.git, following a "gitdir:" file in linked worktrees.
+func GitDir(top string) (string, bool) {
+	if d := os.Getenv("GIT_DIR"); d != "" {
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(top, d)
+		}
+		return d, true
+	}
+	p := filepath.Join(top, ".git")
+	fi, err := os.Stat(p)
+	if err != nil {
+		return "", false
+	}
+	if fi.IsDir() {
+		return p, true
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+	if !ok {
+		return "", false
+	}
+	d := strings.TrimSpace(rest)
+	if !filepath.IsAbs(d) {
+		d = filepath.Join(top, d)
+	}
+	return d, true
+}

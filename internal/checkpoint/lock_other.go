@@ -1,0 +1,37 @@
+//go:build !unix
+
+package checkpoint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+)
+
+// lockFile takes a lock by creating name exclusively; a lock older than a
+// minute is taken to be left by a crashed process and broken.
+func lockFile(ctx context.Context, name string) (func(), error) {
+	name += ".excl"
+	for {
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			f.Close()
+			return func() { _ = os.Remove(name) }, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
+		if fi, serr := os.Stat(name); serr == nil && time.Since(fi.ModTime()) > time.Minute {
+			_ = os.Remove(name)
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("another checkpoint held the lock %s too long", name)
+		case <-time.After(3 * time.Millisecond):
+		}
+	}
+}

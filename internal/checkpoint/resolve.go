@@ -1,0 +1,140 @@
+package checkpoint
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// Pending is the pending checkpoint state of one working tree, as the
+// post-commit hook reads it.
+type Pending struct {
+	store *store
+	top   string
+}
+
+// OpenPending returns the pending state of the working tree whose top is
+// top, or nil when no checkpoint was ever recorded there. It costs a stat or
+// two and runs no git, so commits in repositories without agent hooks pay
+// nothing.
+func OpenPending(top string) *Pending {
+	gitDir, ok := GitDir(top)
+	if !ok {
+		return nil
+	}
+	s := newStore(gitDir)
+	if _, err := os.Stat(s.dir); err != nil {
+		return nil
+	}
+	return &Pending{store: s, top: top}
+}
+
+// Resolution says who wrote the added lines of the commit's files that
+// checkpoints hold.
+type Resolution struct {
+	// Files gives, for each file checkpoints hold, spans covering exactly
+	// its added lines: an agent's lines (evidence checkpoint), and the
+	// others human (evidence checkpoint).
+	Files map[string][]provenance.Span
+	// Agents are the agents those checkpoints credit anywhere in the files.
+	Agents map[string]bool
+
+	commit    map[string][]byte // committed content of each file
+	committed []string
+}
+
+// HumanAttribution is what a checkpoint says of a line no agent wrote.
+func HumanAttribution() provenance.Attribution {
+	return provenance.Attribution{Origin: provenance.Human, Evidence: provenance.EvidenceCheckpoint}
+}
+
+// Resolve gives the added lines (by path, numbered as in commit) of the
+// files checkpoints hold their origin: a line the line diff pairs with a
+// line an agent wrote, unchanged since, is the agent's; any other is
+// human. It returns nil when checkpoints hold none of the files.
+func (p *Pending) Resolve(ctx context.Context, g *gitx.Git, commit string, added map[string]provenance.LineSet) (*Resolution, error) {
+	var paths []string
+	for path := range added {
+		if p.store.has(path) {
+			paths = append(paths, path)
+		}
+	}
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	sort.Strings(paths)
+	names := make([]string, len(paths))
+	for i, path := range paths {
+		names[i] = commit + ":" + path
+	}
+	blobs, err := readBlobs(ctx, g, names)
+	if err != nil {
+		return nil, err
+	}
+	res := &Resolution{Files: map[string][]provenance.Span{}, Agents: map[string]bool{}, commit: map[string][]byte{}}
+	human := HumanAttribution()
+	for i, path := range paths {
+		st, err := p.store.load(path)
+		content, ok := blobs[names[i]]
+		if err != nil || st == nil || !ok {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if p.store.resetSince(st.Reflog) {
+			st.tags = untagged(len(st.tags))
+		}
+		for _, a := range st.Authors {
+			res.Agents[a.Agent] = true
+		}
+		tags := retag(st.content, st.tags, content, noAgent)
+		var spans []provenance.Span
+		for _, rg := range added[path].Ranges() {
+			for n := rg.Start; n <= rg.End; n++ {
+				a := human
+				if n-1 < len(tags) && tags[n-1] != noAgent {
+					a = st.Authors[tags[n-1]].Attribution()
+				}
+				if k := len(spans) - 1; k >= 0 && spans[k].End == n-1 && spans[k].Attribution == a {
+					spans[k].End = n
+					continue
+				}
+				spans = append(spans, provenance.Span{Range: provenance.Range{Start: n, End: n}, Attribution: a})
+			}
+		}
+		res.Files[path] = spans
+		res.commit[path] = content
+		res.committed = append(res.committed, path)
+	}
+	return res, nil
+}
+
+// Settle forgets, after the note is written, the state of every file whose
+// working-tree content is now exactly what was committed: nothing in it is
+// pending. Files committed in part (git add -p) keep their state for a
+// later commit. It gives up quietly when another checkpoint holds the lock.
+func (p *Pending) Settle(ctx context.Context, res *Resolution) {
+	if res == nil || len(res.committed) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	unlock, err := p.store.lock(ctx)
+	if err != nil {
+		return
+	}
+	defer unlock()
+	for _, path := range res.committed {
+		cur, err := os.ReadFile(filepath.Join(p.top, filepath.FromSlash(path)))
+		if err != nil || bytes.Equal(cur, res.commit[path]) {
+			_ = p.store.drop(path)
+		}
+	}
+}

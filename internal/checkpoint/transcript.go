@@ -1,0 +1,56 @@
+package checkpoint
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+)
+
+// transcriptTail is how much of a transcript's end is read for the model.
+const transcriptTail = 512 << 10
+
+// ModelFromTranscript returns the model of the last assistant message in a
+// Claude Code transcript (JSON Lines), or "" when the file is missing,
+// unreadable, not a regular file or names none. It reads only the file's
+// end.
+func ModelFromTranscript(path string) string {
+	if path == "" {
+		return ""
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	off := max(fi.Size()-transcriptTail, 0)
+	b, err := io.ReadAll(io.NewSectionReader(f, off, fi.Size()-off))
+	if err != nil {
+		return ""
+	}
+	lines := bytes.Split(b, []byte{'\n'})
+	for i := len(lines) - 1; i >= 0; i-- {
+		if !bytes.Contains(lines[i], []byte(`"model"`)) {
+			continue
+		}
+		var rec struct {
+			Type    string `json:"type"`
+			Message struct {
+				Role  string `json:"role"`
+				Model string `json:"model"`
+			} `json:"message"`
+		}
+		if json.Unmarshal(lines[i], &rec) != nil {
+			continue // the first line of the tail may be cut
+		}
+		m := rec.Message.Model
+		if (rec.Type == "assistant" || rec.Message.Role == "assistant") && m != "" && m != "<synthetic>" {
+			return m
+		}
+	}
+	return ""
+}

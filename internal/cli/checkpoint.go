@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
+)
+
+// checkpointTimeout bounds a whole checkpoint: an agent waits for it.
+const checkpointTimeout = 4 * time.Second
+
+// maxPayload is the largest hook payload read (a Write of a big file).
+const maxPayload = 64 << 20
+
+// CheckpointOptions are the inputs of checkpoint.
+type CheckpointOptions struct {
+	IO      *IOStreams
+	Context context.Context
+	Agent   string
+	Model   string
+	Session string
+	Before  bool
+	After   bool
+	Paths   []string
+}
+
+func newCmdCheckpoint(f *Factory, runF func(*CheckpointOptions) error) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "checkpoint --agent <name> [--model <model>] [--session <id>] [--before | --after] [-- <path>...]",
+		Short: "Record which lines an agent writes (called by agent hooks)",
+		Long: `Record, as an agent writes, which lines are its own, so that the next commit
+tags every line it adds line by line: lines unchanged since the agent wrote
+them are "ai" (evidence checkpoint); lines a person wrote or changed are
+"human".
+
+  --agent claude-code   reads a Claude Code PreToolUse or PostToolUse hook
+                        payload on stdin (Write, Edit, MultiEdit, NotebookEdit
+                        and Bash tool calls)
+  --agent cursor        reads a Cursor afterFileEdit or afterTabFileEdit hook
+                        payload on stdin
+  --agent <name> --before|--after [-- <path>...]
+                        for any other agent or script: --before right before
+                        it writes, --after right after; with no paths, every
+                        file the working tree shows changed
+
+'git ai-survival install --agent claude-code' (or cursor) sets the hooks up.
+The state waits in the git directory until the post-commit hook uses it.
+
+A checkpoint never stops the agent: whatever goes wrong (bad payload, a
+path outside the repository, a binary file, a lock held by another agent)
+is one warning on stderr, nothing is recorded wrongly, and the exit code is
+always 0. It gives up after a few seconds.`,
+		Example: `  # What the Claude Code hooks run (payload on stdin)
+  $ git ai-survival checkpoint --agent claude-code
+
+  # Any other agent or script
+  $ git ai-survival checkpoint --agent aider --model gpt-5 --before -- src/app.go
+  $ git ai-survival checkpoint --agent aider --model gpt-5 --after -- src/app.go`,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts := &CheckpointOptions{IO: f.IO, Context: cmd.Context()}
+			fs := pflag.NewFlagSet("checkpoint", pflag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			fs.StringVar(&opts.Agent, "agent", "", "")
+			fs.StringVar(&opts.Model, "model", "", "")
+			fs.StringVar(&opts.Session, "session", "", "")
+			fs.BoolVar(&opts.Before, "before", false, "")
+			fs.BoolVar(&opts.After, "after", false, "")
+			help := fs.BoolP("help", "h", false, "")
+			// Flag errors are warnings too: exit code 2 from a PreToolUse
+			// hook would block the agent's tool.
+			if err := fs.Parse(args); err != nil {
+				checkpointWarn(f, "%v (see 'git ai-survival checkpoint --help'); nothing recorded", err)
+				return nil
+			}
+			if *help {
+				return cmd.Help()
+			}
+			opts.Paths = fs.Args()
+			if runF != nil {
+				return runF(opts)
+			}
+			checkpointRun(opts)
+			return nil
+		},
+	}
+	return cmd
+}
+
+func checkpointWarn(f *Factory, format string, args ...any) {
+	f.Warnf("git-ai-survival checkpoint: "+format, args...)
+}
+
+// checkpointRun takes one checkpoint. It returns nothing: every problem is
+// a warning, and nothing may make it fail or panic out.
+func checkpointRun(opts *CheckpointOptions) {
+	f := &Factory{IO: opts.IO}
+	warn := func(s string) { checkpointWarn(f, "%s", s) }
+	defer func() {
+		if r := recover(); r != nil {
+			warn(fmt.Sprintf("internal error: %v; nothing recorded (please report it)", r))
+		}
+	}()
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(ctx, checkpointTimeout)
+	defer cancel()
+	ev, err := checkpointEvent(ctx, opts)
+	if err != nil {
+		warn(err.Error() + "; nothing recorded")
+		return
+	}
+	if err := checkpoint.Record(ctx, ev, warn); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("gave up after %s", checkpointTimeout)
+		}
+		warn(err.Error() + "; nothing recorded")
+	}
+}
+
+func checkpointEvent(ctx context.Context, opts *CheckpointOptions) (checkpoint.Event, error) {
+	var ev checkpoint.Event
+	agent := strings.TrimSpace(opts.Agent)
+	switch {
+	case agent == "":
+		return ev, errors.New("--agent is required")
+	case opts.Before && opts.After:
+		return ev, errors.New("--before and --after exclude each other")
+	case opts.Before || opts.After:
+		ev = checkpoint.Event{Phase: checkpoint.After, Paths: opts.Paths, Command: len(opts.Paths) == 0,
+			Author: checkpoint.Author{Agent: agent, Model: opts.Model, Session: opts.Session}}
+		if opts.Before {
+			ev.Phase = checkpoint.Before
+		}
+		return ev, nil
+	case agent != "claude-code" && agent != "cursor":
+		return ev, fmt.Errorf("agent %q has no hook payload format; use --before or --after with paths", agent)
+	}
+	payload, err := readPayload(ctx, opts.IO.In)
+	if err != nil {
+		return ev, err
+	}
+	if agent == "cursor" {
+		ev, err = checkpoint.CursorEvent(payload)
+	} else {
+		ev, err = checkpoint.ClaudeEvent(payload)
+	}
+	if err == nil && opts.Model != "" {
+		ev.Author.Model = opts.Model
+	}
+	return ev, err
+}
+
+// readPayload reads stdin, giving up when ctx ends (an agent that never
+// closes it) or past maxPayload.
+func readPayload(ctx context.Context, in io.Reader) ([]byte, error) {
+	if f, ok := in.(*os.File); ok && isTerminal(f) {
+		return nil, errors.New("expects the agent's hook payload on stdin")
+	}
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := io.ReadAll(io.LimitReader(in, maxPayload+1))
+		done <- result{b, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, fmt.Errorf("reading the hook payload: %v", r.err)
+		}
+		if len(r.b) > maxPayload {
+			return nil, fmt.Errorf("the hook payload is larger than %d MiB", maxPayload>>20)
+		}
+		return r.b, nil
+	case <-ctx.Done():
+		return nil, errors.New("the hook payload did not arrive on stdin in time")
+	}
+}
