@@ -95,6 +95,7 @@ func (p *Pending) Resolve(ctx context.Context, g *gitx.Git, commit string, added
 			res.Agents[a.Agent] = true
 		}
 		tags := retag(st.content, st.tags, content, noAgent)
+		slide(tags, splitLines(content), added[path])
 		var spans []provenance.Span
 		for _, rg := range added[path].Ranges() {
 			for n := rg.Start; n <= rg.End; n++ {
@@ -136,5 +137,50 @@ func (p *Pending) Settle(ctx context.Context, res *Resolution) {
 		if err != nil || bytes.Equal(cur, res.commit[path]) {
 			_ = p.store.drop(path)
 		}
+	}
+}
+
+// splitLines splits b into lines as countLines counts them.
+func splitLines(b []byte) [][]byte {
+	lines := bytes.SplitAfter(b, []byte{'\n'})
+	if len(lines) > 0 && len(lines[len(lines)-1]) == 0 {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+// slide makes the tags agree with git's diff where two diffs may both be
+// right: a run of an agent's lines next to an identical line can sit one
+// line up or down (blank lines, closing braces), and git and the line diff
+// of the checkpoints need not choose alike. Where git calls the line next
+// to a run added and the line at the run's far end unchanged, and the two
+// are equal, the run slides onto the added line. No count changes: only
+// which of two equal lines is the agent's.
+func slide(tags []int32, lines [][]byte, added provenance.LineSet) {
+	n := min(len(tags), len(lines))
+	isAdded := make([]bool, n)
+	for _, r := range added.Ranges() {
+		for k := r.Start; k <= r.End && k <= n; k++ {
+			isAdded[k-1] = true
+		}
+	}
+	for i := 0; i < n; {
+		if tags[i] == noAgent {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < n && tags[j+1] == tags[i] {
+			j++
+		}
+		for j+1 < n && isAdded[j+1] && tags[j+1] == noAgent && !isAdded[i] && bytes.Equal(lines[i], lines[j+1]) {
+			tags[i], tags[j+1] = tags[j+1], tags[i]
+			i, j = i+1, j+1
+		}
+		for i > 0 && isAdded[i-1] && tags[i-1] == noAgent && !isAdded[j] && bytes.Equal(lines[j], lines[i-1]) {
+			tags[j], tags[i-1] = tags[i-1], tags[j]
+			i, j = i-1, j-1
+		}
+		i = j + 1
 	}
 }
