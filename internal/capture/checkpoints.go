@@ -12,9 +12,37 @@ import (
 // checkpointBudget bounds resolving pending checkpoints at commit time.
 const checkpointBudget = 400 * time.Millisecond
 
-// checkpointNote builds the note of a commit from the pending agent
-// checkpoints of the working tree, when they hold any file the commit
-// added lines to:
+// checkpoints is the pending agent checkpoint state of the working tree
+// the post-commit hook runs in, with the git process that will read the
+// committed files already started.
+type checkpoints struct {
+	pending *checkpoint.Pending
+	read    checkpoint.BlobReader
+	abort   func()
+}
+
+// startCheckpoints returns nil, at the cost of a stat, when no checkpoint
+// was ever recorded in the working tree.
+func startCheckpoints(ctx context.Context, repo *gitx.Repo) *checkpoints {
+	p := checkpoint.OpenPending(repo.Top)
+	if p == nil {
+		return nil
+	}
+	read, abort, err := checkpoint.StartBlobReader(ctx, repo.Git)
+	if err != nil {
+		return nil
+	}
+	return &checkpoints{pending: p, read: read, abort: abort}
+}
+
+func (c *checkpoints) stop() {
+	if c != nil {
+		c.abort()
+	}
+}
+
+// note builds the note of a commit from the pending agent checkpoints of
+// the working tree, when they hold any file the commit added lines to:
 //
 //   - in a file checkpoints hold, a line an agent wrote and nobody changed
 //     since is the agent's (evidence checkpoint), any other added line is
@@ -29,14 +57,13 @@ const checkpointBudget = 400 * time.Millisecond
 // state of files now committed in full; files committed in part keep
 // theirs for a later commit. A failure falls back to Note(added, attr),
 // keeps the state, and is returned for a warning.
-func checkpointNote(ctx context.Context, repo *gitx.Repo, added Added, attr provenance.Attribution) (note provenance.Note, settle func(), err error) {
-	p := checkpoint.OpenPending(repo.Top)
-	if p == nil || len(added.Files) == 0 {
+func (c *checkpoints) note(ctx context.Context, added Added, attr provenance.Attribution) (note provenance.Note, settle func(), err error) {
+	if c == nil || len(added.Files) == 0 {
 		return Note(added, attr), nil, nil
 	}
 	rctx, cancel := context.WithTimeout(ctx, checkpointBudget)
 	defer cancel()
-	res, err := p.Resolve(rctx, repo.Git, added.Commit, added.Files)
+	res, err := c.pending.Resolve(rctx, c.read, added.Commit, added.Files)
 	if err != nil || res == nil {
 		return Note(added, attr), nil, err
 	}
@@ -59,5 +86,5 @@ func checkpointNote(ctx context.Context, repo *gitx.Repo, added Added, attr prov
 	if added.Partial {
 		b.SetPartial()
 	}
-	return b.Note(), func() { p.Settle(ctx, res) }, nil
+	return b.Note(), func() { c.pending.Settle(ctx, res) }, nil
 }

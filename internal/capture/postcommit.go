@@ -38,6 +38,8 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, budge
 			pending.Abort()
 		}
 	}()
+	ckpts := startCheckpoints(ctx, repo) // nil without agent checkpoints
+	defer ckpts.stop()
 	meta, added, err := ReadCommit(ctx, repo, "HEAD", start.Add(budget))
 	if err != nil && !errors.Is(err, ErrBudget) {
 		return res, err
@@ -58,7 +60,7 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, budge
 	for _, s := range added.Files {
 		res.Lines += s.Len()
 	}
-	note, settle, cerr := checkpointNote(ctx, repo, added, attr)
+	note, settle, cerr := ckpts.note(ctx, added, attr)
 	if cerr != nil {
 		res.Warnings = append(res.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+cerr.Error())
 	}

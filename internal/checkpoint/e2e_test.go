@@ -159,6 +159,11 @@ type shown struct {
 // layout is `show --format json` of rev as "path:lines:origin[:agent]".
 func layout(t *testing.T, r *gittest.Repo, rev string) string {
 	t.Helper()
+	return layoutTB(t, r, rev)
+}
+
+func layoutTB(t testing.TB, r *gittest.Repo, rev string) string {
+	t.Helper()
 	s := showJSON(t, r, rev)
 	var parts []string
 	for _, f := range s.Files {
@@ -173,7 +178,7 @@ func layout(t *testing.T, r *gittest.Repo, rev string) string {
 	return strings.Join(parts, " ")
 }
 
-func showJSON(t *testing.T, r *gittest.Repo, rev string) shown {
+func showJSON(t testing.TB, r *gittest.Repo, rev string) shown {
 	t.Helper()
 	var s shown
 	out := r.MustTool("show", rev, "--format", "json")

@@ -14,6 +14,69 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
+// BlobReader reads objects by name (see readBlobs).
+type BlobReader func(names []string) (map[string][]byte, error)
+
+// StartBlobReader starts `git cat-file --batch` now, so that its start-up
+// overlaps the caller's work; the reader it returns may be called once.
+// abort stops the process when the reader is not called.
+func StartBlobReader(ctx context.Context, g *gitx.Git) (read BlobReader, abort func(), err error) {
+	proc, err := g.Start(ctx, "cat-file", "--batch")
+	if err != nil {
+		return nil, nil, err
+	}
+	used := false
+	read = func(names []string) (map[string][]byte, error) {
+		used = true
+		var in strings.Builder
+		var sent []string
+		for _, n := range names {
+			if !strings.ContainsAny(n, "\n") {
+				in.WriteString(n + "\n")
+				sent = append(sent, n)
+			}
+		}
+		out, err := proc.Finish([]byte(in.String()))
+		if err != nil {
+			return nil, err
+		}
+		return parseBatch(bufio.NewReader(bytes.NewReader(out)), sent)
+	}
+	abort = func() {
+		if !used {
+			proc.Abort()
+		}
+	}
+	return read, abort, nil
+}
+
+// parseBatch reads `git cat-file --batch` output for names.
+func parseBatch(br *bufio.Reader, names []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, name := range names {
+		head, err := br.ReadString('\n')
+		if err != nil {
+			return out, fmt.Errorf("git cat-file: %w", err)
+		}
+		f := strings.Fields(head)
+		if len(f) != 3 {
+			continue // "<name> missing", "ambiguous"
+		}
+		size, err := strconv.Atoi(f[2])
+		if err != nil {
+			return out, fmt.Errorf("git cat-file: unexpected %q", head)
+		}
+		b := make([]byte, size+1)
+		if _, err := io.ReadFull(br, b); err != nil {
+			return out, fmt.Errorf("git cat-file: %w", err)
+		}
+		if f[1] == "blob" {
+			out[name] = b[:size]
+		}
+	}
+	return out, nil
+}
+
 // readBlobs reads objects named like "HEAD:path" or ":path" with one
 // `git cat-file --batch`; names git does not find are absent from the map.
 func readBlobs(ctx context.Context, g *gitx.Git, names []string) (map[string][]byte, error) {
@@ -29,34 +92,16 @@ func readBlobs(ctx context.Context, g *gitx.Git, names []string) (map[string][]b
 		in.WriteString(n)
 		in.WriteByte('\n')
 	}
-	i := 0
-	err := g.Stream(ctx, strings.NewReader(in.String()), func(r io.Reader) error {
-		br := bufio.NewReaderSize(r, 1<<16)
-		for ; i < len(names); i++ {
-			if strings.ContainsAny(names[i], "\n") {
-				continue
-			}
-			head, err := br.ReadString('\n')
-			if err != nil {
-				return fmt.Errorf("git cat-file: %w", err)
-			}
-			f := strings.Fields(head)
-			if len(f) != 3 {
-				continue // "<name> missing", "ambiguous"
-			}
-			size, err := strconv.Atoi(f[2])
-			if err != nil {
-				return fmt.Errorf("git cat-file: unexpected %q", head)
-			}
-			b := make([]byte, size+1)
-			if _, err := io.ReadFull(br, b); err != nil {
-				return fmt.Errorf("git cat-file: %w", err)
-			}
-			if f[1] == "blob" {
-				out[names[i]] = b[:size]
-			}
+	var sent []string
+	for _, n := range names {
+		if !strings.ContainsAny(n, "\n") {
+			sent = append(sent, n)
 		}
-		return nil
+	}
+	err := g.Stream(ctx, strings.NewReader(in.String()), func(r io.Reader) error {
+		var err error
+		out, err = parseBatch(bufio.NewReaderSize(r, 1<<16), sent)
+		return err
 	}, "cat-file", "--batch")
 	return out, err
 }

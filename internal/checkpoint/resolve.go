@@ -8,7 +8,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -58,7 +57,8 @@ func HumanAttribution() provenance.Attribution {
 // files checkpoints hold their origin: a line the line diff pairs with a
 // line an agent wrote, unchanged since, is the agent's; any other is
 // human. It returns nil when checkpoints hold none of the files.
-func (p *Pending) Resolve(ctx context.Context, g *gitx.Git, commit string, added map[string]provenance.LineSet) (*Resolution, error) {
+// read reads the committed blobs (see StartBlobReader).
+func (p *Pending) Resolve(ctx context.Context, read BlobReader, commit string, added map[string]provenance.LineSet) (*Resolution, error) {
 	var paths []string
 	for path := range added {
 		if p.store.has(path) {
@@ -73,7 +73,7 @@ func (p *Pending) Resolve(ctx context.Context, g *gitx.Git, commit string, added
 	for i, path := range paths {
 		names[i] = commit + ":" + path
 	}
-	blobs, err := readBlobs(ctx, g, names)
+	blobs, err := read(names)
 	if err != nil {
 		return nil, err
 	}
