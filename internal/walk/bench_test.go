@@ -17,6 +17,14 @@ import (
 // branch.
 func fastHistory(tb testing.TB, r *gittest.Repo, n, files int, seed int64) {
 	tb.Helper()
+	fastHistoryWith(tb, r, n, files, seed, false)
+}
+
+// fastHistoryWith is fastHistory; with moves, a quarter of the commits
+// also move a block of lines to another file and one in twenty creates a
+// file from blocks copied from others.
+func fastHistoryWith(tb testing.TB, r *gittest.Repo, n, files int, seed int64, moves bool) {
+	tb.Helper()
 	rnd := rand.New(rand.NewSource(seed))
 	content := make([][]string, files)
 	next := 0
@@ -80,6 +88,36 @@ func fastHistory(tb testing.TB, r *gittest.Repo, n, files int, seed int64) {
 		for _, f := range changed {
 			edit(f)
 		}
+		if moves {
+			block := func(f int) []string {
+				c := content[f]
+				k := min(3+rnd.Intn(8), len(c))
+				at := rnd.Intn(len(c) - k + 1)
+				return append([]string(nil), c[at:at+k]...)
+			}
+			switch k := rnd.Intn(20); {
+			case k < 5 && changed[0] != changed[1]:
+				from, to := changed[0], changed[1]
+				b := block(from)
+				c := content[from]
+				for i := 0; i+len(b) <= len(c); i++ {
+					if c[i] == b[0] {
+						content[from] = append(c[:i:i], c[i+len(b):]...)
+						break
+					}
+				}
+				at := rnd.Intn(len(content[to]) + 1)
+				content[to] = append(content[to][:at:at], append(b, content[to][at:]...)...)
+			case k == 5:
+				var c []string
+				for range 1 + rnd.Intn(3) {
+					c = append(c, block(rnd.Intn(len(content)))...)
+					c = append(c, line())
+				}
+				content = append(content, c)
+				changed = append(changed, len(content)-1)
+			}
+		}
 		head = emit("main", msg, head, 0, changed)
 	}
 	if _, errs, err := r.Run(s.String(), "git", "fast-import", "--quiet"); err != nil {
@@ -88,15 +126,34 @@ func fastHistory(tb testing.TB, r *gittest.Repo, n, files int, seed int64) {
 	r.Git("reset", "-q", "--hard", "main")
 }
 
-func BenchmarkWalk(b *testing.B) {
+func BenchmarkWalk(b *testing.B) { benchWalk(b, false) }
+
+// BenchmarkWalkMoves is the walk with moves over a history that moves and
+// copies blocks; BenchmarkGitBlameMoves is what it replaces: git blame
+// -M -C -C on every file of the end.
+func BenchmarkWalkMoves(b *testing.B) { benchWalk(b, true) }
+
+func BenchmarkGitBlameMoves(b *testing.B) {
+	r := newRepo(b)
+	fastHistoryWith(b, r, 2000, 100, 1, true)
+	paths := strings.Fields(r.Git("ls-tree", "-r", "--name-only", "HEAD"))
+	for b.Loop() {
+		for _, p := range paths {
+			r.Git("blame", "--porcelain", "-M", "-C", "-C", "HEAD", "--", p)
+		}
+	}
+	b.ReportMetric(float64(len(paths)), "files")
+}
+
+func benchWalk(b *testing.B, moves bool) {
 	r := newRepo(b)
 	const commits = 2000
-	fastHistory(b, r, commits, 100, 1)
+	fastHistoryWith(b, r, commits, 100, 1, moves)
 	repo := openRepo(b, r)
 	b.ReportAllocs()
 	for b.Loop() {
 		c := survival.NewCollector()
-		res, err := walk.Run(context.Background(), repo, walk.Options{Attributor: byMessage,
+		res, err := walk.Run(context.Background(), repo, walk.Options{Attributor: byMessage, Moves: moves,
 			OnCommit: c.Commit, OnBirth: c.Birth, OnDeath: c.Death})
 		if err != nil {
 			b.Fatal(err)
@@ -112,4 +169,18 @@ func TestTruthFastImport(t *testing.T) {
 	r := newRepo(t)
 	fastHistory(t, r, 300, 20, 7)
 	truth(t, r, "", true)
+}
+
+// The fast-import history with moves and copies, checked against
+// git blame -M -C -C like the others.
+func TestTruthFastImportMoves(t *testing.T) {
+	r := newRepo(t)
+	fastHistoryWith(t, r, 300, 20, 7, true)
+	// Blocks of 3 to 10 unique lines moved between files or copied into
+	// new files, and later edits of 0 to 3 lines here and there: few are
+	// cut into pieces below blame's thresholds.
+	surviving, fragmented, aligned := movesTruth(t, r)
+	if fragmented*100 > surviving || aligned > 0 {
+		t.Errorf("%d of %d lines differ from blame for being cut after their move (more than 1%%), %d paired differently", fragmented, surviving, aligned)
+	}
 }

@@ -19,14 +19,28 @@
 // parents outside the range are background trees whose files are never
 // read: their lines take up positions, are never born, and are not counted.
 //
-// Room to grow: moves and copies (blame -M -C -C) fit in linemap's build
-// step, where the lines a hunk adds are born: a matcher given the commit's
-// removed runs (and, for copies, the parent tree) could hand back existing
-// runs instead of new births, with the diff read with content kept. A cache
-// of the walk keyed by commit is a serialised Tree (paths to runs of birth
-// references) plus the births it refers to; a walk resuming from commit X
-// would start its range at X and use the cached tree where it now uses
-// linemap's Outside tree.
+// With Options.Moves, lines are traced as git blame -M -C -C traces them:
+// the diffs are read with their content (a "\ No newline at end of file"
+// marker kept with its line), every file version keeps a 64-bit hash per
+// line, and the lines a commit adds are first looked for in the parent's
+// files, in blame's order and with its thresholds (linemap's moves.go); a
+// line found there keeps its origin instead of dying and being born again.
+// Without Moves none of this is read or kept. Two differences from blame
+// remain, both bounded by the truth tests: blame searches only what
+// survives to the end of its range, so a moved block that later commits
+// cut into pieces too small for its thresholds is, to blame, born in the
+// commit that moved it (the walk decides on the whole block when it is
+// moved); and blame pairs a block with a file by diffing them, which can
+// pair repeated lines (blank lines, braces) differently. In a range A..B
+// the content of files from before A is not read, so lines moved out of
+// them are born in the range.
+//
+// Room to grow: reading the content of background files (one
+// git cat-file --batch, on demand) would let moves out of them be found
+// in ranges. A cache of the walk keyed by commit is a serialised Tree
+// (paths to runs of birth references) plus the births it refers to; a
+// walk resuming from commit X would start its range at X and use the
+// cached tree where it now uses linemap's Outside tree.
 package walk
 
 import (

@@ -30,10 +30,12 @@ import (
 // each of its lines (Line), updated from the added lines of the diffs;
 // versions whose content is not known (binary, or never read in a range
 // walk) are not searched. Blame finds a common stretch by diffing the
-// parent file against the stretch; the map takes the longest (by score)
-// run of identical lines instead, which is the same stretch whenever the
-// moved lines are not repeated elsewhere in a way the diff would pair
-// differently.
+// parent file against the stretch (xdiff: the lines both start and end
+// with are paired first, then an LCS of the rest, then changes slid
+// down); the map pairs the common first and last lines the same way, then
+// takes the longest (by score) run of identical lines, which is the same
+// stretch unless lines repeated near the block make the diff pair them
+// otherwise.
 //
 // One difference is structural: blame searches only the lines that
 // survive to the end of its range, split into stretches wherever a later
@@ -167,6 +169,29 @@ func searchIn(un []stretch, files []*file, threshold int, out *[]match) []stretc
 	return left
 }
 
+// commonEnds returns the number of lines a and b start with in common,
+// and then end with in common.
+func commonEnds(a, b []Line) (int, int) {
+	n := min(len(a), len(b))
+	p := 0
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	s := 0
+	for s < n-p && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	return p, s
+}
+
+// consider makes lines (at t of the stretch, j of files[f]) the best if
+// they score at least as much.
+func consider(b *found, lines []Line, t, j, f int) {
+	if sc := score(lines); sc >= b.score {
+		*b = found{score: sc, t: t, n: len(lines), j: j, f: f}
+	}
+}
+
 // found is the best common stretch of one searched stretch: its lines
 // t..t+n-1 are lines j..j+n-1 of files[f].
 type found struct {
@@ -207,9 +232,22 @@ func bestStretches(un []stretch, files []*file) []found {
 		last[i] = -2
 	}
 	base := 0
+	trim := make([][2]int, len(un)) // per stretch: common prefix and suffix with f
 	for fi, f := range files {
-		if f == nil {
+		if f == nil || len(f.lines) == 0 {
 			continue
+		}
+		// Blame's diff (xdiff) first pairs the lines the two sides start
+		// and end with; only the lines between are matched by content.
+		for k, s := range un {
+			a, z := commonEnds(s.lines, f.lines)
+			trim[k] = [2]int{a, z}
+			if a > 0 {
+				consider(&best[k], s.lines[:a], 0, 0, fi)
+			}
+			if z > 0 {
+				consider(&best[k], s.lines[len(s.lines)-z:], len(s.lines)-z, len(f.lines)-z, fi)
+			}
 		}
 		for j, l := range f.lines {
 			top := uint64(l) >> 48
@@ -221,13 +259,18 @@ func bestStretches(un []stretch, files []*file) []found {
 			// Highest first, so that c-1 still holds the previous line's run.
 			for q := len(cs) - 1; q >= 0; q-- {
 				c := cs[q]
+				k := owner[c]
+				if tr := trim[k]; tr != [2]int{} {
+					if int(offset[c]) < tr[0] || int(offset[c]) >= len(un[k].lines)-tr[1] || j < tr[0] || j >= len(f.lines)-tr[1] {
+						continue
+					}
+				}
 				n := int32(1)
 				if offset[c] > 0 && last[c-1] == g-1 {
 					n = runLen[c-1] + 1
 				}
 				last[c], runLen[c] = g, n
 				sc := 1 + int(prefix[c+1]-prefix[c+1-n])
-				k := owner[c]
 				if sc >= best[k].score {
 					best[k] = found{score: sc, t: int(offset[c] - n + 1), n: int(n), j: j - int(n) + 1, f: fi}
 				}

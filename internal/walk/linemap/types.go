@@ -11,6 +11,10 @@
 // not measured, are background: they take up positions but have no birth
 // and produce no events.
 //
+// With Options.Moves, a line a commit moves or copies from its parent
+// (as git blame -M -C -C finds it) is the line it came from, not a new
+// birth; a copied line is then held in two places at once.
+//
 // Where history branches, the same line is held by several trees at once.
 // A line dies when the last tree that holds it on a live branch loses it:
 // every line born in the walk either dies exactly once or survives in the
