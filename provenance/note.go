@@ -131,7 +131,7 @@ func parseRecord(line []byte) (Record, bool, error) {
 
 // Validate checks a record of the current schema version.
 func (r Record) Validate() error {
-	if !isObjectID(r.Commit) {
+	if !IsObjectID(r.Commit) {
 		return fmt.Errorf("record has no valid commit id (%q)", abbreviate(r.Commit, 20))
 	}
 	if r.Origin != AI && r.Origin != Human {
@@ -146,7 +146,9 @@ func (r Record) Validate() error {
 	return nil
 }
 
-func isObjectID(s string) bool {
+// IsObjectID reports whether s is a full SHA-1 or SHA-256 object id in
+// lower-case hex.
+func IsObjectID(s string) bool {
 	if len(s) != 40 && len(s) != 64 {
 		return false
 	}

@@ -5,13 +5,10 @@
 package notes
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -51,7 +48,8 @@ func (e Entry) Describes() bool {
 	return e.Err == nil && e.Note.Describes(e.Commit)
 }
 
-func parse(commit string, data []byte) Entry {
+// ParseEntry reads the note blob data of commit.
+func ParseEntry(commit string, data []byte) Entry {
 	n, warn, err := provenance.Parse(data)
 	if err != nil {
 		err = fmt.Errorf("the note on commit %s is not a valid git-ai-survival note (%w); it is ignored", short(commit), err)
@@ -76,7 +74,7 @@ func (s *Store) Read(ctx context.Context, commit string) (Entry, bool, error) {
 	if err != nil {
 		return Entry{}, false, fmt.Errorf("reading the note of %s: %w", short(commit), err)
 	}
-	return parse(commit, out), true, nil
+	return ParseEntry(commit, out), true, nil
 }
 
 // List returns the commits that have a note, mapped to their note blobs.
@@ -98,61 +96,45 @@ func (s *Store) List(ctx context.Context) (map[string]string, error) {
 // ReadAll reads every note on the ref: `git notes list` and one
 // `git cat-file --batch`, whatever the number of notes.
 func (s *Store) ReadAll(ctx context.Context) (map[string]Entry, error) {
+	return s.read(ctx, nil)
+}
+
+// ReadMany reads the notes of the given commits (those that have one) with
+// the same two git processes as ReadAll.
+func (s *Store) ReadMany(ctx context.Context, commits []string) (map[string]Entry, error) {
+	set := make(map[string]bool, len(commits))
+	for _, c := range commits {
+		set[c] = true
+	}
+	return s.read(ctx, func(commit string) bool { return set[commit] })
+}
+
+func (s *Store) read(ctx context.Context, want func(commit string) bool) (map[string]Entry, error) {
 	blobs, err := s.List(ctx)
 	if err != nil || len(blobs) == 0 {
 		return map[string]Entry{}, err
 	}
 	commitsOf := map[string][]string{}
-	var req strings.Builder
+	var ids []string
 	for commit, blob := range blobs {
+		if want != nil && !want(commit) {
+			continue
+		}
 		if len(commitsOf[blob]) == 0 {
-			req.WriteString(blob)
-			req.WriteByte('\n')
+			ids = append(ids, blob)
 		}
 		commitsOf[blob] = append(commitsOf[blob], commit)
 	}
-	entries := make(map[string]Entry, len(blobs))
-	err = s.repo.Stream(ctx, strings.NewReader(req.String()), func(r io.Reader) error {
-		return readBatch(r, func(blob string, data []byte) {
-			for _, c := range commitsOf[blob] {
-				entries[c] = parse(c, data)
-			}
-		})
-	}, "cat-file", "--batch")
+	entries := make(map[string]Entry, len(commitsOf))
+	err = s.repo.CatBatch(ctx, ids, func(blob string, data []byte) {
+		for _, c := range commitsOf[blob] {
+			entries[c] = ParseEntry(c, data)
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reading notes in %s: %w", s.Ref, err)
 	}
 	return entries, nil
-}
-
-// readBatch parses `git cat-file --batch` output.
-func readBatch(r io.Reader, fn func(id string, data []byte)) error {
-	br := bufio.NewReader(r)
-	for {
-		header, err := br.ReadString('\n')
-		if err == io.EOF && header == "" {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		f := strings.Fields(header)
-		if len(f) == 2 && f[1] == "missing" {
-			return fmt.Errorf("object %s is missing from the repository", f[0])
-		}
-		if len(f) != 3 {
-			return fmt.Errorf("unexpected cat-file output %q", header)
-		}
-		size, err := strconv.Atoi(f[2])
-		if err != nil {
-			return fmt.Errorf("unexpected cat-file output %q", header)
-		}
-		data := make([]byte, size+1)
-		if _, err := io.ReadFull(br, data); err != nil {
-			return fmt.Errorf("reading object %s: %w", f[0], err)
-		}
-		fn(f[0], data[:size])
-	}
 }
 
 // Add writes the note of one commit; it returns ErrExists rather than

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -301,7 +300,7 @@ func listTree(ctx context.Context, repo *gitx.Repo, commit string) (map[string]e
 				continue
 			}
 			id := strings.ReplaceAll(path, "/", "")
-			if isID(id) {
+			if provenance.IsObjectID(id) {
 				out[id] = entry{path: path, blob: f[2]}
 			}
 		}
@@ -315,39 +314,11 @@ func listTree(ctx context.Context, repo *gitx.Repo, commit string) (map[string]e
 // readBlobs reads the given blobs in one `git cat-file --batch`.
 func readBlobs(ctx context.Context, repo *gitx.Repo, want map[string]bool) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	if len(want) == 0 {
-		return out, nil
-	}
-	var req strings.Builder
+	ids := make([]string, 0, len(want))
 	for id := range want {
-		req.WriteString(id + "\n")
+		ids = append(ids, id)
 	}
-	err := repo.Stream(ctx, strings.NewReader(req.String()), func(r io.Reader) error {
-		br := bufio.NewReader(r)
-		for {
-			header, err := br.ReadString('\n')
-			if err == io.EOF && header == "" {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			f := strings.Fields(header)
-			if len(f) != 3 {
-				return fmt.Errorf("object %s cannot be read (%s)", f[0], strings.TrimSpace(header))
-			}
-			size, err := strconv.Atoi(f[2])
-			if err != nil {
-				return fmt.Errorf("unexpected cat-file output %q", header)
-			}
-			data := make([]byte, size+1)
-			if _, err := io.ReadFull(br, data); err != nil {
-				return fmt.Errorf("reading object %s: %w", f[0], err)
-			}
-			out[f[0]] = data[:size]
-		}
-	}, "cat-file", "--batch")
-	if err != nil {
+	if err := repo.CatBatch(ctx, ids, func(id string, data []byte) { out[id] = data }); err != nil {
 		return nil, fmt.Errorf("reading notes: %w", err)
 	}
 	return out, nil
@@ -364,18 +335,6 @@ func revParse(ctx context.Context, repo *gitx.Repo, ref string) string {
 func isAncestor(ctx context.Context, repo *gitx.Repo, a, b string) bool {
 	_, err := repo.Output(ctx, "merge-base", "--is-ancestor", a, b)
 	return err == nil
-}
-
-func isID(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 func zeroID(like string) string { return strings.Repeat("0", len(like)) }

@@ -47,7 +47,7 @@ func ParsePairs(r io.Reader) ([]Pair, error) {
 		if len(f) == 0 {
 			continue
 		}
-		if len(f) < 2 || !isID(f[0]) || !isID(f[1]) {
+		if len(f) < 2 || !provenance.IsObjectID(f[0]) || !provenance.IsObjectID(f[1]) {
 			return nil, fmt.Errorf("post-rewrite input line %d: %q is not \"<old> <new>\"", n, sc.Text())
 		}
 		pairs = append(pairs, Pair{Old: f[0], New: f[1]})
@@ -56,18 +56,6 @@ func ParsePairs(r io.Reader) ([]Pair, error) {
 		return nil, fmt.Errorf("reading post-rewrite input: %w", err)
 	}
 	return pairs, nil
-}
-
-func isID(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // Group is one new commit and the old commits it was made from, in the
@@ -427,34 +415,9 @@ func pairMaps(ctx context.Context, repo *gitx.Repo, groups []Group, added map[st
 	return maps, nil
 }
 
-// readNotes reads the notes of the given commits only: one `git notes
-// list` and one `git cat-file --batch` for the blobs needed.
+// readNotes reads the notes of the given commits only.
 func readNotes(ctx context.Context, repo *gitx.Repo, ids []string) (map[string]notes.Entry, error) {
-	all, err := notes.New(repo).List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	want := map[string][]string{}
-	var req strings.Builder
-	for _, id := range ids {
-		blob, ok := all[id]
-		if !ok {
-			continue
-		}
-		if len(want[blob]) == 0 {
-			req.WriteString(blob + "\n")
-		}
-		want[blob] = append(want[blob], id)
-	}
-	out := map[string]notes.Entry{}
-	if req.Len() == 0 {
-		return out, nil
-	}
-	err = catBlobs(ctx, repo, req.String(), func(blob string, data []byte) {
-		for _, c := range want[blob] {
-			out[c] = parseEntry(c, data)
-		}
-	})
+	out, err := notes.New(repo).ReadMany(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("reading the notes of the rewritten commits: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // Kind says how a commit was made from other commits.
@@ -61,7 +62,7 @@ func Sources(in SourcesInput) (Kind, []string) {
 		return "", nil
 	}
 	if strings.HasPrefix(in.Reflog, "cherry-pick") || strings.HasPrefix(in.Reflog, "commit (cherry-pick)") {
-		if id := strings.TrimSpace(in.CherryPickHead); isID(id) {
+		if id := strings.TrimSpace(in.CherryPickHead); provenance.IsObjectID(id) {
 			return CherryPick, []string{id}
 		}
 		if m := pickedFrom.FindAllStringSubmatch(in.Message, -1); len(m) > 0 {
