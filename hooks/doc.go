@@ -4,7 +4,7 @@
 //
 // # The hooks
 //
-// post-commit, pre-push, post-rewrite and post-merge each run
+// post-commit, pre-push, post-rewrite, post-merge and post-checkout each run
 //
 //	git-ai-survival hook <name> "$@"
 //

@@ -45,10 +45,14 @@ var (
 	// PostMerge receives 1 when the merge was a squash. It merges the notes
 	// a pull fetched and remembers what a merge --squash is about to copy.
 	PostMerge = Hook{Name: "post-merge", Lost: "fetched provenance notes not merged"}
+	// PostCheckout receives the previous HEAD, the new HEAD and 1 for a
+	// branch checkout (0 for files). It forgets agent checkpoints of files
+	// that are back to their committed content.
+	PostCheckout = Hook{Name: "post-checkout", Lost: "agent checkpoints of restored files not cleared"}
 )
 
 // All is every hook install puts in place, in the order it reports them.
-var All = []Hook{PostCommit, PrePush, PostRewrite, PostMerge}
+var All = []Hook{PostCommit, PrePush, PostRewrite, PostMerge, PostCheckout}
 
 // Lookup returns the hook called name.
 func Lookup(name string) (Hook, bool) {

@@ -33,7 +33,7 @@ func TestFreshInstall(t *testing.T) {
 	if res.Dir != dir {
 		t.Errorf("Dir = %s, want %s", res.Dir, dir)
 	}
-	if got, want := actions(res), "post-commit installed, pre-push installed, post-rewrite installed, post-merge installed"; got != want {
+	if got, want := actions(res), "post-commit installed, pre-push installed, post-rewrite installed, post-merge installed, post-checkout installed"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
 	for _, h := range hooks.All {
@@ -96,7 +96,7 @@ func TestReinstallChangesNothing(t *testing.T) {
 	stateBefore := snapshot(t, filepath.Join(r.Dir, ".git", "ai-survival"))
 	configBefore := readFile(t, filepath.Join(r.Dir, ".git", "config"))
 	res := install(t, r)
-	if got, want := actions(res), "post-commit up to date, pre-push up to date, post-rewrite up to date, post-merge up to date"; got != want {
+	if got, want := actions(res), "post-commit up to date, pre-push up to date, post-rewrite up to date, post-merge up to date, post-checkout up to date"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
 	if len(res.Config) != 0 || len(res.Warnings) != 0 {
@@ -122,7 +122,7 @@ func TestForeignPostCommitIsChained(t *testing.T) {
 	writeFile(t, p, foreign, 0o755)
 
 	res := install(t, r)
-	if got, want := actions(res), "post-commit chained, pre-push installed, post-rewrite installed, post-merge installed"; got != want {
+	if got, want := actions(res), "post-commit chained, pre-push installed, post-rewrite installed, post-merge installed, post-checkout installed"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
 	if got, want := readFile(t, p), "#!/bin/sh\n"+hooks.PostCommit.Block()+foreign[len("#!/bin/sh\n"):]; got != want {
@@ -154,7 +154,7 @@ func TestForeignPrePushGetsStdinAndStillBlocks(t *testing.T) {
 			tmp := t.TempDir()
 			flog, allow := filepath.Join(tmp, "foreign.log"), filepath.Join(tmp, "allow")
 			writeFile(t, filepath.Join(r.Dir, ".git", "hooks", "pre-push"), foreignPrePush(shebang, flog, allow), 0o755)
-			if got, want := actions(install(t, r)), "post-commit installed, pre-push chained, post-rewrite installed, post-merge installed"; got != want {
+			if got, want := actions(install(t, r)), "post-commit installed, pre-push chained, post-rewrite installed, post-merge installed, post-checkout installed"; got != want {
 				t.Errorf("actions: %s, want %s", got, want)
 			}
 			r.Write("a.txt", "a\n")
@@ -230,7 +230,7 @@ func TestHuskyV9(t *testing.T) {
 	if want := filepath.Join(realDir(t, r.Dir), ".husky", "_"); res.Dir != want {
 		t.Errorf("Dir = %s, want %s", res.Dir, want)
 	}
-	if got, want := actions(res), "post-commit chained, pre-push chained, post-rewrite chained, post-merge chained"; got != want {
+	if got, want := actions(res), "post-commit chained, pre-push chained, post-rewrite chained, post-merge chained, post-checkout chained"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
 	if len(res.Warnings) != 0 { // .husky/_ is ignored
@@ -250,7 +250,7 @@ func TestHuskyV9(t *testing.T) {
 		t.Errorf("our log\n%s\nwant\n%s", got, ours)
 	}
 
-	if got, want := actions(uninstall(t, r)), "post-commit restored, pre-push restored, post-rewrite restored, post-merge restored"; got != want {
+	if got, want := actions(uninstall(t, r)), "post-commit restored, pre-push restored, post-rewrite restored, post-merge restored, post-checkout restored"; got != want {
 		t.Errorf("uninstall actions: %s, want %s", got, want)
 	}
 	if got := snapshot(t, filepath.Join(r.Dir, ".husky")); got != before {
@@ -298,7 +298,7 @@ func TestHuskyV8OursRunsOnce(t *testing.T) {
 		"{ printf 'husky pre-push: %s\\n' \"$*\"; cat; } >>'"+flog+"'\n", 0o755)
 	r.Git("config", "core.hooksPath", ".husky")
 
-	if got, want := actions(install(t, r)), "post-commit installed, pre-push chained, post-rewrite installed, post-merge installed"; got != want {
+	if got, want := actions(install(t, r)), "post-commit installed, pre-push chained, post-rewrite installed, post-merge installed, post-checkout installed"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
 	c := r.Commit("one")
@@ -371,7 +371,7 @@ func TestHooksPathRelativeFromSubdirectory(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(sub, ".githooks")); !errors.Is(err, os.ErrNotExist) {
 		t.Error("hooks were installed relative to the subdirectory")
 	}
-	if got, want := actions(uninstall(t, r)), "post-commit removed, pre-push removed, post-rewrite removed, post-merge removed"; got != want {
+	if got, want := actions(uninstall(t, r)), "post-commit removed, pre-push removed, post-rewrite removed, post-merge removed, post-checkout removed"; got != want {
 		t.Errorf("uninstall actions: %s, want %s", got, want)
 	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
@@ -402,7 +402,7 @@ func TestLinkedWorktree(t *testing.T) {
 		t.Errorf("log %q, want %q", got, want)
 	}
 	// Installing again from the main worktree finds the same hooks.
-	if got, want := actions(install(t, r)), "post-commit up to date, pre-push up to date, post-rewrite up to date, post-merge up to date"; got != want {
+	if got, want := actions(install(t, r)), "post-commit up to date, pre-push up to date, post-rewrite up to date, post-merge up to date, post-checkout up to date"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
 }
@@ -423,7 +423,7 @@ func TestUninstallRestoresByteForByte(t *testing.T) {
 	configBefore := readFile(t, filepath.Join(r.Dir, ".git", "config"))
 
 	res := install(t, r)
-	if got, want := actions(res), "post-commit chained, pre-push wrapped, post-rewrite wrapped, post-merge installed"; got != want {
+	if got, want := actions(res), "post-commit chained, pre-push wrapped, post-rewrite wrapped, post-merge installed, post-checkout installed"; got != want {
 		t.Errorf("install actions: %s, want %s", got, want)
 	}
 	if got := readFile(t, filepath.Join(dir, "pre-push")); got != hooks.PrePush.Wrapper() {
@@ -434,7 +434,7 @@ func TestUninstallRestoresByteForByte(t *testing.T) {
 	}
 
 	res = uninstall(t, r)
-	if got, want := actions(res), "post-commit restored, pre-push restored, post-rewrite restored, post-merge removed"; got != want {
+	if got, want := actions(res), "post-commit restored, pre-push restored, post-rewrite restored, post-merge removed, post-checkout removed"; got != want {
 		t.Errorf("uninstall actions: %s, want %s", got, want)
 	}
 	wantConfig := []hooks.ConfigChange{
@@ -469,7 +469,7 @@ func TestUninstallRemovesCreatedHooksAndConfig(t *testing.T) {
 	hooksBefore := snapshot(t, dir)
 	configBefore := readFile(t, filepath.Join(r.Dir, ".git", "config"))
 	install(t, r)
-	if got, want := actions(uninstall(t, r)), "post-commit removed, pre-push removed, post-rewrite removed, post-merge removed"; got != want {
+	if got, want := actions(uninstall(t, r)), "post-commit removed, pre-push removed, post-rewrite removed, post-merge removed, post-checkout removed"; got != want {
 		t.Errorf("uninstall actions: %s, want %s", got, want)
 	}
 	if got := snapshot(t, dir); got != hooksBefore {
@@ -498,7 +498,7 @@ func TestWrappedHooksRunWithStdinAndStatus(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "post-rewrite"), "{ printf 'foreign post-rewrite: %s\\n' \"$*\"; cat; } >>'"+flog+"'\n", 0o755)
 	before := snapshot(t, dir)
 
-	if got, want := actions(install(t, r)), "post-commit wrapped, pre-push wrapped, post-rewrite wrapped, post-merge installed"; got != want {
+	if got, want := actions(install(t, r)), "post-commit wrapped, pre-push wrapped, post-rewrite wrapped, post-merge installed, post-checkout installed"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
 	c := r.Commit("one")
@@ -526,7 +526,7 @@ func TestWrappedHooksRunWithStdinAndStatus(t *testing.T) {
 		}
 	}
 
-	if got, want := actions(uninstall(t, r)), "post-commit restored, pre-push restored, post-rewrite restored, post-merge removed"; got != want {
+	if got, want := actions(uninstall(t, r)), "post-commit restored, pre-push restored, post-rewrite restored, post-merge removed, post-checkout removed"; got != want {
 		t.Errorf("uninstall actions: %s, want %s", got, want)
 	}
 	if got := snapshot(t, dir); got != before {
@@ -578,7 +578,7 @@ func TestUpgradeOlderBlockAndKeepNewer(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "post-rewrite"), newer, 0o755)
 
 	res := install(t, r)
-	if got, want := actions(res), "post-commit updated, pre-push updated, post-rewrite newer, post-merge installed"; got != want {
+	if got, want := actions(res), "post-commit updated, pre-push updated, post-rewrite newer, post-merge installed, post-checkout installed"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
 	if got := readFile(t, filepath.Join(dir, "post-commit")); got != hooks.PostCommit.Script() {
@@ -599,7 +599,7 @@ func TestUpgradeOlderBlockAndKeepNewer(t *testing.T) {
 	}
 
 	// Hooks found with our block are ours to take out again.
-	if got, want := actions(uninstall(t, r)), "post-commit removed, pre-push restored, post-rewrite removed, post-merge removed"; got != want {
+	if got, want := actions(uninstall(t, r)), "post-commit removed, pre-push restored, post-rewrite removed, post-merge removed, post-checkout removed"; got != want {
 		t.Errorf("uninstall actions: %s, want %s", got, want)
 	}
 	if got := readFile(t, filepath.Join(dir, "pre-push")); got != "#!/bin/bash\nexit 0\n" {
@@ -629,7 +629,7 @@ func TestUninstallKeepsEditsMadeAfterInstall(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if got, want := actions(uninstall(t, r)), "post-commit stripped, pre-push stripped, post-rewrite missing, post-merge removed"; got != want {
+	if got, want := actions(uninstall(t, r)), "post-commit stripped, pre-push stripped, post-rewrite missing, post-merge removed, post-checkout removed"; got != want {
 		t.Errorf("uninstall actions: %s, want %s", got, want)
 	}
 	if got, want := readFile(t, filepath.Join(dir, "post-commit")), "#!/bin/sh\necho foreign\necho edited\n"; got != want {
@@ -650,7 +650,7 @@ func TestForeignHookReplacedAfterInstall(t *testing.T) {
 	writeFile(t, p, "#!/bin/sh\necho first\n", 0o755)
 	install(t, r)
 	writeFile(t, p, "#!/bin/sh\necho second\n", 0o755)
-	if got, want := actions(install(t, r)), "post-commit up to date, pre-push chained, post-rewrite up to date, post-merge up to date"; got != want {
+	if got, want := actions(install(t, r)), "post-commit up to date, pre-push chained, post-rewrite up to date, post-merge up to date, post-checkout up to date"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
 	uninstall(t, r)
@@ -672,13 +672,13 @@ func TestHooksWithoutStateAreRecognised(t *testing.T) {
 	if err := os.RemoveAll(stateDir); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := actions(install(t, r)), "post-commit up to date, pre-push up to date, post-rewrite up to date, post-merge up to date"; got != want {
+	if got, want := actions(install(t, r)), "post-commit up to date, pre-push up to date, post-rewrite up to date, post-merge up to date, post-checkout up to date"; got != want {
 		t.Errorf("actions: %s, want %s", got, want)
 	}
 	if err := os.RemoveAll(stateDir); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := actions(uninstall(t, r)), "post-commit removed, pre-push restored, post-rewrite restored, post-merge removed"; got != want {
+	if got, want := actions(uninstall(t, r)), "post-commit removed, pre-push restored, post-rewrite restored, post-merge removed, post-checkout removed"; got != want {
 		t.Errorf("uninstall actions: %s, want %s", got, want)
 	}
 	if got := readFile(t, filepath.Join(dir, "pre-push")); got != "#!/bin/sh\necho foreign\n" {

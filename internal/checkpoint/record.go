@@ -314,3 +314,23 @@ func (r *Recorder) committed(ctx context.Context, path string) []byte {
 	}
 	return b["HEAD:"+path]
 }
+
+// Forget drops the pending state of every file of the working tree at top
+// that is back to its committed content: the post-checkout hook calls it
+// after git checkout -- <file>, git restore and branch switches, so that
+// lines a person types again afterwards are never credited to an agent.
+// Without pending state it costs one stat and runs nothing.
+func Forget(ctx context.Context, top string, warn func(string)) error {
+	gitDir, ok := GitDir(top)
+	if !ok || OpenPending(top) == nil {
+		return nil
+	}
+	r := NewRecorder(&gitx.Repo{Git: gitx.New(top), Top: top, GitDir: gitDir}, warn)
+	unlock, err := r.store.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	_, err = r.sweep(ctx)
+	return err
+}

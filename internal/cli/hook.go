@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
@@ -32,6 +33,8 @@ func newCmdHook(f *Factory) *cobra.Command {
   post-rewrite   after amend and rebase, computes each new commit's note from
                  the old commits' notes (reads old/new pairs on stdin)
   post-merge     after a pull, merges the notes it fetched
+  post-checkout  after a checkout or restore, forgets agent checkpoints of
+                 files that are back to their committed content
 
 It never makes a git operation fail: problems are printed as one warning
 line on stderr and the exit code is 0. It gives up after about two seconds
@@ -62,6 +65,14 @@ func runHook(ctx context.Context, f *Factory, name string, args []string) {
 		postRewriteHook(ctx, f, args)
 	case "post-merge":
 		postMergeHook(ctx, f, args)
+	case "post-checkout":
+		dir := f.Dir
+		if dir == "" {
+			dir, _ = os.Getwd()
+		}
+		if err := checkpoint.Forget(ctx, dir, func(w string) { f.Warnf("git-ai-survival: %s", w) }); err != nil {
+			f.Warnf("git-ai-survival: agent checkpoints not cleared after checkout: %v", err)
+		}
 	default:
 		f.Warnf("git-ai-survival: unknown hook %q ignored (reinstall with 'git ai-survival install')", name)
 	}

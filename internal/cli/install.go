@@ -29,7 +29,7 @@ func NewCmdInstall(f *Factory, runF func(*InstallOptions) error) *cobra.Command 
 	cmd := &cobra.Command{
 		Use:   "install [--agent <name>]...",
 		Short: "Install the hooks that record provenance in this repository",
-		Long: `Install the post-commit, pre-push, post-rewrite and post-merge hooks in the directory git
+		Long: `Install the post-commit, pre-push, post-rewrite, post-merge and post-checkout hooks in the directory git
 runs hooks from (git rev-parse --git-path hooks, so core.hooksPath and husky
 are followed), and configure the repository so that notes follow amend and
 rebase (notes.rewriteRef) and a plain git fetch brings each remote's notes

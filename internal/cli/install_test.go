@@ -71,6 +71,7 @@ func TestInstallRunOutput(t *testing.T) {
 		"pre-push: installed " + dir + "/pre-push\n" +
 		"post-rewrite: installed " + dir + "/post-rewrite\n" +
 		"post-merge: installed " + dir + "/post-merge\n" +
+		"post-checkout: installed " + dir + "/post-checkout\n" +
 		"config: added notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
 	if out.String() != want || errb.String() != "" {
@@ -84,7 +85,8 @@ func TestInstallRunOutput(t *testing.T) {
 	want = "post-commit: up to date " + dir + "/post-commit\n" +
 		"pre-push: up to date " + dir + "/pre-push\n" +
 		"post-rewrite: up to date " + dir + "/post-rewrite\n" +
-		"post-merge: up to date " + dir + "/post-merge\n"
+		"post-merge: up to date " + dir + "/post-merge\n" +
+		"post-checkout: up to date " + dir + "/post-checkout\n"
 	if out.String() != want || errb.String() != "" {
 		t.Errorf("second install stdout:\n%s\nwant:\n%s\nstderr: %q", out, want, errb)
 	}
@@ -97,6 +99,7 @@ func TestInstallRunOutput(t *testing.T) {
 		"pre-push: removed " + dir + "/pre-push\n" +
 		"post-rewrite: removed " + dir + "/post-rewrite\n" +
 		"post-merge: removed " + dir + "/post-merge\n" +
+		"post-checkout: removed " + dir + "/post-checkout\n" +
 		"config: removed notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
 	if out.String() != want || errb.String() != "" {
@@ -132,6 +135,7 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 		"pre-push: installed in the existing hook " + dir + "/pre-push, which still runs\n" +
 		"post-rewrite: installed " + dir + "/post-rewrite, the existing hook moved to " + dir + "/post-rewrite.ai-survival-orig still runs\n" +
 		"post-merge: installed " + dir + "/post-merge\n" +
+		"post-checkout: installed " + dir + "/post-checkout\n" +
 		"config: added notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
 	if code != 0 || out != want || errs != "" {
@@ -143,6 +147,7 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 		"pre-push: restored " + dir + "/pre-push\n" +
 		"post-rewrite: restored " + dir + "/post-rewrite from " + dir + "/post-rewrite.ai-survival-orig\n" +
 		"post-merge: removed " + dir + "/post-merge\n" +
+		"post-checkout: removed " + dir + "/post-checkout\n" +
 		"config: removed notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
 	if code != 0 || out != want || errs != "" {
