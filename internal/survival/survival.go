@@ -116,6 +116,12 @@ type Report struct {
 	ByAgent     []AgentRow     `json:"by_agent"`
 	ByDirectory []DirectoryRow `json:"by_directory"`
 	ByAuthor    []AuthorRow    `json:"by_author"`
+	// Lifetimes are the Kaplan–Meier survival curves (lifetimes.go).
+	Lifetimes *Lifetimes `json:"lifetimes,omitempty"`
+	// Deaths says how lines died (fates.go).
+	Deaths *Deaths `json:"deaths,omitempty"`
+	// Releases is the release table, when asked for (releases.go).
+	Releases *Releases `json:"releases,omitempty"`
 }
 
 // group is the finest grouping of lines; every table sums groups.
@@ -130,11 +136,22 @@ type group struct {
 type Collector struct {
 	commits Commits
 	groups  map[group]*Rate
+	fates   *fates
+
+	// Curves asks for the lifetimes and the deaths (cheap: counts by
+	// birth and death commit, kept during the walk either way).
+	Curves bool
+	// Moves says the walk traced moved lines: the deaths then count them.
+	Moves bool
+	// ReleasePattern and Tags ask for the release table: the tags that
+	// matched the pattern, in any order.
+	ReleasePattern string
+	Tags           []Tag
 }
 
 // NewCollector returns an empty collector.
 func NewCollector() *Collector {
-	return &Collector{groups: map[group]*Rate{}}
+	return &Collector{groups: map[group]*Rate{}, fates: newFates()}
 }
 
 func groupOf(b *linemap.Birth) group {
@@ -173,6 +190,7 @@ func TopDirectory(path string) string {
 
 // Commit counts a commit of the range.
 func (c *Collector) Commit(cm *linemap.Commit) {
+	c.fates.commit(cm)
 	c.commits.Total++
 	switch cm.Source {
 	case linemap.SourceNote:
@@ -183,10 +201,17 @@ func (c *Collector) Commit(cm *linemap.Commit) {
 }
 
 // Birth counts lines added.
-func (c *Collector) Birth(b *linemap.Birth) { c.rate(b).Added += b.Lines }
+func (c *Collector) Birth(b *linemap.Birth) {
+	c.rate(b).Added += b.Lines
+	c.fates.birth(b)
+}
 
 // Death counts lines deleted.
-func (c *Collector) Death(d linemap.Death) { c.rate(d.Birth).Deleted += d.Lines }
+func (c *Collector) Death(d linemap.Death) {
+	c.rate(d.Birth).Deleted += d.Lines
+	kind, by := howDied(d)
+	c.fates.death(d, kind, by)
+}
 
 // Report computes the figures, counting survivors once per line even where
 // a merge left a line in two places. It does not change the collector.
@@ -265,6 +290,13 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 	slices.SortFunc(rep.ByAuthor, func(a, b AuthorRow) int {
 		return cmp.Or(cmp.Compare(total(b.Totals), total(a.Totals)), cmp.Compare(a.Author, b.Author))
 	})
+	if c.Curves {
+		rep.Lifetimes = c.fates.lifetimes(end)
+		rep.Deaths = c.fates.deaths(c.Moves)
+	}
+	if c.ReleasePattern != "" || c.Tags != nil {
+		rep.Releases = c.fates.releases(c.ReleasePattern, c.Tags, end)
+	}
 	return rep
 }
 
