@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
@@ -223,7 +224,7 @@ func installHook(h Hook, p string, st *state, res *Result) (HookChange, error) {
 		if e != nil && e.Kind == kindWrapped && exists(p+AsideSuffix) {
 			// Our wrapper was deleted but the hook it runs is still there.
 			content := []byte(h.Wrapper())
-			if err := writeFileAtomic(p, content, 0o755); err != nil {
+			if err := fsx.WriteFileAtomic(p, content, 0o755); err != nil {
 				return c, writeErr(p, err)
 			}
 			e.Written = digest(content)
@@ -234,7 +235,7 @@ func installHook(h Hook, p string, st *state, res *Result) (HookChange, error) {
 			st.dropHook(p)
 		}
 		content := []byte(h.Script())
-		if err := writeFileAtomic(p, content, 0o755); err != nil {
+		if err := fsx.WriteFileAtomic(p, content, 0o755); err != nil {
 			return c, writeErr(p, err)
 		}
 		st.putHook(hookEntry{Name: h.Name, Path: st.rel(p), Kind: kindCreated, Written: digest(content)})
@@ -276,7 +277,7 @@ func installHook(h Hook, p string, st *state, res *Result) (HookChange, error) {
 			updated := replaceBlock(content, sp, h.Block())
 			c.Action = UpToDate
 			if !bytes.Equal(updated, content) {
-				if err := writeFileAtomic(p, updated, perm(fi)); err != nil {
+				if err := fsx.WriteFileAtomic(p, updated, perm(fi)); err != nil {
 					return c, writeErr(p, err)
 				}
 				c.Action = Updated
@@ -300,7 +301,7 @@ func installHook(h Hook, p string, st *state, res *Result) (HookChange, error) {
 			return c, err
 		}
 		updated := insertBlock(content, h.Block())
-		if err := writeFileAtomic(p, updated, perm(fi)); err != nil {
+		if err := fsx.WriteFileAtomic(p, updated, perm(fi)); err != nil {
 			return c, writeErr(p, err)
 		}
 		st.putHook(hookEntry{Name: h.Name, Path: st.rel(p), Kind: kindInserted, Mode: perm(fi), Backup: backup, Written: digest(updated)})
@@ -338,7 +339,7 @@ func wrap(h Hook, p string, fi fs.FileInfo, content []byte, st *state) (HookChan
 		return c, writeErr(p, err)
 	}
 	wrapper := []byte(h.Wrapper())
-	if err := writeFileAtomic(p, wrapper, 0o755); err != nil {
+	if err := fsx.WriteFileAtomic(p, wrapper, 0o755); err != nil {
 		_ = os.Rename(aside, p)
 		return c, writeErr(p, err)
 	}

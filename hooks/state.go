@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 )
 
 // stateVersion is the version of state.json.
@@ -99,7 +101,7 @@ func (st *state) save() error {
 	if err := os.MkdirAll(st.dir, 0o755); err != nil {
 		return fmt.Errorf("saving the install state: %w", err)
 	}
-	return writeFileAtomic(filepath.Join(st.dir, "state.json"), append(b, '\n'), 0o644)
+	return fsx.WriteFileAtomic(filepath.Join(st.dir, "state.json"), append(b, '\n'), 0o644)
 }
 
 // remove deletes the state directory, and its parent when that is empty.
@@ -172,7 +174,7 @@ func (st *state) backup(p, name string, content []byte) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("backing up %s: %w", p, err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, file), content, 0o600); err != nil {
+	if err := fsx.WriteFileAtomic(filepath.Join(dir, file), content, 0o600); err != nil {
 		return "", fmt.Errorf("backing up %s: %w", p, err)
 	}
 	return file, nil
@@ -194,28 +196,4 @@ func (st *state) hasConfig(key, value string) bool {
 func digest(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-// writeFileAtomic replaces name with content and mode, through a temporary
-// file in the same directory.
-func writeFileAtomic(name string, content []byte, mode fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(content)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, mode)
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
 }

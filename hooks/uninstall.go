@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
@@ -140,7 +141,7 @@ func uninstallHook(e hookEntry, st *state, res *Result) (HookChange, error) {
 		if exact && e.Backup != "" {
 			orig, err := st.readBackup(e.Backup)
 			if err == nil {
-				if err := writeFileAtomic(p, orig, e.Mode); err != nil {
+				if err := fsx.WriteFileAtomic(p, orig, e.Mode); err != nil {
 					return c, writeErr(p, err)
 				}
 				c.Action = Restored
@@ -155,7 +156,7 @@ func uninstallHook(e hookEntry, st *state, res *Result) (HookChange, error) {
 			res.warnf("%s was edited after install; took out the git-ai-survival block and kept the rest, which still runs %s", p, aside)
 		}
 	}
-	if err := writeFileAtomic(p, rest, perm(fi)); err != nil {
+	if err := fsx.WriteFileAtomic(p, rest, perm(fi)); err != nil {
 		return c, writeErr(p, err)
 	}
 	c.Action = Stripped
@@ -181,7 +182,7 @@ func restoreAside(e hookEntry, p string, st *state) (HookChange, error) {
 		if err != nil {
 			return c, fmt.Errorf("the hook that was at %s before install is gone from %s and from the backup: %w", p, aside, err)
 		}
-		if err := writeFileAtomic(p, orig, e.Mode); err != nil {
+		if err := fsx.WriteFileAtomic(p, orig, e.Mode); err != nil {
 			return c, writeErr(p, err)
 		}
 	case e.Link != "":

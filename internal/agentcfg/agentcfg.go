@@ -33,6 +33,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 )
 
 // agent is one agent's settings file and our entries in it.
@@ -166,7 +168,7 @@ func (st *state) save() error {
 	if err := os.MkdirAll(filepath.Dir(st.path), 0o755); err != nil {
 		return err
 	}
-	return writeAtomic(st.path, append(b, '\n'), 0o644)
+	return fsx.WriteFileAtomic(st.path, append(b, '\n'), 0o644)
 }
 
 func (st *state) entry(path string) *fileEntry {
@@ -241,7 +243,7 @@ func install(a *agent, top string, st *state) (Change, error) {
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	if err := writeAtomic(path, out, mode); err != nil {
+	if err := fsx.WriteFileAtomic(path, out, mode); err != nil {
 		return c, fmt.Errorf("writing %s: %w", path, err)
 	}
 	e := st.entry(path)
@@ -310,7 +312,7 @@ func uninstall(e fileEntry) (Change, error) {
 		if fi, err := os.Stat(e.Path); err == nil {
 			mode = fi.Mode().Perm()
 		}
-		return c, writeAtomic(e.Path, e.Original, mode)
+		return c, fsx.WriteFileAtomic(e.Path, e.Original, mode)
 	}
 	// Edited since: take only our entries out.
 	a := find(e.Agent)
@@ -323,32 +325,10 @@ func uninstall(e fileEntry) (Change, error) {
 		return c, nil
 	}
 	fi, _ := os.Stat(e.Path)
-	return c, writeAtomic(e.Path, encode(doc, detectIndent(cur)), fi.Mode().Perm())
+	return c, fsx.WriteFileAtomic(e.Path, encode(doc, detectIndent(cur)), fi.Mode().Perm())
 }
 
 func digest(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-func writeAtomic(name string, content []byte, mode fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(content)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, mode)
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
 }
