@@ -1,7 +1,7 @@
 package linemap
 
 import (
-	"hash/maphash"
+	"math/bits"
 	"sort"
 )
 
@@ -50,17 +50,17 @@ const (
 
 // Line is a line's content as the map compares it: a 64-bit hash of its
 // text and final newline, with the number of ASCII letters and digits
-// (blame's score, up to 4095) in the low 12 bits.
+// (blame's score, up to 4095) in the low 12 bits. The hash is the same in
+// every process, so that content saved by one walk (Tree.Export) compares
+// with the content a later one reads.
 type Line uint64
 
 const alnumBits = 12
 
-var lineSeed = maphash.MakeSeed()
-
 // LineOf returns the Line of text; eol says whether it ends with a
 // newline (only a file's last line may not).
 func LineOf(text string, eol bool) Line {
-	h := maphash.String(lineSeed, text)
+	h := hashString(text)
 	if !eol {
 		h = (h ^ 0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
 	}
@@ -72,6 +72,31 @@ func LineOf(text string, eol bool) Line {
 		}
 	}
 	return Line(h&^(1<<alnumBits-1) | uint64(min(n, 1<<alnumBits-1)))
+}
+
+// hashString is a fixed 64-bit hash of s: each 8 bytes are folded in by a
+// 64x64->128-bit multiply (wyhash's mixing step).
+func hashString(s string) uint64 {
+	const (
+		k0 = 0xa0761d6478bd642f
+		k1 = 0xe7037ed1a0b428db
+		k2 = 0x8ebc6af09c88c6e3
+	)
+	h := uint64(len(s)) ^ k2
+	for len(s) >= 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		hi, lo := bits.Mul64(w^k0, h^k1)
+		h = hi ^ lo
+		s = s[8:]
+	}
+	var w uint64
+	for i := 0; i < len(s); i++ {
+		w |= uint64(s[i]) << (8 * i)
+	}
+	hi, lo := bits.Mul64(w^k0, h^k1)
+	hi, lo = bits.Mul64(hi^lo^k2, k1)
+	return hi ^ lo
 }
 
 func (l Line) alnum() int { return int(l & (1<<alnumBits - 1)) }
