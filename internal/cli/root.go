@@ -84,6 +84,7 @@ code survives in later history.`,
 		newCmdReport(f, nil),
 		newCmdBlame(f, nil),
 		newCmdCheckpoint(f, nil),
+		NewCmdCI(f, nil),
 	} {
 		root.AddCommand(c)
 	}
