@@ -119,8 +119,12 @@ type Options struct {
 	OnBirth func(*Birth)
 	// OnDeath receives lines as they leave the history: the commit where
 	// the last tree holding them lost them. Every line born either dies
-	// exactly once or is a survivor.
+	// exactly once or is a survivor. Death.Kind says whether the commit
+	// replaced them in place (and By with what) or deleted them.
 	OnDeath func(Death)
+	// OnMove receives, with Moves, lines a commit moved: removed from one
+	// place and found again in another (Path). They are not deaths.
+	OnMove func(Death)
 	// Moves traces moved and copied lines to where they came from, as
 	// git blame -M -C -C does, instead of counting a death and a birth.
 	// It reads the diffs with their content, which costs time and memory
@@ -195,7 +199,7 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		total:   total,
 		trees:   map[string]*open{},
 	}
-	d.m = linemap.New(linemap.Options{Include: opts.Include, OnDeath: opts.OnDeath, Moves: opts.Moves})
+	d.m = linemap.New(linemap.Options{Include: opts.Include, OnDeath: opts.OnDeath, OnMove: opts.OnMove, Moves: opts.Moves})
 
 	mctx, cancelMeta := context.WithCancel(ctx)
 	defer cancelMeta()

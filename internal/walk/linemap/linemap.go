@@ -99,6 +99,10 @@ type Options struct {
 	Include func(path string) bool
 	// OnDeath receives the deaths of lines, as they happen.
 	OnDeath func(Death)
+	// OnMove receives, with Moves, lines a commit removed from one place
+	// and carried to another (Path; Kind and By unset): not deaths, the
+	// lines live on.
+	OnMove func(Death)
 	// Moves traces moved and copied lines to the lines they came from,
 	// as git blame -M -C -C does (see findMoves), instead of making them
 	// deaths and births. The hunks must then carry their added lines.
@@ -113,6 +117,12 @@ type Map struct {
 	byKey  map[birthKey]*Birth
 	// bornRuns collects the runs bear makes, for build's caller.
 	bornRuns []run
+	// gone holds how the current commit's hunks removed measured lines,
+	// for the kind of their deaths (kinds.go); carried, with Moves, the
+	// lines it carried from elsewhere, by destination path.
+	gone    map[*Birth][]removal
+	carried []carriedRun
+	scratch runs
 }
 
 type birthKey struct {
@@ -190,6 +200,8 @@ func (m *Map) Apply(s Step) (*Tree, []*Birth, error) {
 			m.Release(parents[i])
 		}
 	}
+	m.reportMoves()
+	clear(m.gone)
 	births := m.births
 	m.births, m.byKey = nil, nil
 	return t, births, nil
@@ -220,6 +232,9 @@ func (m *Map) applySingle(p *Tree, changes []Change, reuse bool) (*Tree, error) 
 			removes = append(removes, ch.OldPath)
 		}
 		if ch.NewPath == "" {
+			if old != nil && m.opts.OnMove != nil {
+				m.noteRemoved(old.runs, nil, 0) // lines moved out of a deleted file
+			}
 			continue
 		}
 		if reuse && old != nil && old.refs == 1 && old.counted && !ch.Binary && len(ch.Hunks) > 0 {
@@ -409,7 +424,7 @@ func (m *Map) countRuns(rs []run, delta int32, path string) {
 
 func (m *Map) die(b *Birth, off, n int, path string) {
 	if m.opts.OnDeath != nil {
-		m.opts.OnDeath(Death{Birth: b, Offset: off, Lines: n, Commit: m.cur, Path: path})
+		m.howDied(Death{Birth: b, Offset: off, Lines: n, Commit: m.cur, Path: path}, m.opts.OnDeath)
 	}
 }
 
@@ -525,13 +540,21 @@ func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs, sources
 		if oldStart < c.at {
 			return nil, m.errorf(path, "hunk -%d,%d +%d,%d out of order", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
 		}
-		if !c.take(&out, oldStart-c.at) || !c.take(removed, h.OldLines) {
+		gone := m.scratch[:0]
+		if !c.take(&out, oldStart-c.at) || !c.take(&gone, h.OldLines) {
 			return nil, m.errorf(path, "hunk -%d,%d +%d,%d goes past the end of the file as tracked", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
+		}
+		if removed != nil {
+			for _, r := range gone {
+				removed.add(r)
+			}
 		}
 		if h.NewLines > 0 && out.len()+1 != h.NewStart {
 			return nil, m.errorf(path, "hunk -%d,%d +%d,%d does not fit the file as tracked", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
 		}
 		matches = m.fill(&out, path, h.NewStart, h.NewLines, matches)
+		m.noteRemoved(gone, out, h.NewLines)
+		m.scratch = gone
 	}
 	c.rest(&out)
 	f := &file{runs: out}
@@ -555,6 +578,7 @@ func (m *Map) fill(out *runs, path string, start, n int, matches []match) []matc
 		matches = matches[1:]
 		m.born(out, path, pos, mt.at+1-pos)
 		m.carry(out, mt.src, mt.from, mt.n)
+		m.noteCarried(*out, path, mt.n)
 		pos = mt.at + 1 + mt.n
 	}
 	return matches

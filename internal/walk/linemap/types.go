@@ -85,11 +85,37 @@ type Birth struct {
 // Death is the end of lines Offset..Offset+Lines-1 of Birth: Commit is the
 // commit where the last tree holding them lost them; Path is where they
 // were then.
+//
+// Kind says how Commit lost them: DeathModified when a hunk of its diff
+// removed them and added lines in their place (By is then the attribution
+// of the first measured line that took their place; Origin "" when none
+// is measured), DeathDeleted otherwise: removed with nothing in their
+// place, their file deleted, or lost where branches join (a merge, or a
+// branch given up), where no single hunk says how.
 type Death struct {
 	Birth         *Birth
 	Offset, Lines int
 	Commit        *Commit
 	Path          string
+	Kind          DeathKind
+	By            provenance.Attribution
+}
+
+// DeathKind is how lines died.
+type DeathKind uint8
+
+const (
+	// DeathDeleted: removed with nothing in their place.
+	DeathDeleted DeathKind = iota
+	// DeathModified: replaced in place.
+	DeathModified
+)
+
+func (k DeathKind) String() string {
+	if k == DeathModified {
+		return "modified"
+	}
+	return "deleted"
 }
 
 // Survivor is a run of lines of one birth found in the final tree: lines
