@@ -17,9 +17,13 @@ import (
 
 // ReportOptions are the flags of report.
 type ReportOptions struct {
-	Range     string
-	Format    string
-	Moves     bool
+	Range  string
+	Format string
+	Moves  bool
+	// Curves adds lifetimes and how lines died; Releases (a tag pattern)
+	// the release table. HTML always has the curves.
+	Curves    bool
+	Releases  string
 	FailUnder float64
 	// failUnderSet distinguishes --fail-under 0 from no gate.
 	failUnderSet bool
@@ -30,7 +34,7 @@ func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) 
 	opts := &ReportOptions{}
 	var failUnder string
 	cmd := &cobra.Command{
-		Use:   "report [<range>] [--format text|json|markdown] [--moves] [--fail-under <pct>]",
+		Use:   "report [<range>] [--format text|json|markdown|html] [--moves] [--curves] [--releases <pattern>] [--fail-under <pct>]",
 		Short: "Report how much AI-written and human-written code survives",
 		Long: `Trace every line added in <range> to the range's end and report, for AI-written,
 human-written and unknown lines, how many were added and how many survive.
@@ -50,19 +54,36 @@ deleted and added again. Binary files and paths excluded by
 
 Figures: survival_rate = surviving / added for each origin; ai_share =
 surviving AI lines / all surviving lines. --fail-under exits with code 1
-when the AI survival rate is below the percentage.`,
+when the AI survival rate is below the percentage.
+
+--curves adds how long lines live: Kaplan–Meier survival curves of AI,
+human and each agent's lines (lifetimes from committer dates; lines
+still alive are censored at the end), survival at 14, 30 and 90 days,
+the median lifetime and an exponential half-life with its fit; and how
+lines died: deleted, modified (replaced in place, and by whose lines) and,
+with --moves, moved.
+
+--releases <pattern> adds the release table: tags matching <pattern> (as
+git tag -l matches) in semantic-version order; for each, the lines added
+since the previous tag and how many are still there at the tag, by origin,
+and the AI share. Everything comes from the report's one walk.
+
+--format html writes one self-contained page (inline SVG, no network)
+with the curves, the release chart and the tables; open it in a browser.`,
 		Example: `  $ git ai-survival report
   $ git ai-survival report v1.0.0..v1.1.0
   $ git ai-survival report origin/main..HEAD --format markdown
   $ git ai-survival report --format json | jq .totals.ai
   $ git ai-survival report --moves
+  $ git ai-survival report --curves --releases 'v*'
+  $ git ai-survival report --releases 'v*' --format html > survival.html
   $ git ai-survival report --fail-under 60`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Range = args[0]
 			}
-			if err := checkFormat(opts.Format, "text", "json", "markdown"); err != nil {
+			if err := checkFormat(opts.Format, "text", "json", "markdown", "html"); err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("fail-under") {
@@ -78,7 +99,9 @@ when the AI survival rate is below the percentage.`,
 			return reportRun(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json or markdown")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json, markdown or html")
+	cmd.Flags().BoolVar(&opts.Curves, "curves", false, "add survival curves over time (Kaplan–Meier) and how lines died")
+	cmd.Flags().StringVar(&opts.Releases, "releases", "", "add the release table for tags matching `<pattern>` (e.g. 'v*')")
 	cmd.Flags().BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
 	cmd.Flags().StringVar(&failUnder, "fail-under", "", "exit with code 1 if the AI survival rate is below this percentage (0-100)")
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
@@ -108,7 +131,7 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 		cfg.Inference = false
 	}
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, OnProgress: progress.callback(), Warn: f.warnOnce()})
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce()})
 	progress.done()
 	if err != nil {
 		return walkError(err)
@@ -133,6 +156,8 @@ func writeReport(f *Factory, rep *survival.Report, format string, notes []string
 		return render.JSON(f.IO.Out, rep)
 	case "markdown":
 		return render.Markdown(f.IO.Out, rep, render.Options{Notes: notes})
+	case "html":
+		return render.HTML(f.IO.Out, rep, render.Options{Notes: notes})
 	}
 	return render.Text(f.IO.Out, rep, render.Options{Notes: notes})
 }

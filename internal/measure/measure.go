@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
@@ -27,6 +28,11 @@ type Options struct {
 	// Moves traces moved and copied lines to their origin, as
 	// git blame -M -C -C does (slower: the walk reads line content).
 	Moves bool
+	// Curves adds the lifetimes (Kaplan–Meier curves) and how lines died.
+	Curves bool
+	// Releases, a tag pattern as git tag -l reads it ("v*"), adds the
+	// release table; "" leaves it out.
+	Releases string
 	// OnProgress reports walked commits (may be nil).
 	OnProgress func(done, total int)
 	// Warn receives warnings (unreadable notes), each once.
@@ -72,14 +78,48 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 		return nil, err
 	}
 	col := survival.NewCollector()
-	res, err := walk.Run(ctx, repo, walk.Options{
+	col.Curves, col.Moves = opts.Curves, opts.Moves
+	if opts.Releases != "" {
+		if col.Tags, err = Tags(ctx, repo, opts.Releases); err != nil {
+			return nil, err
+		}
+		col.ReleasePattern = opts.Releases
+	}
+	wo := walk.Options{
 		Range: opts.Range, Include: include(opts.Config), Attributor: attr, OnProgress: opts.OnProgress,
 		Moves: opts.Moves, OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
-	})
+	}
+	if opts.Moves && opts.Curves {
+		wo.OnMove = col.Move
+	}
+	res, err := walk.Run(ctx, repo, wo)
 	if err != nil {
 		return nil, err
 	}
 	return col.Report(res.Range, res.End, res.Survivors), nil
+}
+
+// Tags lists the tags matching pattern (as git tag -l matches) with the
+// commits they name; tags of anything but a commit are left out.
+func Tags(ctx context.Context, repo *gitx.Repo, pattern string) ([]survival.Tag, error) {
+	out, err := repo.Output(ctx, "tag", "-l", "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)", "--", pattern)
+	if err != nil {
+		return nil, fmt.Errorf("listing tags %q: %w", pattern, err)
+	}
+	tags := []survival.Tag{}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Split(line, "\x00")
+		if len(f) != 5 {
+			continue
+		}
+		switch {
+		case f[1] == "commit":
+			tags = append(tags, survival.Tag{Name: f[0], Commit: f[2]})
+		case f[3] == "commit":
+			tags = append(tags, survival.Tag{Name: f[0], Commit: f[4]})
+		}
+	}
+	return tags, nil
 }
 
 // BlameLine is one line of a file with where it came from.

@@ -29,6 +29,7 @@ func Markdown(w io.Writer, r *survival.Report, opts Options) error {
 	}
 	mdBreakdown(w, "Top directories", "directory", topDirs(r, opts.top()))
 	mdBreakdown(w, "Top authors", "author", topAuthors(r, opts.top()))
+	lifetimesMarkdown(w, r)
 	return nil
 }
 

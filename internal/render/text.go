@@ -32,6 +32,9 @@ func Text(w io.Writer, r *survival.Report, opts Options) error {
 	}
 	breakdown(w, "Top directories", "directory", topDirs(r, opts.top()))
 	breakdown(w, "Top authors", "author", topAuthors(r, opts.top()))
+	lifetimesText(w, r)
+	deathsText(w, r)
+	releasesText(w, r)
 	return nil
 }
 

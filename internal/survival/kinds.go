@@ -7,5 +7,14 @@ import (
 
 // howDied reads how lines died from the walk's death record.
 func howDied(d linemap.Death) (deathKind, provenance.Origin) {
+	if d.Kind == linemap.DeathModified {
+		return kindModified, d.By.Origin
+	}
 	return kindDeleted, ""
+}
+
+// Move counts lines a commit moved (the walk's OnMove, with moves traced):
+// not deaths.
+func (c *Collector) Move(d linemap.Death) {
+	c.fates.moved[c.fates.cohortOf(d.Birth)] += d.Lines
 }

@@ -210,3 +210,28 @@ func TestCollectorFatesAndReleases(t *testing.T) {
 		t.Errorf("deaths %+v", rep.Deaths)
 	}
 }
+
+func TestDeathKindsCounted(t *testing.T) {
+	c0 := &linemap.Commit{ID: "c0"}
+	c1 := &linemap.Commit{ID: "c1", Parents: []string{"c0"}}
+	col := NewCollector()
+	col.Curves, col.Moves = true, true
+	col.Commit(c0)
+	ai := &linemap.Birth{Commit: c0, Path: "f", Attribution: provenance.Attribution{Origin: provenance.AI, Agent: "aider"}, Lines: 10}
+	hu := &linemap.Birth{Commit: c0, Path: "g", Attribution: provenance.HumanAttribution(), Lines: 4}
+	col.Birth(ai)
+	col.Birth(hu)
+	col.Commit(c1)
+	col.Death(linemap.Death{Birth: ai, Lines: 3, Commit: c1, Kind: linemap.DeathModified, By: provenance.HumanAttribution()})
+	col.Death(linemap.Death{Birth: ai, Offset: 3, Lines: 1, Commit: c1, Kind: linemap.DeathModified, By: ai.Attribution})
+	col.Death(linemap.Death{Birth: ai, Offset: 4, Lines: 2, Commit: c1})
+	col.Death(linemap.Death{Birth: hu, Lines: 1, Commit: c1, Kind: linemap.DeathModified, By: ai.Attribution})
+	col.Move(linemap.Death{Birth: ai, Offset: 6, Lines: 4, Commit: c1})
+	d := col.Report("", "c1", nil).Deaths
+	if d.AI.Deleted != 2 || d.AI.Modified != 4 || d.AI.ReplacedBy != (ReplacedBy{AI: 1, Human: 3}) || *d.AI.Moved != 4 {
+		t.Errorf("ai deaths %+v", d.AI)
+	}
+	if d.Human.Modified != 1 || d.Human.ReplacedBy.AI != 1 || *d.Human.Moved != 0 {
+		t.Errorf("human deaths %+v", d.Human)
+	}
+}
