@@ -85,7 +85,7 @@ func sparkline(c *survival.Curve, span float64, width int) string {
 		}
 		b.WriteRune(cells[int(*s*float64(len(cells)-1)+0.5)])
 	}
-	return strings.TrimRight(b.String(), " ")
+	return b.String()
 }
 
 func lifetimeCells(r curveRow, sp float64) []string {

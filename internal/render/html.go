@@ -45,6 +45,7 @@ type curveChart struct {
 	W, H, Left, Top, Right, Bottom float64
 	PlotBottom                     float64
 	Lines                          []svgLine
+	Legend                         []svgLine
 	XTicks, YTicks                 []tick
 	Marks                          []tick // 14/30/90 days
 	Span                           string
@@ -186,7 +187,7 @@ func curvesChart(lt *survival.Lifetimes) *curveChart {
 	if len(rows) == 0 {
 		return nil
 	}
-	ch := &curveChart{W: 640, H: 320, Left: 44, Top: 12, Right: 12, Bottom: 36}
+	ch := &curveChart{W: 640, H: 340, Left: 52, Top: 12, Right: 16, Bottom: 40}
 	sp := span(lt)
 	if sp <= 0 {
 		sp = 1
@@ -202,7 +203,7 @@ func curvesChart(lt *survival.Lifetimes) *curveChart {
 		if step >= 1 {
 			label = strconv.FormatFloat(d, 'f', -1, 64) + " d"
 		}
-		ch.XTicks = append(ch.XTicks, tick{X: x(d), Y: ch.H - ch.Bottom + 16, Label: label})
+		ch.XTicks = append(ch.XTicks, tick{X: x(d), Y: ch.H - ch.Bottom + 22, Label: label})
 	}
 	for s := 0.0; s <= 1.0001; s += 0.25 {
 		ch.YTicks = append(ch.YTicks, tick{X: ch.Left - 6, Y: y(s), Label: strconv.Itoa(int(s*100+0.5)) + "%"})
@@ -246,6 +247,7 @@ func curvesChart(lt *survival.Lifetimes) *curveChart {
 			rest = append(rest, l)
 		}
 	}
+	ch.Legend = ch.Lines
 	ch.Lines = append(rest, top...)
 	return ch
 }
@@ -303,7 +305,7 @@ svg{width:100%;height:auto;display:block}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;font-size:.85rem;margin:.4em 0;min-width:100%}
 th,td{padding:4px 8px;border-bottom:1px solid #e9ecef;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left;white-space:normal;word-break:break-all}
+th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:7em}
 th{background:#f8f9fa}
 .legend{display:flex;flex-wrap:wrap;gap:12px;font-size:.85rem;margin:.3em 0}
 .legend span{display:inline-flex;align-items:center;gap:4px}
@@ -324,10 +326,10 @@ th{background:#f8f9fa}
 {{with .Chart}}
 <h2>How long lines live</h2>
 <p class="sub">Share of lines still alive, by time since they were committed (Kaplan–Meier; lines still alive count until the end of the range). The axis spans {{.Span}}.</p>
-<div class="legend">{{range .Lines}}<span><i class="{{if .Dash}}dash{{end}}" style="border-color:{{.Color}}"></i>{{.Label}}</span>{{end}}</div>
-<svg id="curves" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="Survival curves" xmlns="http://www.w3.org/2000/svg">
-{{range .YTicks}}<line x1="{{$.Chart.Left}}" x2="{{$.Chart.W}}" y1="{{.Y}}" y2="{{.Y}}" stroke="#e9ecef"/><text x="{{.X}}" y="{{.Y}}" font-size="11" text-anchor="end" dominant-baseline="middle" fill="#495057">{{.Label}}</text>
-{{end}}{{range .XTicks}}<text x="{{.X}}" y="{{.Y}}" font-size="11" text-anchor="middle" fill="#495057">{{.Label}}</text>
+<div class="legend">{{range .Legend}}<span><i class="{{if .Dash}}dash{{end}}" style="border-color:{{.Color}}"></i>{{.Label}}</span>{{end}}</div>
+<svg id="curves" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="Survival curves">
+{{range .YTicks}}<line x1="{{$.Chart.Left}}" x2="{{$.Chart.W}}" y1="{{.Y}}" y2="{{.Y}}" stroke="#e9ecef"/><text x="{{.X}}" y="{{.Y}}" font-size="15" text-anchor="end" dominant-baseline="middle" fill="#495057">{{.Label}}</text>
+{{end}}{{range .XTicks}}<text x="{{.X}}" y="{{.Y}}" font-size="15" text-anchor="middle" fill="#495057">{{.Label}}</text>
 {{end}}{{range .Marks}}<line x1="{{.X}}" x2="{{.X}}" y1="{{.Y}}" y2="{{$.Chart.PlotBottom}}" stroke="#ced4da" stroke-dasharray="3 3"/>
 {{end}}{{range .Lines}}<path d="{{.D}}" fill="none" stroke="{{.Color}}" stroke-width="{{.Width}}"{{if .Dash}} stroke-dasharray="6 4"{{end}}><title>{{.Label}}</title></path>
 {{end}}</svg>
@@ -343,7 +345,7 @@ th{background:#f8f9fa}
 {{if .RelHead}}<h2>Releases</h2>
 {{if .RelLine}}<p class="lead">{{.RelLine}}</p>{{end}}
 {{with .RelChart}}<p class="sub">Lines added in each release that are still there at its tag: <span style="color:#c2255c">AI</span> on top of human and unknown; the figure above each bar is the AI share.</p>
-<div class="scroll"><svg id="releases" viewBox="0 0 {{.W}} {{.H}}" style="min-width:{{.W}}px;max-width:100%" role="img" aria-label="Release chart" xmlns="http://www.w3.org/2000/svg">
+<div class="scroll"><svg id="releases" viewBox="0 0 {{.W}} {{.H}}" style="width:{{.W}}px;max-width:none" role="img" aria-label="Release chart">
 <line x1="30" x2="{{.W}}" y1="{{.Base}}" y2="{{.Base}}" stroke="#adb5bd"/>
 {{range .Bars}}<g><title>{{.ShareTitle}}</title>{{range .Segs}}<rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="{{.Color}}"/>{{end}}<text x="{{.SX}}" y="{{.SY}}" font-size="10" text-anchor="middle" fill="#495057">{{.Share}}</text><text x="{{.LX}}" y="{{.LY}}" font-size="10" text-anchor="end" transform="rotate(-35 {{.LX}} {{.LY}})" fill="#212529">{{.Label}}</text></g>
 {{end}}</svg></div>{{end}}
