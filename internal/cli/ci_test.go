@@ -394,3 +394,18 @@ func TestCIFlags(t *testing.T) {
 		}
 	}
 }
+
+// A range with a start needs only enough depth: --deepen, not --unshallow.
+func TestCIRangeDeepens(t *testing.T) {
+	bare, ids := ciOrigin(t, true)
+	r := ciClone(t, bare, "refs/heads/feature")
+	out, errs, code := r.Tool("", "ci", "--range", ids["c3"]+"..HEAD", "--summary-file", "s.md")
+	noPanic(t, errs)
+	if code != 0 || !strings.Contains(errs, "git fetch --deepen") || strings.Contains(errs, "--unshallow") {
+		t.Fatalf("ci --range: exit %d\n%s\n%s", code, out, errs)
+	}
+	// (50 commits deeper is all of this short history.)
+	if md := readFile(t, filepath.Join(r.Dir, "s.md")); !strings.Contains(md, "### Range "+ids["c3"]+"..HEAD") || !strings.Contains(md, "| ai | 4 | 3 | 75.0% |") {
+		t.Errorf("summary file:\n%s", md)
+	}
+}
