@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -249,6 +251,52 @@ func TestReportCurvesJSONAndText(t *testing.T) {
 	for _, want := range []string{"### Lifetimes", "### How lines died", "### Releases", "| v0.2.0 |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// Golden files of the curves and the release table in text and Markdown,
+// on the five commits of history with two tags.
+func TestReportCurvesGolden(t *testing.T) {
+	r := history(t)
+	r.Git("tag", "v1.0.0", "HEAD~3")
+	r.Git("tag", "-a", "v1.1.0", "HEAD~1", "-m", "release")
+	for _, format := range []string{"text", "markdown"} {
+		got := r.MustTool("report", "--format", format, "--curves", "--releases", "v*")
+		path := filepath.Join("..", "..", "testdata", "report", "history.curves."+format+".golden")
+		if *update {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run go test ./internal/cli -run CurvesGolden -update)", err)
+		}
+		if got != string(want) {
+			t.Errorf("report --format %s --curves --releases differs from %s:\n%s", format, path, got)
+		}
+	}
+}
+
+// The page from a repository whose names carry markup: escaped, and
+// nothing fetched.
+func TestReportHTMLEscapes(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("<b>evil&.txt", lines("x", 4))
+	r.Commit("first\n\nCo-authored-by: Claude <noreply@anthropic.com>", "--author", "Mal <script>alert(1)</script> <mal@example.com>")
+	r.Git("tag", "v0.1.0")
+	r.Write("<b>evil&.txt", lines("y", 2))
+	r.Commit("second")
+	page := r.MustTool("report", "--format", "html", "--releases", "v*")
+	for _, bad := range []string{"<script", "<b>", "http:", "https:"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+	for _, want := range []string{"&lt;script&gt;", `<svg id="curves"`, "v0.1.0"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
 		}
 	}
 }

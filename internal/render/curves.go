@@ -238,6 +238,7 @@ func lifetimesMarkdown(w io.Writer, r *survival.Report) {
 			for _, row := range rows {
 				c := lifetimeCells(row, sp)
 				c[0] = cell(c[0])
+				c[len(c)-1] = strings.TrimRight(c[len(c)-1], " ")
 				fmt.Fprintf(w, "| %s |\n", strings.Join(c, " | "))
 			}
 		}
