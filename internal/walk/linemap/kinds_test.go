@@ -56,7 +56,9 @@ func TestMovesReported(t *testing.T) {
 	var deaths, moves []string
 	m := New(Options{Moves: true,
 		OnDeath: func(d Death) { deaths = append(deaths, fmt.Sprintf("%d+%d", d.Offset, d.Lines)) },
-		OnMove:  func(d Death) { moves = append(moves, fmt.Sprintf("%s[%d+%d]->%s", d.Birth.Commit.ID, d.Offset, d.Lines, d.Path)) }})
+		OnMove: func(d Death) {
+			moves = append(moves, fmt.Sprintf("%s[%d+%d]->%s", d.Birth.Commit.ID, d.Offset, d.Lines, d.Path))
+		}})
 	lines := func(names ...string) []Line {
 		var out []Line
 		for _, n := range names {
