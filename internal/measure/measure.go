@@ -16,6 +16,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -37,6 +38,11 @@ type Options struct {
 	OnProgress func(done, total int)
 	// Warn receives warnings (unreadable notes), each once.
 	Warn func(string)
+	// NoCache walks the whole range instead of continuing the walk saved
+	// under the git directory (package walkcache); OnCache, when set, is
+	// told what the cache did.
+	NoCache bool
+	OnCache func(walkcache.Stats)
 }
 
 func (o Options) warn(msg string) {
@@ -45,9 +51,20 @@ func (o Options) warn(msg string) {
 	}
 }
 
-// attributor adapts the notes-then-evidence resolver to the walk.
-func attributor(ctx context.Context, repo *gitx.Repo, opts Options) (walk.Attributor, error) {
-	all, err := notes.New(repo).ReadAll(ctx)
+// attributor adapts the notes-then-evidence resolver to the walk; it
+// reads the notes of commits (nil: every note).
+func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []string) (walk.Attributor, error) {
+	store := notes.New(repo)
+	var all map[string]notes.Entry
+	var err error
+	switch {
+	case commits == nil:
+		all, err = store.ReadAll(ctx)
+	case len(commits) == 0:
+		all = map[string]notes.Entry{}
+	default:
+		all, err = store.ReadMany(ctx, commits)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -73,10 +90,7 @@ func include(cfg *config.Config) func(string) bool {
 
 // Report measures survival over opts.Range.
 func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Report, error) {
-	attr, err := attributor(ctx, repo, opts)
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	col := survival.NewCollector()
 	col.Curves, col.Moves = opts.Curves, opts.Moves
 	if opts.Releases != "" {
@@ -86,13 +100,13 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 		col.ReleasePattern = opts.Releases
 	}
 	wo := walk.Options{
-		Range: opts.Range, Include: include(opts.Config), Attributor: attr, OnProgress: opts.OnProgress,
+		Range: opts.Range, Include: include(opts.Config), OnProgress: opts.OnProgress,
 		Moves: opts.Moves, OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
 	}
 	if opts.Moves && opts.Curves {
 		wo.OnMove = col.Move
 	}
-	res, err := walk.Run(ctx, repo, wo)
+	res, err := run(ctx, repo, wo, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -137,11 +151,7 @@ var ErrNoSuchFile = fmt.Errorf("no such file")
 // Blame gives every line of path at rev (default HEAD) its origin, from
 // the same walk as the report.
 func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options) ([]BlameLine, error) {
-	attr, err := attributor(ctx, repo, opts)
-	if err != nil {
-		return nil, err
-	}
-	res, err := walk.Run(ctx, repo, walk.Options{Range: rev, Attributor: attr, OnProgress: opts.OnProgress, Moves: opts.Moves})
+	res, err := run(ctx, repo, walk.Options{Range: rev, OnProgress: opts.OnProgress, Moves: opts.Moves}, opts)
 	if err != nil {
 		return nil, err
 	}

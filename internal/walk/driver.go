@@ -26,8 +26,10 @@ type driver struct {
 	trees map[string]*open
 	final *linemap.Tree
 
-	cur       *reading
-	done      int
+	cur  *reading
+	done int
+	// base is the number of commits walked before (Options.Resume).
+	base      int
 	metaEnded bool
 	// lastPath is the last file read, for error messages.
 	lastPath string
@@ -104,7 +106,7 @@ func (d *driver) start(id string, children int) error {
 	if d.shallow[id] {
 		return fmt.Errorf("%w: the parents of commit %s are not in this clone, so the lines it seems to add cannot be traced; run `git fetch --unshallow` (or measure a range that starts after %.12s)", ErrShallow, id, id)
 	}
-	c.Index = d.done
+	c.Index = d.base + d.done
 	d.lastPath = ""
 	prov, src, err := d.attr.Attribute(c)
 	if err != nil {

@@ -37,10 +37,12 @@
 //
 // Room to grow: reading the content of background files (one
 // git cat-file --batch, on demand) would let moves out of them be found
-// in ranges. A cache of the walk keyed by commit is a serialised Tree
-// (paths to runs of birth references) plus the births it refers to; a
-// walk resuming from commit X would start its range at X and use the
-// cached tree where it now uses linemap's Outside tree.
+// in ranges.
+//
+// A walk can be saved and continued (package walkcache): Result.Tree is
+// the end's map (linemap's Tree.Export makes it plain values), and
+// Options.Resume starts a later walk of the same range from it, walking
+// only the commits after the saved end.
 package walk
 
 import (
@@ -130,6 +132,9 @@ type Options struct {
 	// It reads the diffs with their content, which costs time and memory
 	// (a 64-bit hash per line of the open trees).
 	Moves bool
+	// Resume continues an earlier walk of the range from its end instead
+	// of walking the commits up to it (see Resume).
+	Resume *Resume
 }
 
 // Result is what a walk leaves.
@@ -141,6 +146,9 @@ type Result struct {
 	Commits int
 	// Survivors are the measured lines of End's tree, by path and line.
 	Survivors []Survivor
+	// Tree is End's line-origin map, to save (Tree.Export) and resume
+	// from; nil when the walk left other trees open.
+	Tree *linemap.Tree
 }
 
 // ErrShallow is returned (wrapped) when the range reaches the boundary of
@@ -171,6 +179,13 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		}
 		revs = []string{"^" + res.Start, res.End}
 	}
+	if opts.Resume != nil {
+		if opts.Resume.Commit == res.End {
+			res.Tree, res.Survivors = opts.Resume.Tree, linemap.New(linemap.Options{}).Survivors(opts.Resume.Tree)
+			return res, nil
+		}
+		revs = append([]string{"^" + opts.Resume.Commit}, revs...)
+	}
 	var shallow map[string]bool
 	if repo.Shallow {
 		if shallow, err = shallowCommits(ctx, repo); err != nil {
@@ -200,6 +215,9 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		trees:   map[string]*open{},
 	}
 	d.m = linemap.New(linemap.Options{Include: opts.Include, OnDeath: opts.OnDeath, OnMove: opts.OnMove, Moves: opts.Moves})
+	if opts.Resume != nil {
+		d.resume(opts.Resume)
+	}
 
 	mctx, cancelMeta := context.WithCancel(ctx)
 	defer cancelMeta()
@@ -243,6 +261,7 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	res.Commits = d.done
 	if d.final != nil {
 		res.Survivors = d.m.Survivors(d.final)
+		res.Tree = d.endTree()
 	}
 	return res, nil
 }

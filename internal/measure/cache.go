@@ -1,0 +1,85 @@
+package measure
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"runtime/debug"
+	"sync"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/config"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// run walks wo (without its Attributor) through the report cache, unless
+// opts.NoCache; the attributor reads only the notes of the commits the
+// walk will read.
+func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*walk.Result, error) {
+	if opts.NoCache {
+		attr, err := attributor(ctx, repo, opts, nil)
+		if err != nil {
+			return nil, err
+		}
+		wo.Attributor = attr
+		return walk.Run(ctx, repo, wo)
+	}
+	res, st, err := walkcache.Run(ctx, repo, wo, walkcache.Options{
+		Dir:      walkcache.Dir(repo),
+		Settings: settings(opts.Config, wo.Include != nil),
+		NotesRef: provenance.NotesRef,
+		Attributor: func(commits []string) (walk.Attributor, error) {
+			return attributor(ctx, repo, opts, commits)
+		},
+		Warn: opts.Warn,
+	})
+	if opts.OnCache != nil {
+		opts.OnCache(st)
+	}
+	return res, err
+}
+
+// settings fingerprints what changes the figures besides the range and
+// moves: the path filter (when the walk uses it), the evidence rules,
+// inference, and the build of this program (its built-in rules).
+func settings(cfg *config.Config, paths bool) string {
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "build %s\ninference %t\n", build(), cfg.Inference)
+	if paths && cfg.Paths != nil {
+		fmt.Fprintf(h, "include %q\nexclude %q\n", cfg.Paths.Include, cfg.Paths.Exclude)
+	}
+	re := func(r *regexp.Regexp) string {
+		if r == nil {
+			return "-"
+		}
+		return fmt.Sprintf("%q", r.String())
+	}
+	for _, r := range cfg.Rules {
+		fmt.Fprintf(h, "rule %q %q %s %s %s\n", r.Agent, r.Model, re(r.Author), re(r.Committer), re(r.Message))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// build identifies this program's build: its version and VCS revision
+// when the Go tool recorded them.
+var build = sync.OnceValue(func() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	s := info.Main.Version
+	for _, kv := range info.Settings {
+		switch kv.Key {
+		case "vcs.revision", "vcs.time", "vcs.modified":
+			s += " " + kv.Value
+		}
+	}
+	return s
+})
