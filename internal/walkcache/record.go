@@ -33,8 +33,10 @@ type event struct {
 	Commit *linemap.Commit
 	// Birth, with its commit (C) and path (P): evBirth and evDefine.
 	Birth *linemap.Birth
-	// Death, of birth B at commit C and path P: evDeath and evMove.
-	Death *linemap.Death
+	// Death, of birth B at commit C and path P: evDeath and evMove (a
+	// value, not a pointer: deaths are most events, and each pointer is
+	// an allocation when they are read).
+	Death linemap.Death
 	B, C  int
 	// P is a path's number; NewPath its text when the event is the first
 	// to use it.
@@ -164,7 +166,7 @@ func (r *recorder) death(d linemap.Death, kind uint8) {
 	ev := event{K: kind, B: r.births[d.Birth], C: r.commitOf(d.Commit)}
 	r.path(d.Path, &ev)
 	d.Birth, d.Commit, d.Path = nil, nil, ""
-	ev.Death = &d
+	ev.Death = d
 	r.add(ev)
 }
 
@@ -299,7 +301,7 @@ func (p *replayer) event(ev *event) error {
 			p.opts.OnBirth(b)
 		}
 	case evDeath, evMove:
-		if ev.Death == nil || ev.B < 0 || ev.B >= len(p.births) {
+		if ev.B < 0 || ev.B >= len(p.births) {
 			return fmt.Errorf("a death of birth %d of %d", ev.B, len(p.births))
 		}
 		path, err := p.path(ev)
@@ -310,7 +312,7 @@ func (p *replayer) event(ev *event) error {
 		if err != nil {
 			return err
 		}
-		d := *ev.Death
+		d := ev.Death
 		d.Birth, d.Commit, d.Path = p.births[ev.B], c, path
 		if ev.K == evDeath && p.opts.OnDeath != nil {
 			p.opts.OnDeath(d)

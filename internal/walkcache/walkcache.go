@@ -48,8 +48,10 @@
 package walkcache
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -376,13 +378,49 @@ func changedNotes(ctx context.Context, repo *gitx.Repo, from, to string) (map[st
 // frames are e's own) and returns how to resume from e's end.
 func replay(e *entry, opts walk.Options, rec *recorder) (*walk.Resume, error) {
 	p := &replayer{opts: opts, rec: rec}
-	err := e.frames(func(data []byte) error {
-		if err := p.frame(data); err != nil {
-			return fmt.Errorf("%w: events: %v", errCorrupt, err)
+	// Frames are read and decoded on one goroutine while the callbacks
+	// run on this one.
+	type frame struct {
+		raw []byte
+		evs []event
+	}
+	frames := make(chan frame, 8)
+	stop := make(chan struct{})
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(frames)
+		readErr <- e.frames(func(data []byte) error {
+			f := frame{raw: append([]byte(nil), data...)}
+			if err := gob.NewDecoder(bytes.NewReader(f.raw)).Decode(&f.evs); err != nil {
+				return fmt.Errorf("%w: events: %v", errCorrupt, err)
+			}
+			select {
+			case frames <- f:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+	}()
+	var err error
+	for f := range frames {
+		if err != nil {
+			continue
 		}
-		rec.writeFrame(data)
-		return nil
-	})
+		for i := range f.evs {
+			if err = p.event(&f.evs[i]); err != nil {
+				err = fmt.Errorf("%w: events: %v", errCorrupt, err)
+				close(stop)
+				break
+			}
+		}
+		if err == nil {
+			rec.writeFrame(f.raw)
+		}
+	}
+	if rerr := <-readErr; err == nil {
+		err = rerr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -405,6 +443,8 @@ func replay(e *entry, opts walk.Options, rec *recorder) (*walk.Resume, error) {
 	}
 	return &walk.Resume{Commit: m.End, Tree: tree, Walked: len(p.commits)}, nil
 }
+
+var errStopped = errors.New("stopped")
 
 // save finishes the entry w holds and moves it to path.
 func save(w *writer, rec *recorder, res *walk.Result, m meta, path string) error {
