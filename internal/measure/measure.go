@@ -34,6 +34,8 @@ type Options struct {
 	// Releases, a tag pattern as git tag -l reads it ("v*"), adds the
 	// release table; "" leaves it out.
 	Releases string
+	// Files asks for the AI figures of every file (Report.ByFile).
+	Files bool
 	// OnProgress reports walked commits (may be nil).
 	OnProgress func(done, total int)
 	// Warn receives warnings (unreadable notes), each once.
@@ -92,7 +94,7 @@ func include(cfg *config.Config) func(string) bool {
 func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Report, error) {
 	var err error
 	col := survival.NewCollector()
-	col.Curves, col.Moves = opts.Curves, opts.Moves
+	col.Curves, col.Moves, col.Files = opts.Curves, opts.Moves, opts.Files
 	if opts.Releases != "" {
 		if col.Tags, err = Tags(ctx, repo, opts.Releases); err != nil {
 			return nil, err

@@ -116,6 +116,9 @@ type Report struct {
 	ByAgent     []AgentRow     `json:"by_agent"`
 	ByDirectory []DirectoryRow `json:"by_directory"`
 	ByAuthor    []AuthorRow    `json:"by_author"`
+	// ByFile is the AI figures per file, lowest survival first; only
+	// when asked for (the CI job's annotations use it).
+	ByFile []FileRow `json:"by_file,omitempty"`
 	// Lifetimes are the Kaplan–Meier survival curves (lifetimes.go).
 	Lifetimes *Lifetimes `json:"lifetimes,omitempty"`
 	// Deaths says how lines died (fates.go).
@@ -147,6 +150,9 @@ type Collector struct {
 	// matched the pattern, in any order.
 	ReleasePattern string
 	Tags           []Tag
+	// Files asks for the AI figures of every file (Report.ByFile).
+	Files bool
+	files map[string]*FileRow
 }
 
 // NewCollector returns an empty collector.
@@ -204,6 +210,7 @@ func (c *Collector) Commit(cm *linemap.Commit) {
 func (c *Collector) Birth(b *linemap.Birth) {
 	c.rate(b).Added += b.Lines
 	c.fates.birth(b)
+	c.fileBirth(b)
 }
 
 // Death counts lines deleted.
@@ -235,6 +242,7 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 			}
 		}
 		surviving[groupOf(s.Birth)] += n
+		c.fileSurvivors(s.Birth, n)
 	}
 
 	rep := &Report{SchemaVersion: SchemaVersion, Range: rangeSpec, End: end, Commits: c.commits,
@@ -297,6 +305,7 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 	if c.ReleasePattern != "" || c.Tags != nil {
 		rep.Releases = c.fates.releases(c.ReleasePattern, c.Tags, end)
 	}
+	rep.ByFile = c.byFile()
 	return rep
 }
 
