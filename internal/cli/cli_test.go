@@ -43,7 +43,7 @@ func TestExitCodesAndUsage(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "git-ai-survival ") {
 		t.Errorf("version = %q, exit %d", out, code)
 	}
-	for _, cmd := range []string{"show", "annotate", "hook", "report", "blame", "install", "uninstall", "version"} {
+	for _, cmd := range []string{"show", "annotate", "hook", "report", "blame", "install", "uninstall", "version", "sync", "ci", "checkpoint"} {
 		out, _, code := r.Tool("", cmd, "--help")
 		if code != 0 || !strings.Contains(out, "$ git ai-survival "+cmd) || !strings.Contains(out, "Usage:\n  git ai-survival "+cmd) {
 			t.Errorf("%s --help (exit %d) lacks usage or examples:\n%s", cmd, code, out)

@@ -100,7 +100,11 @@ const MaxPoints = 400
 // are no lines.
 func KaplanMeier(obs []Observation) *Curve {
 	obs = slices.Clone(obs)
-	slices.SortFunc(obs, func(a, b Observation) int { return cmp.Compare(a.Days, b.Days) })
+	// Sort on every field: equal times then sum in one order, so the
+	// floating-point exposure is the same on every run.
+	slices.SortFunc(obs, func(a, b Observation) int {
+		return cmp.Or(cmp.Compare(a.Days, b.Days), cmp.Compare(a.Lines, b.Lines), cmp.Compare(boolInt(a.Died), boolInt(b.Died)))
+	})
 	c := &Curve{}
 	exposure := 0.0
 	for _, o := range obs {
@@ -216,4 +220,11 @@ func thin(ps []Point, n int) []Point {
 		out = append(out, p)
 	}
 	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
