@@ -8,6 +8,7 @@
 #
 # Environment:
 #   BENCH_COMMIT_FLAGS   extra flags for bench/commitbench (e.g. "-commits 60")
+#   BENCH_REPORT_FLAGS   extra flags for bench/reportbench (e.g. "-reps 3")
 #   BENCH_STANDIN=1      measure 'hook post-commit' through a stand-in hook
 #                        when the binary has no 'install' command yet
 set -euo pipefail
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN="$ROOT/bin/git-ai-survival"
 RESULTS="$ROOT/bench/results.md"
-ALL=(commit)
+ALL=(commit report)
 
 usage() {
 	echo "usage: bench/run.sh [NAME...]   (benchmarks: ${ALL[*]})" >&2
@@ -72,6 +73,16 @@ bench_commit() {
 }
 
 title_commit='commit: what the hooks cost `git commit`'
+
+bench_report() {
+	local flags=()
+	# shellcheck disable=SC2206 # word splitting wanted
+	flags=(${BENCH_REPORT_FLAGS:-})
+	go build -o "$TMP/reportbench" ./bench/reportbench
+	"$TMP/reportbench" -bin "$BIN" -work "$TMP" -out "$1" "${flags[@]}"
+}
+
+title_report='report: the survival engine against `git log -p` and `git blame`'
 
 # replace_section NAME TITLE BODYFILE: put the section into bench/results.md.
 replace_section() {
