@@ -63,8 +63,12 @@ func Headline(r *survival.Report) string {
 	if ai.Added == 0 {
 		return fmt.Sprintf("No AI-written lines in %s.", describeRange(r))
 	}
-	return fmt.Sprintf("%s of AI-written lines survive (%s of %s); %s of human-written lines. Agents wrote %s of the lines that survive.",
-		Percent(ai.SurvivalRate), Count(ai.Surviving), Count(ai.Added), Percent(r.Totals.Human.SurvivalRate), Percent(r.AIShare))
+	human := ""
+	if r.Totals.Human.Added > 0 {
+		human = fmt.Sprintf("; %s of human-written lines", Percent(r.Totals.Human.SurvivalRate))
+	}
+	return fmt.Sprintf("%s of AI-written lines survive (%s of %s)%s. Agents wrote %s of the lines that survive.",
+		Percent(ai.SurvivalRate), Count(ai.Surviving), Count(ai.Added), human, Percent(r.AIShare))
 }
 
 func describeRange(r *survival.Report) string {
