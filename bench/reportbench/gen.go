@@ -38,7 +38,11 @@ type origin struct {
 }
 
 // genResult is the history as the generator made it.
+// releases is how many release tags (v1.N.0) the history gets.
+const releases = 80
+
 type genResult struct {
+	tags    int // release tags written
 	commits int // commits written
 	merges  int
 	// byMark is each commit's origin, by fast-import mark.
@@ -305,6 +309,11 @@ func generate(o genOptions, out io.Writer) (*genResult, error) {
 		c, kind := g.step()
 		msg, org := g.message(kind)
 		g.head = g.emit("refs/heads/main", msg, g.head, 0, c, org)
+		// 80 release tags along the main line, for the release table.
+		if every := max(o.commits/releases, 1); g.res.commits%every == 0 && g.res.tags < releases {
+			g.res.tags++
+			fmt.Fprintf(g.w, "reset refs/tags/v1.%d.0\nfrom :%d\n\n", g.res.tags, g.head)
+		}
 	}
 	fmt.Fprintf(g.w, "reset refs/tags/bench/cursor-from\nfrom :%d\n\n", g.res.cursorFrom)
 	fmt.Fprintf(g.w, "reset refs/tags/bench/cursor-to\nfrom :%d\n\n", g.res.cursorTo)

@@ -42,6 +42,7 @@ const (
 	minOverBlame    = 5.0  // blame every file / report
 	minOverBlameMCC = 2.0  // blame -M -C -C every file / report --moves
 	maxIncremental  = 0.10 // report after one commit / full report
+	maxCurves       = 1.20 // report --curves --releases / report
 )
 
 type options struct {
@@ -135,7 +136,8 @@ type result struct {
 	full       *reportJSON
 	leftBehind []string // what a report wrote to the repository or HOME
 
-	movesErr string // why --moves could not be measured
+	curves   []timed // report --curves --releases 'v*'
+	movesErr string  // why --moves could not be measured
 	moves    []timed
 	movesRep *reportJSON
 
@@ -580,6 +582,11 @@ func timeRounds(r *repo, bin, work string, cold []coldDir, res *result, origins 
 		if rep == 0 {
 			res.full = rj
 		}
+		// Curves and the 80-release table come from the same walk.
+		if t, _, err = timeReport(r, bin, work, cold, res, "report", "--curves", "--releases", "v*", "--format", "json"); err != nil {
+			return err
+		}
+		res.curves = append(res.curves, t)
 
 		id, err := commitKept(r, rep, cold)
 		if err != nil {

@@ -94,6 +94,8 @@ func targets(res *result) []target {
 		ts = append(ts, target{"`git blame -M -C -C` of every file / `report --moves`", fmt.Sprintf("%.1fx faster", r), fmt.Sprintf("at least %.0fx faster", minOverBlameMCC), verdict(r >= minOverBlameMCC), r >= minOverBlameMCC})
 	}
 
+	r = ratio(median(walls(res.curves)), full)
+	ts = append(ts, target{"`report --curves --releases 'v*'` (80 releases) / report", fmt.Sprintf("%.2fx", r), fmt.Sprintf("at most %.2fx", maxCurves), verdict(r <= maxCurves), r <= maxCurves})
 	r = ratio(median(walls(res.incr)), full)
 	v := verdict(r < maxIncremental)
 	switch {
@@ -155,6 +157,7 @@ func render(res *result) string {
 	} else {
 		fmt.Fprintf(&b, "| `git ai-survival report --moves --format json` | – | %s | | | |\n", res.movesErr)
 	}
+	row("`git ai-survival report --curves --releases 'v*' --format json`", res.curves)
 	row("report after one new commit", res.incr)
 	blameRow := func(name string, br *blameRun) {
 		if br == nil {
