@@ -72,17 +72,17 @@ func (s Summary) markdown(top, files int) []byte {
 	if s.Heading != "" {
 		heading += ": " + s.Heading
 	}
-	fmt.Fprintf(&b, "## %s\n\n", MarkdownText(heading))
+	fmt.Fprintf(&b, "## %s\n\n", render.MarkdownText(heading))
 	if p := Primary(s.Results); p != nil {
-		fmt.Fprintf(&b, "**%s** %s\n", MarkdownText(p.Scope.Title+":"), MarkdownText(render.Headline(p.Report)))
+		fmt.Fprintf(&b, "**%s** %s\n", render.MarkdownText(p.Scope.Title+":"), render.MarkdownText(render.Headline(p.Report)))
 	}
 	for _, n := range s.Notes {
-		fmt.Fprintf(&b, "\n> %s\n", MarkdownText(n))
+		fmt.Fprintf(&b, "\n> %s\n", render.MarkdownText(n))
 	}
 	for _, r := range s.Results {
-		fmt.Fprintf(&b, "\n### %s\n\n", MarkdownText(r.Scope.Title))
+		fmt.Fprintf(&b, "\n### %s\n\n", render.MarkdownText(r.Scope.Title))
 		if r.Err != nil {
-			fmt.Fprintf(&b, "Not measured: %s\n", MarkdownText(r.Err.Error()))
+			fmt.Fprintf(&b, "Not measured: %s\n", render.MarkdownText(r.Err.Error()))
 			continue
 		}
 		var md bytes.Buffer
@@ -125,26 +125,8 @@ func writeFiles(w io.Writer, r Result, n int) {
 			break
 		}
 		rate := f.Rate()
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", MarkdownText(f.Path), render.Count(f.Added), render.Count(f.Surviving), render.Percent(&rate))
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", render.MarkdownText(f.Path), render.Count(f.Added), render.Count(f.Surviving), render.Percent(&rate))
 	}
-}
-
-// MarkdownText escapes text from the repository (paths, names, messages)
-// for a Markdown line or table cell: no markup, no HTML, no line breaks.
-func MarkdownText(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			b.WriteByte(' ')
-		case strings.ContainsRune("\\`*_[]|<>~&", r):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // Primary is the first scope measured: the one the plain outputs and the

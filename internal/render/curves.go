@@ -237,7 +237,7 @@ func lifetimesMarkdown(w io.Writer, r *survival.Report) {
 			mdTable(w, lifetimeHeader, nil)
 			for _, row := range rows {
 				c := lifetimeCells(row, sp)
-				c[0] = cell(c[0])
+				c[0] = MarkdownText(c[0])
 				c[len(c)-1] = strings.TrimRight(c[len(c)-1], " ")
 				fmt.Fprintf(w, "| %s |\n", strings.Join(c, " | "))
 			}
@@ -247,7 +247,7 @@ func lifetimesMarkdown(w io.Writer, r *survival.Report) {
 		if rows := deathRows(d); len(rows) > 0 {
 			fmt.Fprint(w, "\n### How lines died\n\nModified: replaced in place.")
 			if d.Moves {
-				fmt.Fprint(w, " "+cell(movedNote))
+				fmt.Fprint(w, " "+MarkdownText(movedNote))
 			}
 			fmt.Fprint(w, "\n\n")
 			mdTable(w, deathHeader, rows)
@@ -256,11 +256,11 @@ func lifetimesMarkdown(w io.Writer, r *survival.Report) {
 	if rel := r.Releases; rel != nil {
 		fmt.Fprintf(w, "\n### Releases\n\nTags `%s` in semantic-version order: lines added in each release, still there at its tag.\n\n", strings.ReplaceAll(rel.Pattern, "`", "'"))
 		if len(rel.Rows) > 0 {
-			fmt.Fprintf(w, "**%s**\n\n", cell(ReleaseSentence(lastRelease(rel))))
+			fmt.Fprintf(w, "**%s**\n\n", MarkdownText(ReleaseSentence(lastRelease(rel))))
 			var rows [][]string
 			for _, row := range rel.Rows {
 				c := releaseCells(row)
-				c[0] = cell(c[0])
+				c[0] = MarkdownText(c[0])
 				rows = append(rows, c)
 			}
 			mdTable(w, releaseHeader, rows)
@@ -270,7 +270,7 @@ func lifetimesMarkdown(w io.Writer, r *survival.Report) {
 		if len(rel.Skipped) > 0 {
 			var b strings.Builder
 			skipped(&b, rel, "")
-			fmt.Fprintf(w, "\n%s", cell(b.String()))
+			fmt.Fprintf(w, "\n%s", MarkdownText(b.String()))
 			fmt.Fprintln(w)
 		}
 	}

@@ -10,11 +10,11 @@ import (
 
 // Markdown writes the report as GitHub-flavoured Markdown.
 func Markdown(w io.Writer, r *survival.Report, opts Options) error {
-	fmt.Fprintf(w, "## AI code survival\n\n**%s**\n\n", cell(Headline(r)))
+	fmt.Fprintf(w, "## AI code survival\n\n**%s**\n\n", MarkdownText(Headline(r)))
 	fmt.Fprintf(w, "Added lines in %s, measured at `%s`: %s commits, %s with notes, %s inferred from commit metadata.\n",
-		cell(describeRange(r)), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), Count(r.Commits.Inferred))
+		MarkdownText(describeRange(r)), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), Count(r.Commits.Inferred))
 	for _, n := range opts.Notes {
-		fmt.Fprintf(w, "\n> %s\n", cell(n))
+		fmt.Fprintf(w, "\n> %s\n", MarkdownText(n))
 	}
 	fmt.Fprint(w, "\n| origin | added | surviving | survival |\n|---|---:|---:|---:|\n")
 	for _, row := range originRows(r) {
@@ -24,7 +24,7 @@ func Markdown(w io.Writer, r *survival.Report, opts Options) error {
 	if len(r.ByAgent) > 0 {
 		fmt.Fprint(w, "\n### By agent\n\n| agent | added | surviving | survival |\n|---|---:|---:|---:|\n")
 		for _, a := range r.ByAgent {
-			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", cell(agentName(a)), Count(a.Added), Count(a.Surviving), Percent(a.SurvivalRate))
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", MarkdownText(agentName(a)), Count(a.Added), Count(a.Surviving), Percent(a.SurvivalRate))
 		}
 	}
 	mdBreakdown(w, "Top directories", "directory", topDirs(r, opts.top()))
@@ -40,14 +40,14 @@ func mdBreakdown(w io.Writer, title, what string, rows []named) {
 	fmt.Fprintf(w, "\n### %s\n\n| %s |\n|---|---:|---:|---:|---:|---:|\n", title, strings.Join(breakdownHeader(what), " | "))
 	for _, row := range rows {
 		c := breakdownCells(row)
-		c[0] = cell(c[0])
+		c[0] = MarkdownText(c[0])
 		fmt.Fprintf(w, "| %s |\n", strings.Join(c, " | "))
 	}
 }
 
-// cell escapes text from the repository (paths, names) for a Markdown
-// table cell: no markup, no HTML, no line breaks.
-func cell(s string) string {
+// MarkdownText escapes text from the repository (paths, names, messages)
+// for a Markdown line or table cell: no markup, no HTML, no line breaks.
+func MarkdownText(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
