@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Version is the version of the block we install. Bump it whenever the text
@@ -149,7 +150,9 @@ type span struct {
 	Version    int
 }
 
-var beginRE = regexp.MustCompile(`^# >>> git-ai-survival hook v([0-9]+) >>>\r?$`)
+var beginRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^# >>> git-ai-survival hook v([0-9]+) >>>\r?$`)
+})
 
 // findBlock locates our block in content. ok is false when there is none;
 // an error means a begin marker without its end marker.
@@ -164,7 +167,7 @@ func findBlock(content []byte) (sp span, ok bool, err error) {
 		}
 		line := strings.TrimRight(string(content[off:next]), "\n")
 		if start < 0 {
-			if m := beginRE.FindStringSubmatch(line); m != nil {
+			if m := beginRE().FindStringSubmatch(line); m != nil {
 				v, convErr := strconv.Atoi(m[1])
 				if convErr != nil {
 					return span{}, false, fmt.Errorf("bad version in %q", line)

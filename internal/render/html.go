@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 )
@@ -16,7 +17,7 @@ import (
 // well as a desktop. Everything that comes from the repository (paths,
 // names, tags) goes through html/template's escaping.
 func HTML(w io.Writer, r *survival.Report, opts Options) error {
-	return page.Execute(w, htmlData(r, opts))
+	return page().Execute(w, htmlData(r, opts))
 }
 
 // The colours of the curves; the test that screenshots the page looks
@@ -283,7 +284,8 @@ func releasesChart(rel *survival.Releases) *releaseChart {
 	return ch
 }
 
-var page = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -375,3 +377,4 @@ th{background:#f8f9fa}
 </body>
 </html>
 `))
+})

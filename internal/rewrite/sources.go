@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -29,9 +30,11 @@ const (
 const SquashState = "ai-survival/squash-sources"
 
 var (
-	pickedFrom   = regexp.MustCompile(`(?m)^\(cherry picked from commit ([0-9a-f]{40}|[0-9a-f]{64})\)$`)
-	recordedHead = regexp.MustCompile(`(?m)^head ([0-9a-f]+)$`)
-	squashList   = regexp.MustCompile(`(?m)^commit ([0-9a-f]{40}|[0-9a-f]{64})$`)
+	pickedFrom = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^\(cherry picked from commit ([0-9a-f]{40}|[0-9a-f]{64})\)$`)
+	})
+	recordedHead = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^head ([0-9a-f]+)$`) })
+	squashList   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^commit ([0-9a-f]{40}|[0-9a-f]{64})$`) })
 )
 
 // SourcesInput is what git leaves behind when the post-commit hook runs.
@@ -65,13 +68,13 @@ func Sources(in SourcesInput) (Kind, []string) {
 		if id := strings.TrimSpace(in.CherryPickHead); provenance.IsObjectID(id) {
 			return CherryPick, []string{id}
 		}
-		if m := pickedFrom.FindAllStringSubmatch(in.Message, -1); len(m) > 0 {
+		if m := pickedFrom().FindAllStringSubmatch(in.Message, -1); len(m) > 0 {
 			return CherryPick, []string{m[len(m)-1][1]}
 		}
 		return "", nil
 	}
 	list := in.Squashed
-	if m := recordedHead.FindStringSubmatch(list); m != nil && m[1] != in.Parent {
+	if m := recordedHead().FindStringSubmatch(list); m != nil && m[1] != in.Parent {
 		list = "" // recorded for another commit (the squash was abandoned)
 	}
 	if list == "" && strings.Contains(in.Message, "Squashed commit of the following:") {
@@ -81,7 +84,7 @@ func Sources(in SourcesInput) (Kind, []string) {
 		return "", nil
 	}
 	var ids []string
-	for _, m := range squashList.FindAllStringSubmatch(list, -1) {
+	for _, m := range squashList().FindAllStringSubmatch(list, -1) {
 		if m[1] != in.Head {
 			ids = append(ids, m[1])
 		}
@@ -193,7 +196,7 @@ func RecordSquash(ctx context.Context, repo *gitx.Repo) error {
 	}
 	var list strings.Builder
 	list.WriteString("head " + head + "\n")
-	for _, m := range squashList.FindAllStringSubmatch(string(b), -1) {
+	for _, m := range squashList().FindAllStringSubmatch(string(b), -1) {
 		list.WriteString("commit " + m[1] + "\n")
 	}
 	state := filepath.Join(dir, SquashState)

@@ -55,6 +55,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
@@ -382,7 +383,9 @@ func shallowCommits(ctx context.Context, repo *gitx.Repo) (map[string]bool, erro
 	return set, nil
 }
 
-var missingObject = regexp.MustCompile(`(?:unable to read|bad object|missing blob object|could not read) '?([0-9a-f]{40,64})`)
+var missingObject = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:unable to read|bad object|missing blob object|could not read) '?([0-9a-f]{40,64})`)
+})
 
 // describeMissing adds, to an error caused by a missing object, the path
 // and commit that need it (one more git process, on this error path only).
@@ -391,7 +394,7 @@ func describeMissing(ctx context.Context, repo *gitx.Repo, revs []string, err er
 	if !errors.As(err, &ge) {
 		return err
 	}
-	m := missingObject.FindStringSubmatch(ge.Stderr)
+	m := missingObject().FindStringSubmatch(ge.Stderr)
 	if m == nil {
 		return err
 	}
