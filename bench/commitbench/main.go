@@ -30,6 +30,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/bench/benchkit"
 )
 
 // Thresholds (see bench/README.md).
@@ -149,7 +151,7 @@ func run(o options) error {
 	} else {
 		defer os.RemoveAll(work)
 	}
-	env, err := environ(filepath.Join(work, "home"), filepath.Dir(bin))
+	env, err := benchkit.Environ(filepath.Join(work, "home"), filepath.Dir(bin))
 	if err != nil {
 		return err
 	}
@@ -438,7 +440,7 @@ func largeVerdict(ls []large) (bool, time.Duration) {
 func report(res *result) string {
 	var b strings.Builder
 	o := res.opts
-	pm, hm := median(res.plain), median(res.hooked)
+	pm, hm := benchkit.Median(res.plain), benchkit.Median(res.hooked)
 	ratio := float64(hm) / float64(pm)
 	fmt.Fprintf(&b, "Hooks: %s in the hooked repository (%s). ", res.hookKind, strings.Join(res.hooks, ", "))
 	fmt.Fprintf(&b, "Two identical repositories of %d files (about 40 lines each, in directories of 100) built in %s; only `git commit` is timed, staging is not.\n\n", o.files, secs(res.setup))
@@ -450,11 +452,11 @@ func report(res *result) string {
 		name string
 		d    []time.Duration
 	}{{"plain `git commit`", res.plain}, {"with hooks", res.hooked}} {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", row.name, ms(median(row.d)), ms(percentile(row.d, 90)), ms(minOf(row.d)), ms(maxOf(row.d)))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", row.name, ms(benchkit.Median(row.d)), ms(percentile(row.d, 90)), ms(minOf(row.d)), ms(maxOf(row.d)))
 	}
 	fmt.Fprintf(&b, "\n**Ratio of medians: %.2fx** (threshold %.1fx: %s); p90 ratio %.2fx; the hooks add %s per commit at the median.\n",
 		ratio, maxRatio, verdict(ratio <= maxRatio), float64(percentile(res.hooked, 90))/float64(percentile(res.plain, 90)), ms(hm-pm))
-	fmt.Fprintf(&b, "Start-up of the binary alone (`git-ai-survival version`): median %s.\n", ms(median(res.startup)))
+	fmt.Fprintf(&b, "Start-up of the binary alone (`git-ai-survival version`): median %s.\n", ms(benchkit.Median(res.startup)))
 	if res.notes == res.noted {
 		fmt.Fprintf(&b, "The hooks wrote a note for each of the %d commits made with them.\n", res.noted)
 	} else {
@@ -507,19 +509,19 @@ func (n noteInfo) String() string {
 
 func summary(res *result) string {
 	var b bytes.Buffer
-	pm, hm := median(res.plain), median(res.hooked)
+	pm, hm := benchkit.Median(res.plain), benchkit.Median(res.hooked)
 	ratio := float64(hm) / float64(pm)
 	fmt.Fprintf(&b, "commit: %d-file commits in a %d-file repository: plain median %s (p90 %s), with hooks median %s (p90 %s): ratio %.2fx, threshold %.1fx %s\n",
 		res.opts.changed, res.opts.files, ms(pm), ms(percentile(res.plain, 90)), ms(hm), ms(percentile(res.hooked, 90)), ratio, maxRatio, verdict(ratio <= maxRatio))
 	if len(res.wide) > 0 {
 		ok, worst := largeVerdict(res.wide)
 		fmt.Fprintf(&b, "commit: %d-file commits: plain median %s, with hooks median %s; hooks added at most %s, threshold 2 s %s\n",
-			res.opts.wide, secs(median(plainOf(res.wide))), secs(median(hookedOf(res.wide))), secs(worst), verdict(ok))
+			res.opts.wide, secs(benchkit.Median(plainOf(res.wide))), secs(benchkit.Median(hookedOf(res.wide))), secs(worst), verdict(ok))
 	}
 	if len(res.big) > 0 {
 		ok, worst := largeVerdict(res.big)
 		fmt.Fprintf(&b, "commit: %d MB file commits: plain median %s, with hooks median %s; hooks added at most %s, threshold 2 s %s\n",
-			res.opts.bigMB, secs(median(plainOf(res.big))), secs(median(hookedOf(res.big))), secs(worst), verdict(ok))
+			res.opts.bigMB, secs(benchkit.Median(plainOf(res.big))), secs(benchkit.Median(hookedOf(res.big))), secs(worst), verdict(ok))
 	}
 	return b.String()
 }

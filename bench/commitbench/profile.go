@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/bench/benchkit"
 )
 
 // hookProfile is where the post-commit hook's time went in one commit, as
@@ -174,7 +176,7 @@ func profileReport(ps []hookProfile) string {
 		for _, p := range ps {
 			d = append(d, f(p))
 		}
-		return median(d)
+		return benchkit.Median(d)
 	}
 	wall := pick(func(p hookProfile) time.Duration { return p.wall })
 	until := pick(func(p hookProfile) time.Duration { return p.untilGit })

@@ -11,21 +11,6 @@ func sorted(d []time.Duration) []time.Duration {
 	return s
 }
 
-// median is the middle value (the mean of the two middle ones for an even
-// count); 0 for no values.
-func median(d []time.Duration) time.Duration {
-	s := sorted(d)
-	n := len(s)
-	switch {
-	case n == 0:
-		return 0
-	case n%2 == 1:
-		return s[n/2]
-	default:
-		return (s[n/2-1] + s[n/2]) / 2
-	}
-}
-
 // percentile is the nearest-rank p-th percentile; 0 for no values.
 func percentile(d []time.Duration, p int) time.Duration {
 	s := sorted(d)

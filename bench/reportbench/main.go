@@ -34,6 +34,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/bench/benchkit"
 )
 
 // Thresholds (see bench/README.md).
@@ -178,7 +180,7 @@ func run(o options) error {
 		defer os.RemoveAll(work)
 	}
 	home := filepath.Join(work, "home")
-	env, err := environ(home, filepath.Dir(bin))
+	env, err := benchkit.Environ(home, filepath.Dir(bin))
 	if err != nil {
 		return err
 	}

@@ -5,20 +5,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-)
 
-func median(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	switch n := len(s); {
-	case n == 0:
-		return 0
-	case n%2 == 1:
-		return s[n/2]
-	default:
-		return (s[n/2-1] + s[n/2]) / 2
-	}
-}
+	"github.com/git-ai-survival/git-ai-survival/bench/benchkit"
+)
 
 func walls(ts []timed) []time.Duration {
 	var d []time.Duration
@@ -79,9 +68,9 @@ type target struct {
 }
 
 func targets(res *result) []target {
-	full := median(walls(res.report))
+	full := benchkit.Median(walls(res.report))
 	var ts []target
-	r := ratio(full, median(walls(res.logExact)))
+	r := ratio(full, benchkit.Median(walls(res.logExact)))
 	ts = append(ts, target{"full report / `git log -p` as the walk runs it", fmt.Sprintf("%.2fx", r), fmt.Sprintf("at most %.0fx", maxOverLog), verdict(r <= maxOverLog), r <= maxOverLog})
 
 	r = ratio(res.blame.extrapolated(res.size.files), full)
@@ -90,13 +79,13 @@ func targets(res *result) []target {
 	if res.movesErr != "" {
 		ts = append(ts, target{"`git blame -M -C -C` of every file / `report --moves`", "not available", fmt.Sprintf("at least %.0fx faster", minOverBlameMCC), "not measured: `--moves` is " + res.movesErr, false})
 	} else {
-		r = ratio(res.blameMCC.extrapolated(res.size.files), median(walls(res.moves)))
+		r = ratio(res.blameMCC.extrapolated(res.size.files), benchkit.Median(walls(res.moves)))
 		ts = append(ts, target{"`git blame -M -C -C` of every file / `report --moves`", fmt.Sprintf("%.1fx faster", r), fmt.Sprintf("at least %.0fx faster", minOverBlameMCC), verdict(r >= minOverBlameMCC), r >= minOverBlameMCC})
 	}
 
-	r = ratio(median(walls(res.curves)), full)
+	r = ratio(benchkit.Median(walls(res.curves)), full)
 	ts = append(ts, target{"`report --curves --releases 'v*'` (80 releases) / report", fmt.Sprintf("%.2fx", r), fmt.Sprintf("at most %.2fx", maxCurves), verdict(r <= maxCurves), r <= maxCurves})
-	r = ratio(median(walls(res.incr)), full)
+	r = ratio(benchkit.Median(walls(res.incr)), full)
 	v := verdict(r < maxIncremental)
 	switch {
 	case r < maxIncremental:
@@ -146,7 +135,7 @@ func render(res *result) string {
 			return
 		}
 		w := walls(ts)
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s |\n", name, len(ts), secs(median(w)), secs(slices.Min(w)), secs(slices.Max(w)), secs(median(cpus(ts))))
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s |\n", name, len(ts), secs(benchkit.Median(w)), secs(slices.Min(w)), secs(slices.Max(w)), secs(benchkit.Median(cpus(ts))))
 	}
 	row("`git log -p` as the report's walk runs it (below)", res.logExact)
 	row("`git log -p --no-color`", res.logPlain)
@@ -188,9 +177,9 @@ func render(res *result) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", t.name, t.measured, t.threshold, t.verdict)
 	}
 	fmt.Fprintf(&b, "\nAgainst the plain `git log -p --no-color` the full report takes %.2fx the time (plain `git log -p` shows no diff for merges and detects no renames; the walk's shows merges against each parent). ",
-		ratio(median(walls(res.report)), median(walls(res.logPlain))))
+		ratio(benchkit.Median(walls(res.report)), benchkit.Median(walls(res.logPlain))))
 	fmt.Fprintf(&b, "By CPU time rather than wall time, `git blame` of every file takes %.1fx the full report's.\n\n",
-		ratio(time.Duration(float64(res.blame.cpu)*float64(res.blame.extrapolated(res.size.files))/float64(max(res.blame.wall, 1))), median(cpus(res.report))))
+		ratio(time.Duration(float64(res.blame.cpu)*float64(res.blame.extrapolated(res.size.files))/float64(max(res.blame.wall, 1))), benchkit.Median(cpus(res.report))))
 
 	b.WriteString("### Checks\n\n")
 	fmt.Fprintf(&b, "- figures agree with git blame: %s.", res.agree.summary())
@@ -216,10 +205,10 @@ func render(res *result) string {
 	}
 
 	b.WriteString("\n### Where the report's time goes\n\n")
-	rep, lg := median(walls(res.report)), median(walls(res.logExact))
+	rep, lg := benchkit.Median(walls(res.report)), benchkit.Median(walls(res.logExact))
 	fmt.Fprintf(&b, "The walk reads the `git log -p` below (%.0f MB) and the metadata `git log` at the same time and parses the diffs as they come; ", mb)
 	fmt.Fprintf(&b, "that `git log -p` alone takes %s of the report's %s (%.0f%%). ", secs(lg), secs(rep), 100*ratio(lg, rep))
-	fmt.Fprintf(&b, "The report used %s of CPU for %s of wall time (gits included), on %s of CPU for the `git log -p` alone.\n\n", secs(median(cpus(res.report))), secs(rep), secs(median(cpus(res.logExact))))
+	fmt.Fprintf(&b, "The report used %s of CPU for %s of wall time (gits included), on %s of CPU for the `git log -p` alone.\n\n", secs(benchkit.Median(cpus(res.report))), secs(rep), secs(benchkit.Median(cpus(res.logExact))))
 	if t := res.trace; t != nil && len(t.gits) > 0 {
 		fmt.Fprintf(&b, "One more full report from a cold start after the rounds, with git's trace2 events on (%s in all), shows when each git it ran started and ended:\n\n", secs(t.wall))
 		traceTable(&b, t)
@@ -247,7 +236,7 @@ func render(res *result) string {
 func summary(res *result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "report: %d commits, %d files, %d lines; full report %s, git log -p %s, blame of every file %s\n",
-		res.size.commits, res.size.files, res.size.lines, secs(median(walls(res.report))), secs(median(walls(res.logExact))), secs(res.blame.extrapolated(res.size.files)))
+		res.size.commits, res.size.files, res.size.lines, secs(benchkit.Median(walls(res.report))), secs(benchkit.Median(walls(res.logExact))), secs(res.blame.extrapolated(res.size.files)))
 	for _, t := range targets(res) {
 		fmt.Fprintf(&b, "  %s: %s (%s): %s\n", t.name, t.measured, t.threshold, strings.ReplaceAll(t.verdict, "**", ""))
 	}

@@ -12,53 +12,6 @@ import (
 	"time"
 )
 
-const gitconfig = `[user]
-	name = Bench Person
-	email = bench@example.com
-[init]
-	defaultBranch = main
-[core]
-	autocrlf = false
-[commit]
-	gpgsign = false
-[gc]
-	auto = 0
-[maintenance]
-	auto = false
-[advice]
-	detachedHead = false
-`
-
-// environ is a clean environment for git: an isolated HOME with the
-// gitconfig above, no system config, no GIT_* variables from the caller
-// (make bench may itself run inside a hook), binDir first on PATH.
-func environ(home, binDir string) ([]string, error) {
-	if err := os.MkdirAll(home, 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gitconfig), 0o644); err != nil {
-		return nil, err
-	}
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "GIT_") || strings.HasPrefix(k, "LC_") || k == "LANG" ||
-			k == "HOME" || k == "XDG_CONFIG_HOME" || k == "XDG_CACHE_HOME" || k == "PATH" {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env,
-		"HOME="+home,
-		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
-		"PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"GIT_CONFIG_NOSYSTEM=1",
-		"GIT_TERMINAL_PROMPT=0",
-		"LC_ALL=C",
-	), nil
-}
-
 // repo is the benchmark repository, driven by the real git binary.
 type repo struct {
 	dir string
