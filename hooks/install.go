@@ -101,27 +101,36 @@ func Dir(ctx context.Context, repo *gitx.Repo) (string, error) {
 	return filepath.Clean(dir), nil
 }
 
+// begin does what install and uninstall both start with: it checks for a
+// working tree, finds the hooks directory, takes the install lock and loads
+// the saved state. The caller must call unlock.
+func begin(ctx context.Context, repo *gitx.Repo, command string) (dir string, st *state, unlock func(), err error) {
+	if err := repo.RequireWorkTree("git ai-survival " + command); err != nil {
+		return "", nil, nil, err
+	}
+	if dir, err = Dir(ctx, repo); err != nil {
+		return "", nil, nil, err
+	}
+	if unlock, err = lock(repo.CommonDir); err != nil {
+		return "", nil, nil, err
+	}
+	if st, err = loadState(repo.CommonDir); err != nil {
+		unlock()
+		return "", nil, nil, err
+	}
+	return dir, st, unlock, nil
+}
+
 // Install puts our hooks into the hooks directory of repo, chaining the hooks
 // already there, and adds our configuration. Installing again changes
 // nothing, except that older versions of our hooks are updated. What it did
 // is recorded under the common dir for Uninstall.
 func Install(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
-	if err := repo.RequireWorkTree("git ai-survival install"); err != nil {
-		return nil, err
-	}
-	dir, err := Dir(ctx, repo)
-	if err != nil {
-		return nil, err
-	}
-	unlock, err := lock(repo.CommonDir)
+	dir, st, unlock, err := begin(ctx, repo, "install")
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	st, err := loadState(repo.CommonDir)
-	if err != nil {
-		return nil, err
-	}
 	res = &Result{Dir: dir}
 	defer func() {
 		if serr := st.save(); serr != nil && err == nil {

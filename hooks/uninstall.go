@@ -18,22 +18,11 @@ import (
 // does not know (a committed hooks directory) lose the block too. When
 // there is nothing to undo, Result.NothingInstalled is set.
 func Uninstall(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
-	if err := repo.RequireWorkTree("git ai-survival uninstall"); err != nil {
-		return nil, err
-	}
-	dir, err := Dir(ctx, repo)
-	if err != nil {
-		return nil, err
-	}
-	unlock, err := lock(repo.CommonDir)
+	dir, st, unlock, err := begin(ctx, repo, "uninstall")
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	st, err := loadState(repo.CommonDir)
-	if err != nil {
-		return nil, err
-	}
 	res = &Result{Dir: dir}
 	defer func() {
 		// On failure, keep what is left to undo for the next attempt.
