@@ -17,16 +17,23 @@ import (
 )
 
 // fakeBinary is a stand-in for git-ai-survival that appends its arguments
-// and stdin to a log: "args: hook <name> <args...>\n<stdin>end\n".
+// and stdin to a log: "args: hook <name> <args...>\n<stdin>end\n". Given
+// --feed, it logs "fed" for git's output on stdin instead of the output.
 const fakeBinary = `#!/bin/sh
 {
 	printf 'args:'
 	for a in "$@"; do printf ' %s' "$a"; done
 	printf '\n'
-	cat
+	case " $* " in
+	*" --feed "*) [ "$(wc -c | tr -d ' ')" -gt 0 ] && printf 'fed\n' ;;
+	*) cat ;;
+	esac
 	printf 'end\n'
 } >>'LOG'
 `
+
+// postCommitLog is what the fake logs for one post-commit hook.
+const postCommitLog = "args: hook post-commit --feed --note-to-stdout\nfed\nend\n"
 
 // withFake puts the fake git-ai-survival first on r's PATH and returns
 // the path of its log.

@@ -8,11 +8,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // Version is the version of the block we install. Bump it whenever the text
 // of Block or Wrapper changes, so that installing again updates old hooks.
-const Version = 1
+const Version = 2
 
 // Binary is the command the hooks run.
 const Binary = "git-ai-survival"
@@ -31,12 +36,33 @@ type Hook struct {
 	// Lost says what is not done when the binary is missing, for the
 	// warning.
 	Lost string
+	// Pipe, when set, runs the binary between two git commands (see
+	// Pipeline).
+	Pipe func() Pipeline
+}
+
+// Pipeline is how the post-commit hook runs: git reads the commit while the
+// binary starts (`Feed | git-ai-survival hook NAME --feed`), and the note
+// the binary prints goes straight to git (`--note-to-stdout | Store`). When
+// Store fails, Check tells whether its work is done anyway; if not, the
+// hook's warning is printed. Each is a git command line without "git".
+type Pipeline struct {
+	Feed, Store, Check []string
+}
+
+// postCommitPipeline is the pipeline of the post-commit hook.
+func postCommitPipeline() Pipeline {
+	return Pipeline{
+		Feed:  capture.FeedArgs(),
+		Store: notes.AddArgs(provenance.NotesRef, "HEAD"),
+		Check: []string{"notes", "--ref=" + provenance.NotesRef, "list", "HEAD"},
+	}
 }
 
 // The hooks we install.
 var (
 	// PostCommit records the provenance of the commit just made.
-	PostCommit = Hook{Name: "post-commit", Lost: "provenance not recorded for this commit"}
+	PostCommit = Hook{Name: "post-commit", Lost: "provenance not recorded for this commit", Pipe: postCommitPipeline}
 	// PrePush receives "<local ref> <local oid> <remote ref> <remote oid>"
 	// lines on stdin and the remote's name and URL as arguments.
 	PrePush = Hook{Name: "pre-push", Stdin: true, Lost: "provenance notes not pushed"}
@@ -109,6 +135,17 @@ func (h Hook) block(version int) string {
 		b.WriteString("\t\texec </dev/null\n")
 		b.WriteString("\tfi\n")
 		b.WriteString("\tunset ai_survival_stdin\n")
+	} else if h.Pipe != nil {
+		p := h.Pipe()
+		fmt.Fprintf(&b, "\tif command -v %s >/dev/null 2>&1; then\n", Binary)
+		b.WriteString("\t\t# git reads the commit while the binary starts; git stores the note it prints.\n")
+		fmt.Fprintf(&b, "\t\t{ unset %s; exec git%s; } </dev/null 2>/dev/null |\n", strings.Join(gitx.ScrubbedEnv(), " "), shellArgs(p.Feed))
+		fmt.Fprintf(&b, "\t\t\t%s hook %s --feed --note-to-stdout ${1+\"$@\"} |\n", Binary, h.Name)
+		fmt.Fprintf(&b, "\t\t\tgit%s 2>/dev/null ||\n", shellArgs(p.Store))
+		fmt.Fprintf(&b, "\t\t\t{ git%s >/dev/null 2>&1 || printf '%%s\\n' %s >&2 || :; }\n", shellArgs(p.Check), shellQuote("warning: "+Binary+": "+h.Lost+" (tag it later with 'git ai-survival annotate HEAD')"))
+		b.WriteString("\telse\n")
+		b.WriteString(warn)
+		b.WriteString("\tfi\n")
 	} else {
 		fmt.Fprintf(&b, "\tif command -v %s >/dev/null 2>&1; then\n", Binary)
 		fmt.Fprintf(&b, "\t\t%s hook %s ${1+\"$@\"} </dev/null || :\n", Binary, h.Name)
@@ -136,6 +173,15 @@ func (h Hook) wrapperTail() string {
 	return "# The hook that was here before, moved aside by 'git ai-survival install':\n" +
 		"ai_survival_chained=\"$(dirname \"$0\")/" + h.Name + AsideSuffix + "\"\n" +
 		"if [ -x \"$ai_survival_chained\" ]; then exec \"$ai_survival_chained\" ${1+\"$@\"}; fi\n"
+}
+
+// shellArgs is args quoted for POSIX sh, each after a space.
+func shellArgs(args []string) string {
+	var b strings.Builder
+	for _, a := range args {
+		b.WriteString(" " + shellQuote(a))
+	}
+	return b.String()
 }
 
 // shellQuote quotes s for POSIX sh.

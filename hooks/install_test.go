@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,13 +66,13 @@ func TestFreshInstall(t *testing.T) {
 	// The hooks run the binary with git's arguments and stdin.
 	r.Write("a.txt", "a\n")
 	first := r.Commit("first")
-	if got, want := readLog(t, log), "args: hook post-commit\nend\n"; got != want {
+	if got, want := readLog(t, log), postCommitLog; got != want {
 		t.Fatalf("after commit the log is\n%s\nwant\n%s", got, want)
 	}
 	if errs, ok := push(r, "origin", "main"); !ok {
 		t.Fatalf("push failed: %s", errs)
 	}
-	want := "args: hook post-commit\nend\n" +
+	want := postCommitLog +
 		"args: hook pre-push origin " + remote + "\nrefs/heads/main " + first + " refs/heads/main " + zeroID + "\nend\n"
 	if got := readLog(t, log); got != want {
 		t.Fatalf("after push the log is\n%s\nwant\n%s", got, want)
@@ -129,7 +130,7 @@ func TestForeignPostCommitIsChained(t *testing.T) {
 		t.Errorf("chained hook:\n%s\nwant:\n%s", got, want)
 	}
 	c := r.Commit("one")
-	if got, want := readLog(t, log), "args: hook post-commit\nend\n"; got != want {
+	if got, want := readLog(t, log), postCommitLog; got != want {
 		t.Errorf("our log: %q, want %q", got, want)
 	}
 	if got, want := readLog(t, flog), "foreign post-commit "+c+"\n"; got != want {
@@ -175,7 +176,7 @@ func TestForeignPrePushGetsStdinAndStillBlocks(t *testing.T) {
 				t.Errorf("foreign log:\n%s\nwant\n%s", got, want)
 			}
 			ours := "args: hook pre-push origin " + remote + "\n" + refLine + "end\n"
-			if got, want := readLog(t, log), "args: hook post-commit\nend\n"+ours; got != want {
+			if got, want := readLog(t, log), postCommitLog+ours; got != want {
 				t.Errorf("our log:\n%s\nwant\n%s", got, want)
 			}
 
@@ -245,7 +246,7 @@ func TestHuskyV9(t *testing.T) {
 	if got := readLog(t, flog); got != want {
 		t.Errorf("husky scripts logged\n%s\nwant\n%s", got, want)
 	}
-	ours := "args: hook post-commit\nend\nargs: hook pre-push origin " + remote + "\n" + line1 + "end\n"
+	ours := postCommitLog + "args: hook pre-push origin " + remote + "\n" + line1 + "end\n"
 	if got := readLog(t, log); got != ours {
 		t.Errorf("our log\n%s\nwant\n%s", got, ours)
 	}
@@ -309,7 +310,7 @@ func TestHuskyV8OursRunsOnce(t *testing.T) {
 	if got, want := readLog(t, flog), "husky pre-push: origin "+remote+"\n"+line; got != want {
 		t.Errorf("husky script logged\n%s\nwant\n%s", got, want)
 	}
-	if got, want := readLog(t, log), "args: hook post-commit\nend\nargs: hook pre-push origin "+remote+"\n"+line+"end\n"; got != want {
+	if got, want := readLog(t, log), postCommitLog+"args: hook pre-push origin "+remote+"\n"+line+"end\n"; got != want {
 		t.Errorf("our log\n%s\nwant\n%s", got, want)
 	}
 }
@@ -332,7 +333,7 @@ func TestHooksPathAbsolute(t *testing.T) {
 		t.Errorf("post-commit:\n%s", got)
 	}
 	r.Commit("one")
-	if got, want := readLog(t, log), "args: hook post-commit\nend\n"; got != want {
+	if got, want := readLog(t, log), postCommitLog; got != want {
 		t.Errorf("log %q, want %q", got, want)
 	}
 	uninstall(t, r)
@@ -365,7 +366,7 @@ func TestHooksPathRelativeFromSubdirectory(t *testing.T) {
 	inSub.Dir = sub
 	inSub.Write("f.txt", "x\n")
 	inSub.Commit("from a subdirectory")
-	if got, want := readLog(t, log), "args: hook post-commit\nend\n"; got != want {
+	if got, want := readLog(t, log), postCommitLog; got != want {
 		t.Errorf("log %q, want %q", got, want)
 	}
 	if _, err := os.Stat(filepath.Join(sub, ".githooks")); !errors.Is(err, os.ErrNotExist) {
@@ -398,7 +399,7 @@ func TestLinkedWorktree(t *testing.T) {
 	inWT.Dir = wt
 	inWT.Commit("in the worktree")
 	r.Commit("in the main worktree")
-	if got, want := readLog(t, log), "args: hook post-commit\nend\nargs: hook post-commit\nend\n"; got != want {
+	if got, want := readLog(t, log), postCommitLog + postCommitLog; got != want {
 		t.Errorf("log %q, want %q", got, want)
 	}
 	// Installing again from the main worktree finds the same hooks.
@@ -593,7 +594,7 @@ func TestUpgradeOlderBlockAndKeepNewer(t *testing.T) {
 	if got := readFile(t, filepath.Join(dir, "post-rewrite")); got != newer {
 		t.Errorf("post-rewrite was changed:\n%s", got)
 	}
-	wantWarning := filepath.Join(realDir(t, r.Dir), ".git", "hooks", "post-rewrite") + " holds a newer git-ai-survival hook (v99, this is v1); left as is"
+	wantWarning := filepath.Join(realDir(t, r.Dir), ".git", "hooks", "post-rewrite") + " holds a newer git-ai-survival hook (v99, this is v" + strconv.Itoa(hooks.Version) + "); left as is"
 	if !reflect.DeepEqual(res.Warnings, []string{wantWarning}) {
 		t.Errorf("warnings %q, want %q", res.Warnings, wantWarning)
 	}

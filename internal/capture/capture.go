@@ -67,7 +67,7 @@ type Added struct {
 // DiffArgs are the options every diff we read is produced with: no
 // context, git's default algorithm and rename detection (as git blame
 // uses them), and nothing a user's config could change.
-var DiffArgs = []string{"-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+var DiffArgs = []string{"-p", "-U0", "-M", "--full-index", "--no-color", "--no-ext-diff", "--no-textconv",
 	"--src-prefix=a/", "--dst-prefix=b/", "--no-relative", "--diff-algorithm=myers", "--indent-heuristic"}
 
 // ErrBudget is returned (wrapped) when the time budget ran out.

@@ -110,7 +110,7 @@ func TestPostCommitNoteAndBudget(t *testing.T) {
 	ai := func(m capture.Meta) (provenance.Attribution, bool) {
 		return provenance.Attribution{Origin: provenance.AI, Agent: "claude-code", Evidence: provenance.EvidenceTrailer}, true
 	}
-	res, err := capture.PostCommit(ctx, repo, ai, time.Minute)
+	res, err := capture.PostCommit(ctx, repo, ai, capture.PostCommitOptions{Budget: time.Minute})
 	if err != nil || res.Partial || res.Lines != 200001 {
 		t.Fatalf("PostCommit = %+v, %v", res, err)
 	}
@@ -123,7 +123,7 @@ func TestPostCommitNoteAndBudget(t *testing.T) {
 		t.Errorf("gen.txt spans = %+v", got)
 	}
 	// A second run finds the note there and keeps it.
-	res, err = capture.PostCommit(ctx, repo, nil, time.Minute)
+	res, err = capture.PostCommit(ctx, repo, nil, capture.PostCommitOptions{Budget: time.Minute})
 	if err != nil || !res.Existing {
 		t.Errorf("second PostCommit = %+v, %v", res, err)
 	}
@@ -132,7 +132,7 @@ func TestPostCommitNoteAndBudget(t *testing.T) {
 	// record covers every line.
 	r.Write("gen.txt", big.String()+"more\n")
 	head := r.Commit("more")
-	res, err = capture.PostCommit(ctx, repo, ai, time.Nanosecond)
+	res, err = capture.PostCommit(ctx, repo, ai, capture.PostCommitOptions{Budget: time.Nanosecond})
 	if err != nil || !res.Partial || res.Commit != head {
 		t.Fatalf("budgeted PostCommit = %+v, %v", res, err)
 	}
@@ -150,7 +150,7 @@ func TestPostCommitDetachedHead(t *testing.T) {
 	r.Git("checkout", "-q", "--detach")
 	r.Write("f", "1\n2\n")
 	head := r.Commit("detached")
-	res, err := capture.PostCommit(context.Background(), open(t, r), nil, time.Minute)
+	res, err := capture.PostCommit(context.Background(), open(t, r), nil, capture.PostCommitOptions{Budget: time.Minute})
 	if err != nil || res.Commit != head || res.Lines != 1 || res.Origin != "human" {
 		t.Errorf("PostCommit = %+v, %v", res, err)
 	}

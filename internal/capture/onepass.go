@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -23,23 +24,84 @@ import (
 // diff stops at deadline as in StreamAdded (Added.Partial is then set and
 // the error wraps ErrBudget).
 func ReadCommit(ctx context.Context, repo *gitx.Repo, rev string, deadline time.Time) (Meta, Added, error) {
-	var meta Meta
-	var added *Added
 	fence, err := newFence()
 	if err != nil {
-		return meta, Added{}, err
+		return Meta{}, Added{}, err
 	}
 	var cancel context.CancelFunc = func() {}
 	if !deadline.IsZero() {
 		ctx, cancel = context.WithDeadline(ctx, deadline)
 	}
 	defer cancel()
+	return readCommit(rev, fence, deadline, func(fn func(io.Reader) error) error {
+		return repo.Stream(ctx, nil, fn, commitArgs(fence, rev)...)
+	})
+}
+
+// FeedArgs is the git command line (options, then "log" and its own) whose
+// output ReadFeed reads: the post-commit hook's script runs it and pipes it
+// into the binary, so that git reads the commit while the binary starts.
+// Its marker names a digest of the command line, so a binary reading the
+// output of another version's command notices (ErrFeedVersion).
+func FeedArgs() []string {
+	return append(gitx.SafeConfig(), commitArgs(feedFence(), "HEAD")...)
+}
+
+// ErrFeedVersion means the hook's git command is not the one FeedArgs
+// gives now: the hooks come from another version of the binary.
+var ErrFeedVersion = errors.New("the post-commit hook is from another version of git-ai-survival (run 'git ai-survival install' to update it)")
+
+// ReadFeed is ReadCommit reading the output of FeedArgs from r. Reading
+// stops at deadline (r's reads fail once it passes). Output that is not
+// FeedArgs' (git failed and printed nothing, or the hook is from another
+// version) is ErrFeedVersion or an error naming what was wrong, with
+// nothing read: the caller can then run ReadCommit.
+func ReadFeed(r io.Reader, deadline time.Time) (Meta, Added, error) {
+	fence := feedFence()
+	br := bufio.NewReaderSize(r, 1<<16)
+	head, err := br.Peek(len(fence) + 1)
+	if err != nil {
+		if len(head) == 0 {
+			return Meta{}, Added{}, fmt.Errorf("git printed nothing: %w", err)
+		}
+	}
+	if string(head) != fence+"\n" {
+		if bytes.HasPrefix(head, []byte(feedPrefix)) {
+			return Meta{}, Added{}, ErrFeedVersion
+		}
+		return Meta{}, Added{}, fmt.Errorf("unexpected output %q", abbreviate(string(head)))
+	}
+	return readCommit("HEAD", fence, deadline, func(fn func(io.Reader) error) error { return fn(br) })
+}
+
+// feedPrefix starts the marker of every version's feed.
+const feedPrefix = "\x1dais-feed-"
+
+// feedFence is the marker of the feed: fixed (the hook's script is written
+// once), which is as safe as a random one because the metadata ends with a
+// NUL, which git never prints inside a commit message or a name.
+func feedFence() string {
+	sum := sha256.Sum256([]byte(strings.Join(append(gitx.SafeConfig(), commitArgs("", "")...), "\x00")))
+	return feedPrefix + hex.EncodeToString(sum[:6])
+}
+
+// commitArgs is the `git log` that prints rev's metadata between fence
+// lines, then its diff.
+func commitArgs(fence, rev string) []string {
+	gitFence := strings.ReplaceAll(fence, "\x1d", "%x1d")
+	format := "--format=" + gitFence + "%n" + strings.TrimPrefix(metaFormat, "--format=") + "%x00" + gitFence + "%n%x1e%H %P"
+	args := append([]string{"log", "-m", "--root", format}, DiffArgs...)
+	return append(args, "--no-walk", "--end-of-options", rev, "--")
+}
+
+// readCommit parses one commit's output of commitArgs, which stream hands
+// to its function, up to deadline.
+func readCommit(rev, fence string, deadline time.Time, stream func(func(io.Reader) error) error) (Meta, Added, error) {
+	var meta Meta
+	var added *Added
 	acc := &accumulator{fn: func(a Added) error { added = &a; return nil }}
 	p := &diff.Parser{CommitPrefix: "\x1e", OnCommit: acc.commit, OnFile: acc.file}
-	format := "--format=" + fence + "%n" + strings.TrimPrefix(metaFormat, "--format=") + "%x00" + fence + "%n%x1e%H %P"
-	args := append([]string{"log", "-m", "--root", format}, DiffArgs...)
-	args = append(args, "--no-walk", "--end-of-options", rev, "--")
-	err = repo.Stream(ctx, nil, func(r io.Reader) error {
+	err := stream(func(r io.Reader) error {
 		br := bufio.NewReaderSize(r, 1<<16)
 		block, err := firstBlock(br, fence)
 		if err != nil {
@@ -59,7 +121,7 @@ func ReadCommit(ctx context.Context, repo *gitx.Repo, rev string, deadline time.
 		ferr := unfence(br, pw, fence, func(string) error { return nil })
 		pw.CloseWithError(ferr)
 		return errors.Join(ferr, <-done)
-	}, args...)
+	})
 	if err != nil && !deadline.IsZero() && !time.Now().Before(deadline) {
 		if acc.cur != nil {
 			acc.cur.partial = true

@@ -3,6 +3,9 @@ package capture
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -17,30 +20,53 @@ type PostCommitResult struct {
 	Partial bool
 	// Existing is set when the commit already had a note (kept as it is).
 	Existing bool
+	// Handed is set when the note went to PostCommitOptions.NoteOut.
+	Handed bool
 	// Warnings are problems that did not stop the note (one line each).
 	Warnings []string
 }
 
-// PostCommit tags every line HEAD added and writes HEAD's note. Reading
-// the diff stops at budget: the files read by then get line records, and
-// the commit record covers the rest (the note is marked partial).
-func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, budget time.Duration) (PostCommitResult, error) {
+// PostCommitOptions say where PostCommit reads the commit and where its
+// note goes.
+type PostCommitOptions struct {
+	// Budget bounds reading the diff: the files read by then get line
+	// records, and the commit record covers the rest (the note is marked
+	// partial).
+	Budget time.Duration
+	// Feed, when not nil, is the output of FeedArgs that the hook's script
+	// started; PostCommit runs git itself when it is not usable.
+	Feed io.Reader
+	// NoteOut, when not nil, receives the note, and the hook's script pipes
+	// it into `git notes add` (notes.AddArgs). PostCommit writes the note
+	// itself, and writes nothing to NoteOut, when it must know that the
+	// note is in place: to forget the agent checkpoints it used, or when
+	// WriteHere says so for the commit.
+	NoteOut   io.Writer
+	WriteHere func(commit string) bool
+}
+
+// PostCommit tags every line HEAD added and writes HEAD's note.
+func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts PostCommitOptions) (PostCommitResult, error) {
 	var res PostCommitResult
 	start := time.Now()
-	// Start the note's writer first: its start-up overlaps reading the diff.
-	pending, err := notes.New(repo).StartAdd(ctx, "HEAD")
-	if err != nil {
-		return res, err
+	var pending *notes.PendingAdd
+	if opts.NoteOut == nil {
+		// Start the note's writer first: its start-up overlaps reading the
+		// diff.
+		var err error
+		if pending, err = notes.New(repo).StartAdd(ctx, "HEAD"); err != nil {
+			return res, err
+		}
 	}
 	written := false
 	defer func() {
-		if !written {
+		if pending != nil && !written {
 			pending.Abort()
 		}
 	}()
 	ckpts := startCheckpoints(ctx, repo) // nil without agent checkpoints
 	defer ckpts.stop()
-	meta, added, err := ReadCommit(ctx, repo, "HEAD", start.Add(budget))
+	meta, added, err := readHead(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
 	if err != nil && !errors.Is(err, ErrBudget) {
 		return res, err
 	}
@@ -64,6 +90,18 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, budge
 	if cerr != nil {
 		res.Warnings = append(res.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+cerr.Error())
 	}
+	if pending == nil && settle == nil && (opts.WriteHere == nil || !opts.WriteHere(meta.ID)) {
+		res.Handed = true
+		if _, err := opts.NoteOut.Write(note.Bytes()); err != nil {
+			return res, fmt.Errorf("handing the note of %s to git: %w", meta.ID, err)
+		}
+		return res, nil
+	}
+	if pending == nil {
+		if pending, err = notes.New(repo).StartAdd(ctx, "HEAD"); err != nil {
+			return res, err
+		}
+	}
 	written = true
 	err = pending.Finish(note)
 	if errors.Is(err, notes.ErrExists) {
@@ -74,4 +112,22 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, budge
 		settle()
 	}
 	return res, err
+}
+
+// readHead reads HEAD from feed, or with its own git process when there is
+// no feed or it is not the output of FeedArgs.
+func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
+	if feed == nil {
+		return ReadCommit(ctx, repo, "HEAD", deadline)
+	}
+	meta, added, err := ReadFeed(feed, deadline)
+	switch {
+	case err == nil || errors.Is(err, ErrBudget):
+		return meta, added, err
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return Meta{}, Added{Partial: true}, fmt.Errorf("reading commit HEAD: %w", ErrBudget)
+	case errors.Is(err, ErrFeedVersion):
+		res.Warnings = append(res.Warnings, err.Error())
+	}
+	return ReadCommit(ctx, repo, "HEAD", deadline)
 }

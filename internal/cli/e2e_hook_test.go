@@ -1,12 +1,15 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 )
@@ -151,5 +154,109 @@ func TestHookHugeCommitAndDamagedNotesNeverFailCommit(t *testing.T) {
 	}
 	if got := strings.TrimSpace(r.Git("log", "-1", "--format=%s")); got != "still commits" {
 		t.Errorf("HEAD is %q", got)
+	}
+}
+
+// hookScript is the installed post-commit hook of r.
+func hookScript(t *testing.T, r *gittest.Repo) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(r.Dir, ".git", "hooks", "post-commit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestHookKeepsAnExistingNoteQuietly(t *testing.T) {
+	r := gittest.New(t)
+	r.MustTool("install")
+	r.Write("a.txt", "a\n")
+	head := r.Commit("root")
+	before := r.Git("notes", "--ref=refs/notes/ai-survival", "show", head)
+	tip := r.Git("rev-parse", "refs/notes/ai-survival")
+	// The hook runs again for the same commit: git notes add refuses to
+	// replace the note, and the script sees the note there.
+	out, errs, err := r.Run("", "sh", filepath.Join(".git", "hooks", "post-commit"))
+	if err != nil || out != "" || errs != "" {
+		t.Fatalf("second run: %v, stdout %q, stderr %q", err, out, errs)
+	}
+	if got := r.Git("notes", "--ref=refs/notes/ai-survival", "show", head); got != before {
+		t.Errorf("note changed:\n%s\nwas:\n%s", got, before)
+	}
+	if got := r.Git("rev-parse", "refs/notes/ai-survival"); got != tip {
+		t.Errorf("notes ref moved from %s to %s", tip, got)
+	}
+}
+
+func TestHookFromAnotherVersionStillTags(t *testing.T) {
+	r := gittest.New(t)
+	r.MustTool("install")
+	r.Write("a.txt", "a\n")
+	r.Commit("root")
+	p := filepath.Join(r.Dir, ".git", "hooks", "post-commit")
+
+	// A hook whose git command is not this binary's: the binary reads the
+	// commit itself and says how to update the hook.
+	script := hookScript(t, r)
+	i := strings.Index(script, "ais-feed-")
+	stale := strings.ReplaceAll(script, script[i:i+len("ais-feed-000000000000")], "ais-feed-000000000000")
+	if err := os.WriteFile(p, []byte(stale), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.Write("a.txt", "a\nb\n")
+	r.Git("add", "a.txt")
+	_, errs, err := r.Run("", "git", "commit", "-q", "-m", "second")
+	if err != nil || !strings.Contains(errs, "from another version") || !strings.Contains(errs, "git ai-survival install") {
+		t.Errorf("commit: %v, stderr %q", err, errs)
+	}
+	if s := show(t, r, "HEAD"); s.Source != "note" || s.layout() != "a.txt:2:human" {
+		t.Errorf("note after a stale hook: %+v", s)
+	}
+
+	// A hook of the first version, which ran the binary alone.
+	old := "#!/bin/sh\n# >>> git-ai-survival hook v1 >>>\ngit-ai-survival hook post-commit </dev/null || :\n# <<< git-ai-survival hook <<<\n"
+	if err := os.WriteFile(p, []byte(old), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.Write("a.txt", "a\nb\nc\n")
+	r.Git("add", "a.txt")
+	if _, errs, err := r.Run("", "git", "commit", "-q", "-m", "third"); err != nil || errs != "" {
+		t.Errorf("commit: %v, stderr %q", err, errs)
+	}
+	if s := show(t, r, "HEAD"); s.Source != "note" || s.layout() != "a.txt:3:human" {
+		t.Errorf("note after a v1 hook: %+v", s)
+	}
+	// install brings the hook up to date.
+	r.MustTool("install")
+	if got := hookScript(t, r); got != script {
+		t.Errorf("reinstalled hook:\n%s\nwant:\n%s", got, script)
+	}
+}
+
+// TestHookStopsAFeedThatHangs runs the hook's pipeline with a feed that
+// never writes: the binary gives up at its budget, tags the commit as a
+// whole, and stops the feed, so that the pipeline (and git) goes on.
+func TestHookStopsAFeedThatHangs(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("a.txt", "a\n")
+	head := r.Commit("root\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
+	bin := filepath.Join(gittest.BinDir(t), "git-ai-survival")
+	pipeline := "sleep 600 | '" + bin + "' hook post-commit --feed --note-to-stdout | git notes --ref=refs/notes/ai-survival add -F - HEAD"
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "-c", pipeline)
+	cmd.Dir, cmd.Env = r.Dir, r.Env
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	if err := cmd.Run(); err != nil || ctx.Err() != nil {
+		t.Fatalf("pipeline: %v (after %s), stderr %q", err, time.Since(start), errb.String())
+	}
+	if !strings.Contains(errb.String(), "too large to read in time") {
+		t.Errorf("stderr %q", errb.String())
+	}
+	s := show(t, r, head)
+	if s.Source != "note" || !s.Partial || s.Origin.Origin != "ai" || s.Origin.Agent != "claude-code" {
+		t.Errorf("note = %+v", s)
 	}
 }

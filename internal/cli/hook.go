@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -58,7 +60,7 @@ func runHook(ctx context.Context, f *Factory, name string, args []string) {
 	defer cancel()
 	switch name {
 	case "post-commit":
-		postCommitHook(ctx, f)
+		postCommitHook(ctx, f, slices.Contains(args, "--feed"), slices.Contains(args, "--note-to-stdout"))
 	case "pre-push":
 		prePushHook(ctx, f, args)
 	case "post-rewrite":
@@ -78,14 +80,29 @@ func runHook(ctx context.Context, f *Factory, name string, args []string) {
 	}
 }
 
-func postCommitHook(ctx context.Context, f *Factory) {
+// postCommitHook records HEAD's provenance. With fed set, stdin is the
+// output of capture.FeedArgs, which the hook's script started before us;
+// with handOver set, stdout goes to the script's `git notes add`.
+func postCommitHook(ctx context.Context, f *Factory, fed, handOver bool) {
 	dir := f.Dir
 	if dir == "" {
 		dir, _ = os.Getwd()
 	}
 	repo := gitx.AtHookDir(dir)
+	opts := capture.PostCommitOptions{Budget: hookDiffBudget}
+	if fed {
+		r, closeFeed := openFeed(f.IO.In, time.Now().Add(hookDiffBudget))
+		defer closeFeed()
+		opts.Feed = r
+	}
+	var copied copySource
+	if handOver {
+		// A copied commit's note is built on after it is written, here.
+		opts.NoteOut = f.IO.Out
+		opts.WriteHere = func(head string) bool { return copied.detect(ctx, repo, head) }
+	}
 	classify := f.hookClassifier(ctx, repo)
-	res, err := capture.PostCommit(ctx, repo, classify, hookDiffBudget)
+	res, err := capture.PostCommit(ctx, repo, classify, opts)
 	if err != nil {
 		f.Warnf("git-ai-survival: provenance not recorded for this commit: %v (tag it later with 'git ai-survival annotate HEAD')", err)
 		return
@@ -96,7 +113,27 @@ func postCommitHook(ctx context.Context, f *Factory) {
 	if res.Partial {
 		f.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", res.Commit[:12], res.Origin)
 	}
-	carryCopiedProvenance(ctx, f, repo, res.Commit)
+	if !handOver {
+		copied.detect(ctx, repo, res.Commit)
+	}
+	copied.carry(ctx, f, repo, res.Commit)
+}
+
+// openFeed wraps the hook's stdin so that reading it stops at deadline, and
+// returns the function that closes it (stopping git if it was not read to
+// the end). Where that is not possible the feed is closed at once and
+// PostCommit runs git itself.
+func openFeed(in io.Reader, deadline time.Time) (io.Reader, func()) {
+	file, ok := in.(*os.File)
+	if !ok {
+		return in, func() {} // a test's reader
+	}
+	feed, err := gitx.OpenFeed(file, deadline)
+	if err != nil {
+		_ = file.Close()
+		return nil, func() {}
+	}
+	return feed, func() { _ = feed.Close() }
 }
 
 // noDeadline lets a capture read for as long as it needs.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/git-ai-survival/git-ai-survival/hooks"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
@@ -169,7 +171,7 @@ func TestInstallWarningsGoToStderr(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "post-commit: left the newer version in "+p+"\n") {
 		t.Errorf("install: exit %d, stdout %q", code, out)
 	}
-	if want := "warning: " + p + " holds a newer git-ai-survival hook (v99, this is v1); left as is\n"; errs != want {
+	if want := "warning: " + p + " holds a newer git-ai-survival hook (v99, this is v" + strconv.Itoa(hooks.Version) + "); left as is\n"; errs != want {
 		t.Errorf("stderr %q, want %q", errs, want)
 	}
 }

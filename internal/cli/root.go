@@ -94,9 +94,15 @@ code survives in later history.`,
 // Main runs the command line and returns the exit code.
 func Main() int {
 	f := &Factory{IO: System(), Getenv: os.Getenv}
+	args := os.Args[1:]
+	if isHookCall(args) {
+		// Hooks run on every commit and stop with git: they skip setting up
+		// signal handling (Ctrl-C stops the whole commit anyway).
+		return Run(context.Background(), f, args)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return Run(ctx, f, os.Args[1:])
+	return Run(ctx, f, args)
 }
 
 // Run executes args and maps the outcome to an exit code; no panic escapes.
@@ -107,6 +113,11 @@ func Run(ctx context.Context, f *Factory, args []string) (code int) {
 			code = ExitError
 		}
 	}()
+	if isHookCall(args) {
+		// Hooks run on every commit: skip building the command tree.
+		runHook(ctx, f, args[1], args[2:])
+		return ExitOK
+	}
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -114,6 +125,11 @@ func Run(ctx context.Context, f *Factory, args []string) (code int) {
 		printError(f, root, err)
 	}
 	return exitCode(err)
+}
+
+// isHookCall says whether args run a hook (`hook <name> ...`).
+func isHookCall(args []string) bool {
+	return len(args) >= 2 && args[0] == "hook" && !strings.HasPrefix(args[1], "-")
 }
 
 func printError(f *Factory, root *cobra.Command, err error) {

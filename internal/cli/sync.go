@@ -282,21 +282,38 @@ func postMergeHook(ctx context.Context, f *Factory, args []string) {
 	f.mergeFetchedNotes(ctx, repo)
 }
 
-// carryCopiedProvenance is the post-commit hook's part for commits that
-// copy others (cherry-pick, merge --squash): their lines take the
-// provenance the copied commits recorded.
-func carryCopiedProvenance(ctx context.Context, f *Factory, repo *gitx.Repo, head string) {
-	if head == "" {
-		return
+// copySource is the post-commit hook's part for commits that copy others
+// (cherry-pick, merge --squash): their lines take the provenance the copied
+// commits recorded.
+type copySource struct {
+	checked bool
+	kind    rewrite.Kind
+	olds    []string
+}
+
+// detect finds what head was copied from (a cherry-pick, a merge --squash),
+// once, and says whether it was.
+func (c *copySource) detect(ctx context.Context, repo *gitx.Repo, head string) bool {
+	if head != "" && !c.checked {
+		c.checked = true
+		kind, olds, err := rewrite.Detect(ctx, repo, head)
+		if err == nil && len(olds) > 0 {
+			c.kind, c.olds = kind, olds
+		}
 	}
-	kind, olds, err := rewrite.Detect(ctx, repo, head)
-	if err != nil || len(olds) == 0 {
+	return len(c.olds) > 0
+}
+
+// carry gives the lines head copied the provenance of the commits they
+// came from, in head's note (written by then).
+func (c *copySource) carry(ctx context.Context, f *Factory, repo *gitx.Repo, head string) {
+	if head == "" || len(c.olds) == 0 {
 		return
 	}
 	classify := f.hookClassifier(ctx, repo)
-	_, err = rewrite.Remap(ctx, repo, []rewrite.Group{{New: head, Olds: olds}},
-		rewrite.Options{Classify: classify, Message: "Notes carried over by 'git ai-survival' after " + string(kind)})
+	_, err := rewrite.Remap(ctx, repo, []rewrite.Group{{New: head, Olds: c.olds}},
+		rewrite.Options{Classify: classify, Message: "Notes carried over by 'git ai-survival' after " + string(c.kind)})
 	if err != nil {
-		f.Warnf("git-ai-survival: provenance of the %s source not carried over: %v", kind, err)
+		f.Warnf("git-ai-survival: provenance of the %s source not carried over: %v", c.kind, err)
 	}
 }

@@ -76,6 +76,15 @@ var safeConfig = []string{
 // wait for a person.
 var scrubbedEnv = []string{"GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "PAGER", "GIT_TRACE", "GIT_TRACE_PERFORMANCE", "GIT_FLUSH"}
 
+// SafeConfig returns the "-c key=value" options every git command we run
+// starts with, for command lines written out elsewhere (the post-commit
+// hook's script).
+func SafeConfig() []string { return append([]string(nil), safeConfig...) }
+
+// ScrubbedEnv returns the names of the variables every git command we run
+// has removed from its environment.
+func ScrubbedEnv() []string { return append([]string(nil), scrubbedEnv...) }
+
 func (g *Git) command(ctx context.Context, args []string) *exec.Cmd {
 	full := append(append([]string{}, safeConfig...), args...)
 	cmd := exec.CommandContext(ctx, "git", full...)

@@ -137,10 +137,17 @@ func (s *Store) read(ctx context.Context, want func(commit string) bool) (map[st
 	return entries, nil
 }
 
+// AddArgs is the git command line (without "git") that adds the note it
+// reads on stdin to rev in ref, and refuses to replace one that is there.
+// On empty input it writes nothing.
+func AddArgs(ref, rev string) []string {
+	return []string{"notes", "--ref=" + ref, "add", "-F", "-", rev}
+}
+
 // Add writes the note of one commit; it returns ErrExists rather than
 // replace a note that is there.
 func (s *Store) Add(ctx context.Context, commit string, n provenance.Note) error {
-	_, err := s.repo.Input(ctx, bytes.NewReader(n.Bytes()), "notes", "--ref="+s.Ref, "add", "-F", "-", commit)
+	_, err := s.repo.Input(ctx, bytes.NewReader(n.Bytes()), AddArgs(s.Ref, commit)...)
 	return addError(commit, err)
 }
 
@@ -154,7 +161,7 @@ type PendingAdd struct {
 // git's start-up overlaps the caller's work. git reads the note while it
 // parses its options, before it reads or locks anything, so Abort is safe.
 func (s *Store) StartAdd(ctx context.Context, rev string) (*PendingAdd, error) {
-	p, err := s.repo.Start(ctx, "notes", "--ref="+s.Ref, "add", "-F", "-", rev)
+	p, err := s.repo.Start(ctx, AddArgs(s.Ref, rev)...)
 	if err != nil {
 		return nil, err
 	}
