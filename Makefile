@@ -12,7 +12,7 @@ GO      ?= go
 all: build
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/git-ai-survival
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/git-ai-survival
 
 # The survival report of this very repository; needs no set-up.
 run: build
