@@ -65,7 +65,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "", "file to write the Markdown results section to (default: none)")
 	flag.IntVar(&o.files, "files", 20000, "files in the base tree")
 	flag.IntVar(&o.changed, "changed", 10, "files edited by each measured commit")
-	flag.IntVar(&o.commits, "commits", 40, "measured commits per repository")
+	flag.IntVar(&o.commits, "commits", 100, "measured commits per repository")
 	flag.IntVar(&o.warmup, "warmup", 5, "unmeasured commits per repository first")
 	flag.IntVar(&o.wide, "wide", 5000, "files touched by each wide commit")
 	flag.IntVar(&o.bigMB, "big-mb", 50, "size in MB of the generated file each big commit adds")

@@ -15,14 +15,19 @@ import (
 
 // hookProfile is where the post-commit hook's time went in one commit, as
 // git's trace2 event stream tells it (git times the hook it runs, and every
-// git the hook runs reports its own run time).
+// git the hook runs reports when it ran). The hook's gits may overlap: its
+// script runs git log and git notes add next to the binary.
 type hookProfile struct {
-	wall       time.Duration            // from git starting the hook to the hook's exit
-	untilGit   time.Duration            // from the hook's start to the first git it runs
-	afterGit   time.Duration            // from the last git's exit to the hook's exit
-	inGit      time.Duration            // sum of the run times of the gits it runs
-	gits       []string                 // their commands, in order
-	perCommand map[string]time.Duration // run time by command (summed)
+	wall     time.Duration // from git starting the hook to the hook's exit
+	afterGit time.Duration // from the last git's exit to the hook's exit
+	gits     []gitSpan     // the gits it ran, by start time
+}
+
+// gitSpan is one git the hook ran: its command and when it started and
+// ended, from the hook's start.
+type gitSpan struct {
+	name       string
+	start, end time.Duration
 }
 
 type traceEvent struct {
@@ -97,25 +102,19 @@ func parseHookTrace(path string) (hookProfile, error) {
 	if hookStart.IsZero() || hookEnd.IsZero() {
 		return p, fmt.Errorf("%s: git ran no post-commit hook", path)
 	}
-	p.perCommand = map[string]time.Duration{}
-	var first, last time.Time
+	var last time.Time
 	for _, sid := range order {
 		pr := procs[sid]
 		if pr.end.IsZero() {
 			continue
 		}
-		p.gits = append(p.gits, pr.name)
-		p.inGit += pr.run
-		p.perCommand[pr.name] += pr.run
-		if first.IsZero() || pr.start.Before(first) {
-			first = pr.start
-		}
+		p.gits = append(p.gits, gitSpan{name: pr.name, start: pr.start.Sub(hookStart), end: pr.end.Sub(hookStart)})
 		if pr.end.After(last) {
 			last = pr.end
 		}
 	}
-	if !first.IsZero() {
-		p.untilGit = first.Sub(hookStart)
+	sort.SliceStable(p.gits, func(i, j int) bool { return p.gits[i].start < p.gits[j].start })
+	if !last.IsZero() {
 		p.afterGit = hookEnd.Sub(last)
 	}
 	return p, nil
@@ -171,42 +170,35 @@ func profileReport(ps []hookProfile) string {
 	if len(ps) == 0 {
 		return ""
 	}
-	pick := func(f func(hookProfile) time.Duration) time.Duration {
+	pick := func(f func(hookProfile) (time.Duration, bool)) time.Duration {
 		var d []time.Duration
 		for _, p := range ps {
-			d = append(d, f(p))
+			if v, ok := f(p); ok {
+				d = append(d, v)
+			}
 		}
 		return benchkit.Median(d)
 	}
-	wall := pick(func(p hookProfile) time.Duration { return p.wall })
-	until := pick(func(p hookProfile) time.Duration { return p.untilGit })
-	after := pick(func(p hookProfile) time.Duration { return p.afterGit })
-	in := pick(func(p hookProfile) time.Duration { return p.inGit })
-	between := pick(func(p hookProfile) time.Duration { return p.wall - p.untilGit - p.afterGit - p.inGit })
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n### Where the post-commit hook's time goes\n\n")
-	fmt.Fprintf(&b, "From git's trace2 events over %d more commits of the same kind (medians; not part of the timings above):\n\n", len(ps))
-	b.WriteString("| part | time |\n|---|---:|\n")
-	fmt.Fprintf(&b, "| whole hook, as git timed it | %s |\n", ms(wall))
-	fmt.Fprintf(&b, "| from the hook's start to its first git (shell, binary start-up, set-up) | %s |\n", ms(until))
-	fmt.Fprintf(&b, "| inside the %d git processes it runs (their own run time) | %s |\n", len(ps[0].gits), ms(in))
-	fmt.Fprintf(&b, "| between them (process spawns, the hook's own work) | %s |\n", ms(between))
-	fmt.Fprintf(&b, "| from the last git's exit to the hook's exit | %s |\n", ms(after))
-	names := map[string]bool{}
-	for _, p := range ps {
-		for n := range p.perCommand {
-			names[n] = true
+	fmt.Fprintf(&b, "From git's trace2 events over %d more commits of the same kind (medians, in ms from the hook's start; not part of the timings above). The gits run side by side with the binary, which reads the first one's output and prints the note the second one stores.\n\n", len(ps))
+	b.WriteString("| part | starts | ends | runs |\n|---|---:|---:|---:|\n")
+	for i, g := range ps[0].gits {
+		at := func(f func(gitSpan) time.Duration) func(hookProfile) (time.Duration, bool) {
+			return func(p hookProfile) (time.Duration, bool) {
+				if i >= len(p.gits) || p.gits[i].name != g.name {
+					return 0, false
+				}
+				return f(p.gits[i]), true
+			}
 		}
+		fmt.Fprintf(&b, "| `git %s` | %s | %s | %s |\n", g.name,
+			ms(pick(at(func(s gitSpan) time.Duration { return s.start }))),
+			ms(pick(at(func(s gitSpan) time.Duration { return s.end }))),
+			ms(pick(at(func(s gitSpan) time.Duration { return s.end - s.start }))))
 	}
-	var sorted []string
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
-	var parts []string
-	for _, n := range sorted {
-		parts = append(parts, fmt.Sprintf("%s %s", n, ms(pick(func(p hookProfile) time.Duration { return p.perCommand[n] }))))
-	}
-	fmt.Fprintf(&b, "\nThe gits the hook runs, in order: %s; run time by command: %s.\n", strings.Join(ps[0].gits, ", "), strings.Join(parts, ", "))
+	wall := pick(func(p hookProfile) (time.Duration, bool) { return p.wall, true })
+	fmt.Fprintf(&b, "| whole hook, as git timed it | 0 ms | %s | %s |\n", ms(wall), ms(wall))
+	fmt.Fprintf(&b, "\nFrom the last git's exit to the hook's exit: %s.\n", ms(pick(func(p hookProfile) (time.Duration, bool) { return p.afterGit, true })))
 	return b.String()
 }
