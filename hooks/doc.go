@@ -4,14 +4,25 @@
 //
 // # The hooks
 //
-// post-commit, pre-push, post-rewrite, post-merge and post-checkout each run
+// pre-push, post-rewrite, post-merge and post-checkout each run
 //
 //	git-ai-survival hook <name> "$@"
 //
 // with git's stdin passed through (pre-push and post-rewrite receive lines on
-// stdin). Our part never makes a git operation fail: its exit status is
-// ignored, and when git-ai-survival is not on PATH it prints exactly one
-// warning line naming the fix and carries on.
+// stdin). post-commit runs on every commit, so its script keeps the binary
+// off the critical path (see Pipeline):
+//
+//	git log ... HEAD | git-ai-survival hook post-commit --feed --note-to-stdout |
+//		git notes --ref=refs/notes/ai-survival add -F - HEAD
+//
+// git reads the commit while the binary starts, and the note the binary
+// prints goes straight to git notes add, which refuses to replace a note and
+// writes nothing on empty input. When that last step fails, the script
+// prints the warning unless the commit has a note after all.
+//
+// Our part never makes a git operation fail: its exit status is ignored,
+// and when git-ai-survival is not on PATH it prints exactly one warning line
+// naming the fix and carries on.
 //
 // # Where
 //
@@ -28,7 +39,7 @@
 //
 // Everything we add is one marked block of POSIX shell:
 //
-//	# >>> git-ai-survival hook v1 >>>
+//	# >>> git-ai-survival hook v2 >>>
 //	...
 //	# <<< git-ai-survival hook <<<
 //

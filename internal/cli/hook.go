@@ -40,8 +40,13 @@ func newCmdHook(f *Factory) *cobra.Command {
 
 It never makes a git operation fail: problems are printed as one warning
 line on stderr and the exit code is 0. It gives up after about two seconds
-on very large commits, tagging what it read and marking the note partial.`,
-		Example: `  # What the post-commit hook runs
+on very large commits, tagging what it read and marking the note partial.
+
+The installed post-commit hook starts git log before the binary and pipes it
+in (--feed: stdin is the commit as that git log prints it), and pipes the
+note the binary prints (--note-to-stdout) into git notes add. Without these
+flags the command reads the commit and writes the note itself.`,
+		Example: `  # Tag HEAD, as the post-commit hook does
   $ git ai-survival hook post-commit`,
 		Args:               cobra.MinimumNArgs(1),
 		DisableFlagParsing: true,
