@@ -62,6 +62,9 @@ type Added struct {
 	// Partial is set when the time budget ran out before every file was
 	// read: Files then holds only the files read in time.
 	Partial bool
+	// Blobs maps paths in Files to their object ids in the commit, where
+	// git printed them.
+	Blobs map[string]string
 }
 
 // DiffArgs are the options every diff we read is produced with: no
@@ -133,6 +136,7 @@ type pending struct {
 	// perParent holds, for each parent diff seen, the lines added by path.
 	perParent []map[string]provenance.LineSet
 	binary    map[string]bool
+	blobs     map[string]string
 	partial   bool
 }
 
@@ -145,7 +149,7 @@ func (a *accumulator) commit(header string) error {
 		if err := a.flush(); err != nil {
 			return err
 		}
-		a.cur = &pending{id: f[0], parents: f[1:], binary: map[string]bool{}}
+		a.cur = &pending{id: f[0], parents: f[1:], binary: map[string]bool{}, blobs: map[string]string{}}
 	}
 	a.cur.perParent = append(a.cur.perParent, map[string]provenance.LineSet{})
 	return nil
@@ -169,6 +173,9 @@ func (a *accumulator) file(f *diff.File) error {
 		}
 	}
 	a.cur.perParent[len(a.cur.perParent)-1][f.NewPath] = s
+	if f.NewBlob != "" {
+		a.cur.blobs[f.NewPath] = f.NewBlob
+	}
 	return nil
 }
 
@@ -193,6 +200,12 @@ func (a *accumulator) flush() error {
 			}
 			if !lines.Empty() {
 				out.Files[path] = lines
+				if id, ok := p.blobs[path]; ok {
+					if out.Blobs == nil {
+						out.Blobs = map[string]string{}
+					}
+					out.Blobs[path] = id
+				}
 			}
 		}
 	}

@@ -2,6 +2,15 @@ package capture
 
 import (
 	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
@@ -13,12 +22,10 @@ import (
 const checkpointBudget = 400 * time.Millisecond
 
 // checkpoints is the pending agent checkpoint state of the working tree
-// the post-commit hook runs in, with the git process that will read the
-// committed files already started.
+// the post-commit hook runs in.
 type checkpoints struct {
 	pending *checkpoint.Pending
-	read    checkpoint.BlobReader
-	abort   func()
+	repo    *gitx.Repo
 }
 
 // startCheckpoints returns nil, at the cost of a stat, when no checkpoint
@@ -28,17 +35,64 @@ func startCheckpoints(ctx context.Context, repo *gitx.Repo) *checkpoints {
 	if p == nil {
 		return nil
 	}
-	read, abort, err := checkpoint.StartBlobReader(ctx, repo.Git)
-	if err != nil {
-		return nil
-	}
-	return &checkpoints{pending: p, read: read, abort: abort}
+	return &checkpoints{pending: p, repo: repo}
 }
 
-func (c *checkpoints) stop() {
-	if c != nil {
-		c.abort()
+// reader reads the committed contents of files: from the working tree when
+// the file there is the committed object (its object id, computed here, is
+// the one in blobs, path to id), else with one `git cat-file --batch`.
+func (c *checkpoints) reader(ctx context.Context, blobs map[string]string) checkpoint.BlobReader {
+	return func(names []string) (map[string][]byte, error) {
+		out := make(map[string][]byte, len(names))
+		var rest []string
+		for _, n := range names {
+			_, path, _ := strings.Cut(n, ":") // names are "<commit>:<path>"
+			if b, ok := worktreeObject(c.repo.Top, path, blobs[path]); ok {
+				out[n] = b
+				continue
+			}
+			rest = append(rest, n)
+		}
+		if len(rest) == 0 {
+			return out, nil
+		}
+		read, abort, err := checkpoint.StartBlobReader(ctx, c.repo.Git)
+		if err != nil {
+			return nil, err
+		}
+		defer abort()
+		got, err := read(rest)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(out, got)
+		return out, nil
 	}
+}
+
+// worktreeObject returns the working tree's file at path when it is a
+// regular file whose git blob id is id (SHA-1 or SHA-256, by id's length).
+func worktreeObject(top, path, id string) ([]byte, bool) {
+	var h hash.Hash
+	switch len(id) {
+	case 40:
+		h = sha1.New()
+	case 64:
+		h = sha256.New()
+	default:
+		return nil, false
+	}
+	p := filepath.Join(top, filepath.FromSlash(path))
+	if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() {
+		return nil, false
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, false
+	}
+	fmt.Fprintf(h, "blob %d\x00", len(b))
+	h.Write(b)
+	return b, hex.EncodeToString(h.Sum(nil)) == id
 }
 
 // note builds the note of a commit from the pending agent checkpoints of
@@ -63,7 +117,7 @@ func (c *checkpoints) note(ctx context.Context, added Added, attr provenance.Att
 	}
 	rctx, cancel := context.WithTimeout(ctx, checkpointBudget)
 	defer cancel()
-	res, err := c.pending.Resolve(rctx, c.read, added.Commit, added.Files)
+	res, err := c.pending.Resolve(rctx, c.reader(rctx, added.Blobs), added.Commit, added.Files)
 	if err != nil || res == nil {
 		return Note(added, attr), nil, err
 	}

@@ -38,9 +38,8 @@ type PostCommitOptions struct {
 	Feed io.Reader
 	// NoteOut, when not nil, receives the note, and the hook's script pipes
 	// it into `git notes add` (notes.AddArgs). PostCommit writes the note
-	// itself, and writes nothing to NoteOut, when it must know that the
-	// note is in place: to forget the agent checkpoints it used, or when
-	// WriteHere says so for the commit.
+	// itself, and writes nothing to NoteOut, when WriteHere says so for the
+	// commit (its caller builds on the note once it is in place).
 	NoteOut   io.Writer
 	WriteHere func(commit string) bool
 }
@@ -49,6 +48,7 @@ type PostCommitOptions struct {
 func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts PostCommitOptions) (PostCommitResult, error) {
 	var res PostCommitResult
 	start := time.Now()
+	ckpts := startCheckpoints(ctx, repo) // nil without agent checkpoints
 	var pending *notes.PendingAdd
 	if opts.NoteOut == nil {
 		// Start the note's writer first: its start-up overlaps reading the
@@ -64,8 +64,6 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 			pending.Abort()
 		}
 	}()
-	ckpts := startCheckpoints(ctx, repo) // nil without agent checkpoints
-	defer ckpts.stop()
 	meta, added, err := readHead(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
 	if err != nil && !errors.Is(err, ErrBudget) {
 		return res, err
@@ -90,10 +88,16 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 	if cerr != nil {
 		res.Warnings = append(res.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+cerr.Error())
 	}
-	if pending == nil && settle == nil && (opts.WriteHere == nil || !opts.WriteHere(meta.ID)) {
+	if pending == nil && (opts.WriteHere == nil || !opts.WriteHere(meta.ID)) {
 		res.Handed = true
 		if _, err := opts.NoteOut.Write(note.Bytes()); err != nil {
 			return res, fmt.Errorf("handing the note of %s to git: %w", meta.ID, err)
+		}
+		// The checkpoints used are forgotten now: their lines are in the
+		// commit whether git stores this note or (refusing to replace one)
+		// keeps the note that is there.
+		if settle != nil {
+			settle()
 		}
 		return res, nil
 	}

@@ -78,10 +78,10 @@ func BenchmarkPostCommitHook(b *testing.B) {
 	state := filepath.Join(r.Dir, ".git", "ai-survival", "checkpoints")
 	saved := b.TempDir()
 	exec.Command("cp", "-a", state+"/.", saved).Run()
-	bin := filepath.Join(gittest.BinDir(b), "git-ai-survival")
+	// The installed hook script, as git runs it (with the binary on PATH).
 	hook := func() {
 		r.Git("notes", "--ref=refs/notes/ai-survival", "remove", "--ignore-missing", "HEAD")
-		cmd := exec.Command(bin, "hook", "post-commit")
+		cmd := exec.Command("sh", filepath.Join(".git", "hooks", "post-commit"))
 		cmd.Dir, cmd.Env = r.Dir, append(r.Env, "GIT_DIR=.git")
 		if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
 			b.Fatalf("%v %s", err, out)

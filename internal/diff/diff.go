@@ -23,7 +23,10 @@ type File struct {
 	Status byte
 	// Binary is set when git reported the file as binary (no hunks).
 	Binary bool
-	Hunks  []Hunk
+	// NewBlob is the object id of the file after the change, from git's
+	// "index" line (whole with --full-index); "" when git printed none.
+	NewBlob string
+	Hunks   []Hunk
 }
 
 // Path is the file's path after the change, or before it when deleted.
@@ -168,6 +171,11 @@ func (s *state) extended(text string) error {
 		s.hasNew = true
 	case strings.HasPrefix(text, "Binary files ") || text == "GIT binary patch":
 		f.Binary = true
+	case strings.HasPrefix(text, "index "):
+		ids, _, _ := strings.Cut(strings.TrimPrefix(text, "index "), " ")
+		if _, post, ok := strings.Cut(ids, ".."); ok {
+			f.NewBlob = post
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("diff of %q: %w", s.header, err)

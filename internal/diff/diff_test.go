@@ -31,22 +31,23 @@ func TestParse(t *testing.T) {
 		status   byte
 		binary   bool
 		hunks    int
+		blob     string
 	}{
-		{"x", "x", 'M', false, 2},
-		{"", "new\nline", 'A', false, 1},
-		{"sp ace", "", 'D', false, 1},
-		{"old", "new", 'R', false, 0},
-		{"", "img.png", 'A', true, 0},
-		{"", "empty file", 'A', false, 0},
-		{"", `\303\274`, 'A', false, 0},
+		{"x", "x", 'M', false, 2, "2"},
+		{"", "new\nline", 'A', false, 1, "1"},
+		{"sp ace", "", 'D', false, 1, "0"},
+		{"old", "new", 'R', false, 0, ""},
+		{"", "img.png", 'A', true, 0, "1"},
+		{"", "empty file", 'A', false, 0, "e69de29"},
+		{"", `\303\274`, 'A', false, 0, ""},
 	}
 	if len(files) != len(want) {
 		t.Fatalf("got %d files, want %d", len(files), len(want))
 	}
 	for i, w := range want {
 		f := files[i]
-		if f.OldPath != w.old || f.NewPath != w.new || f.Status != w.status || f.Binary != w.binary || len(f.Hunks) != w.hunks {
-			t.Errorf("file %d = %q→%q %c bin=%v hunks=%d, want %+v", i, f.OldPath, f.NewPath, f.Status, f.Binary, len(f.Hunks), w)
+		if f.OldPath != w.old || f.NewPath != w.new || f.Status != w.status || f.Binary != w.binary || len(f.Hunks) != w.hunks || f.NewBlob != w.blob {
+			t.Errorf("file %d = %q→%q %c bin=%v hunks=%d blob=%q, want %+v", i, f.OldPath, f.NewPath, f.Status, f.Binary, len(f.Hunks), f.NewBlob, w)
 		}
 	}
 	h := files[0].Hunks
