@@ -41,19 +41,21 @@ const (
 )
 
 type options struct {
-	bin       string
-	workRoot  string
-	out       string
-	files     int
-	changed   int
-	commits   int
-	warmup    int
-	wide      int
-	bigMB     int
-	largeReps int
-	profile   int
-	standin   bool
-	keep      bool
+	bin            string
+	workRoot       string
+	out            string
+	files          int
+	changed        int
+	commits        int
+	warmup         int
+	pending        int
+	pendingCommits int
+	wide           int
+	bigMB          int
+	largeReps      int
+	profile        int
+	standin        bool
+	keep           bool
 }
 
 func main() {
@@ -67,6 +69,8 @@ func main() {
 	flag.IntVar(&o.changed, "changed", 10, "files edited by each measured commit")
 	flag.IntVar(&o.commits, "commits", 100, "measured commits per repository")
 	flag.IntVar(&o.warmup, "warmup", 5, "unmeasured commits per repository first")
+	flag.IntVar(&o.pending, "pending", 50, "files with agent checkpoints pending at each commit of the pending series (0: no series)")
+	flag.IntVar(&o.pendingCommits, "pending-commits", 30, "measured commits per repository in the pending series")
 	flag.IntVar(&o.wide, "wide", 5000, "files touched by each wide commit")
 	flag.IntVar(&o.bigMB, "big-mb", 50, "size in MB of the generated file each big commit adds")
 	flag.IntVar(&o.largeReps, "large-reps", 3, "wide and big commits per repository")
@@ -74,7 +78,7 @@ func main() {
 	flag.BoolVar(&o.standin, "standin", false, "instead of 'git-ai-survival install', a post-commit hook that runs 'git-ai-survival hook post-commit' (for builds without install)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.Parse()
-	if flag.NArg() > 0 || o.files < 100 || o.changed < 1 || o.commits < 1 || o.warmup < 0 || o.wide < 0 || o.wide > o.files || o.bigMB < 0 || o.largeReps < 0 || o.profile < 0 {
+	if flag.NArg() > 0 || o.files < 100 || o.changed < 1 || o.commits < 1 || o.warmup < 0 || o.wide < 0 || o.wide > o.files || o.pending < 0 || o.pendingCommits < 0 || (o.pending > 0 && o.pending < o.changed) || o.bigMB < 0 || o.largeReps < 0 || o.profile < 0 {
 		fmt.Fprintln(os.Stderr, "commitbench: bad arguments (see -help)")
 		os.Exit(2)
 	}
@@ -102,7 +106,10 @@ type result struct {
 	wide     []large
 	big      []large
 	profiles []hookProfile
-	warnings []string // stderr of hooked commits, deduplicated
+	// commits made with agent checkpoints pending (pending.go)
+	pendingPlain, pendingHooked []time.Duration
+	pendingTagged               bool
+	warnings                    []string // stderr of hooked commits, deduplicated
 }
 
 // large is one wide or big commit made in both repositories.
@@ -188,6 +195,9 @@ func run(o options) error {
 	}
 
 	if err := steady(o, plain, hooked, res); err != nil {
+		return err
+	}
+	if err := pendingCommits(o, bin, plain, hooked, res); err != nil {
 		return err
 	}
 	if err := largeCommits(o, plain, hooked, res); err != nil {
@@ -463,6 +473,7 @@ func report(res *result) string {
 		fmt.Fprintf(&b, "\n**WARNING: the hooks wrote notes for %d of the %d commits made with them.**\n", res.notes, res.noted)
 	}
 
+	b.WriteString(pendingReport(res))
 	if len(res.wide)+len(res.big) > 0 {
 		b.WriteString("\n### Large commits (hooks must add at most 2 s)\n\n")
 		b.WriteString("| commit | plain | with hooks | hooks added | note written |\n|---|---:|---:|---:|---|\n")
@@ -513,6 +524,7 @@ func summary(res *result) string {
 	ratio := float64(hm) / float64(pm)
 	fmt.Fprintf(&b, "commit: %d-file commits in a %d-file repository: plain median %s (p90 %s), with hooks median %s (p90 %s): ratio %.2fx, threshold %.1fx %s\n",
 		res.opts.changed, res.opts.files, ms(pm), ms(percentile(res.plain, 90)), ms(hm), ms(percentile(res.hooked, 90)), ratio, maxRatio, verdict(ratio <= maxRatio))
+	b.WriteString(pendingSummary(res))
 	if len(res.wide) > 0 {
 		ok, worst := largeVerdict(res.wide)
 		fmt.Fprintf(&b, "commit: %d-file commits: plain median %s, with hooks median %s; hooks added at most %s, threshold 2 s %s\n",

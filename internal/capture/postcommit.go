@@ -37,7 +37,8 @@ type PostCommitOptions struct {
 	// started; PostCommit runs git itself when it is not usable.
 	Feed io.Reader
 	// NoteOut, when not nil, receives the note, and the hook's script pipes
-	// it into `git notes add` (notes.AddArgs). PostCommit writes the note
+	// it into `git notes add` (notes.AddArgs); it is closed once the note is
+	// written when it is an io.Closer. PostCommit writes the note
 	// itself, and writes nothing to NoteOut, when WriteHere says so for the
 	// commit (its caller builds on the note once it is in place).
 	NoteOut   io.Writer
@@ -92,6 +93,10 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 		res.Handed = true
 		if _, err := opts.NoteOut.Write(note.Bytes()); err != nil {
 			return res, fmt.Errorf("handing the note of %s to git: %w", meta.ID, err)
+		}
+		if c, ok := opts.NoteOut.(io.Closer); ok {
+			// git notes add stores the note when its input ends.
+			_ = c.Close()
 		}
 		// The checkpoints used are forgotten now: their lines are in the
 		// commit whether git stores this note or (refusing to replace one)

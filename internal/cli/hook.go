@@ -108,11 +108,6 @@ func postCommitHook(ctx context.Context, f *Factory, fed, handOver bool) {
 	}
 	classify := f.hookClassifier(ctx, repo)
 	res, err := capture.PostCommit(ctx, repo, classify, opts)
-	if c, ok := opts.NoteOut.(io.Closer); ok {
-		// git notes add starts writing when its input ends, not when this
-		// process does.
-		_ = c.Close()
-	}
 	if err != nil {
 		f.Warnf("git-ai-survival: provenance not recorded for this commit: %v (tag it later with 'git ai-survival annotate HEAD')", err)
 		return
