@@ -116,46 +116,54 @@ func (h Hook) block(version int) string {
 	b.WriteString("# 'git ai-survival uninstall' takes it out again. Its exit status is ignored.\n")
 	b.WriteString(`if [ "${AI_SURVIVAL_HOOK_SHELL-}" != "$$" ] && [ "${AI_SURVIVAL_HOOK_SHELL-}" != "${PPID-}" ]; then` + "\n")
 	b.WriteString("\tAI_SURVIVAL_HOOK_SHELL=$$\n\texport AI_SURVIVAL_HOOK_SHELL\n")
-	warn := "\t\tprintf '%s\\n' " + shellQuote(h.Warning()) + " >&2 || :\n"
-	if h.Stdin {
-		b.WriteString("\tai_survival_stdin=$(cat) || ai_survival_stdin=\n")
-		fmt.Fprintf(&b, "\tif command -v %s >/dev/null 2>&1; then\n", Binary)
-		b.WriteString("\t\tif [ -n \"$ai_survival_stdin\" ]; then\n")
-		fmt.Fprintf(&b, "\t\t\tprintf '%%s\\n' \"$ai_survival_stdin\" | %s hook %s ${1+\"$@\"} || :\n", Binary, h.Name)
-		b.WriteString("\t\telse\n")
-		fmt.Fprintf(&b, "\t\t\t%s hook %s ${1+\"$@\"} </dev/null || :\n", Binary, h.Name)
-		b.WriteString("\t\tfi\n")
-		b.WriteString("\telse\n")
-		b.WriteString(warn)
-		b.WriteString("\tfi\n")
-		b.WriteString("\t# The rest of this hook reads the same stdin.\n")
-		b.WriteString("\tif [ -n \"$ai_survival_stdin\" ]; then\n")
-		b.WriteString("\t\texec <<ai_survival_EOF\n$ai_survival_stdin\nai_survival_EOF\n")
-		b.WriteString("\telse\n")
-		b.WriteString("\t\texec </dev/null\n")
-		b.WriteString("\tfi\n")
-		b.WriteString("\tunset ai_survival_stdin\n")
-	} else if h.Pipe != nil {
-		p := h.Pipe()
-		fmt.Fprintf(&b, "\tif command -v %s >/dev/null 2>&1; then\n", Binary)
-		b.WriteString("\t\t# git reads the commit while the binary starts; git stores the note it prints.\n")
-		fmt.Fprintf(&b, "\t\t{ unset %s; exec git%s; } </dev/null 2>/dev/null |\n", strings.Join(gitx.ScrubbedEnv(), " "), shellArgs(p.Feed))
-		fmt.Fprintf(&b, "\t\t\t%s hook %s --feed --note-to-stdout ${1+\"$@\"} |\n", Binary, h.Name)
-		fmt.Fprintf(&b, "\t\t\tgit%s 2>/dev/null ||\n", shellArgs(p.Store))
-		fmt.Fprintf(&b, "\t\t\t{ git%s >/dev/null 2>&1 || printf '%%s\\n' %s >&2 || :; }\n", shellArgs(p.Check), shellQuote("warning: "+Binary+": "+h.Lost+" (tag it later with 'git ai-survival annotate HEAD')"))
-		b.WriteString("\telse\n")
-		b.WriteString(warn)
-		b.WriteString("\tfi\n")
-	} else {
-		fmt.Fprintf(&b, "\tif command -v %s >/dev/null 2>&1; then\n", Binary)
-		fmt.Fprintf(&b, "\t\t%s hook %s ${1+\"$@\"} </dev/null || :\n", Binary, h.Name)
-		b.WriteString("\telse\n")
-		b.WriteString(warn)
-		b.WriteString("\tfi\n")
+	switch {
+	case h.Stdin:
+		h.stdinBody(&b)
+	case h.Pipe != nil:
+		h.ifOnPath(&b, h.pipeRun(h.Pipe()))
+	default:
+		h.ifOnPath(&b, fmt.Sprintf("\t\t%s hook %s ${1+\"$@\"} </dev/null || :\n", Binary, h.Name))
 	}
 	b.WriteString("fi\n")
 	b.WriteString(endLine + "\n")
 	return b.String()
+}
+
+// ifOnPath writes run (lines of shell) guarded by the binary being on PATH,
+// and the warning otherwise.
+func (h Hook) ifOnPath(b *strings.Builder, run string) {
+	fmt.Fprintf(b, "\tif command -v %s >/dev/null 2>&1; then\n", Binary)
+	b.WriteString(run)
+	b.WriteString("\telse\n")
+	b.WriteString("\t\tprintf '%s\\n' " + shellQuote(h.Warning()) + " >&2 || :\n")
+	b.WriteString("\tfi\n")
+}
+
+// stdinBody hands git's stdin to the binary, then to the rest of the hook.
+func (h Hook) stdinBody(b *strings.Builder) {
+	b.WriteString("\tai_survival_stdin=$(cat) || ai_survival_stdin=\n")
+	h.ifOnPath(b, "\t\tif [ -n \"$ai_survival_stdin\" ]; then\n"+
+		fmt.Sprintf("\t\t\tprintf '%%s\\n' \"$ai_survival_stdin\" | %s hook %s ${1+\"$@\"} || :\n", Binary, h.Name)+
+		"\t\telse\n"+
+		fmt.Sprintf("\t\t\t%s hook %s ${1+\"$@\"} </dev/null || :\n", Binary, h.Name)+
+		"\t\tfi\n")
+	b.WriteString("\t# The rest of this hook reads the same stdin.\n")
+	b.WriteString("\tif [ -n \"$ai_survival_stdin\" ]; then\n")
+	b.WriteString("\t\texec <<ai_survival_EOF\n$ai_survival_stdin\nai_survival_EOF\n")
+	b.WriteString("\telse\n")
+	b.WriteString("\t\texec </dev/null\n")
+	b.WriteString("\tfi\n")
+	b.WriteString("\tunset ai_survival_stdin\n")
+}
+
+// pipeRun is the pipeline p (see Pipeline) as lines of shell.
+func (h Hook) pipeRun(p Pipeline) string {
+	lost := shellQuote("warning: " + Binary + ": " + h.Lost + " (tag it later with 'git ai-survival annotate HEAD')")
+	return "\t\t# git reads the commit while the binary starts; git stores the note it prints.\n" +
+		fmt.Sprintf("\t\t{ unset %s; exec git%s; } </dev/null 2>/dev/null |\n", strings.Join(gitx.ScrubbedEnv(), " "), shellArgs(p.Feed)) +
+		fmt.Sprintf("\t\t\t%s hook %s --feed --note-to-stdout ${1+\"$@\"} |\n", Binary, h.Name) +
+		fmt.Sprintf("\t\t\tgit%s 2>/dev/null ||\n", shellArgs(p.Store)) +
+		fmt.Sprintf("\t\t\t{ git%s >/dev/null 2>&1 || printf '%%s\\n' %s >&2 || :; }\n", shellArgs(p.Check), lost)
 }
 
 // Script is the whole file of the hook when there was none before.

@@ -399,7 +399,7 @@ func TestLinkedWorktree(t *testing.T) {
 	inWT.Dir = wt
 	inWT.Commit("in the worktree")
 	r.Commit("in the main worktree")
-	if got, want := readLog(t, log), postCommitLog + postCommitLog; got != want {
+	if got, want := readLog(t, log), postCommitLog+postCommitLog; got != want {
 		t.Errorf("log %q, want %q", got, want)
 	}
 	// Installing again from the main worktree finds the same hooks.

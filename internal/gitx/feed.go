@@ -15,12 +15,12 @@ import (
 // waiting for it is not held up either.
 type Feed struct {
 	f   *os.File
-	fd  uintptr
 	eof bool
 }
 
-// ErrNoFeed means this platform cannot read a feed within a deadline; the
-// caller runs git itself.
+// ErrNoFeed means stdin cannot be read as a feed within a deadline (a
+// terminal, or a platform without non-blocking pipes); the caller runs git
+// itself.
 var ErrNoFeed = errors.New("reading git's output from stdin within a deadline is not supported here")
 
 // OpenFeed reads f (the binary's stdin) as a feed until deadline.
@@ -41,7 +41,7 @@ func (fd *Feed) Read(p []byte) (int, error) {
 // effort: a process that cannot be found ends when it next writes).
 func (fd *Feed) Close() error {
 	if !fd.eof {
-		stopWriter(fd.fd)
+		stopWriter(fd.f.Fd())
 	}
 	return fd.f.Close()
 }

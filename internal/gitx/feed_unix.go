@@ -16,7 +16,22 @@ import (
 )
 
 func openFeed(f *os.File, deadline time.Time) (*Feed, error) {
-	// A blocking descriptor cannot have a read deadline: make it
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading git's output from stdin: %w", err)
+	}
+	switch {
+	case fi.Mode().IsRegular():
+		return &Feed{f: f}, nil // reads never wait
+	case fi.Mode()&os.ModeNamedPipe == 0:
+		// A terminal, say: making it non-blocking would upset the shell
+		// that shares it.
+		return nil, ErrNoFeed
+	}
+	if f.SetReadDeadline(deadline) == nil {
+		return &Feed{f: f}, nil // already in Go's poller
+	}
+	// A blocking descriptor cannot have a read deadline: make the pipe
 	// non-blocking before wrapping it again, so that Go's poller takes it.
 	// Nothing else reads it (the shell closed its copy of the pipe).
 	fd := f.Fd()
@@ -25,10 +40,9 @@ func openFeed(f *os.File, deadline time.Time) (*Feed, error) {
 	}
 	nf := os.NewFile(fd, f.Name())
 	if err := nf.SetReadDeadline(deadline); err != nil {
-		// Not a pipe (a file, /dev/null): reads never wait.
-		_ = syscall.SetNonblock(int(fd), false)
+		return nil, fmt.Errorf("reading git's output from stdin: %w", err)
 	}
-	return &Feed{f: nf, fd: fd}, nil
+	return &Feed{f: nf}, nil
 }
 
 // stopWriter stops the git process writing into descriptor fd: a sibling
