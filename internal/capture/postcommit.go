@@ -10,6 +10,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // PostCommitResult says what the post-commit hook recorded.
@@ -65,18 +66,9 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 			pending.Abort()
 		}
 	}()
-	meta, added, err := readHead(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
-	if err != nil && !errors.Is(err, ErrBudget) {
+	meta, added, err := readForNote(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
+	if err != nil {
 		return res, err
-	}
-	if meta.ID == "" {
-		// Out of time before git even named the commit: read just its
-		// metadata, so that its note still says who wrote it.
-		metas, merr := ReadMeta(ctx, repo, "--no-walk", "HEAD")
-		if merr != nil || len(metas) != 1 {
-			return res, errors.Join(err, merr)
-		}
-		meta, added = metas[0], Added{Commit: metas[0].ID, Partial: true}
 	}
 	res.Commit = meta.ID
 	attr := Attribute(classify, meta)
@@ -91,20 +83,7 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 	}
 	if pending == nil && (opts.WriteHere == nil || !opts.WriteHere(meta.ID)) {
 		res.Handed = true
-		if _, err := opts.NoteOut.Write(note.Bytes()); err != nil {
-			return res, fmt.Errorf("handing the note of %s to git: %w", meta.ID, err)
-		}
-		if c, ok := opts.NoteOut.(io.Closer); ok {
-			// git notes add stores the note when its input ends.
-			_ = c.Close()
-		}
-		// The checkpoints used are forgotten now: their lines are in the
-		// commit whether git stores this note or (refusing to replace one)
-		// keeps the note that is there.
-		if settle != nil {
-			settle()
-		}
-		return res, nil
+		return res, handOver(opts.NoteOut, meta.ID, note, settle)
 	}
 	if pending == nil {
 		if pending, err = notes.New(repo).StartAdd(ctx, "HEAD"); err != nil {
@@ -121,6 +100,42 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 		settle()
 	}
 	return res, err
+}
+
+// readForNote reads what HEAD added, within the deadline: when git could
+// not even name the commit in time, its metadata alone (the note's commit
+// record then covers every line, and the note is partial).
+func readForNote(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
+	meta, added, err := readHead(ctx, repo, feed, deadline, res)
+	if err != nil && !errors.Is(err, ErrBudget) {
+		return meta, added, err
+	}
+	if meta.ID != "" {
+		return meta, added, nil
+	}
+	metas, merr := ReadMeta(ctx, repo, "--no-walk", "HEAD")
+	if merr != nil || len(metas) != 1 {
+		return Meta{}, Added{}, errors.Join(err, merr)
+	}
+	return metas[0], Added{Commit: metas[0].ID, Partial: true}, nil
+}
+
+// handOver writes the note to out (the hook script's git notes add), ends
+// out when it can be closed, and forgets the checkpoints the note used:
+// their lines are in the commit whether git stores this note or, refusing
+// to replace one, keeps the note that is there.
+func handOver(out io.Writer, commit string, note provenance.Note, settle func()) error {
+	if _, err := out.Write(note.Bytes()); err != nil {
+		return fmt.Errorf("handing the note of %s to git: %w", commit, err)
+	}
+	if c, ok := out.(io.Closer); ok {
+		// git notes add stores the note when its input ends.
+		_ = c.Close()
+	}
+	if settle != nil {
+		settle()
+	}
+	return nil
 }
 
 // readHead reads HEAD from feed, or with its own git process when there is
