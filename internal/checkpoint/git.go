@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -121,37 +119,4 @@ func dirtyFiles(ctx context.Context, g *gitx.Git) ([]string, error) {
 		out = append(out, string(e[3:]))
 	}
 	return out, nil
-}
-
-// GitDir finds the git directory of the working tree whose top is top,
-// without running git: $GIT_DIR when set (git sets it for hooks), else
-// top/.git, following a "gitdir:" file in linked worktrees.
-func GitDir(top string) (string, bool) {
-	if d := os.Getenv("GIT_DIR"); d != "" {
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(top, d)
-		}
-		return d, true
-	}
-	p := filepath.Join(top, ".git")
-	fi, err := os.Stat(p)
-	if err != nil {
-		return "", false
-	}
-	if fi.IsDir() {
-		return p, true
-	}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return "", false
-	}
-	rest, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
-	if !ok {
-		return "", false
-	}
-	d := strings.TrimSpace(rest)
-	if !filepath.IsAbs(d) {
-		d = filepath.Join(top, d)
-	}
-	return d, true
 }

@@ -321,7 +321,7 @@ func (r *Recorder) committed(ctx context.Context, path string) []byte {
 // lines a person types again afterwards are never credited to an agent.
 // Without pending state it costs one stat and runs nothing.
 func Forget(ctx context.Context, top string, warn func(string)) error {
-	gitDir, ok := GitDir(top)
+	gitDir, ok := gitx.GitDirAt(top)
 	if !ok || OpenPending(top) == nil {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -23,7 +24,7 @@ type Pending struct {
 // two and runs no git, so commits in repositories without agent hooks pay
 // nothing.
 func OpenPending(top string) *Pending {
-	gitDir, ok := GitDir(top)
+	gitDir, ok := gitx.GitDirAt(top)
 	if !ok {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -64,6 +65,39 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 // every commit.
 func AtHookDir(dir string) *Repo {
 	return &Repo{Git: New(dir), Top: dir}
+}
+
+// GitDirAt finds the git directory of the working tree whose top is top,
+// without running git: $GIT_DIR when set (git sets it for hooks), else
+// top/.git, following a "gitdir:" file in linked worktrees.
+func GitDirAt(top string) (string, bool) {
+	if d := os.Getenv("GIT_DIR"); d != "" {
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(top, d)
+		}
+		return d, true
+	}
+	p := filepath.Join(top, ".git")
+	fi, err := os.Stat(p)
+	if err != nil {
+		return "", false
+	}
+	if fi.IsDir() {
+		return p, true
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+	if !ok {
+		return "", false
+	}
+	d := strings.TrimSpace(rest)
+	if !filepath.IsAbs(d) {
+		d = filepath.Join(top, d)
+	}
+	return d, true
 }
 
 // RequireWorkTree returns an error naming the problem in a bare repository.

@@ -139,15 +139,15 @@ func Detect(ctx context.Context, repo *gitx.Repo, head string) (Kind, []string, 
 }
 
 // gitDir is the repository's git directory, found without a git process
-// when the caller only knows the top of the working tree.
+// when the caller only knows the top of the working tree (linked
+// worktrees included: the post-commit hook asks on every commit).
 func gitDir(ctx context.Context, repo *gitx.Repo) (string, error) {
 	if repo.GitDir != "" {
 		return repo.GitDir, nil
 	}
 	if repo.Top != "" {
-		dot := filepath.Join(repo.Top, ".git")
-		if fi, err := os.Stat(dot); err == nil && fi.IsDir() {
-			return dot, nil
+		if dir, ok := gitx.GitDirAt(repo.Top); ok {
+			return dir, nil
 		}
 	}
 	return repo.Line(ctx, "rev-parse", "--path-format=absolute", "--git-dir")
