@@ -48,12 +48,12 @@ func sectionEmpty(ctx context.Context, repo *gitx.Repo, section string) bool {
 
 // wanted lists the values install adds, in order.
 func wanted(ctx context.Context, repo *gitx.Repo) ([]configEntry, error) {
-	out, err := repo.Output(ctx, "remote")
+	remotes, err := repo.Remotes(ctx)
 	if err != nil {
 		return nil, err
 	}
 	w := []configEntry{{Key: "notes.rewriteRef", Value: provenance.NotesRef}}
-	for _, r := range strings.Fields(string(out)) {
+	for _, r := range remotes {
 		w = append(w, configEntry{Key: "remote." + r + ".fetch", Value: FetchRefspec(r)})
 	}
 	return w, nil

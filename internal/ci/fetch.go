@@ -96,11 +96,10 @@ func Prepare(ctx context.Context, repo *gitx.Repo, plan Plan, opts PrepareOption
 
 // chooseRemote is the named remote, else origin, else the only remote.
 func chooseRemote(ctx context.Context, repo *gitx.Repo, name string) (string, error) {
-	out, err := repo.Output(ctx, "remote")
+	remotes, err := repo.Remotes(ctx)
 	if err != nil {
 		return "", fmt.Errorf("cannot list the remotes: %v", err)
 	}
-	remotes := strings.Fields(string(out))
 	if name != "" {
 		for _, r := range remotes {
 			if r == name {
@@ -112,13 +111,8 @@ func chooseRemote(ctx context.Context, repo *gitx.Repo, name string) (string, er
 		}
 		return "", fmt.Errorf("there is no remote %q (remotes: %s)", name, orNone(remotes))
 	}
-	for _, r := range remotes {
-		if r == "origin" {
-			return r, nil
-		}
-	}
-	if len(remotes) == 1 {
-		return remotes[0], nil
+	if r, ok := gitx.PreferredRemote(remotes); ok {
+		return r, nil
 	}
 	if len(remotes) == 0 {
 		return "", errors.New("the repository has no remote")

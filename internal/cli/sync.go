@@ -154,18 +154,12 @@ func defaultRemote(ctx context.Context, repo *gitx.Repo) (string, error) {
 			return r, nil
 		}
 	}
-	out, err := repo.Output(ctx, "remote")
+	remotes, err := repo.Remotes(ctx)
 	if err != nil {
 		return "", err
 	}
-	remotes := strings.Fields(string(out))
-	for _, r := range remotes {
-		if r == "origin" {
-			return r, nil
-		}
-	}
-	if len(remotes) == 1 {
-		return remotes[0], nil
+	if r, ok := gitx.PreferredRemote(remotes); ok {
+		return r, nil
 	}
 	if len(remotes) == 0 {
 		return "", usageError("this repository has no remote; name one: git ai-survival sync <remote>")

@@ -100,6 +100,29 @@ func GitDirAt(top string) (string, bool) {
 	return d, true
 }
 
+// Remotes lists the repository's remotes.
+func (r *Repo) Remotes(ctx context.Context) ([]string, error) {
+	out, err := r.Output(ctx, "remote")
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(out)), nil
+}
+
+// PreferredRemote is the remote to use when none is named: origin when
+// there is one, else the only remote; ok is false otherwise.
+func PreferredRemote(remotes []string) (name string, ok bool) {
+	for _, r := range remotes {
+		if r == "origin" {
+			return r, true
+		}
+	}
+	if len(remotes) == 1 {
+		return remotes[0], true
+	}
+	return "", false
+}
+
 // RequireWorkTree returns an error naming the problem in a bare repository.
 func (r *Repo) RequireWorkTree(what string) error {
 	if r.Bare || r.Top == "" {
