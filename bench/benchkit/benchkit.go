@@ -1,8 +1,10 @@
 // Package benchkit holds what the benchmark programs share: an isolated
-// environment for the git they drive, and the median of timings.
+// environment for the git they drive, the median of timings, progress
+// lines and the exit codes.
 package benchkit
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,4 +73,36 @@ func Median(d []time.Duration) time.Duration {
 	default:
 		return (s[n/2-1] + s[n/2]) / 2
 	}
+}
+
+// Each returns f of every element of xs, in order (the wall times of a
+// list of runs, say).
+func Each[T any](xs []T, f func(T) time.Duration) []time.Duration {
+	d := make([]time.Duration, 0, len(xs))
+	for _, x := range xs {
+		d = append(d, f(x))
+	}
+	return d
+}
+
+// Progress returns the progress printer of the benchmark program called
+// name: one line on stderr, prefixed with the name.
+func Progress(name string) func(format string, args ...any) {
+	return func(format string, args ...any) {
+		fmt.Fprintf(os.Stderr, name+": "+format+"\n", args...)
+	}
+}
+
+// Exit ends the benchmark program called name: with 2 when its flags were
+// bad (argsOK false), else with 1 when run fails, else 0.
+func Exit(name string, argsOK bool, run func() error) {
+	if !argsOK {
+		fmt.Fprintf(os.Stderr, "%s: bad arguments (see -help)\n", name)
+		os.Exit(2)
+	}
+	if err := run(); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
 }

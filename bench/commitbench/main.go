@@ -78,19 +78,12 @@ func main() {
 	flag.BoolVar(&o.standin, "standin", false, "instead of 'git-ai-survival install', a post-commit hook that runs 'git-ai-survival hook post-commit' (for builds without install)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.Parse()
-	if flag.NArg() > 0 || o.files < 100 || o.changed < 1 || o.commits < 1 || o.warmup < 0 || o.wide < 0 || o.wide > o.files || o.pending < 0 || o.pendingCommits < 0 || (o.pending > 0 && o.pending < o.changed) || o.bigMB < 0 || o.largeReps < 0 || o.profile < 0 {
-		fmt.Fprintln(os.Stderr, "commitbench: bad arguments (see -help)")
-		os.Exit(2)
-	}
-	if err := run(o); err != nil {
-		fmt.Fprintf(os.Stderr, "commitbench: %v\n", err)
-		os.Exit(1)
-	}
+	argsOK := flag.NArg() == 0 && o.files >= 100 && o.changed >= 1 && o.commits >= 1 && o.warmup >= 0 && o.wide >= 0 && o.wide <= o.files &&
+		o.pending >= 0 && o.pendingCommits >= 0 && (o.pending == 0 || o.pending >= o.changed) && o.bigMB >= 0 && o.largeReps >= 0 && o.profile >= 0
+	benchkit.Exit("commitbench", argsOK, func() error { return run(o) })
 }
 
-func progress(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "commitbench: "+format+"\n", args...)
-}
+var progress = benchkit.Progress("commitbench")
 
 // result is everything the report shows.
 type result struct {

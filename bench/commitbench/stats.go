@@ -39,19 +39,11 @@ func maxOf(d []time.Duration) time.Duration {
 }
 
 func plainOf(ls []large) []time.Duration {
-	var d []time.Duration
-	for _, l := range ls {
-		d = append(d, l.plain)
-	}
-	return d
+	return benchkit.Each(ls, func(l large) time.Duration { return l.plain })
 }
 
 func hookedOf(ls []large) []time.Duration {
-	var d []time.Duration
-	for _, l := range ls {
-		d = append(d, l.hooked)
-	}
-	return d
+	return benchkit.Each(ls, func(l large) time.Duration { return l.hooked })
 }
 
 // ratioInterval is a 95% bootstrap interval of the ratio of medians

@@ -73,20 +73,12 @@ func main() {
 	flag.IntVar(&o.parallel, "parallel", 2, "also time blaming every file with this many processes at a time (0: skip)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.Parse()
-	if flag.NArg() > 0 || o.gen.commits < 200 || o.gen.files < 50 || o.reps < 1 ||
-		o.blameSample <= 0 || o.movesSample <= 0 || o.parallel < 0 {
-		fmt.Fprintln(os.Stderr, "reportbench: bad arguments (see -help)")
-		os.Exit(2)
-	}
-	if err := run(o); err != nil {
-		fmt.Fprintf(os.Stderr, "reportbench: %v\n", err)
-		os.Exit(1)
-	}
+	argsOK := flag.NArg() == 0 && o.gen.commits >= 200 && o.gen.files >= 50 && o.reps >= 1 &&
+		o.blameSample > 0 && o.movesSample > 0 && o.parallel >= 0
+	benchkit.Exit("reportbench", argsOK, func() error { return run(o) })
 }
 
-func progress(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "reportbench: "+format+"\n", args...)
-}
+var progress = benchkit.Progress("reportbench")
 
 // The report's JSON, the parts the benchmark reads.
 type rateJSON struct {

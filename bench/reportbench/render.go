@@ -10,19 +10,11 @@ import (
 )
 
 func walls(ts []timed) []time.Duration {
-	var d []time.Duration
-	for _, t := range ts {
-		d = append(d, t.wall)
-	}
-	return d
+	return benchkit.Each(ts, func(t timed) time.Duration { return t.wall })
 }
 
 func cpus(ts []timed) []time.Duration {
-	var d []time.Duration
-	for _, t := range ts {
-		d = append(d, t.cpu)
-	}
-	return d
+	return benchkit.Each(ts, func(t timed) time.Duration { return t.cpu })
 }
 
 func secs(d time.Duration) string {
