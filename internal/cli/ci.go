@@ -101,12 +101,9 @@ primary scope's AI survival rate is below the percentage.`,
 					return usageError("invalid %s %q", name, v)
 				}
 			}
-			if cmd.Flags().Changed("fail-under") {
-				v, err := parsePercent(failUnder)
-				if err != nil {
-					return err
-				}
-				opts.FailUnder, opts.failUnderSet = v, true
+			var err error
+			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -87,12 +87,9 @@ with the curves, the release chart and the tables; open it in a browser.`,
 			if err := checkFormat(opts.Format, "text", "json", "markdown", "html"); err != nil {
 				return err
 			}
-			if cmd.Flags().Changed("fail-under") {
-				v, err := parsePercent(failUnder)
-				if err != nil {
-					return err
-				}
-				opts.FailUnder, opts.failUnderSet = v, true
+			var err error
+			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -111,6 +108,16 @@ with the curves, the release chart and the tables; open it in a browser.`,
 }
 
 // parsePercent reads a percentage from 0 to 100 ("60", "72.5", "60%").
+// failUnderFlag reads --fail-under when it was given (set tells --fail-under
+// 0 from no gate).
+func failUnderFlag(cmd *cobra.Command, raw string) (pct float64, set bool, err error) {
+	if !cmd.Flags().Changed("fail-under") {
+		return 0, false, nil
+	}
+	pct, err = parsePercent(raw)
+	return pct, err == nil, err
+}
+
 func parsePercent(s string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
 	if err != nil || v < 0 || v > 100 {
