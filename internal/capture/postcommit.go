@@ -21,8 +21,6 @@ type PostCommitResult struct {
 	Partial bool
 	// Existing is set when the commit already had a note (kept as it is).
 	Existing bool
-	// Handed is set when the note went to PostCommitOptions.NoteOut.
-	Handed bool
 	// Warnings are problems that did not stop the note (one line each).
 	Warnings []string
 }
@@ -82,7 +80,6 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 		res.Warnings = append(res.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+cerr.Error())
 	}
 	if pending == nil && (opts.WriteHere == nil || !opts.WriteHere(meta.ID)) {
-		res.Handed = true
 		return res, handOver(opts.NoteOut, meta.ID, note, settle)
 	}
 	if pending == nil {
