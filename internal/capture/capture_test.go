@@ -156,6 +156,19 @@ func TestPostCommitDetachedHead(t *testing.T) {
 	}
 }
 
+// commitMerge merges a branch made from HEAD~1 (it adds b.txt: "side")
+// into main, adding a line of its own ("merge"), with message msg.
+func commitMerge(r *gittest.Repo, msg string) {
+	r.Git("checkout", "-q", "-b", "side", "HEAD~1")
+	r.Write("b.txt", "side\n")
+	r.Commit("side")
+	r.Git("checkout", "-q", "main")
+	r.Git("merge", "-q", "--no-commit", "side")
+	r.Write("b.txt", "side\nmerge\n")
+	r.Git("add", "b.txt")
+	r.Commit(msg)
+}
+
 func TestReadCommitHostileMessage(t *testing.T) {
 	r := gittest.New(t)
 	r.Write("a.txt", "1\n2\n")
@@ -175,14 +188,7 @@ func TestReadCommitHostileMessage(t *testing.T) {
 		t.Errorf("added = %+v", added.Files)
 	}
 	// A merge: metadata once, lines in no parent.
-	r.Git("checkout", "-q", "-b", "side", "HEAD~1")
-	r.Write("b.txt", "side\n")
-	r.Commit("side")
-	r.Git("checkout", "-q", "main")
-	r.Git("merge", "-q", "--no-commit", "side")
-	r.Write("b.txt", "side\nmerge\n")
-	r.Git("add", "b.txt")
-	r.Commit("merge")
+	commitMerge(r, "merge")
 	meta, added, err = capture.ReadCommit(context.Background(), open(t, r), "HEAD", time.Time{})
 	if err != nil || len(meta.Parents) != 2 || strings.TrimSpace(meta.Message) != "merge" || len(added.Files) != 1 || added.Files["b.txt"].String() != "2" {
 		t.Errorf("merge: meta %+v added %+v err %v", meta, added.Files, err)

@@ -54,14 +54,7 @@ func TestReadFeedMatchesReadCommit(t *testing.T) {
 	if m, _, _ := capture.ReadFeed(strings.NewReader(feed(t, r)), time.Now().Add(time.Minute)); !strings.Contains(m.Message, "diff --git a/evil") {
 		t.Errorf("message = %q", m.Message)
 	}
-	r.Git("checkout", "-q", "-b", "side", "HEAD~1")
-	r.Write("b.txt", "side\n")
-	r.Commit("side")
-	r.Git("checkout", "-q", "main")
-	r.Git("merge", "-q", "--no-commit", "side")
-	r.Write("b.txt", "side\nmerge\n")
-	r.Git("add", "b.txt")
-	r.Commit("merge\n\n" + marker)
+	commitMerge(r, "merge\n\n"+marker)
 	check("merge")
 }
 
