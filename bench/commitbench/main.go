@@ -70,7 +70,7 @@ func main() {
 	flag.IntVar(&o.commits, "commits", 100, "measured commits per repository")
 	flag.IntVar(&o.warmup, "warmup", 5, "unmeasured commits per repository first")
 	flag.IntVar(&o.pending, "pending", 50, "files with agent checkpoints pending at each commit of the pending series (0: no series)")
-	flag.IntVar(&o.pendingCommits, "pending-commits", 30, "measured commits per repository in the pending series")
+	flag.IntVar(&o.pendingCommits, "pending-commits", 60, "measured commits per repository in the pending series")
 	flag.IntVar(&o.wide, "wide", 5000, "files touched by each wide commit")
 	flag.IntVar(&o.bigMB, "big-mb", 50, "size in MB of the generated file each big commit adds")
 	flag.IntVar(&o.largeReps, "large-reps", 3, "wide and big commits per repository")
@@ -446,7 +446,7 @@ func report(res *result) string {
 	pm, hm := benchkit.Median(res.plain), benchkit.Median(res.hooked)
 	ratio := float64(hm) / float64(pm)
 	fmt.Fprintf(&b, "Hooks: %s in the hooked repository (%s). ", res.hookKind, strings.Join(res.hooks, ", "))
-	fmt.Fprintf(&b, "Two identical repositories of %d files (about 40 lines each, in directories of 100) built in %s; only `git commit` is timed, staging is not.\n\n", o.files, secs(res.setup))
+	fmt.Fprintf(&b, "Two identical repositories of %d files (about 40 lines each, in directories of 100; written by `git fast-import`, then `git repack -a -d -f` as its manual asks) built in %s; only `git commit` is timed, staging is not.\n\n", o.files, secs(res.setup))
 
 	fmt.Fprintf(&b, "### Commits of %d edited files\n\n", o.changed)
 	fmt.Fprintf(&b, "%d measured commits per repository after %d unmeasured warm-up rounds, alternating between the repositories.\n\n", o.commits, o.warmup)
