@@ -85,6 +85,27 @@ func Each[T any](xs []T, f func(T) time.Duration) []time.Duration {
 	return d
 }
 
+// WorkDir makes a fresh absolute directory named after prefix under
+// root for a benchmark's repositories. Its remove function deletes it,
+// unless keep is set: then it reports where the directory is through
+// progress and leaves it.
+func WorkDir(root, prefix string, keep bool, progress func(string, ...any)) (dir string, remove func(), err error) {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return "", nil, err
+	}
+	if dir, err = os.MkdirTemp(root, prefix); err != nil {
+		return "", nil, err
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return "", nil, err
+	}
+	if keep {
+		progress("work directory kept: %s", dir)
+		return dir, func() {}, nil
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
+}
+
 // Progress returns the progress printer of the benchmark program called
 // name: one line on stderr, prefixed with the name.
 func Progress(name string) func(format string, args ...any) {

@@ -136,21 +136,11 @@ func run(o options) error {
 		}
 	}
 
-	if err := os.MkdirAll(o.workRoot, 0o755); err != nil {
-		return err
-	}
-	work, err := os.MkdirTemp(o.workRoot, "git-ai-survival-commitbench-")
+	work, remove, err := benchkit.WorkDir(o.workRoot, "git-ai-survival-commitbench-", o.keep, progress)
 	if err != nil {
 		return err
 	}
-	if work, err = filepath.Abs(work); err != nil {
-		return err
-	}
-	if o.keep {
-		progress("work directory kept: %s", work)
-	} else {
-		defer os.RemoveAll(work)
-	}
+	defer remove()
 	env, err := benchkit.Environ(filepath.Join(work, "home"), filepath.Dir(bin))
 	if err != nil {
 		return err

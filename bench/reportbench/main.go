@@ -156,21 +156,11 @@ func run(o options) error {
 		return err
 	}
 	res := &result{o: o}
-	if err := os.MkdirAll(o.workRoot, 0o755); err != nil {
-		return err
-	}
-	work, err := os.MkdirTemp(o.workRoot, "git-ai-survival-reportbench-")
+	work, remove, err := benchkit.WorkDir(o.workRoot, "git-ai-survival-reportbench-", o.keep, progress)
 	if err != nil {
 		return err
 	}
-	if work, err = filepath.Abs(work); err != nil {
-		return err
-	}
-	if o.keep {
-		progress("work directory kept: %s", work)
-	} else {
-		defer os.RemoveAll(work)
-	}
+	defer remove()
 	home := filepath.Join(work, "home")
 	env, err := benchkit.Environ(home, filepath.Dir(bin))
 	if err != nil {
