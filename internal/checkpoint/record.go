@@ -81,18 +81,7 @@ func (r *Recorder) Path(dir, p string) (string, bool) {
 // Before records paths as they are before an agent writes: lines changed
 // since the last checkpoint are a person's.
 func (r *Recorder) Before(ctx context.Context, paths []string) error {
-	unlock, err := r.store.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	for _, p := range paths {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		r.observe(ctx, p, nil, nil, false)
-	}
-	return nil
+	return r.observeAll(ctx, paths, nil, nil, false)
 }
 
 // BaseFunc gives the content a file had before an agent's edit when no
@@ -107,6 +96,11 @@ type BaseFunc func(path string, cur []byte) (base []byte, ok bool)
 // for files a checkpoint holds (agents with no event before an edit):
 // lines that changed between the last checkpoint and base are a person's.
 func (r *Recorder) After(ctx context.Context, a Author, paths []string, base BaseFunc, trustBase bool) error {
+	return r.observeAll(ctx, paths, &a, base, trustBase)
+}
+
+// observeAll observes each of paths under the pending state's lock.
+func (r *Recorder) observeAll(ctx context.Context, paths []string, a *Author, base BaseFunc, trustBase bool) error {
 	unlock, err := r.store.lock(ctx)
 	if err != nil {
 		return err
@@ -116,7 +110,7 @@ func (r *Recorder) After(ctx context.Context, a Author, paths []string, base Bas
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r.observe(ctx, p, &a, base, trustBase)
+		r.observe(ctx, p, a, base, trustBase)
 	}
 	return nil
 }
