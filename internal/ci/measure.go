@@ -10,6 +10,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/internal/pathspec"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 )
 
@@ -18,6 +19,8 @@ type MeasureOptions struct {
 	Config   *config.Config
 	Classify capture.Classifier
 	Moves    bool
+	// Pathspec selects the lines that count (nil: all).
+	Pathspec *pathspec.Set
 	Warn     func(string)
 	// OnProgress reports walked commits (may be nil).
 	OnProgress func(done, total int)
@@ -64,7 +67,7 @@ func NewMeasurer(ctx context.Context, repo *gitx.Repo, opts MeasureOptions) (*Me
 // same figures, same cache) and takes the AI figures per file from it.
 func (m *Measurer) Measure(ctx context.Context, s Scope) Result {
 	rep, err := measure.Report(ctx, m.repo, measure.Options{
-		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves,
+		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves, Pathspec: m.opts.Pathspec,
 		OnProgress: m.opts.OnProgress, Warn: m.opts.Warn, Files: true,
 	})
 	if err != nil {

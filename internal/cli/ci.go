@@ -32,6 +32,8 @@ type CIOptions struct {
 	Remote       string
 	Moves        bool
 	NoInference  bool
+	// Pathspecs (after --) select the lines that count, as git pathspecs.
+	Pathspecs []string
 }
 
 // maxAnnotations bounds the ::notice lines (GitHub shows ten per step).
@@ -42,7 +44,7 @@ func NewCmdCI(f *Factory, runF func(context.Context, *CIOptions) error) *cobra.C
 	opts := &CIOptions{}
 	var failUnder string
 	cmd := &cobra.Command{
-		Use:   "ci [--fail-under <pct>] [--range <range> | --base <rev>] [--annotate]",
+		Use:   "ci [--fail-under <pct>] [--range <range> | --base <rev>] [--annotate] [-- <pathspec>...]",
 		Short: "Measure survival in a CI job: summary, outputs, metrics and a gate",
 		Long: `Measure AI and human code survival in a CI job, from the checkout CI gives.
 
@@ -91,8 +93,12 @@ primary scope's AI survival rate is below the percentage.`,
 
   # Measure what a branch added since main, without any network access
   $ git ai-survival ci --base origin/main --no-fetch`,
-		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			_, specs, err := splitDash(cmd, args, 0)
+			if err != nil {
+				return err
+			}
+			opts.Pathspecs = specs
 			if opts.Range != "" && opts.Base != "" {
 				return usageError("give --range or --base, not both")
 			}
@@ -101,7 +107,6 @@ primary scope's AI survival rate is below the percentage.`,
 					return usageError("invalid %s %q", name, v)
 				}
 			}
-			var err error
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
 			}
@@ -184,7 +189,11 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
-	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Warn: f.warnOnce()})
+	specs, err := readPathspecs(repo, f.Dir, opts.Pathspecs)
+	if err != nil {
+		return err
+	}
+	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Pathspec: specs, Warn: f.warnOnce()})
 	if err != nil {
 		return err
 	}

@@ -29,13 +29,15 @@ type ReportOptions struct {
 	failUnderSet bool
 	NoInference  bool
 	NoCache      bool
+	// Pathspecs (after --) select the lines that count, as git pathspecs.
+	Pathspecs []string
 }
 
 func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
 	opts := &ReportOptions{}
 	var failUnder string
 	cmd := &cobra.Command{
-		Use:   "report [<range>] [--format text|json|markdown|html] [--moves] [--curves] [--releases <pattern>] [--fail-under <pct>]",
+		Use:   "report [<range>] [--format text|json|markdown|html] [--moves[=<m>[,<c>]]] [--curves] [--releases <pattern>] [--fail-under <pct>] [-- <pathspec>...]",
 		Short: "Report how much AI-written and human-written code survives",
 		Long: `Trace every line added in <range> to the range's end and report, for AI-written,
 human-written and unknown lines, how many were added and how many survive.
@@ -52,6 +54,13 @@ blocks moved within a file or to another file, and blocks copied from a
 file of the parent commit, keep their origin instead of counting as
 deleted and added again. Binary files and paths excluded by
 .ai-survival.yaml do not count.
+
+Pathspecs after -- (git's syntax: dir, '*.go', ':!vendor', ':(glob)**/x')
+select which lines count, like the paths of .ai-survival.yaml: a line
+counts under the path where it is at the range's end, or where it was when
+it died. Filters never change which commit a line belongs to: a file moved
+from an excluded path into an included one keeps its history, as git blame
+of the included files says.
 
 Figures: survival_rate = surviving / added for each origin; ai_share =
 surviving AI lines / all surviving lines. --fail-under exits with code 1
@@ -76,18 +85,22 @@ with the curves, the release chart and the tables; open it in a browser.`,
   $ git ai-survival report origin/main..HEAD --format markdown
   $ git ai-survival report --format json | jq .totals.ai
   $ git ai-survival report --moves
+  $ git ai-survival report v1.0.0..v1.1.0 -- src ':!src/gen'
   $ git ai-survival report --curves --releases 'v*'
   $ git ai-survival report --releases 'v*' --format html > survival.html
   $ git ai-survival report --fail-under 60`,
-		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			args, specs, err := splitDash(cmd, args, 1)
+			if err != nil {
+				return err
+			}
+			opts.Pathspecs = specs
 			if len(args) == 1 {
 				opts.Range = args[0]
 			}
 			if err := checkFormat(opts.Format, "text", "json", "markdown", "html"); err != nil {
 				return err
 			}
-			var err error
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
 			}
@@ -139,8 +152,12 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
+	specs, err := readPathspecs(repo, f.Dir, opts.Pathspecs)
+	if err != nil {
+		return err
+	}
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache})
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache})
 	progress.done()
 	if err != nil {
 		return walkError(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/pathspec"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
@@ -29,6 +30,13 @@ type Options struct {
 	// Moves traces moved and copied lines to their origin, as
 	// git blame -M -C -C does (slower: the walk reads line content).
 	Moves bool
+	// Filters and Pathspec decide which lines count, all of them together
+	// with the configuration's paths: a line counts when every filter
+	// accepts the path where it is at the end of the range, or where it
+	// was when it died. They never change which commit a line belongs to:
+	// the walk follows every text file.
+	Filters  []func(path string) bool
+	Pathspec *pathspec.Set
 	// Curves adds the lifetimes (Kaplan–Meier curves) and how lines died.
 	Curves bool
 	// Releases, a tag pattern as git tag -l reads it ("v*"), adds the
@@ -83,11 +91,32 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 	}), nil
 }
 
-func include(cfg *config.Config) func(string) bool {
-	if cfg == nil || cfg.Paths == nil {
+// filter joins the configuration's paths, opts.Filters and opts.Pathspec
+// into one; nil when every path counts.
+func (o Options) filter() func(string) bool {
+	var fs []func(string) bool
+	if o.Config != nil && o.Config.Paths != nil && len(o.Config.Paths.Include)+len(o.Config.Paths.Exclude) > 0 {
+		fs = append(fs, o.Config.Paths.Match)
+	}
+	for _, f := range o.Filters {
+		if f != nil {
+			fs = append(fs, f)
+		}
+	}
+	if !o.Pathspec.Empty() {
+		fs = append(fs, o.Pathspec.Match)
+	}
+	if len(fs) == 0 {
 		return nil
 	}
-	return cfg.Paths.Match
+	return func(path string) bool {
+		for _, f := range fs {
+			if !f(path) {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // Report measures survival over opts.Range.
@@ -95,6 +124,7 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	var err error
 	col := survival.NewCollector()
 	col.Curves, col.Moves, col.Files = opts.Curves, opts.Moves, opts.Files
+	col.Filter = opts.filter()
 	if opts.Releases != "" {
 		if col.Tags, err = Tags(ctx, repo, opts.Releases); err != nil {
 			return nil, err
@@ -102,7 +132,7 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 		col.ReleasePattern = opts.Releases
 	}
 	wo := walk.Options{
-		Range: opts.Range, Include: include(opts.Config), OnProgress: opts.OnProgress,
+		Range: opts.Range, OnProgress: opts.OnProgress,
 		Moves: opts.Moves, OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
 	}
 	if opts.Moves && opts.Curves {

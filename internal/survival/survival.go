@@ -153,6 +153,12 @@ type Collector struct {
 	// Files asks for the AI figures of every file (Report.ByFile).
 	Files bool
 	files map[string]*FileRow
+	// Filter, when set, says which lines count: a line counts when the
+	// path where it died, or where it survives at the end, is one Filter
+	// accepts. It never changes which commit a line belongs to (the walk
+	// follows every path); lines are then counted as added when they die
+	// or survive, not when they are born.
+	Filter func(path string) bool
 }
 
 // NewCollector returns an empty collector.
@@ -208,6 +214,9 @@ func (c *Collector) Commit(cm *linemap.Commit) {
 
 // Birth counts lines added.
 func (c *Collector) Birth(b *linemap.Birth) {
+	if c.Filter != nil {
+		return // counted where the lines end (Death, Report)
+	}
 	c.rate(b).Added += b.Lines
 	c.fates.birth(b)
 	c.fileBirth(b)
@@ -215,6 +224,14 @@ func (c *Collector) Birth(b *linemap.Birth) {
 
 // Death counts lines deleted.
 func (c *Collector) Death(d linemap.Death) {
+	if c.Filter != nil {
+		if !c.Filter(d.Path) {
+			return
+		}
+		c.rate(d.Birth).Added += d.Lines
+		c.fates.born(d.Birth, d.Lines)
+		c.fileLines(d.Birth, d.Lines)
+	}
 	c.rate(d.Birth).Deleted += d.Lines
 	kind, by := howDied(d)
 	c.fates.death(d, kind, by)
@@ -228,7 +245,16 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 	}
 	surviving := map[group]int{}
 	seen := map[*linemap.Birth][]uint64{}
+	fates := c.fates
+	var addedAtEnd map[group]int
+	if c.Filter != nil {
+		fates = c.fates.clone()
+		addedAtEnd = map[group]int{}
+	}
 	for _, s := range survivors {
+		if c.Filter != nil && !c.Filter(s.Path) {
+			continue
+		}
 		bits := seen[s.Birth]
 		if bits == nil {
 			bits = make([]uint64, (s.Birth.Lines+63)/64)
@@ -242,6 +268,11 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 			}
 		}
 		surviving[groupOf(s.Birth)] += n
+		if c.Filter != nil {
+			addedAtEnd[groupOf(s.Birth)] += n
+			fates.born(s.Birth, n)
+			c.fileLines(s.Birth, n)
+		}
 		c.fileSurvivors(s.Birth, n)
 	}
 
@@ -257,6 +288,7 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 	for g, n := range surviving {
 		r := all[g]
 		r.Surviving += n
+		r.Added += addedAtEnd[g]
 		all[g] = r
 	}
 	for g, r := range all {
@@ -299,11 +331,11 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 		return cmp.Or(cmp.Compare(total(b.Totals), total(a.Totals)), cmp.Compare(a.Author, b.Author))
 	})
 	if c.Curves {
-		rep.Lifetimes = c.fates.lifetimes(end)
-		rep.Deaths = c.fates.deaths(c.Moves)
+		rep.Lifetimes = fates.lifetimes(end)
+		rep.Deaths = fates.deaths(c.Moves)
 	}
 	if c.ReleasePattern != "" || c.Tags != nil {
-		rep.Releases = c.fates.releases(c.ReleasePattern, c.Tags, end)
+		rep.Releases = fates.releases(c.ReleasePattern, c.Tags, end)
 	}
 	rep.ByFile = c.byFile()
 	return rep

@@ -105,9 +105,6 @@ type Options struct {
 	// of REV), or "A..B" as git rev-list reads it ("A.." is A..HEAD).
 	// The end of the range is B (HEAD by default).
 	Range string
-	// Include says whether lines of a path are measured; nil measures
-	// every path. Lines added to other paths count nowhere.
-	Include func(path string) bool
 	// Attributor gives each commit's provenance; nil makes every line
 	// unknown.
 	Attributor Attributor
@@ -215,7 +212,7 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		total:   total,
 		trees:   map[string]*open{},
 	}
-	d.m = linemap.New(linemap.Options{Include: opts.Include, OnDeath: opts.OnDeath, OnMove: opts.OnMove, Moves: opts.Moves})
+	d.m = linemap.New(linemap.Options{OnDeath: opts.OnDeath, OnMove: opts.OnMove, Moves: opts.Moves})
 	if opts.Resume != nil {
 		d.resume(opts.Resume)
 	}

@@ -94,9 +94,6 @@ func (t *Tree) lookup(path string) *file {
 
 // Options configure a Map.
 type Options struct {
-	// Include says whether lines of a path are measured; nil measures all.
-	// Lines added to other paths are background.
-	Include func(path string) bool
 	// OnDeath receives the deaths of lines, as they happen.
 	OnDeath func(Death)
 	// OnMove receives, with Moves, lines a commit removed from one place
@@ -521,7 +518,7 @@ func (c *cursor) rest(out *runs) {
 // the new version keeps its content.
 func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs, sources []moveSource) (*file, error) {
 	var matches []match
-	if len(sources) > 0 && m.measured(path) {
+	if len(sources) > 0 {
 		var added []stretch
 		for _, h := range hunks {
 			if h.NewLines > 0 && len(h.Added) == h.NewLines {
@@ -640,17 +637,9 @@ func content(old *file, hunks []Hunk) []Line {
 	return append(out, prev[at:]...)
 }
 
-func (m *Map) measured(path string) bool {
-	return m.opts.Include == nil || m.opts.Include(path)
-}
-
 // born adds n lines the current commit wrote at lines start.. of path.
 func (m *Map) born(out *runs, path string, start, n int) {
 	if n <= 0 {
-		return
-	}
-	if !m.measured(path) {
-		out.add(run{n: n})
 		return
 	}
 	prov := &m.cur.Provenance
