@@ -12,6 +12,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
 	"github.com/git-ai-survival/git-ai-survival/internal/pathspec"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
 // MeasureOptions are the measure.Options every scope shares.
@@ -19,6 +20,8 @@ type MeasureOptions struct {
 	Config   *config.Config
 	Classify capture.Classifier
 	Moves    bool
+	// MoveThresholds are, with Moves, git blame's -M<num> and -C<num>.
+	MoveThresholds walk.Thresholds
 	// Pathspec selects the lines that count (nil: all).
 	Pathspec *pathspec.Set
 	Warn     func(string)
@@ -67,7 +70,7 @@ func NewMeasurer(ctx context.Context, repo *gitx.Repo, opts MeasureOptions) (*Me
 // same figures, same cache) and takes the AI figures per file from it.
 func (m *Measurer) Measure(ctx context.Context, s Scope) Result {
 	rep, err := measure.Report(ctx, m.repo, measure.Options{
-		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves, Pathspec: m.opts.Pathspec,
+		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves, MoveThresholds: m.opts.MoveThresholds, Pathspec: m.opts.Pathspec,
 		OnProgress: m.opts.OnProgress, Warn: m.opts.Warn, Files: true,
 	})
 	if err != nil {

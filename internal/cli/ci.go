@@ -15,6 +15,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/render"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
 // CIOptions are the flags of ci.
@@ -31,6 +32,7 @@ type CIOptions struct {
 	NoFetch      bool
 	Remote       string
 	Moves        bool
+	moves        movesFlag
 	NoInference  bool
 	// Pathspecs (after --) select the lines that count, as git pathspecs.
 	Pathspecs []string
@@ -99,6 +101,7 @@ primary scope's AI survival rate is below the percentage.`,
 				return err
 			}
 			opts.Pathspecs = specs
+			opts.Moves = opts.moves.on
 			if opts.Range != "" && opts.Base != "" {
 				return usageError("give --range or --base, not both")
 			}
@@ -126,7 +129,8 @@ primary scope's AI survival rate is below the percentage.`,
 	fl.StringVar(&opts.MetricsFile, "metrics-file", "", "write OpenMetrics figures to this `file` (GitLab: metrics.txt)")
 	fl.BoolVar(&opts.NoFetch, "no-fetch", false, "do not deepen the clone nor fetch notes and tags")
 	fl.StringVar(&opts.Remote, "remote", "", "remote to fetch history and notes from (default: origin, else the only remote)")
-	fl.BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
+	fl.Var(&opts.moves, "moves", movesUsage)
+	fl.Lookup("moves").NoOptDefVal = "true"
 	fl.BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	return cmd
 }
@@ -193,7 +197,11 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 	if err != nil {
 		return err
 	}
-	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Pathspec: specs, Warn: f.warnOnce()})
+	moves, th := opts.moves.resolve(cfg)
+	if !opts.moves.set && opts.Moves {
+		moves, th = true, walk.Thresholds{}
+	}
+	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: moves, MoveThresholds: th, Pathspec: specs, Warn: f.warnOnce()})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
 	"github.com/git-ai-survival/git-ai-survival/internal/render"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
@@ -20,6 +21,8 @@ type ReportOptions struct {
 	Range  string
 	Format string
 	Moves  bool
+	// moves is --moves as given (with its thresholds).
+	moves movesFlag
 	// Curves adds lifetimes and how lines died; Releases (a tag pattern)
 	// the release table. HTML always has the curves.
 	Curves    bool
@@ -95,6 +98,7 @@ with the curves, the release chart and the tables; open it in a browser.`,
 				return err
 			}
 			opts.Pathspecs = specs
+			opts.Moves = opts.moves.on
 			if len(args) == 1 {
 				opts.Range = args[0]
 			}
@@ -113,7 +117,8 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json, markdown or html")
 	cmd.Flags().BoolVar(&opts.Curves, "curves", false, "add survival curves over time (Kaplan–Meier) and how lines died")
 	cmd.Flags().StringVar(&opts.Releases, "releases", "", "add the release table for tags matching `<pattern>` (e.g. 'v*')")
-	cmd.Flags().BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
+	cmd.Flags().Var(&opts.moves, "moves", movesUsage)
+	cmd.Flags().Lookup("moves").NoOptDefVal = "true"
 	cmd.Flags().StringVar(&failUnder, "fail-under", "", "exit with code 1 if the AI survival rate is below this percentage (0-100)")
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "walk the whole range instead of continuing the walk saved in the git directory")
@@ -156,8 +161,9 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	moves, th := opts.movesOf(cfg)
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache})
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: moves, MoveThresholds: th, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache})
 	progress.done()
 	if err != nil {
 		return walkError(err)
@@ -166,6 +172,14 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 		return err
 	}
 	return gate(rep, opts)
+}
+
+// movesOf is what to trace: --moves when given, else the configuration.
+func (o *ReportOptions) movesOf(cfg *config.Config) (bool, walk.Thresholds) {
+	if !o.moves.set && o.Moves {
+		return true, walk.Thresholds{}
+	}
+	return o.moves.resolve(cfg)
 }
 
 // reportNotes says what the figures rest on when that is not obvious.

@@ -30,6 +30,9 @@ type Options struct {
 	// Moves traces moved and copied lines to their origin, as
 	// git blame -M -C -C does (slower: the walk reads line content).
 	Moves bool
+	// MoveThresholds are, with Moves, git blame's -M<num> and -C<num>
+	// (zero: its defaults, 20 and 40).
+	MoveThresholds walk.Thresholds
 	// Filters and Pathspec decide which lines count, all of them together
 	// with the configuration's paths: a line counts when every filter
 	// accepts the path where it is at the end of the range, or where it
@@ -124,6 +127,7 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	var err error
 	col := survival.NewCollector()
 	col.Curves, col.Moves, col.Files = opts.Curves, opts.Moves, opts.Files
+	col.Thresholds = opts.MoveThresholds
 	col.Filter = opts.filter()
 	if opts.Releases != "" {
 		if col.Tags, err = Tags(ctx, repo, opts.Releases); err != nil {
@@ -133,7 +137,7 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	}
 	wo := walk.Options{
 		Range: opts.Range, OnProgress: opts.OnProgress,
-		Moves: opts.Moves, OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
+		Moves: opts.Moves, MoveThresholds: opts.MoveThresholds, OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
 	}
 	if opts.Moves && opts.Curves {
 		wo.OnMove = col.Move
@@ -183,7 +187,7 @@ var ErrNoSuchFile = fmt.Errorf("no such file")
 // Blame gives every line of path at rev (default HEAD) its origin, from
 // the same walk as the report.
 func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options) ([]BlameLine, error) {
-	res, err := run(ctx, repo, walk.Options{Range: rev, OnProgress: opts.OnProgress, Moves: opts.Moves}, opts)
+	res, err := run(ctx, repo, walk.Options{Range: rev, OnProgress: opts.OnProgress, Moves: opts.Moves, MoveThresholds: opts.MoveThresholds}, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -105,11 +105,14 @@ type AuthorRow struct {
 
 // Report is the survival report of a range.
 type Report struct {
-	SchemaVersion int     `json:"schema_version"`
-	Range         string  `json:"range"`
-	End           string  `json:"end"`
-	Commits       Commits `json:"commits"`
-	Totals        Totals  `json:"totals"`
+	SchemaVersion int    `json:"schema_version"`
+	Range         string `json:"range"`
+	End           string `json:"end"`
+	// Moves is nil when moved and copied lines were not traced, else the
+	// thresholds they were traced with (git blame -M<within> -C<across>).
+	Moves   *linemap.Thresholds `json:"moves"`
+	Commits Commits             `json:"commits"`
+	Totals  Totals              `json:"totals"`
 	// AIShare is surviving AI lines over all surviving lines; nil when
 	// nothing survives.
 	AIShare     *float64       `json:"ai_share"`
@@ -145,7 +148,9 @@ type Collector struct {
 	// birth and death commit, kept during the walk either way).
 	Curves bool
 	// Moves says the walk traced moved lines: the deaths then count them.
-	Moves bool
+	// Thresholds are the scores it traced them with (zero: git's defaults).
+	Moves      bool
+	Thresholds linemap.Thresholds
 	// ReleasePattern and Tags ask for the release table: the tags that
 	// matched the pattern, in any order.
 	ReleasePattern string
@@ -278,6 +283,10 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 
 	rep := &Report{SchemaVersion: SchemaVersion, Range: rangeSpec, End: end, Commits: c.commits,
 		ByAgent: []AgentRow{}, ByDirectory: []DirectoryRow{}, ByAuthor: []AuthorRow{}}
+	if c.Moves {
+		th := c.Thresholds.Or()
+		rep.Moves = &th
+	}
 	agents := map[[2]string]*AgentRow{}
 	dirs := map[string]*DirectoryRow{}
 	authors := map[string]*AuthorRow{}

@@ -71,6 +71,8 @@ type (
 	Death    = linemap.Death
 	Survivor = linemap.Survivor
 	Source   = linemap.Source
+	// Thresholds are git blame's -M<num> and -C<num>.
+	Thresholds = linemap.Thresholds
 )
 
 // Where a commit's provenance came from.
@@ -130,6 +132,9 @@ type Options struct {
 	// It reads the diffs with their content, which costs time and memory
 	// (a 64-bit hash per line of the open trees).
 	Moves bool
+	// MoveThresholds are, with Moves, git blame's -M<num> and -C<num>
+	// (zero: its defaults, 20 and 40).
+	MoveThresholds linemap.Thresholds
 	// Resume continues an earlier walk of the range from its end instead
 	// of walking the commits up to it (see Resume).
 	Resume *Resume
@@ -212,7 +217,7 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		total:   total,
 		trees:   map[string]*open{},
 	}
-	d.m = linemap.New(linemap.Options{OnDeath: opts.OnDeath, OnMove: opts.OnMove, Moves: opts.Moves})
+	d.m = linemap.New(linemap.Options{OnDeath: opts.OnDeath, OnMove: opts.OnMove, Moves: opts.Moves, Thresholds: opts.MoveThresholds})
 	if opts.Resume != nil {
 		d.resume(opts.Resume)
 	}

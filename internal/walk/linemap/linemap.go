@@ -104,6 +104,9 @@ type Options struct {
 	// as git blame -M -C -C does (see findMoves), instead of making them
 	// deaths and births. The hunks must then carry their added lines.
 	Moves bool
+	// Thresholds are the scores moved and copied blocks must pass (git
+	// blame's -M<num> and -C<num>); zero values are git's defaults.
+	Thresholds Thresholds
 }
 
 // Map applies commits to trees and keeps every line's live count.
@@ -525,7 +528,7 @@ func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs, sources
 				added = append(added, stretch{at: h.NewStart - 1, lines: h.Added})
 			}
 		}
-		matches = findMoves(added, sources)
+		matches = findMoves(added, sources, m.opts.Thresholds)
 	}
 	var out runs
 	c := newCursor(old)
