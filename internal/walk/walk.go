@@ -32,12 +32,11 @@
 // commit that moved it (the walk decides on the whole block when it is
 // moved); and blame pairs a block with a file by diffing them, which can
 // pair repeated lines (blank lines, braces) differently. In a range A..B
-// the content of files from before A is not read, so lines moved out of
-// them are born in the range.
-//
-// Room to grow: reading the content of background files (one
-// git cat-file --batch, on demand) would let moves out of them be found
-// in ranges.
+// the files of the commits outside it that commits of the range have as
+// parents (A, and where older branches join) are read, with one git
+// cat-file --batch each (boundary.go): their lines are background,
+// and blocks moved or copied out of them stay background, as blame gives
+// them to the boundary.
 //
 // A walk can be saved and continued (package walkcache): Result.Tree is
 // the end's map (linemap's Tree.Export makes it plain values), and
@@ -218,6 +217,9 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		trees:   map[string]*open{},
 	}
 	d.m = linemap.New(linemap.Options{OnDeath: opts.OnDeath, OnMove: opts.OnMove, Moves: opts.Moves, Thresholds: opts.MoveThresholds})
+	if opts.Moves {
+		d.bg = &boundary{repo: repo, blobs: map[string][]linemap.Line{}, trees: map[string]map[string][]linemap.Line{}}
+	}
 	if opts.Resume != nil {
 		d.resume(opts.Resume)
 	}

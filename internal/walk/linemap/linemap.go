@@ -140,6 +140,28 @@ func (m *Map) Empty() *Tree { return &Tree{files: map[string]*file{}} }
 // exist, with background lines of unknown number.
 func (m *Map) Outside() *Tree { return &Tree{files: map[string]*file{}, outside: true} }
 
+// Known returns the tree of a commit outside the walk whose files were
+// read: every path of content holds background lines and, for moves and
+// copies out of it, their content; a nil slice is a file whose content is
+// not known (binary). Only paths of content exist.
+func (m *Map) Known(content map[string][]Line) *Tree {
+	t := &Tree{files: make(map[string]*file, len(content))}
+	for path, lines := range content {
+		f := &file{refs: 1, counted: true}
+		switch {
+		case lines == nil:
+			f.runs = []run{{n: unknownLen}}
+		case len(lines) > 0:
+			f.runs = []run{{n: len(lines)}}
+			f.lines = lines
+		default:
+			f.lines = lines
+		}
+		t.files[path] = f
+	}
+	return t
+}
+
 // Step is one commit to apply.
 type Step struct {
 	Commit *Commit
