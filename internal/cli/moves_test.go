@@ -83,6 +83,12 @@ func TestReportAndBlameWithMoves(t *testing.T) {
 		if _, stderr, code := r.Tool("", "report", "--", ":(attr:x)y"); code != 2 || !strings.Contains(stderr, "not supported") {
 			t.Errorf("bad pathspec: exit %d, %s", code, stderr)
 		}
+		if _, stderr, code := r.Tool("", "report", "HEAD", "util.go"); code != 2 || !strings.Contains(stderr, "pathspecs after --") {
+			t.Errorf("report HEAD util.go: exit %d, %s", code, stderr)
+		}
+		if _, stderr, code := r.Tool("", "ci", "--no-fetch", "util.go"); code != 2 || !strings.Contains(stderr, "pathspecs go after --") {
+			t.Errorf("ci util.go: exit %d, %s", code, stderr)
+		}
 	})
 	if plain.Totals["ai"].Added != 9 || plain.Totals["ai"].Surviving != 0 {
 		t.Errorf("without --moves: ai %+v, want 9 added, 0 surviving", plain.Totals["ai"])
