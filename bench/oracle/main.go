@@ -541,6 +541,7 @@ func write(o options, rows []row, notes []string, took time.Duration) error {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %d | %d | %.2f | %s | %.1fs |\n", r.repo, r.rng, r.variant, r.blame, r.distinct, r.report, r.differ, r.perCommit, pct, res, r.took.Seconds())
 	}
+	fmt.Fprintf(&b, "\n%s", movesCauses)
 	if len(notes) > 0 {
 		fmt.Fprintf(&b, "\n## Release tables that disagree with their ranges\n\n")
 		for _, n := range notes {
@@ -569,6 +570,16 @@ func write(o options, rows []row, notes []string, took time.Duration) error {
 	}
 	return os.WriteFile(o.out, []byte(b.String()), 0o644)
 }
+
+// movesCauses is what the differences listed with moves come from.
+const movesCauses = "Where `--moves` differs from `git blame -M -C -C`, the listed lines show two causes. Blame\n" +
+	"decides on a moved block only with the lines of it that survive to the end of its range, as\n" +
+	"later commits left them; the walk decides when the block is moved, on the whole block. A\n" +
+	"block later edits cut into pieces too small for the thresholds is, to blame, born in the\n" +
+	"commit that moved it, and to the walk the older lines it came from (more often with higher\n" +
+	"thresholds: `moves=100`). And lines with few letters (braces, blank lines, `import (`) that\n" +
+	"blame's diff pairs with a neighbour of another commit, where the walk's search carries them\n" +
+	"with the block they were moved with.\n"
 
 func gitVersion() string {
 	out, err := exec.Command("git", "version").Output()
