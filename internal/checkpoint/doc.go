@@ -59,7 +59,11 @@
 // lines are resolved by a later commit.
 //
 // Reset and checkout: a "reset:" entry in HEAD's reflog written after a
-// state was saved (git reset, git stash) drops the state's agent lines. A
+// state was saved (git reset, git stash) drops the state's agent lines,
+// unless the file is still exactly the snapshot: index-only changes (git
+// add -A && git reset, git restore --staged, git reset --soft) and a stash
+// round trip keep them. A state left with no agent line is no evidence:
+// the commit's other evidence (a trailer, a rule) decides its lines. A
 // file checked out or restored (git checkout -- f, git restore) is noticed
 // by the next checkpoint that looks at it or at the working tree, which
 // finds it back at its committed content and drops the state.

@@ -228,7 +228,7 @@ func (r *Recorder) observe(ctx context.Context, path string, a *Author, base Bas
 		_ = r.store.drop(path)
 		return
 	}
-	if st != nil && hasAgent(st.tags) && r.store.resetSince(st.Reflog) {
+	if st != nil && hasAgent(st.tags) && !bytes.Equal(cur, st.content) && r.store.resetSince(st.Reflog) {
 		st.tags = make([]int32, len(st.tags)) // a reset: nothing pending
 		for i := range st.tags {
 			st.tags[i] = noAgent

@@ -89,8 +89,13 @@ func (p *Pending) Resolve(ctx context.Context, read BlobReader, commit string, a
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if p.store.resetSince(st.Reflog) {
+		if p.store.resetSince(st.Reflog) && !p.unchanged(path, st) {
 			st.tags = untagged(len(st.tags))
+		}
+		if !hasAgent(st.tags) {
+			// Only a person's changes: the checkpoint is no evidence by
+			// itself; the commit's other evidence decides.
+			continue
 		}
 		for _, a := range st.Authors {
 			res.Agents[a.Agent] = true
@@ -116,6 +121,15 @@ func (p *Pending) Resolve(ctx context.Context, read BlobReader, commit string, a
 		res.committed = append(res.committed, path)
 	}
 	return res, nil
+}
+
+// unchanged reports whether path in the working tree is exactly the
+// snapshot st holds: whatever moved HEAD or the index since (git reset,
+// git add -A && git reset, a git stash round trip) left the agent's lines
+// where they were.
+func (p *Pending) unchanged(path string, st *fileState) bool {
+	cur, err := os.ReadFile(filepath.Join(p.top, filepath.FromSlash(path)))
+	return err == nil && bytes.Equal(cur, st.content)
 }
 
 // Settle forgets, after the note is written, the state of every file whose
