@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,6 +35,11 @@ type Event struct {
 	// Base and TrustBase are passed to Recorder.After.
 	Base      BaseFunc
 	TrustBase bool
+	// Enabled, when set, says whether checkpoints are used in a
+	// repository (its hooks are installed). Where it says no, and outside
+	// any repository, Record does nothing and says nothing: agent hooks
+	// installed for a user run in every directory the user opens.
+	Enabled func(context.Context, *gitx.Repo) bool
 }
 
 // Record takes the checkpoint ev describes. Every problem is a warning;
@@ -49,10 +55,19 @@ func Record(ctx context.Context, ev Event, warn func(string)) error {
 	}
 	repo, err := gitx.Open(ctx, dir)
 	if err != nil {
+		if ev.Enabled != nil && errors.Is(err, gitx.ErrNotRepository) {
+			return nil
+		}
 		return err
 	}
 	if repo.Bare || repo.Top == "" {
+		if ev.Enabled != nil {
+			return nil
+		}
 		return fmt.Errorf("%s has no working tree", repo.GitDir)
+	}
+	if ev.Enabled != nil && !ev.Enabled(ctx, repo) {
+		return nil
 	}
 	r := NewRecorder(repo, warn)
 	var paths []string
