@@ -35,6 +35,10 @@ type Event struct {
 	// Base and TrustBase are passed to Recorder.After.
 	Base      BaseFunc
 	TrustBase bool
+	// Prove, when Base cannot tell, says whether a line the edit changed
+	// is shown by the edit's own text to be the agent's; the others are
+	// left to the commit's other evidence (see Recorder.Prove).
+	Prove func(changed [][]byte) []bool
 	// Enabled, when set, says whether checkpoints are used in a
 	// repository (its hooks are installed). Where it says no, and outside
 	// any repository, Record does nothing and says nothing: agent hooks
@@ -70,6 +74,7 @@ func Record(ctx context.Context, ev Event, warn func(string)) error {
 		return nil
 	}
 	r := NewRecorder(repo, warn)
+	r.Prove = ev.Prove
 	var paths []string
 	for _, p := range ev.Paths {
 		if rel, ok := r.Path(dir, p); ok {
@@ -283,5 +288,32 @@ func CursorEvent(payload []byte) (ev Event, err error) {
 		}
 		return reverse(cur, edits)
 	}
+	ev.Prove = provenBy(edits)
 	return ev, nil
+}
+
+// provenBy gives the lines an agent provably wrote when its edit cannot be
+// undone: a changed line whose text is a line of the edits' new text, and
+// that the changed lines hold no more often than the new text does (where
+// they hold it more often, a person may have written one of them, and none
+// is credited).
+func provenBy(edits []edit) func(changed [][]byte) []bool {
+	return func(changed [][]byte) []bool {
+		want := map[string]int{}
+		for _, e := range edits {
+			for _, l := range splitLines([]byte(e.New)) {
+				want[strings.TrimRight(string(l), "\r\n")]++
+			}
+		}
+		have := map[string]int{}
+		for _, l := range changed {
+			have[strings.TrimRight(string(l), "\r\n")]++
+		}
+		out := make([]bool, len(changed))
+		for i, l := range changed {
+			k := strings.TrimRight(string(l), "\r\n")
+			out[i] = want[k] > 0 && have[k] <= want[k]
+		}
+		return out
+	}
 }

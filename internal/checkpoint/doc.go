@@ -31,9 +31,13 @@
 // undoing the payload's edits on the file, last first (each new_string must
 // be found exactly once, or replace_all); lines that differ between the
 // last snapshot held and that rebuilt content are a person's. When the
-// edits cannot be undone exactly, the last snapshot held is the content
-// before (a person's unsaved-to-checkpoint edits then count as the agent's),
-// else the staged version, else the committed one, else empty (a new file).
+// edits cannot be undone exactly (a new_string found twice, an edit that
+// only deletes), the last snapshot held is the content before, else the
+// staged version, else the committed one, else empty (a new file); of the
+// lines changed since, only those the edits' new text shows the agent
+// wrote are its own (a text the changed lines hold more often than the new
+// text does is nobody's to credit). The others are left to the commit's
+// other evidence, and one warning says so.
 // Claude Code without a PreToolUse snapshot uses the same fallbacks, with
 // tool_response.originalFile first when present.
 //

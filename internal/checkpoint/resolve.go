@@ -39,7 +39,9 @@ func OpenPending(top string) *Pending {
 // checkpoints hold.
 type Resolution struct {
 	// Files gives, for each file checkpoints hold, spans covering exactly
-	// its added lines: an agent's lines (evidence checkpoint), and the
+	// its added lines: an agent's lines (evidence checkpoint), lines an
+	// agent's edit changed but that it cannot be shown to have written
+	// (a zero Attribution: the commit's other evidence decides), and the
 	// others human (evidence checkpoint).
 	Files map[string][]provenance.Span
 	// Agents are the agents those checkpoints credit anywhere in the files.
@@ -106,8 +108,12 @@ func (p *Pending) Resolve(ctx context.Context, read BlobReader, commit string, a
 		for _, rg := range added[path].Ranges() {
 			for n := rg.Start; n <= rg.End; n++ {
 				a := human
-				if n-1 < len(tags) && tags[n-1] != noAgent {
+				switch {
+				case n-1 >= len(tags):
+				case tags[n-1] >= 0:
 					a = st.Authors[tags[n-1]].Attribution()
+				case tags[n-1] == unproven:
+					a = provenance.Attribution{} // the commit's other evidence
 				}
 				if k := len(spans) - 1; k >= 0 && spans[k].End == n-1 && spans[k].Attribution == a {
 					spans[k].End = n
