@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 )
@@ -126,6 +127,11 @@ func syncRun(opts *SyncOptions) error {
 		return fmt.Errorf("%w (the local notes are safe; run 'git ai-survival sync %s' again)", err, remote)
 	}
 	fmt.Fprintf(opts.IO.Out, "%s: %s\n", remote, describeSync(res))
+	if n, err := notes.New(repo).Lost(ctx); err == nil {
+		if w := notes.LostWarning(n); w != "" {
+			warn(w)
+		}
+	}
 	return nil
 }
 
