@@ -241,3 +241,23 @@ func TestUserInstall(t *testing.T) {
 		t.Errorf("not restored:\n%s", b)
 	}
 }
+
+// TestCodexPostToolUseOnly: without the PreToolUse snapshot, only the
+// lines the patch adds are Codex's; a person's uncommitted line is not.
+func TestCodexPostToolUseOnly(t *testing.T) {
+	r := setup(t, "codex")
+	r.Write("src/cart.ts", "export interface Item {\n  price: number;\n  qty: number;\n}\n\nexport function total(items: Item[]): number {\n  return items.reduce((s, i) => s + i.price, 0);\n}\n")
+	r.Commit("Cart")
+	personEdit(t, r, "src/cart.ts", "export interface", "// Shopping cart.\nexport interface")
+	personEdit(t, r, "src/cart.ts", "  return items.reduce((s, i) => s + i.price, 0);\n",
+		"  const sum = items.reduce((s, i) => s + i.price * i.qty, 0);\n  return Math.round(sum * 100) / 100;\n")
+	r.Write("src/money.ts", "export function cents(n: number): number {\n  return Math.round(n * 100);\n}\n")
+	errs := checkpoint(t, r, "codex", payload(t, r, "codex/post-apply-patch.json"))
+	if !strings.Contains(errs, "edit of src/cart.ts cannot be rebuilt exactly; 1 changed line(s)") {
+		t.Errorf("stderr %q", errs)
+	}
+	head := r.Commit("Quantities")
+	if got, want := layout(t, r, head), "src/cart.ts:1:human src/cart.ts:8-9:ai:codex src/money.ts:1-3:ai:codex"; got != want {
+		t.Errorf("show:\n got %s\nwant %s", got, want)
+	}
+}

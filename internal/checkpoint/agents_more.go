@@ -168,6 +168,18 @@ func CodexEvent(payload []byte) (ev Event, err error) {
 		if len(paths) == 0 {
 			return ev, fmt.Errorf("the patch of apply_patch adds or updates no file")
 		}
+		if ev.Phase == After {
+			// Without the snapshot PreToolUse takes, the content before is
+			// unknown: only the patch's added lines are Codex's.
+			var added []edit
+			for _, l := range strings.Split(strings.ReplaceAll(patch, "\r\n", "\n"), "\n") {
+				if strings.HasPrefix(l, "+") {
+					added = append(added, edit{New: l[1:] + "\n"})
+				}
+			}
+			ev.Base = func(string, []byte) ([]byte, bool) { return nil, false }
+			ev.Prove = provenBy(added)
+		}
 		return ev, nil
 	case "":
 		return ev, fmt.Errorf("the hook payload has no tool_name")

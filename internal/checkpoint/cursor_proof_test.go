@@ -41,7 +41,7 @@ func TestCursorUnprovableEdits(t *testing.T) {
 		e := editSpec{Old: "  return a - a;\n", New: "  return a - b;\n"}
 		editFile(t, filepath.Join(r.Dir, "web/m.js"), []editSpec{e})
 		errs := checkpoint(t, r, "cursor", cursorPayload(t, r.Dir, "web/m.js", e))
-		if strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "cannot be undone exactly; 5 changed line(s) not in its edit are left to the commit's other evidence") {
+		if strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "of web/m.js cannot be rebuilt exactly; 5 changed line(s) not in its edit are left to the commit's other evidence") {
 			t.Errorf("stderr %q", errs)
 		}
 		if got, want := layout(t, r, r.Commit("Neg")), "web/m.js:1-4:human web/m.js:6:human"; got != want {

@@ -300,7 +300,7 @@ func (r *Recorder) observe(ctx context.Context, path string, a *Author, base Bas
 		}
 		st.tags, st.content = tags, cur
 		if left > 0 {
-			r.warnf("%s's edit of %s cannot be undone exactly; %d changed line(s) not in its edit are left to the commit's other evidence", a.Agent, path, left)
+			r.warnf("the file before %s's edit of %s cannot be rebuilt exactly; %d changed line(s) not in its edit are left to the commit's other evidence", a.Agent, path, left)
 		}
 	}
 	if !hasAgent(st.tags) {
