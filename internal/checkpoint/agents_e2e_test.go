@@ -207,7 +207,7 @@ func TestUserInstall(t *testing.T) {
 	orig := "{\n  \"theme\": \"GitHub\"\n}\n"
 	writeAbs(t, settings, orig)
 	out := r.MustTool("install", "--user", "--agent", "gemini")
-	if !strings.Contains(out, "added checkpoint hooks to .gemini/settings.json") {
+	if !strings.Contains(out, "added checkpoint hooks to ~/.gemini/settings.json\n") {
 		t.Errorf("install --user: %s", out)
 	}
 	if b, _ := os.ReadFile(settings); !strings.Contains(string(b), "checkpoint --agent gemini") || !strings.Contains(string(b), `"theme": "GitHub"`) {
@@ -234,7 +234,7 @@ func TestUserInstall(t *testing.T) {
 		t.Errorf("show: got %s, want %s", got, want)
 	}
 	out = r.MustTool("uninstall", "--user")
-	if !strings.Contains(out, "restored .gemini/settings.json") {
+	if !strings.Contains(out, "restored ~/.gemini/settings.json\n") {
 		t.Errorf("uninstall --user: %s", out)
 	}
 	if b, _ := os.ReadFile(settings); string(b) != orig {

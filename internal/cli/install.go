@@ -104,7 +104,7 @@ func installRun(opts *InstallOptions) error {
 			return err
 		}
 		changes, err := agentcfg.InstallUser(home, state, opts.Agents)
-		printAgentChanges(opts.IO, home, changes)
+		printAgentChanges(opts.IO, home, underHome(home, changes))
 		if err == nil {
 			fmt.Fprintln(opts.IO.Out, "checkpoints are recorded in every repository where 'git ai-survival install' was run")
 		}
@@ -214,4 +214,15 @@ func userDirs() (home, state string, err error) {
 		return "", "", usageError("--user: %v", err)
 	}
 	return home, agentcfg.UserStateFile(config), nil
+}
+
+// underHome writes the paths of changes under home as ~/<path>.
+func underHome(home string, changes []agentcfg.Change) []agentcfg.Change {
+	out := append([]agentcfg.Change(nil), changes...)
+	for i, c := range out {
+		if rel, err := filepath.Rel(home, c.Path); err == nil && !strings.HasPrefix(rel, "..") {
+			out[i].Path = "~" + string(filepath.Separator) + rel
+		}
+	}
+	return out
 }

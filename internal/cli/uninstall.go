@@ -68,7 +68,7 @@ func uninstallRun(opts *UninstallOptions) error {
 		if len(changes) == 0 && err == nil {
 			fmt.Fprintln(opts.IO.Out, "no user-level agent settings were installed; nothing to uninstall")
 		}
-		printAgentChanges(opts.IO, home, changes)
+		printAgentChanges(opts.IO, home, underHome(home, changes))
 		return err
 	}
 	repo, err := opts.Repo(ctx)
