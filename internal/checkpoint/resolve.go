@@ -96,7 +96,10 @@ func (p *Pending) Resolve(ctx context.Context, read BlobReader, commit string, a
 		}
 		if !hasAgent(st.tags) {
 			// Only a person's changes: the checkpoint is no evidence by
-			// itself; the commit's other evidence decides.
+			// itself; the commit's other evidence decides. Settle still
+			// forgets it once the file is committed in full.
+			res.commit[path] = content
+			res.committed = append(res.committed, path)
 			continue
 		}
 		for _, a := range st.Authors {

@@ -59,4 +59,7 @@ func TestResetLeavesTrailerEvidence(t *testing.T) {
 	if strings.Contains(got, "aider") {
 		t.Errorf("the reset agent's lines survived: %s", got)
 	}
+	if p := pendingFiles(t, r); len(p) != 0 {
+		t.Errorf("pending after a full commit: %v", p)
+	}
 }
