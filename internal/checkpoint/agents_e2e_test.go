@@ -51,8 +51,26 @@ func applyGemini(t *testing.T, r *gittest.Repo, input string) {
 	}
 }
 
+// geminiSession writes the Gemini CLI session file the fixtures name.
+func geminiSession(t *testing.T, r *gittest.Repo) {
+	t.Helper()
+	writeAbs(t, filepath.Join(r.Home, ".gemini", "tmp", "3c9a", "chats", "session-2026-12-04T10-12-5f2d9c1a.json"), `{
+  "sessionId": "5f2d9c1a-8e47-4b3c-a6d0-91e7f2c4b8a3",
+  "projectHash": "3c9a",
+  "startTime": "2026-12-04T10:12:02.311Z",
+  "lastUpdated": "2026-12-04T10:12:31.480Z",
+  "messages": [
+    {"id": "m1", "timestamp": "2026-12-04T10:12:02.311Z", "type": "user", "content": "Add mean and median"},
+    {"id": "m2", "timestamp": "2026-12-04T10:12:30.902Z", "type": "gemini", "content": "", "model": "gemini-2.5-pro",
+     "toolCalls": [{"id": "write_file-1", "name": "write_file", "args": {}, "status": "executing", "timestamp": "2026-12-04T10:12:31.100Z"}]}
+  ]
+}
+`)
+}
+
 func TestGeminiCLI(t *testing.T) {
 	r := setup(t, "gemini")
+	geminiSession(t, r)
 	settings, err := os.ReadFile(filepath.Join(r.Dir, ".gemini", "settings.json"))
 	if err != nil || !strings.Contains(string(settings), `"BeforeTool"`) || !strings.Contains(string(settings), `"AfterTool"`) {
 		t.Fatalf(".gemini/settings.json: %v\n%s", err, settings)
@@ -74,8 +92,8 @@ func TestGeminiCLI(t *testing.T) {
 	}
 	for _, f := range showJSON(t, r, head).Files {
 		for _, rg := range f.Ranges {
-			if rg.Evidence != "checkpoint" || (rg.Origin == "ai" && rg.Session != "5f2d9c1a-8e47-4b3c-a6d0-91e7f2c4b8a3") {
-				t.Errorf("%s %s: evidence %q session %q", f.Path, rg.Lines, rg.Evidence, rg.Session)
+			if rg.Evidence != "checkpoint" || (rg.Origin == "ai" && (rg.Session != "5f2d9c1a-8e47-4b3c-a6d0-91e7f2c4b8a3" || rg.Model != "gemini-2.5-pro")) {
+				t.Errorf("%s %s: evidence %q session %q model %q", f.Path, rg.Lines, rg.Evidence, rg.Session, rg.Model)
 			}
 		}
 	}

@@ -66,6 +66,9 @@ func GeminiEvent(payload []byte) (ev Event, err error) {
 	switch p.ToolName {
 	case "run_shell_command":
 		ev.Command = true
+		if ev.Phase == After && ev.Author.Model == "" {
+			ev.Author.Model = ModelFromGeminiSession(p.TranscriptPath)
+		}
 		return ev, nil
 	case "write_file", "replace":
 		if in.FilePath == "" {
@@ -76,6 +79,9 @@ func GeminiEvent(payload []byte) (ev Event, err error) {
 		return ev, fmt.Errorf("the hook payload has no tool_name")
 	default:
 		return ev, fmt.Errorf("tool %q does not write files; nothing recorded (hook matcher: %s)", p.ToolName, GeminiMatcher)
+	}
+	if ev.Phase == After && ev.Author.Model == "" {
+		ev.Author.Model = ModelFromGeminiSession(p.TranscriptPath)
 	}
 	if ev.Phase == After {
 		// The file tools' result shows the file before the edit
