@@ -65,7 +65,9 @@ the hooks up. The state waits in the git directory until the post-commit hook us
 A checkpoint never stops the agent: whatever goes wrong (bad payload, a
 path outside the repository, a binary file, a lock held by another agent)
 is one warning on stderr, nothing is recorded wrongly, and the exit code is
-always 0. It gives up after a few seconds.`,
+always 0. It gives up after a few seconds. Outside a repository, or in one
+where 'git ai-survival install' was not run, it does nothing and says nothing
+(agent hooks installed with 'install --user' run in every directory).`,
 		Example: `  # What the Claude Code hooks run (payload on stdin)
   $ git ai-survival checkpoint --agent claude-code
 
