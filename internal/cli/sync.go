@@ -261,19 +261,24 @@ func postRewriteHook(ctx context.Context, f *Factory, args []string) {
 }
 
 // postMergeHook runs after git merge and git pull: it merges the notes
-// the pull fetched, and after `git merge --squash` (argument "1") keeps the
+// the pull fetched, restores the notes of the commits it brought that a
+// server squashed or rebased, and after `git merge --squash` (argument "1") keeps the
 // squashed commits for the commit that follows.
 func postMergeHook(ctx context.Context, f *Factory, args []string) {
 	repo, err := f.Repo(ctx)
 	if err != nil {
 		return
 	}
-	if len(args) > 0 && args[0] == "1" {
+	squash := len(args) > 0 && args[0] == "1"
+	if squash {
 		if err := rewrite.RecordSquash(ctx, repo); err != nil {
 			f.Warnf("git-ai-survival: squashed commits not recorded: %v", err)
 		}
 	}
 	f.mergeFetchedNotes(ctx, repo)
+	if !squash {
+		f.restoreMerged(ctx, repo)
+	}
 }
 
 // copySource is the post-commit hook's part for commits that copy others
