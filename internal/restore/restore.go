@@ -440,9 +440,8 @@ func offHistory(ctx context.Context, repo *gitx.Repo, bare []string, noted map[s
 	if present == 0 {
 		return nil, nil
 	}
-	in.WriteString("--not\n")
 	for _, id := range bare {
-		in.WriteString(id + "\n")
+		in.WriteString("^" + id + "\n")
 	}
 	out, err = repo.Input(ctx, strings.NewReader(in.String()), "rev-list", "--no-merges", "--stdin")
 	if err != nil {
