@@ -6,7 +6,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/ci"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 )
 
@@ -68,4 +70,45 @@ func (f *Factory) restoreMerged(ctx context.Context, repo *gitx.Repo) {
 		return
 	}
 	f.restoreNotes(ctx, repo, []string{orig + "..HEAD"}, restoreRemote(ctx, repo), restoreLimit, nil)
+}
+
+// pushToDefault reports whether the CI job runs for a push to the default
+// branch: where a server's squash and rebase merges land.
+func pushToDefault(env ci.Env, ev *ci.Event) bool {
+	switch env.Kind {
+	case ci.GitHub:
+		return ev != nil && env.EventName == "push" && ev.DefaultBranch != "" && ev.Ref == "refs/heads/"+ev.DefaultBranch
+	case ci.GitLab:
+		return env.PipelineSource == "push" && env.Branch != "" && env.Branch == env.DefaultBranch
+	}
+	return false
+}
+
+// restoreInCI restores the notes of the pushed commits that a server
+// squashed or rebased, and pushes them to remote when the job may.
+func (f *Factory) restoreInCI(ctx context.Context, repo *gitx.Repo, remote string, logf func(string)) {
+	res := f.restoreNotes(ctx, repo, []string{"HEAD"}, remote, restoreLimit, nil)
+	if res.Written == 0 {
+		return
+	}
+	var b strings.Builder
+	printRestored(&b, res)
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		logf(line)
+	}
+	if remote == "" {
+		f.Warnf("git-ai-survival: %d restored note%s not pushed (no fetch allowed); run 'git ai-survival sync' where you can push", res.Written, plural(res.Written))
+		return
+	}
+	if _, err := notesync.Push(ctx, repo, remote); err != nil {
+		f.Warnf("git-ai-survival: %d restored note%s not pushed to %s: %v; give the job permission to push (GitHub Actions: 'permissions: contents: write'; GitLab: a token with write_repository), or run 'git ai-survival annotate --restore && git ai-survival sync' in a clone that can push",
+			res.Written, plural(res.Written), remote, firstLineOf(err.Error()))
+		return
+	}
+	logf(fmt.Sprintf("pushed the restored notes to %s", remote))
+}
+
+func firstLineOf(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
 }

@@ -398,3 +398,74 @@ func TestFindRequest(t *testing.T) {
 		t.Errorf("GitLab ref %q", got)
 	}
 }
+
+// squashed is a remote whose main ends with a squash of pull request #7
+// (3 agent lines, 1 human line), the branch deleted, and the base commit.
+func squashed(t *testing.T) (*world, string, string) {
+	w, alice, base := start(t)
+	greeting(t, alice, "feature")
+	w.remote.Git("update-ref", "refs/pull/7/head", w.rev("feature"))
+	squash := w.squashMerge("feature", "Add the greeting (#7)")
+	w.remote.Git("update-ref", "-d", "refs/heads/feature")
+	return w, base, squash
+}
+
+func TestCIRestoresAndPushesOnPushToDefaultBranch(t *testing.T) {
+	w, base, squash := squashed(t)
+	job := gittest.NewAt(t, filepath.Join(w.root, "job"), filepath.Join(w.root, "home-job"))
+	job.Git("clone", "-q", "--depth", "1", "file://"+w.remote.Dir, job.Dir)
+	event := filepath.Join(w.root, "event.json")
+	job.Write("../event.json", `{"ref":"refs/heads/main","after":"`+squash+`","repository":{"default_branch":"main"}}`)
+	job.Env = append(job.Env, "GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=push", "GITHUB_EVENT_PATH="+event,
+		"GITHUB_REF=refs/heads/main", "GITHUB_SHA="+squash,
+		"GITHUB_STEP_SUMMARY="+filepath.Join(w.root, "summary.md"), "GITHUB_OUTPUT="+filepath.Join(w.root, "output"))
+	_, errs, code := job.Tool("", "ci")
+	if code != 0 {
+		t.Fatalf("ci: exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(errs, "restored "+squash[:12]+": 4 of 4 lines from 2 commits (pull request #7)") ||
+		!strings.Contains(errs, "pushed the restored notes to origin") {
+		t.Errorf("ci's log does not say what it restored and pushed:\n%s", errs)
+	}
+	out, _, err := w.remote.Run("", "git", "notes", "--ref=refs/notes/ai-survival", "show", squash)
+	if err != nil || !strings.Contains(out, `"evidence":"restored"`) || !strings.Contains(out, `"sources":[`) {
+		t.Errorf("the remote has no restored note for the squash (%v):\n%s", err, out)
+	}
+	if got, want := counts(t, job, base+"..main"), "3 ai, 1 human, 0 unknown"; got != want {
+		t.Errorf("in the job: %s, want %s", got, want)
+	}
+
+	// On a pull request, or with --no-restore, nothing is restored.
+	other := gittest.NewAt(t, filepath.Join(w.root, "job2"), filepath.Join(w.root, "home-job2"))
+	other.Git("clone", "-q", w.remote.Dir, other.Dir)
+	other.Env = job.Env
+	if _, errs, code := other.Tool("", "ci", "--no-restore", "--no-fetch"); code != 0 || strings.Contains(errs, "restored") {
+		t.Errorf("ci --no-restore: exit %d\n%s", code, errs)
+	}
+}
+
+func TestSyncRestoresAndPushes(t *testing.T) {
+	w, base, squash := squashed(t)
+	carol := gittest.NewAt(t, filepath.Join(w.root, "carol"), filepath.Join(w.root, "home-carol"))
+	carol.Git("clone", "-q", w.remote.Dir, carol.Dir)
+	out := carol.MustTool("sync")
+	if !strings.Contains(out, "restored "+squash[:12]+": 4 of 4 lines from 2 commits (pull request #7)") {
+		t.Errorf("sync said:\n%s", out)
+	}
+	if got, want := counts(t, carol, base+"..main"), "3 ai, 1 human, 0 unknown"; got != want {
+		t.Errorf("after sync: %s, want %s", got, want)
+	}
+	if _, _, err := w.remote.Run("", "git", "notes", "--ref=refs/notes/ai-survival", "show", squash); err != nil {
+		t.Errorf("the restored note was not pushed: %v", err)
+	}
+	// --no-restore leaves a fresh clone's squash without a note.
+	dave := gittest.NewAt(t, filepath.Join(w.root, "dave"), filepath.Join(w.root, "home-dave"))
+	dave.Git("clone", "-q", w.remote.Dir, dave.Dir)
+	w.remote.Git("notes", "--ref=refs/notes/ai-survival", "remove", squash)
+	if out := dave.MustTool("sync", "--no-restore"); strings.Contains(out, "restored") {
+		t.Errorf("sync --no-restore restored:\n%s", out)
+	}
+	if _, _, err := w.remote.Run("", "git", "notes", "--ref=refs/notes/ai-survival", "show", squash); err == nil {
+		t.Errorf("sync --no-restore pushed a note for the squash")
+	}
+}
