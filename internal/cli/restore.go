@@ -13,23 +13,25 @@ import (
 )
 
 // restoreLimit bounds how many of the newest commits sync and ci examine
-// for notes to restore (annotate --restore examines what it is given).
-const restoreLimit = 500
+// for notes to restore (annotate --restore examines what it is given), and
+// fetchLimit how many pull request heads they fetch (the post-merge hook,
+// which must be quick, fetches at most hookFetchLimit).
+const (
+	restoreLimit   = 500
+	fetchLimit     = 20
+	hookFetchLimit = 3
+)
 
 // restoreNotes restores the notes of the commits without one that revs
 // names, fetching pull and merge request heads from remote ("" fetches
-// nothing), and writes a summary to w when w is not nil. Problems are
-// warnings.
-func (f *Factory) restoreNotes(ctx context.Context, repo *gitx.Repo, revs []string, remote string, max int, w io.Writer) restore.Result {
-	res, err := restore.Restore(ctx, repo, revs, restore.Options{Classify: f.hookClassifier(ctx, repo), Remote: remote, Max: max})
+// nothing). Problems are warnings.
+func (f *Factory) restoreNotes(ctx context.Context, repo *gitx.Repo, revs []string, remote string, max, fetches int) restore.Result {
+	res, err := restore.Restore(ctx, repo, revs, restore.Options{Classify: f.hookClassifier(ctx, repo), Remote: remote, Max: max, MaxFetch: fetches})
 	for _, warn := range res.Warnings {
 		f.Warnf("git-ai-survival: %s", warn)
 	}
 	if err != nil {
 		f.Warnf("git-ai-survival: notes not restored: %v (run 'git ai-survival annotate --restore' later)", err)
-	}
-	if w != nil {
-		printRestored(w, res)
 	}
 	return res
 }
@@ -69,7 +71,7 @@ func (f *Factory) restoreMerged(ctx context.Context, repo *gitx.Repo) {
 	if err != nil || orig == "" {
 		return
 	}
-	f.restoreNotes(ctx, repo, []string{orig + "..HEAD"}, restoreRemote(ctx, repo), restoreLimit, nil)
+	f.restoreNotes(ctx, repo, []string{orig + "..HEAD"}, restoreRemote(ctx, repo), restoreLimit, hookFetchLimit)
 }
 
 // pushToDefault reports whether the CI job runs for a push to the default
@@ -87,7 +89,7 @@ func pushToDefault(env ci.Env, ev *ci.Event) bool {
 // restoreInCI restores the notes of the pushed commits that a server
 // squashed or rebased, and pushes them to remote when the job may.
 func (f *Factory) restoreInCI(ctx context.Context, repo *gitx.Repo, remote string, logf func(string)) {
-	res := f.restoreNotes(ctx, repo, []string{"HEAD"}, remote, restoreLimit, nil)
+	res := f.restoreNotes(ctx, repo, []string{"HEAD"}, remote, restoreLimit, fetchLimit)
 	if res.Written == 0 {
 		return
 	}

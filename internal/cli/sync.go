@@ -48,7 +48,7 @@ type SyncOptions struct {
 	// requests' commits.
 	NoRestore bool
 	// restore is Factory.restoreNotes.
-	restore func(context.Context, *gitx.Repo, []string, string, int, io.Writer) restore.Result
+	restore func(context.Context, *gitx.Repo, []string, string, int, int) restore.Result
 }
 
 // NewCmdSync builds `sync`; runF replaces syncRun in tests.
@@ -142,7 +142,7 @@ func syncRun(opts *SyncOptions) error {
 	if opts.NoRestore || opts.restore == nil || !repo.HasCommits(ctx) {
 		return nil
 	}
-	if rr := opts.restore(ctx, repo, []string{"HEAD"}, remote, restoreLimit, nil); rr.Written > 0 {
+	if rr := opts.restore(ctx, repo, []string{"HEAD"}, remote, restoreLimit, fetchLimit); rr.Written > 0 {
 		printRestored(opts.IO.Out, rr)
 		if _, err := notesync.Push(ctx, repo, remote); err != nil {
 			return fmt.Errorf("restored notes not pushed: %w (run 'git ai-survival sync %s' again)", err, remote)

@@ -37,6 +37,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
@@ -59,6 +60,9 @@ const (
 
 // RefPrefix is where fetched pull and merge request heads are kept.
 const RefPrefix = "refs/ai-survival/"
+
+// fetchTimeout bounds each fetch of a request's head.
+const fetchTimeout = 5 * time.Second
 
 // Restored is one commit that got its note back.
 type Restored struct {
@@ -84,6 +88,10 @@ type Options struct {
 	Remote string
 	// Max bounds how many of the newest commits are examined (0: all).
 	Max int
+	// MaxFetch bounds how many request heads are fetched (0: no bound).
+	// Heads are fetched only while some noted commit is missing from the
+	// repository: otherwise no fetch can bring a note's commit.
+	MaxFetch int
 	// DryRun computes the notes without writing them.
 	DryRun bool
 }
@@ -131,6 +139,17 @@ func Restore(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) 
 	if err != nil {
 		return res, err
 	}
+	have, err := present(ctx, repo, noted)
+	if err != nil {
+		return res, err
+	}
+	fetches := -1 // no fetch
+	if opts.Remote != "" && len(have) < len(noted) {
+		fetches = opts.MaxFetch
+		if fetches == 0 {
+			fetches = len(bare)
+		}
+	}
 	found := map[string]*Restored{}
 	var groups []rewrite.Group
 	var rest []string
@@ -141,7 +160,15 @@ func Restore(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) 
 			key := req.Ref()
 			rc, ok := heads[key]
 			if !ok {
-				rc, err = requestSources(ctx, repo, req, m.Parents[0], opts.Remote)
+				remote := ""
+				if fetches > 0 {
+					remote = opts.Remote
+				}
+				var fetched bool
+				rc, fetched, err = requestSources(ctx, repo, req, m.Parents[0], remote)
+				if fetched {
+					fetches--
+				}
 				if err != nil {
 					res.Warnings = append(res.Warnings, err.Error())
 				}
@@ -156,7 +183,7 @@ func Restore(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) 
 		rest = append(rest, m.ID)
 	}
 	if len(rest) > 0 {
-		more, err := matchNoted(ctx, repo, rest, noted)
+		more, err := matchNoted(ctx, repo, rest, noted, have)
 		if err != nil {
 			return res, err
 		}
@@ -275,7 +302,7 @@ type requestCommits struct {
 // that base (the squash commit's parent) does not have. The head is looked
 // for in the repository (the server's own ref, or one fetched before) and
 // else fetched from remote into RefPrefix.
-func requestSources(ctx context.Context, repo *gitx.Repo, req Request, base, remote string) (requestCommits, error) {
+func requestSources(ctx context.Context, repo *gitx.Repo, req Request, base, remote string) (rc requestCommits, fetched bool, err error) {
 	ref := req.Ref()
 	kept := RefPrefix + strings.TrimPrefix(ref, "refs/")
 	head := ""
@@ -286,28 +313,31 @@ func requestSources(ctx context.Context, repo *gitx.Repo, req Request, base, rem
 		}
 	}
 	if head == "" && remote != "" {
-		_, err := fetchEnv(repo).Output(ctx, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
+		fetched = true
+		fctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+		defer cancel()
+		_, err := fetchEnv(repo).Output(fctx, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
 			"--no-recurse-submodules", "--end-of-options", remote, "+"+ref+":"+kept)
 		if err != nil {
 			var ge *gitx.Error
 			if errors.As(err, &ge) && strings.Contains(ge.Stderr, "couldn't find remote ref") {
-				return requestCommits{}, nil
+				return requestCommits{}, true, nil
 			}
-			if ctx.Err() != nil {
-				err = ctx.Err()
+			if fctx.Err() != nil {
+				err = fmt.Errorf("timed out")
 			}
-			return requestCommits{}, fmt.Errorf("%s not fetched from %s: %v", ref, remote, firstLine(err.Error()))
+			return requestCommits{}, true, fmt.Errorf("%s not fetched from %s: %v", ref, remote, firstLine(err.Error()))
 		}
 		head, _ = repo.Line(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", kept+"^{commit}")
 	}
 	if head == "" {
-		return requestCommits{}, nil
+		return requestCommits{}, fetched, nil
 	}
 	out, err := repo.Output(ctx, "rev-list", "--reverse", "--topo-order", "--no-merges", head, "--not", base, "--")
 	if err != nil {
-		return requestCommits{}, fmt.Errorf("listing the commits of %s: %w", ref, err)
+		return requestCommits{}, fetched, fmt.Errorf("listing the commits of %s: %w", ref, err)
 	}
-	return requestCommits{commits: strings.Fields(string(out))}, nil
+	return requestCommits{commits: strings.Fields(string(out))}, fetched, nil
 }
 
 // fetchEnv is repo's git runner for fetches that must never ask for a
@@ -343,8 +373,8 @@ type change struct {
 // matchNoted finds sources among the noted commits that none of the bare
 // commits descends from: first a commit with the same patch, else those
 // that added some of the same lines to the same files.
-func matchNoted(ctx context.Context, repo *gitx.Repo, bare []string, noted map[string]string) ([]matched, error) {
-	cands, err := offHistory(ctx, repo, bare, noted)
+func matchNoted(ctx context.Context, repo *gitx.Repo, bare []string, noted map[string]string, have map[string]bool) ([]matched, error) {
+	cands, err := offHistory(ctx, repo, bare, noted, have)
 	if err != nil || len(cands) == 0 {
 		return nil, err
 	}
@@ -414,36 +444,48 @@ func overlaps(c, o *change) bool {
 	return false
 }
 
-// offHistory lists the noted commits in the repository that none of the
-// bare commits descends from.
-func offHistory(ctx context.Context, repo *gitx.Repo, bare []string, noted map[string]string) ([]string, error) {
+// present lists the noted commits that are in the repository.
+func present(ctx context.Context, repo *gitx.Repo, noted map[string]string) (map[string]bool, error) {
+	have := map[string]bool{}
+	if len(noted) == 0 {
+		return have, nil
+	}
 	var ids []string
 	for id := range noted {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	if len(ids) == 0 {
-		return nil, nil
-	}
 	out, err := repo.Input(ctx, strings.NewReader(strings.Join(ids, "\n")+"\n"), "cat-file", "--batch-check=%(objectname) %(objecttype)")
 	if err != nil {
 		return nil, fmt.Errorf("looking up the noted commits: %w", err)
 	}
-	var in strings.Builder
-	present := 0
 	for _, line := range strings.Split(string(out), "\n") {
 		if id, typ, ok := strings.Cut(line, " "); ok && typ == "commit" {
-			in.WriteString(id + "\n")
-			present++
+			have[id] = true
 		}
 	}
-	if present == 0 {
+	return have, nil
+}
+
+// offHistory lists the noted commits in the repository (have) that none
+// of the bare commits descends from.
+func offHistory(ctx context.Context, repo *gitx.Repo, bare []string, noted map[string]string, have map[string]bool) ([]string, error) {
+	if len(have) == 0 {
 		return nil, nil
+	}
+	ids := make([]string, 0, len(have))
+	for id := range have {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var in strings.Builder
+	for _, id := range ids {
+		in.WriteString(id + "\n")
 	}
 	for _, id := range bare {
 		in.WriteString("^" + id + "\n")
 	}
-	out, err = repo.Input(ctx, strings.NewReader(in.String()), "rev-list", "--no-merges", "--stdin")
+	out, err := repo.Input(ctx, strings.NewReader(in.String()), "rev-list", "--no-merges", "--stdin")
 	if err != nil {
 		return nil, fmt.Errorf("listing noted commits off the restored history: %w", err)
 	}

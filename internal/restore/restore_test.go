@@ -248,7 +248,7 @@ func TestServerSquashWithoutHookThenAnnotateRestore(t *testing.T) {
 	// A clone without our hooks: the squash has no note, its lines are
 	// unknown, as a user would see it with nothing restored.
 	carol := gittest.NewAt(t, filepath.Join(w.root, "carol"), filepath.Join(w.root, "home-carol"))
-	carol.Git("clone", "-q", w.remote.Dir, carol.Dir)
+	carol.Git("clone", "-q", "file://"+w.remote.Dir, carol.Dir)
 	carol.Git("fetch", "-q", "origin", "refs/notes/ai-survival:refs/notes/ai-survival")
 	if got, want := counts(t, carol, base+"..main"), "0 ai, 0 human, 4 unknown"; got != want {
 		t.Errorf("before restoring: %s, want %s", got, want)
@@ -437,7 +437,7 @@ func TestCIRestoresAndPushesOnPushToDefaultBranch(t *testing.T) {
 
 	// On a pull request, or with --no-restore, nothing is restored.
 	other := gittest.NewAt(t, filepath.Join(w.root, "job2"), filepath.Join(w.root, "home-job2"))
-	other.Git("clone", "-q", w.remote.Dir, other.Dir)
+	other.Git("clone", "-q", "file://"+w.remote.Dir, other.Dir)
 	other.Env = job.Env
 	if _, errs, code := other.Tool("", "ci", "--no-restore", "--no-fetch"); code != 0 || strings.Contains(errs, "restored") {
 		t.Errorf("ci --no-restore: exit %d\n%s", code, errs)
@@ -447,7 +447,7 @@ func TestCIRestoresAndPushesOnPushToDefaultBranch(t *testing.T) {
 func TestSyncRestoresAndPushes(t *testing.T) {
 	w, base, squash := squashed(t)
 	carol := gittest.NewAt(t, filepath.Join(w.root, "carol"), filepath.Join(w.root, "home-carol"))
-	carol.Git("clone", "-q", w.remote.Dir, carol.Dir)
+	carol.Git("clone", "-q", "file://"+w.remote.Dir, carol.Dir)
 	out := carol.MustTool("sync")
 	if !strings.Contains(out, "restored "+squash[:12]+": 4 of 4 lines from 2 commits (pull request #7)") {
 		t.Errorf("sync said:\n%s", out)
@@ -460,7 +460,7 @@ func TestSyncRestoresAndPushes(t *testing.T) {
 	}
 	// --no-restore leaves a fresh clone's squash without a note.
 	dave := gittest.NewAt(t, filepath.Join(w.root, "dave"), filepath.Join(w.root, "home-dave"))
-	dave.Git("clone", "-q", w.remote.Dir, dave.Dir)
+	dave.Git("clone", "-q", "file://"+w.remote.Dir, dave.Dir)
 	w.remote.Git("notes", "--ref=refs/notes/ai-survival", "remove", squash)
 	if out := dave.MustTool("sync", "--no-restore"); strings.Contains(out, "restored") {
 		t.Errorf("sync --no-restore restored:\n%s", out)
