@@ -139,6 +139,10 @@ func Restore(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) 
 	if err != nil {
 		return res, err
 	}
+	viaMerge, err := mergedRequests(ctx, repo, revs, bare, opts.Max)
+	if err != nil {
+		return res, err
+	}
 	have, err := present(ctx, repo, noted)
 	if err != nil {
 		return res, err
@@ -156,6 +160,9 @@ func Restore(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) 
 	heads := map[string]requestCommits{}
 	for _, m := range metas {
 		req := FindRequest(m.Message)
+		if req.Number == 0 {
+			req = viaMerge[m.ID]
+		}
 		if req.Number > 0 && len(m.Parents) > 0 {
 			key := req.Ref()
 			rc, ok := heads[key]
@@ -174,7 +181,9 @@ func Restore(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) 
 				}
 				heads[key] = rc
 			}
-			if olds := without(rc.commits, m.ID); len(olds) > 0 {
+			// A commit that is itself one of the request's commits is no
+			// copy: there is nothing to restore it from.
+			if olds := without(rc.commits, m.ID); len(olds) > 0 && len(olds) == len(rc.commits) {
 				groups = append(groups, rewrite.Group{New: m.ID, Olds: olds})
 				found[m.ID] = &Restored{Commit: m.ID, How: req.how(), Request: req.Number}
 				continue
@@ -296,6 +305,50 @@ func FindRequest(message string) Request {
 
 type requestCommits struct {
 	commits []string
+}
+
+// mergedRequests finds the requests that merge commits name for the bare
+// commits they brought in: GitLab's "Merge commit" method with squashing
+// makes a squash commit that names nothing, merged by a commit whose
+// message says "See merge request group/project!123".
+func mergedRequests(ctx context.Context, repo *gitx.Repo, revs, bare []string, max int) (map[string]Request, error) {
+	out := map[string]Request{}
+	args := []string{"rev-list", "--merges"}
+	if max > 0 {
+		args = append(args, "--max-count="+strconv.Itoa(max))
+	}
+	list, err := repo.Output(ctx, append(append(args, revs...), "--")...)
+	if err != nil {
+		return nil, fmt.Errorf("listing the merges to restore: %w", err)
+	}
+	merges := strings.Fields(string(list))
+	if len(merges) == 0 {
+		return out, nil
+	}
+	isBare := map[string]bool{}
+	for _, id := range bare {
+		isBare[id] = true
+	}
+	metas, err := capture.ReadMeta(ctx, repo, append([]string{"--no-walk=unsorted"}, merges...)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range metas {
+		req := FindRequest(m.Message)
+		if req.Number == 0 || len(m.Parents) < 2 {
+			continue
+		}
+		side, err := repo.Output(ctx, "rev-list", "--no-merges", m.Parents[1], "--not", m.Parents[0], "--")
+		if err != nil {
+			return nil, fmt.Errorf("listing the commits %s merged: %w", m.ID, err)
+		}
+		for _, id := range strings.Fields(string(side)) {
+			if _, done := out[id]; isBare[id] && !done {
+				out[id] = req
+			}
+		}
+	}
+	return out, nil
 }
 
 // requestSources lists, oldest first, the commits of the request's head

@@ -360,6 +360,29 @@ func TestGitLabSquashRestoredFromMergeRequestRef(t *testing.T) {
 	}
 }
 
+func TestGitLabSquashMergedByMergeCommit(t *testing.T) {
+	w, alice, base := start(t)
+	bob := w.clone("bob")
+	greeting(t, alice, "feature")
+	w.remote.Git("update-ref", "refs/merge-requests/4/head", w.rev("feature"))
+	// GitLab's "Merge commit" method with squashing: a squash commit that
+	// names nothing, merged by a commit that names the merge request.
+	main := w.rev("main")
+	squash := w.squashMerge("feature", "Add the greeting")
+	merge := w.serverCommit(w.rev(squash+"^{tree}"), "Merge branch 'feature' into 'main'\n\nAdd the greeting\n\nSee merge request team/app!4\n",
+		"Alice <alice@example.com>", main, squash)
+	w.remote.Git("update-ref", "refs/heads/main", merge)
+	w.remote.Git("update-ref", "-d", "refs/heads/feature")
+
+	bob.Git("pull", "-q")
+	if got, want := counts(t, bob, base+"..main"), "3 ai, 1 human, 0 unknown"; got != want {
+		t.Errorf("after pull: %s, want %s", got, want)
+	}
+	if got := layout(t, bob, squash); got != greetingLayout {
+		t.Errorf("squash layout:\n got %s\nwant %s", got, greetingLayout)
+	}
+}
+
 func TestSquashWithoutSourcesGetsNoNote(t *testing.T) {
 	w, alice, base := start(t)
 	bob := w.clone("bob")
