@@ -253,6 +253,9 @@ func TestServerSquashWithoutHookThenAnnotateRestore(t *testing.T) {
 	if got, want := counts(t, carol, base+"..main"), "0 ai, 0 human, 4 unknown"; got != want {
 		t.Errorf("before restoring: %s, want %s", got, want)
 	}
+	if _, errs, code := carol.Tool("", "annotate", "--restore", "--force"); code != 2 || !strings.Contains(errs, "--restore goes alone") {
+		t.Errorf("annotate --restore --force: exit %d, %s", code, errs)
+	}
 	out := carol.MustTool("annotate", "--restore", base+"..main")
 	if !strings.Contains(out, "4 of 4 lines from 2 commits (pull request #12)") || !strings.Contains(out, "restored 1 note (1 commit without a note examined)") {
 		t.Errorf("annotate --restore said:\n%s", out)
