@@ -249,8 +249,13 @@ func (p *progressLine) done() {
 // warnLostNotes warns when a history rewrite without post-rewrite (git
 // filter-branch, git filter-repo) left many commits without their notes.
 func warnLostNotes(ctx context.Context, f *Factory, repo *gitx.Repo) {
+	warnLostNotesTo(ctx, repo, func(w string) { f.Warnf("%s", w) })
+}
+
+// warnLostNotesTo gives warn the warning of warnLostNotes, if any.
+func warnLostNotesTo(ctx context.Context, repo *gitx.Repo, warn func(string)) {
 	n, err := notes.New(repo).Lost(ctx)
 	if w := notes.LostWarning(n); err == nil && w != "" {
-		f.Warnf("%s", w)
+		warn(w)
 	}
 }

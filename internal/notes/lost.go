@@ -76,6 +76,7 @@ func LostWarning(n int) string {
 	}
 	return fmt.Sprintf("%d commits lost their provenance notes to a history rewrite that did not carry them over "+
 		"(git filter-branch, git filter-repo); the notes are still on the old commits. Carry them over with "+
+		"'git ai-survival annotate --restore' (it matches the old commits by content), or exactly with "+
 		"'git ai-survival hook post-rewrite rebase < <pairs>', <pairs> being \"<old> <new>\" lines "+
 		"(after git filter-repo: tail -n +2 .git/filter-repo/commit-map)", n)
 }

@@ -59,14 +59,41 @@ func TestLostToFilterBranch(t *testing.T) {
 		t.Errorf("report: exit %d, stderr %s", code, errs)
 	}
 
+	// Carried over by content, as the warning says first...
+	if out, errs, code := r.Tool("", "annotate", "--restore"); code != 0 || !strings.Contains(out, "restored") {
+		t.Fatalf("annotate --restore: %d %s %s", code, out, errs)
+	}
+	if n := lost(t, r); n != 0 {
+		t.Errorf("after annotate --restore: %d lost", n)
+	}
+	if _, errs, _ := r.Tool("", "report"); strings.Contains(errs, "lost") {
+		t.Errorf("report after annotate --restore: %s", errs)
+	}
+}
+
+// TestLostCarriedOverExactly: the post-rewrite hook, fed the old and new
+// ids, carries the notes of a filter-branch rewrite over exactly; sync
+// warns before.
+func TestLostCarriedOverExactly(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("README", "readme\n")
+	r.MustTool("install")
+	r.Commit("Set up")
+	for _, f := range []string{"a", "b", "c"} {
+		r.Write(f+".txt", f+"\n")
+		r.Commit("Add " + f)
+	}
+	if out, errs, err := r.Run("", "env", "FILTER_BRANCH_SQUELCH_WARNING=1", "git", "filter-branch", "-f",
+		"--env-filter", "GIT_COMMITTER_NAME=Filter; export GIT_COMMITTER_NAME", "--", "main"); err != nil {
+		t.Fatalf("filter-branch: %v\n%s%s", err, out, errs)
+	}
 	remote := r.Dir + "-origin.git"
 	r.Git("init", "-q", "--bare", remote)
 	r.Git("remote", "add", "origin", remote)
-	if _, errs, code := r.Tool("", "sync"); code != 0 || !strings.Contains(errs, "warning: 4 commits lost their provenance notes") {
+	if _, errs, code := r.Tool("", "sync", "--no-restore"); code != 0 || !strings.Contains(errs, "warning: 4 commits lost their provenance notes") {
 		t.Errorf("sync: exit %d, stderr %s", code, errs)
 	}
 
-	// Carry them over as the warning says.
 	old := strings.Fields(r.Git("rev-list", "--reverse", "refs/original/refs/heads/main"))
 	cur := strings.Fields(r.Git("rev-list", "--reverse", "main"))
 	var pairs strings.Builder
@@ -79,7 +106,7 @@ func TestLostToFilterBranch(t *testing.T) {
 	if n := lost(t, r); n != 0 {
 		t.Errorf("after carrying them over: %d lost", n)
 	}
-	if _, errs, _ := r.Tool("", "report"); strings.Contains(errs, "lost") {
-		t.Errorf("report after carrying them over: %s", errs)
+	if _, errs, _ := r.Tool("", "sync"); strings.Contains(errs, "lost") {
+		t.Errorf("sync after carrying them over: %s", errs)
 	}
 }
