@@ -71,6 +71,9 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 		return nil, err
 	}
 	res := &capture.Resolver{Notes: all, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, Warn: opts.warn}
+	if !res.NoInference {
+		res.Branches = mergedBranches(ctx, repo, opts)
+	}
 	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
 		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message})
 		switch src {
@@ -81,6 +84,24 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 		}
 		return pc, walk.SourceUnknown, nil
 	}), nil
+}
+
+// mergedBranches gives the commits of the range that merges brought in
+// from agents' branches; a failure is a warning and no branch evidence.
+func mergedBranches(ctx context.Context, repo *gitx.Repo, opts Options) map[string]string {
+	rng := opts.Range
+	if rng == "" {
+		rng = "HEAD"
+	}
+	branches, skipped, err := capture.MergedBranches(ctx, repo, rng)
+	if err != nil {
+		opts.warn(fmt.Sprintf("git-ai-survival: branch names not used as evidence: %v", err))
+		return nil
+	}
+	if skipped > 0 {
+		opts.warn(fmt.Sprintf("git-ai-survival: %d merges of agents' branches not followed (only the newest are); their commits get no branch evidence", skipped))
+	}
+	return branches
 }
 
 func include(cfg *config.Config) func(string) bool {
