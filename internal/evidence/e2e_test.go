@@ -2,6 +2,7 @@ package evidence_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -140,4 +141,54 @@ func TestReportAgentBranchMerge(t *testing.T) {
 	if agents["codex"] != 3 || agents["cursor"] != 2 || len(agents) != 2 {
 		t.Errorf("by agent = %v, want codex 3 (branch), cursor 2 (trailer)\n%s", agents, out)
 	}
+}
+
+// TestCIPullRequestAgentBranch: in ci, a pull request whose head branch
+// is an agent's gives its commits without stronger evidence that agent.
+func TestCIPullRequestAgentBranch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	r := gittest.New(t)
+	r.Write("base.txt", "a\nb\n")
+	base := r.Commit("base")
+	r.Git("checkout", "-q", "-b", "codex/add-parser")
+	r.Write("parser.go", "1\n2\n3\n")
+	r.Commit("Add parser")
+	r.Write("parser.go", "1\n2\n3\n4\n5\n")
+	head := r.Commit("Extend parser\n\nCo-authored-by: Cursor <cursoragent@cursor.com>")
+
+	env := r.Env
+	for _, tc := range []struct{ ref, want string }{
+		{"codex/add-parser", "ai_share=1"},
+		{"feature/add-parser", "ai_share=0.4"},
+	} {
+		dir := t.TempDir()
+		event := dir + "/event.json"
+		output := dir + "/output"
+		if err := writeFile(event, `{"number":5,"pull_request":{"number":5,"head":{"sha":"`+head+`","ref":"`+tc.ref+`"},"base":{"sha":"`+base+`","ref":"main"}}}`); err != nil {
+			t.Fatal(err)
+		}
+		r.Env = append(append([]string{}, env...), "GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=pull_request",
+			"GITHUB_EVENT_PATH="+event, "GITHUB_OUTPUT="+output, "GITHUB_STEP_SUMMARY="+dir+"/summary")
+		_, errs, code := r.Tool("", "ci")
+		r.Env = env
+		if code != 0 {
+			t.Fatalf("ci: exit %d\n%s", code, errs)
+		}
+		got, err := readFile(output)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains("\n"+got, "\n"+tc.want+"\n") {
+			t.Errorf("head %s: outputs\n%s\nwant %s", tc.ref, got, tc.want)
+		}
+	}
+}
+
+func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o644) }
+
+func readFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	return string(b), err
 }
