@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Origin says who wrote a line.
@@ -107,12 +108,16 @@ func UnknownAttribution() Attribution {
 // Attribution stays usable as a map key. It is a JSON array of strings.
 type Agents string
 
-// MakeAgents returns the list of names, dropping empty and repeated ones
-// and any comma in a name.
+// MakeAgents returns the list of names, dropping empty and repeated ones,
+// names that hold characters that are not printable, and any comma in a
+// name.
 func MakeAgents(names ...string) Agents {
 	var out []string
 	for _, n := range names {
 		n = strings.ReplaceAll(n, ",", "")
+		if strings.IndexFunc(n, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+			continue
+		}
 		if n != "" && !slices.Contains(out, n) {
 			out = append(out, n)
 		}

@@ -82,6 +82,12 @@ func TestPostCommitHookEvidence(t *testing.T) {
 		if got := commitRecord(t, r, "HEAD"); got != tc.want {
 			t.Errorf("%s: commit record\n got %s\nwant %s", tc.name, got, tc.want)
 		}
+		if tc.name == "two agents" {
+			const want = "origin   ai (aider, gpt-4o) by trailer; agents aider, claude-code\n"
+			if out := r.MustTool("show", "HEAD"); !strings.Contains(out, want) {
+				t.Errorf("show HEAD:\n%s\nwant a line %q", out, want)
+			}
+		}
 	}
 }
 
