@@ -139,49 +139,70 @@ func noreplyAccount(email string) (id, login string) {
 	return "", local
 }
 
+// Indexes of identities by exact address, bot id and login (lower case).
+var emailIdx, botIdx, loginIdx = func() (e, b, l map[string]int) {
+	e, b, l = map[string]int{}, map[string]int{}, map[string]int{}
+	for i := len(identities) - 1; i >= 0; i-- {
+		for _, x := range identities[i].emails {
+			e[x] = i
+		}
+		for _, x := range identities[i].botIDs {
+			b[x] = i
+		}
+		for _, x := range identities[i].logins {
+			l[x] = i
+		}
+	}
+	return e, b, l
+}()
+
 // identify returns the agent the name and address belong to, and the
 // model the name carries.
 func identify(name, email string, ctx readAs) (agent, model string, ok bool) {
 	base, paren := cutParen(name)
-	norm := normName(base)
 	id, login := noreplyAccount(email)
-	for i := range identities {
-		ident := &identities[i]
-		hit := false
-		for _, e := range ident.emails {
-			hit = hit || strings.EqualFold(email, e)
-		}
-		for _, b := range ident.botIDs {
-			hit = hit || id == b
-		}
-		for _, l := range ident.logins {
-			hit = hit || strings.EqualFold(login, l) ||
-				(strings.HasSuffix(l, "[bot]") && strings.EqualFold(base, l))
-		}
-		if ctx >= asCoAuthor {
-			for _, n := range ident.coNames {
-				hit = hit || norm == n
-			}
-			hit = hit || ident.coFamily && familyModel(ident, base) != ""
-		}
-		if ctx == asDisclosure && email == "" {
-			for _, n := range ident.toolNames {
-				hit = hit || norm == n
-			}
-			hit = hit || familyModel(ident, base) != ""
-		}
-		if !hit {
-			continue
-		}
-		// A model in parentheses ("aider (gpt-4o)", "Cursor (composer
-		// 2.5)") wins over one read from the name ("Claude Opus 4.1").
-		model = familyModel(ident, base)
-		if m := parenModel(ident, paren); m != "" {
-			model = m
-		}
-		return ident.agent, cleanModel(model), true
+	hit := -1
+	if i, ok := emailIdx[strings.ToLower(email)]; ok {
+		hit = i
+	} else if i, ok := botIdx[id]; ok && id != "" {
+		hit = i
+	} else if i, ok := loginIdx[strings.ToLower(login)]; ok && login != "" {
+		hit = i
+	} else if i, ok := loginIdx[strings.ToLower(base)]; ok && strings.HasSuffix(base, "[bot]") {
+		hit = i
 	}
-	return "", "", false
+	if hit < 0 && ctx >= asCoAuthor {
+		norm := normName(base)
+		disclosure := ctx == asDisclosure && email == ""
+		for i := range identities {
+			ident := &identities[i]
+			match := ident.coFamily && familyModel(ident, base) != ""
+			for _, n := range ident.coNames {
+				match = match || norm == n
+			}
+			if disclosure {
+				for _, n := range ident.toolNames {
+					match = match || norm == n
+				}
+				match = match || familyModel(ident, base) != ""
+			}
+			if match {
+				hit = i
+				break
+			}
+		}
+	}
+	if hit < 0 {
+		return "", "", false
+	}
+	ident := &identities[hit]
+	// A model in parentheses ("aider (gpt-4o)", "Cursor (composer 2.5)")
+	// wins over one read from the name ("Claude Opus 4.1").
+	model = familyModel(ident, base)
+	if m := parenModel(ident, paren); m != "" {
+		model = m
+	}
+	return ident.agent, cleanModel(model), true
 }
 
 // normName lower-cases a name and collapses its white space.
