@@ -103,7 +103,7 @@ func Choose(req Request) Plan {
 		if env.MRIID != "" {
 			title += " (!" + env.MRIID + ")"
 		}
-		p.Scopes = []Scope{{ID: "pr", Title: title, Range: env.MRBaseSHA + ".." + p.Head, End: p.Head}, repository}
+		p.Scopes = []Scope{{ID: "pr", Title: title, Range: env.MRBaseSHA + ".." + p.Head, End: p.Head, Branch: env.MRSourceBranch}, repository}
 		p.Why = "merge request " + env.MRIID
 	default:
 		p.Scopes = []Scope{repository}
