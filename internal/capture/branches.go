@@ -18,7 +18,9 @@ const maxBranchMerges = 512
 // from acme/codex/fix-parser", "Merge branch 'claude/retry'") and returns,
 // for every commit such a merge brought in (reachable from its other
 // parents, not from its first), that branch; the newest merge wins. The
-// second result says how many merges were left out past the bound.
+// second result says how many such merges were left out: past the bound,
+// or because git could not list what they brought in (a parent missing
+// from a shallow clone).
 func MergedBranches(ctx context.Context, repo *gitx.Repo, revs ...string) (map[string]string, int, error) {
 	args := append([]string{"log", "--merges", "-z", "--format=%H%x1f%P%x1f%s"}, revs...)
 	out, err := repo.Output(ctx, append(args, "--")...)
@@ -52,7 +54,11 @@ func MergedBranches(ctx context.Context, repo *gitx.Repo, revs ...string) (map[s
 		rl = append(rl, "^"+parents[0], "--")
 		ids, err := repo.Output(ctx, rl...)
 		if err != nil {
-			return nil, 0, fmt.Errorf("reading the commits merge %s brought in: %w", f[0], err)
+			if ctx.Err() != nil {
+				return nil, 0, ctx.Err()
+			}
+			skipped++ // a parent missing from a shallow or partial clone
+			continue
 		}
 		for _, id := range strings.Fields(string(ids)) {
 			if _, seen := branches[id]; !seen {

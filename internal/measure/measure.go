@@ -110,7 +110,7 @@ func mergedBranches(ctx context.Context, repo *gitx.Repo, opts Options) map[stri
 		return nil
 	}
 	if skipped > 0 {
-		opts.warn(fmt.Sprintf("git-ai-survival: %d merges of agents' branches not followed (only the newest are); their commits get no branch evidence", skipped))
+		opts.warn(fmt.Sprintf("git-ai-survival: %d merges of agents' branches not followed (too many, or parents missing from the clone); their commits get no branch evidence", skipped))
 	}
 	if _, ok := evidence.BranchAgent(opts.Branch); ok && strings.Contains(rng, "..") {
 		out, err := repo.Output(ctx, "rev-list", rng, "--")
