@@ -30,8 +30,8 @@
 //     address as above, or the kernel's "AGENT:MODEL [TOOL1] [TOOL2]"
 //     (agent and model from it, any agent name). A person ("Bob
 //     <bob@example.com>") is no evidence.
-//   - AI-assisted: yes (agent "unspecified") or a tool's name; "no" is no
-//     evidence.
+//   - AI-assisted (or AI-generated): yes (agent "unspecified") or a
+//     tool's name; "no" is no evidence.
 //   - Entire-* trailers (Entire-Checkpoint, Entire-Session, ...): the agent
 //     Entire-Agent names, else "entire".
 //   - Replit-Commit-Author: Agent or Assistant: replit.
