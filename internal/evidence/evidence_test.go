@@ -169,6 +169,8 @@ Co-authored-by: Bob <bob@example.com>`, want{"copilot", "", trailer}},
 	{"generated-by copilot", person, person, "x\n\nGenerated-by: GitHub Copilot\n", want{"copilot", "", trailer}},
 	{"ai-assisted yes", person, person, "x\n\nAI-assisted: yes", want{"unspecified", "", trailer}},
 	{"ai-assisted names the tool", person, person, "x\n\nAI-Assisted: Cursor", want{"cursor", "", trailer}},
+	{"ai-generated names the tool", person, person, "x\n\nAI-Generated: Claude Code", want{"claude-code", "", trailer}},
+	{"ai-assisted true", person, person, "x\n\nAI-assisted: true\nSigned-off-by: Ada Lovelace <ada@example.com>", want{"unspecified", "", trailer}},
 
 	// Tool trailers.
 	{"entire checkpoint", person, person, "x\n\nEntire-Checkpoint: ab123cdefg12", want{"entire", "", trailer}},
