@@ -38,6 +38,9 @@ const (
 	// EvidenceTrailer: a trailer or marker line an agent writes into the
 	// commit message (Co-authored-by, "Generated with [Claude Code]").
 	EvidenceTrailer Evidence = "trailer"
+	// EvidenceGitAI: git-ai's authorship note (refs/notes/ai) tags the
+	// lines, for a commit without a note of ours.
+	EvidenceGitAI Evidence = "git-ai"
 	// EvidenceCheckpoint: an agent hook recorded the lines as it wrote them.
 	EvidenceCheckpoint Evidence = "checkpoint"
 	// EvidenceManual: a person tagged the commit with annotate.
@@ -51,10 +54,12 @@ func (e Evidence) Rank() int {
 		return 1
 	case EvidenceTrailer:
 		return 2
-	case EvidenceCheckpoint:
+	case EvidenceGitAI:
 		return 3
-	case EvidenceManual:
+	case EvidenceCheckpoint:
 		return 4
+	case EvidenceManual:
+		return 5
 	}
 	return 0
 }

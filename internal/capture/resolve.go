@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -11,14 +12,18 @@ type Source string
 // The sources, strongest first.
 const (
 	SourceNote     Source = "note"     // its own git note
+	SourceGitAI    Source = "git-ai"   // no note; git-ai's authorship note
 	SourceInferred Source = "inferred" // no note; evidence in its metadata
 	SourceNone     Source = "none"     // neither: its lines are unknown
 )
 
-// Resolver gives a commit's provenance: its note first, then (unless
-// inference is off) its evidence, else unknown.
+// Resolver gives a commit's provenance: its note first, then git-ai's
+// note, then (unless inference is off) its evidence, else unknown.
 type Resolver struct {
-	Notes    map[string]notes.Entry
+	Notes map[string]notes.Entry
+	// GitAI holds git-ai's authorship notes (refs/notes/ai), read for
+	// commits that have no note of ours.
+	GitAI    map[string]gitai.Entry
 	Classify Classifier
 	// NoInference turns classification of commits without a note off.
 	NoInference bool
@@ -34,6 +39,19 @@ func (r *Resolver) Resolve(m Meta) (provenance.Commit, Source) {
 		}
 		if e.Describes() {
 			return e.Note.Resolve(m.ID), SourceNote
+		}
+	}
+	if e, ok := r.GitAI[m.ID]; ok {
+		if r.Warn != nil {
+			if e.Err != nil {
+				r.Warn(e.Err.Error())
+			}
+			for _, w := range e.Warnings {
+				r.Warn(w)
+			}
+		}
+		if e.OK() {
+			return e.Provenance(), SourceGitAI
 		}
 	}
 	if !r.NoInference && r.Classify != nil {

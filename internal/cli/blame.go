@@ -11,6 +11,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // BlameOptions are the flags of blame.
@@ -114,6 +115,9 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 		who := string(l.Origin)
 		if l.Agent != "" {
 			who += " " + l.Agent
+		}
+		if l.Evidence == provenance.EvidenceGitAI {
+			who += " (git-ai)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\n", l.Commit[:12], who, l.Line)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -65,8 +66,10 @@ func checkFormat(got string, allowed ...string) error {
 
 // showResult is the JSON form of show.
 type showResult struct {
-	Commit   string                 `json:"commit"`
-	Source   capture.Source         `json:"source"`
+	Commit string         `json:"commit"`
+	Source capture.Source `json:"source"`
+	// NotesRef is the ref git-ai's note was read from (source "git-ai").
+	NotesRef string                 `json:"notes_ref,omitempty"`
 	Partial  bool                   `json:"partial"`
 	Origin   provenance.Attribution `json:"origin"`
 	Added    map[string]int         `json:"added"`
@@ -118,7 +121,15 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("the note on %s only holds records copied from rewritten commits (%s)", id[:12], strings.Join(entry.Note.Commits(), ", ")))
 		}
 	}
+	if !has || !entry.Describes() {
+		if r.GitAI, err = gitai.Read(ctx, repo, id); err != nil {
+			return err
+		}
+	}
 	pc, src := r.Resolve(metas[0])
+	if src == capture.SourceGitAI {
+		res.NotesRef = r.GitAI[id].Ref
+	}
 	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
 	var added capture.Added
 	if err := capture.StreamAdded(ctx, repo, noDeadline, func(a capture.Added) error { added = a; return nil }, "--no-walk", id); err != nil {
@@ -163,7 +174,11 @@ func printShow(w io.Writer, res showResult) error {
 		total += n
 	}
 	fmt.Fprintf(w, "commit   %s\n", res.Commit)
-	fmt.Fprintf(w, "source   %s\n", sourceText[res.Source])
+	if res.Source == capture.SourceGitAI {
+		fmt.Fprintf(w, "source   git-ai's authorship note (%s); no note of ours\n", res.NotesRef)
+	} else {
+		fmt.Fprintf(w, "source   %s\n", sourceText[res.Source])
+	}
 	fmt.Fprintf(w, "origin   %s\n", describe(res.Origin))
 	fmt.Fprintf(w, "added    %d lines: %d ai, %d human", total, res.Added["ai"], res.Added["human"])
 	if n := res.Added["unknown"]; n > 0 {

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
@@ -28,9 +29,13 @@ func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*
 		wo.Attributor = attr
 		return walk.Run(ctx, repo, wo)
 	}
+	tips, err := gitai.Refs(ctx, repo)
+	if err != nil {
+		return nil, err
+	}
 	res, st, err := walkcache.Run(ctx, repo, wo, walkcache.Options{
 		Dir:      walkcache.Dir(repo),
-		Settings: settings(opts.Config, wo.Include != nil),
+		Settings: settings(opts.Config, wo.Include != nil) + gitAISettings(tips),
 		NotesRef: provenance.NotesRef,
 		Attributor: func(commits []string) (walk.Attributor, error) {
 			return attributor(ctx, repo, opts, commits)
@@ -65,6 +70,17 @@ func settings(cfg *config.Config, paths bool) string {
 		fmt.Fprintf(h, "rule %q %q %s %s %s\n", r.Agent, r.Model, re(r.Author), re(r.Committer), re(r.Message))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// gitAISettings fingerprints git-ai's notes refs: when one moves, the
+// saved walk is redone (git-ai notes are rare enough that this is cheap).
+func gitAISettings(tips []gitai.Tip) string {
+	f := gitai.Fingerprint(tips)
+	if f == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(f))
+	return " git-ai " + hex.EncodeToString(h[:])
 }
 
 // build identifies this program's build: its version and VCS revision

@@ -12,6 +12,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
@@ -70,7 +71,11 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 	if err != nil {
 		return nil, err
 	}
-	res := &capture.Resolver{Notes: all, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, Warn: opts.warn}
+	ai, err := readGitAI(ctx, repo, all, commits)
+	if err != nil {
+		return nil, err
+	}
+	res := &capture.Resolver{Notes: all, GitAI: ai, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, Warn: opts.warn}
 	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
 		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message})
 		switch src {
@@ -78,9 +83,37 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 			return pc, walk.SourceNote, nil
 		case capture.SourceInferred:
 			return pc, walk.SourceInferred, nil
+		case capture.SourceGitAI:
+			return pc, walk.SourceGitAI, nil
 		}
 		return pc, walk.SourceUnknown, nil
 	}), nil
+}
+
+// readGitAI reads git-ai's notes of commits (nil: every one) that have
+// no readable note of ours.
+func readGitAI(ctx context.Context, repo *gitx.Repo, ours map[string]notes.Entry, commits []string) (map[string]gitai.Entry, error) {
+	if commits != nil && len(commits) == 0 {
+		return nil, nil
+	}
+	tips, err := gitai.Refs(ctx, repo)
+	if err != nil || len(tips) == 0 {
+		return nil, err
+	}
+	var set map[string]bool
+	if commits != nil {
+		set = make(map[string]bool, len(commits))
+		for _, c := range commits {
+			set[c] = true
+		}
+	}
+	return gitai.ReadAll(ctx, repo, tips, func(c string) bool {
+		if set != nil && !set[c] {
+			return false
+		}
+		e, ok := ours[c]
+		return !ok || !e.Describes()
+	})
 }
 
 func include(cfg *config.Config) func(string) bool {
@@ -145,6 +178,9 @@ type BlameLine struct {
 	Commit string            `json:"commit"`
 	Agent  string            `json:"agent,omitempty"`
 	Model  string            `json:"model,omitempty"`
+	// Evidence says how the origin was established ("git-ai" for lines
+	// git-ai's authorship note tags); empty for unknown lines.
+	Evidence provenance.Evidence `json:"evidence,omitempty"`
 }
 
 // ErrNoSuchFile is returned by Blame for a path not in the end revision.
@@ -163,7 +199,7 @@ func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options)
 			continue
 		}
 		for i := 0; i < s.Lines; i++ {
-			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: s.Birth.Commit.ID}
+			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: s.Birth.Commit.ID, Evidence: s.Birth.Attribution.Evidence}
 			if bl.Origin == provenance.AI {
 				bl.Agent, bl.Model = s.Birth.Attribution.Agent, s.Birth.Attribution.Model
 			}

@@ -57,6 +57,9 @@ type Commits struct {
 	Total     int `json:"total"`
 	WithNotes int `json:"with_notes"`
 	Inferred  int `json:"inferred"`
+	// GitAI counts commits without a note of ours that git-ai's
+	// authorship note (refs/notes/ai) tags line by line.
+	GitAI int `json:"git_ai"`
 }
 
 // Totals is the figures per origin.
@@ -203,6 +206,8 @@ func (c *Collector) Commit(cm *linemap.Commit) {
 		c.commits.WithNotes++
 	case linemap.SourceInferred:
 		c.commits.Inferred++
+	case linemap.SourceGitAI:
+		c.commits.GitAI++
 	}
 }
 
