@@ -1,0 +1,243 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+)
+
+// gitAINote writes a git-ai authorship note on rev under refs/notes/ai.
+func gitAINote(r *gittest.Repo, ref, rev, note string) {
+	r.T.Helper()
+	path := filepath.Join(r.T.TempDir(), "note")
+	if err := os.WriteFile(path, []byte(note), 0o644); err != nil {
+		r.T.Fatal(err)
+	}
+	r.Git("notes", "--ref="+ref, "add", "-F", path, rev)
+}
+
+const gitAIMeta = `{"schema_version": "authorship/3.0.0", "git_ai_version": "1.4.5", "base_commit_sha": "x",
+ "prompts": {"c9883b05a2487d6d": {"agent_id": {"tool": "cursor", "id": "p1", "model": "gpt-5.1"}, "total_additions": 4, "total_deletions": 0, "accepted_lines": 4, "overriden_lines": 0}},
+ "sessions": {"s_c9883b05a2487d": {"agent_id": {"tool": "claude", "id": "conv", "model": "claude-opus-4-5"}}},
+ "humans": {"h_5a1b2c3d4e5f60": {"author": "Dev <dev@example.com>"}}}
+`
+
+// gitAIHistory builds, with no note of ours except on c5:
+//
+//	c1 git-ai (sessions): a.txt 1-10: cursor 3-6, claude 8, known human 1-2, rest human
+//	c2 git-ai (older format, no sessions): deletes a.txt 3-4, adds a.txt 9-11
+//	   (new numbering; codex on 10-11; line 1, not added, is ignored),
+//	   and "src/my file.txt" 1-3 (codex on 2)
+//	c3 no note, no evidence: adds b.txt 1-2 (unknown)
+//	c4 a corrupt git-ai note: adds b.txt 3 (unknown, with a warning)
+//	c5 our note (human) and a git-ai note that says cursor: ours wins
+func gitAIHistory(t *testing.T) (*gittest.Repo, []string) {
+	r := gittest.New(t)
+	r.Write("a.txt", lines("a", 10))
+	c1 := r.Commit("c1")
+	gitAINote(r, "ai", c1, "a.txt\n  h_5a1b2c3d4e5f60 1-2\n  c9883b05a2487d6d 3-6\n  s_c9883b05a2487d::t_9f8e7d6c5b4a32 8\n---\n"+gitAIMeta)
+	a := strings.Split(lines("a", 10), "\n")
+	a = append(append(a[:2:2], a[4:10]...), "b line x", "b line y", "b line z")
+	r.Write("a.txt", strings.Join(a, "\n")+"\n")
+	r.Write("src/my file.txt", lines("f", 3))
+	c2 := r.Commit("c2")
+	gitAINote(r, "ai", c2, "a.txt\n  abcd1234abcd1234 1,10-11\n\"src/my file.txt\"\n  abcd1234abcd1234 2\n---\n"+
+		`{"schema_version": "authorship/3.0.0", "base_commit_sha": "y", "prompts": {"abcd1234abcd1234": {"agent_id": {"tool": "codex", "id": "2", "model": "gpt-5-codex"}}}}`)
+	r.Write("b.txt", lines("b", 2))
+	c3 := r.Commit("c3 plain")
+	r.Write("b.txt", lines("b", 3))
+	c4 := r.Commit("c4 plain")
+	gitAINote(r, "ai", c4, "b.txt\n  c9883b05a2487d6d 3\n---\n{not json")
+	r.Write("c.txt", lines("c", 2))
+	c5 := r.Commit("c5")
+	gitAINote(r, "ai", c5, "c.txt\n  c9883b05a2487d6d 1-2\n---\n"+gitAIMeta)
+	r.MustTool("annotate", c5, "--human")
+	return r, []string{c1, c2, c3, c4, c5}
+}
+
+// gitAIOracle is what the notes above say, line by line, for lines the
+// commit added (origin and agent by commit, file, line number).
+func gitAIOracle(ids []string) func(commit, file string, n int) string {
+	c1, c2, c3, c4, c5 := ids[0], ids[1], ids[2], ids[3], ids[4]
+	return func(commit, file string, n int) string {
+		switch commit {
+		case c1:
+			switch {
+			case n >= 3 && n <= 6:
+				return "ai cursor"
+			case n == 8:
+				return "ai claude-code"
+			}
+			return "human"
+		case c2:
+			if file == "a.txt" && (n == 10 || n == 11) || file == "src/my file.txt" && n == 2 {
+				return "ai codex"
+			}
+			return "human"
+		case c3, c4:
+			return "unknown"
+		case c5:
+			return "human"
+		}
+		return "?"
+	}
+}
+
+var hunkHeader = regexp.MustCompile(`(?m)^@@ -\S+ \+(\d+)(?:,(\d+))? @@`)
+
+// addedByGit lists the lines each commit added, as git show says.
+func addedByGit(r *gittest.Repo, commit string) map[string][]int {
+	out := map[string][]int{}
+	for _, file := range strings.Split(strings.Trim(r.Git("show", "--format=", "--name-only", "-z", commit), "\x00\n"), "\x00") {
+		diff := r.Git("show", "--format=", "-U0", commit, "--", file)
+		for _, m := range hunkHeader.FindAllStringSubmatch(diff, -1) {
+			start, _ := strconv.Atoi(m[1])
+			count := 1
+			if m[2] != "" {
+				count, _ = strconv.Atoi(m[2])
+			}
+			for i := 0; i < count; i++ {
+				out[file] = append(out[file], start+i)
+			}
+		}
+	}
+	return out
+}
+
+// TestGitAINotesMatchShowAndBlame: with inference off, the ai and human
+// lines from git-ai's notes are the notes intersected with git show (for
+// added lines) and git blame (for surviving lines), exactly.
+func TestGitAINotesMatchShowAndBlame(t *testing.T) {
+	r, ids := gitAIHistory(t)
+	oracle := gitAIOracle(ids)
+	cfg := filepath.Join(t.TempDir(), "no-inference.yaml")
+	if err := os.WriteFile(cfg, []byte("inference: false\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	added := map[string]int{}
+	agents := map[string]int{}
+	for _, id := range ids {
+		for file, ns := range addedByGit(r, id) {
+			for _, n := range ns {
+				o := oracle(id, file, n)
+				added[strings.Fields(o)[0]]++
+				if f := strings.Fields(o); len(f) == 2 {
+					agents[f[1]]++
+				}
+			}
+		}
+	}
+	surviving := map[string]int{}
+	for _, file := range []string{"a.txt", "b.txt", "c.txt", "src/my file.txt"} {
+		var got struct {
+			Lines []struct {
+				Line     int    `json:"line"`
+				Origin   string `json:"origin"`
+				Commit   string `json:"commit"`
+				Agent    string `json:"agent"`
+				Evidence string `json:"evidence"`
+			} `json:"lines"`
+		}
+		out := r.MustTool("blame", file, "--format", "json", "--config", cfg)
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("blame %s: %v\n%s", file, err, out)
+		}
+		porcelain := r.Git("blame", "--root", "--porcelain", "HEAD", "--", file)
+		var want []string
+		for _, m := range regexp.MustCompile(`(?m)^([0-9a-f]{40}) (\d+) (\d+)`).FindAllStringSubmatch(porcelain, -1) {
+			orig, _ := strconv.Atoi(m[2])
+			want = append(want, fmt.Sprintf("%s %s %s", m[3], m[1][:12], oracle(m[1], file, orig)))
+		}
+		var have []string
+		for _, l := range got.Lines {
+			s := fmt.Sprintf("%d %s %s", l.Line, l.Commit[:12], l.Origin)
+			if l.Agent != "" {
+				s += " " + l.Agent
+			}
+			have = append(have, s)
+			surviving[l.Origin]++
+			wantEvidence := "git-ai"
+			switch l.Commit {
+			case ids[2], ids[3]:
+				wantEvidence = ""
+			case ids[4]:
+				wantEvidence = "manual"
+			}
+			if l.Evidence != wantEvidence {
+				t.Errorf("%s:%d evidence %q, want %q", file, l.Line, l.Evidence, wantEvidence)
+			}
+		}
+		if strings.Join(have, "\n") != strings.Join(want, "\n") {
+			t.Errorf("blame %s:\n got %s\nwant %s", file, strings.Join(have, "\n     "), strings.Join(want, "\n     "))
+		}
+	}
+	// The figures themselves, so that the oracle cannot drift unnoticed.
+	if fmt.Sprint(added) != "map[ai:8 human:10 unknown:3]" || fmt.Sprint(surviving) != "map[ai:6 human:10 unknown:3]" {
+		t.Errorf("oracle: added %v surviving %v", added, surviving)
+	}
+	out, errs, code := r.Tool("", "report", "--format", "json", "--no-infer")
+	if code != 0 {
+		t.Fatalf("report: exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(errs, "git-ai note on commit "+ids[3][:12]) {
+		t.Errorf("no warning about the corrupt git-ai note:\n%s", errs)
+	}
+	var rep struct {
+		reportJSON
+		Commits struct {
+			Total     int `json:"total"`
+			WithNotes int `json:"with_notes"`
+			Inferred  int `json:"inferred"`
+			GitAI     int `json:"git_ai"`
+		} `json:"commits"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for o, n := range added {
+		if got := rep.Totals[o]; got.Added != n || got.Surviving != surviving[o] {
+			t.Errorf("%s: added %d surviving %d, want %d %d", o, got.Added, got.Surviving, n, surviving[o])
+		}
+	}
+	if c := rep.Commits; c.Total != 5 || c.WithNotes != 1 || c.GitAI != 2 || c.Inferred != 0 {
+		t.Errorf("commits %+v, want total 5, with_notes 1, git_ai 2", c)
+	}
+	byAgent := map[string]int{}
+	for _, a := range rep.ByAgent {
+		byAgent[a.Agent] += a.Added
+	}
+	if fmt.Sprint(byAgent) != fmt.Sprint(agents) {
+		t.Errorf("by agent %v, want %v", byAgent, agents)
+	}
+	show := r.MustTool("show", ids[1])
+	for _, want := range []string{"source   git-ai's authorship note (refs/notes/ai)", "src/my file.txt  2      ai (codex, gpt-5-codex) by git-ai"} {
+		if !strings.Contains(show, want) {
+			t.Errorf("show %s lacks %q:\n%s", ids[1][:12], want, show)
+		}
+	}
+}
+
+// TestGitAINotesFromTrackingRef: notes fetched into a remote's tracking
+// ref count too; refs/notes/ai itself wins over it.
+func TestGitAINotesFromTrackingRef(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("a.txt", lines("a", 4))
+	c1 := r.Commit("c1")
+	gitAINote(r, "refs/notes/remotes/origin/ai", c1, "a.txt\n  s_c9883b05a2487d::t_1 1-3\n---\n"+gitAIMeta)
+	rep := report(t, r, "--no-infer")
+	if a, h := rep.Totals["ai"], rep.Totals["human"]; a.Added != 3 || h.Added != 1 {
+		t.Errorf("tracking ref: ai %d human %d, want 3 1", a.Added, h.Added)
+	}
+	gitAINote(r, "ai", c1, "a.txt\n  s_c9883b05a2487d::t_1 1\n---\n"+gitAIMeta)
+	rep = report(t, r, "--no-infer")
+	if a, h := rep.Totals["ai"], rep.Totals["human"]; a.Added != 1 || h.Added != 3 {
+		t.Errorf("local ref over tracking ref: ai %d human %d, want 1 3", a.Added, h.Added)
+	}
+}
