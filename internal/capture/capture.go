@@ -25,6 +25,9 @@ type Meta struct {
 	Author    string // "Name <email>"
 	Committer string // "Name <email>"
 	Message   string
+	// CommitTime is the committer date, when the reader knows it (the
+	// unknown-as setting's date limit needs it).
+	CommitTime time.Time
 }
 
 const metaFormat = "--format=%H%x1f%P%x1f%an <%ae>%x1f%cn <%ce>%x1f%B"

@@ -27,6 +27,9 @@ type Resolver struct {
 	Classify Classifier
 	// NoInference turns classification of commits without a note off.
 	NoInference bool
+	// UnknownAs, when set, counts commits with no note and no evidence
+	// as human (their source stays SourceNone).
+	UnknownAs *UnknownAs
 	// Warn receives one message per unreadable note (may be nil).
 	Warn func(string)
 }
@@ -58,6 +61,9 @@ func (r *Resolver) Resolve(m Meta) (provenance.Commit, Source) {
 		if a, ok := r.Classify(m); ok {
 			return provenance.Commit{ID: m.ID, Default: a, HasDefault: true}, SourceInferred
 		}
+	}
+	if r.UnknownAs.Applies(m.ID, m.CommitTime) {
+		return provenance.Commit{ID: m.ID, Default: UnknownHuman(), HasDefault: true}, SourceNone
 	}
 	return provenance.Commit{ID: m.ID, Default: provenance.UnknownAttribution()}, SourceNone
 }

@@ -32,6 +32,8 @@ type CIOptions struct {
 	Remote       string
 	Moves        bool
 	NoInference  bool
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 // maxAnnotations bounds the ::notice lines (GitHub shows ten per step).
@@ -105,6 +107,9 @@ primary scope's AI survival rate is below the percentage.`,
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
 			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -123,6 +128,7 @@ primary scope's AI survival rate is below the percentage.`,
 	fl.StringVar(&opts.Remote, "remote", "", "remote to fetch history and notes from (default: origin, else the only remote)")
 	fl.BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
 	fl.BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -184,7 +190,11 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
-	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Warn: f.warnOnce()})
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
+	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Unknown: unknown, Warn: f.warnOnce()})
 	if err != nil {
 		return err
 	}

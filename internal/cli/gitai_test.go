@@ -241,3 +241,79 @@ func TestGitAINotesFromTrackingRef(t *testing.T) {
 		t.Errorf("local ref over tracking ref: ai %d human %d, want 1 3", a.Added, h.Added)
 	}
 }
+
+// TestUnknownAsHuman: --unknown-as human and unknown: in the
+// configuration count lines with no evidence as human, only before since:
+// when given, and every output says so; coverage still calls them none.
+func TestUnknownAsHuman(t *testing.T) {
+	r, ids := gitAIHistory(t)
+	type figures struct {
+		reportJSON
+		Coverage struct {
+			LineLevel   int `json:"line_level"`
+			CommitLevel int `json:"commit_level"`
+			None        int `json:"none"`
+		} `json:"coverage"`
+		UnknownAs       string `json:"unknown_as"`
+		UnknownAsBefore string `json:"unknown_as_before"`
+	}
+	get := func(args ...string) figures {
+		t.Helper()
+		var f figures
+		out := r.MustTool(append([]string{"report", "--format", "json", "--no-infer"}, args...)...)
+		if err := json.Unmarshal([]byte(out), &f); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	check := func(name string, f figures, human, unknown int, as, before string) {
+		t.Helper()
+		if f.Totals["human"].Added != human || f.Totals["unknown"].Added != unknown || f.UnknownAs != as || f.UnknownAsBefore != before {
+			t.Errorf("%s: human %d unknown %d unknown_as %q before %q, want %d %d %q %q", name,
+				f.Totals["human"].Added, f.Totals["unknown"].Added, f.UnknownAs, f.UnknownAsBefore, human, unknown, as, before)
+		}
+		if c := f.Coverage; c.LineLevel != 18 || c.CommitLevel != 0 || c.None != 3 {
+			t.Errorf("%s: coverage %+v, want 18 line-level, 0 commit-level, 3 none", name, c)
+		}
+	}
+	check("default", get(), 10, 3, "unknown", "")
+	check("--unknown-as human", get("--unknown-as", "human"), 13, 0, "human", "")
+
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// c3 (2 lines) is before c4; c4 (1 line) is not.
+	check("since a revision", get("--config", write("rev.yaml", "unknown: {as: human, since: "+ids[3]+"}\n")), 12, 1, "human", ids[3])
+	date := strings.TrimSpace(r.Git("log", "-1", "--format=%cI", ids[3]))
+	check("since a date", get("--config", write("date.yaml", "unknown:\n  as: human\n  since: '"+date+"'\n")), 12, 1, "human", date)
+	check("the flag turns it off", get("--config", write("on.yaml", "unknown: human\n"), "--unknown-as", "unknown"), 10, 3, "unknown", "")
+
+	text := r.MustTool("report", "--no-infer", "--unknown-as", "human")
+	for _, want := range []string{"Provenance of the 21 added lines: 18 (85.7%) line by line (notes, git-ai notes), 0 (0.0%) from commit-level evidence, 3 (14.3%) with none",
+		"note: lines with no evidence count as human"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("report text lacks %q:\n%s", want, text)
+		}
+	}
+	md := r.MustTool("report", "--no-infer", "--unknown-as", "human", "--format", "markdown")
+	if !strings.Contains(md, "> lines with no evidence count as human") {
+		t.Errorf("markdown does not say so:\n%s", md)
+	}
+	if show := r.MustTool("show", ids[2], "--unknown-as", "human", "--config", write("noinf.yaml", "inference: false\n")); !strings.Contains(show, "counted as human (unknown-as human)") || !strings.Contains(show, "2 lines: 0 ai, 2 human") {
+		t.Errorf("show:\n%s", show)
+	}
+	blame := r.MustTool("blame", "b.txt", "--unknown-as", "human", "--format", "json", "--config", filepath.Join(dir, "noinf.yaml"))
+	if !strings.Contains(blame, `"unknown_as": "human"`) || strings.Contains(blame, `"origin": "unknown"`) {
+		t.Errorf("blame json:\n%s", blame)
+	}
+	for _, args := range [][]string{{"report", "--unknown-as", "robot"}, {"report", "--config", write("bad.yaml", "unknown: {as: human, since: no-such-rev}\n")}} {
+		if _, errs, code := r.Tool("", args...); code != 2 || errs == "" {
+			t.Errorf("%v: exit %d, %q; want 2 and a message", args, code, errs)
+		}
+	}
+}

@@ -29,6 +29,8 @@ type ReportOptions struct {
 	failUnderSet bool
 	NoInference  bool
 	NoCache      bool
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
@@ -87,6 +89,9 @@ with the curves, the release chart and the tables; open it in a browser.`,
 			if err := checkFormat(opts.Format, "text", "json", "markdown", "html"); err != nil {
 				return err
 			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
+				return err
+			}
 			var err error
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
@@ -104,6 +109,7 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().StringVar(&failUnder, "fail-under", "", "exit with code 1 if the AI survival rate is below this percentage (0-100)")
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "walk the whole range instead of continuing the walk saved in the git directory")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -139,8 +145,12 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache})
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache})
 	progress.done()
 	if err != nil {
 		return walkError(err)

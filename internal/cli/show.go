@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode"
 
 	"github.com/spf13/cobra"
@@ -22,6 +23,8 @@ import (
 type ShowOptions struct {
 	Rev    string
 	Format string
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
@@ -45,6 +48,9 @@ with no evidence at all its lines are "unknown".`,
 			if err := checkFormat(opts.Format, "text", "json"); err != nil {
 				return err
 			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -52,6 +58,7 @@ with no evidence at all its lines are "unknown".`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -69,13 +76,16 @@ type showResult struct {
 	Commit string         `json:"commit"`
 	Source capture.Source `json:"source"`
 	// NotesRef is the ref git-ai's note was read from (source "git-ai").
-	NotesRef string                 `json:"notes_ref,omitempty"`
-	Partial  bool                   `json:"partial"`
-	Origin   provenance.Attribution `json:"origin"`
-	Added    map[string]int         `json:"added"`
-	Files    []showFile             `json:"files"`
-	Binary   []string               `json:"binary_files"`
-	Warnings []string               `json:"warnings"`
+	NotesRef string `json:"notes_ref,omitempty"`
+	// UnknownAs is "human" when the commit has no evidence and counts as
+	// human by the unknown-as setting.
+	UnknownAs string                 `json:"unknown_as,omitempty"`
+	Partial   bool                   `json:"partial"`
+	Origin    provenance.Attribution `json:"origin"`
+	Added     map[string]int         `json:"added"`
+	Files     []showFile             `json:"files"`
+	Binary    []string               `json:"binary_files"`
+	Warnings  []string               `json:"warnings"`
 }
 
 type showFile struct {
@@ -126,7 +136,22 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 			return err
 		}
 	}
+	if r.UnknownAs, err = unknownAs(ctx, repo, cfg, opts.UnknownAs); err != nil {
+		return err
+	}
+	if r.UnknownAs != nil {
+		ct, err := repo.Line(ctx, "log", "-1", "--format=%ct", id)
+		if err != nil {
+			return err
+		}
+		if secs, err := strconv.ParseInt(ct, 10, 64); err == nil {
+			metas[0].CommitTime = time.Unix(secs, 0)
+		}
+	}
 	pc, src := r.Resolve(metas[0])
+	if src == capture.SourceNone && pc.Default.Origin == provenance.Human {
+		res.UnknownAs = "human"
+	}
 	if src == capture.SourceGitAI {
 		res.NotesRef = r.GitAI[id].Ref
 	}
@@ -176,6 +201,8 @@ func printShow(w io.Writer, res showResult) error {
 	fmt.Fprintf(w, "commit   %s\n", res.Commit)
 	if res.Source == capture.SourceGitAI {
 		fmt.Fprintf(w, "source   git-ai's authorship note (%s); no note of ours\n", res.NotesRef)
+	} else if res.UnknownAs == "human" {
+		fmt.Fprintln(w, "source   none: no note and no evidence; counted as human (unknown-as human)")
 	} else {
 		fmt.Fprintf(w, "source   %s\n", sourceText[res.Source])
 	}

@@ -99,15 +99,15 @@ func TestUndescribedKey(t *testing.T) {
 
 func TestParseRejects(t *testing.T) {
 	for name, note := range map[string]string{
-		"no divider":      "a.go\n  abc 1\n",
-		"bad json":        "a.go\n  abc 1\n---\n{",
-		"newer version":   "a.go\n  abc 1\n---\n{\"schema_version\":\"authorship/4.0.0\",\"prompts\":{}}",
-		"no version":      "a.go\n  abc 1\n---\n{\"prompts\":{}}",
-		"orphan entry":    "  abc 1\n---\n{\"schema_version\":\"authorship/3.0.0\"}",
-		"bad lines":       "a.go\n  abc 0-3\n---\n{\"schema_version\":\"authorship/3.0.0\"}",
-		"reversed range":  "a.go\n  abc 5-3\n---\n{\"schema_version\":\"authorship/3.0.0\"}",
-		"no lines":        "a.go\n  abc\n---\n{\"schema_version\":\"authorship/3.0.0\"}",
-		"unquoted end":    "\"a b.go\n  abc 1\n---\n{\"schema_version\":\"authorship/3.0.0\"}",
+		"no divider":       "a.go\n  abc 1\n",
+		"bad json":         "a.go\n  abc 1\n---\n{",
+		"newer version":    "a.go\n  abc 1\n---\n{\"schema_version\":\"authorship/4.0.0\",\"prompts\":{}}",
+		"no version":       "a.go\n  abc 1\n---\n{\"prompts\":{}}",
+		"orphan entry":     "  abc 1\n---\n{\"schema_version\":\"authorship/3.0.0\"}",
+		"bad lines":        "a.go\n  abc 0-3\n---\n{\"schema_version\":\"authorship/3.0.0\"}",
+		"reversed range":   "a.go\n  abc 5-3\n---\n{\"schema_version\":\"authorship/3.0.0\"}",
+		"no lines":         "a.go\n  abc\n---\n{\"schema_version\":\"authorship/3.0.0\"}",
+		"unquoted end":     "\"a b.go\n  abc 1\n---\n{\"schema_version\":\"authorship/3.0.0\"}",
 		"ours, not git-ai": `{"v":1,"commit":"3135a2c5","origin":"ai"}`,
 	} {
 		if _, err := Parse([]byte(note)); err == nil {

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"regexp"
 	"runtime/debug"
+	"sort"
+	"strings"
 	"sync"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -35,7 +38,7 @@ func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*
 	}
 	res, st, err := walkcache.Run(ctx, repo, wo, walkcache.Options{
 		Dir:      walkcache.Dir(repo),
-		Settings: settings(opts.Config, wo.Include != nil) + gitAISettings(tips),
+		Settings: settings(opts.Config, wo.Include != nil) + gitAISettings(tips) + unknownSettings(opts.Unknown),
 		NotesRef: provenance.NotesRef,
 		Attributor: func(commits []string) (walk.Attributor, error) {
 			return attributor(ctx, repo, opts, commits)
@@ -81,6 +84,24 @@ func gitAISettings(tips []gitai.Tip) string {
 	}
 	h := sha256.Sum256([]byte(f))
 	return " git-ai " + hex.EncodeToString(h[:])
+}
+
+// unknownSettings fingerprints the unknown-as setting.
+func unknownSettings(u *capture.UnknownAs) string {
+	s := u.String()
+	if s == "" {
+		return ""
+	}
+	if u.Ancestors != nil {
+		ids := make([]string, 0, len(u.Ancestors))
+		for id := range u.Ancestors {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		h := sha256.Sum256([]byte(strings.Join(ids, "\n")))
+		s += " " + hex.EncodeToString(h[:])
+	}
+	return " unknown-as " + s
 }
 
 // build identifies this program's build: its version and VCS revision

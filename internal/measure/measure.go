@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
@@ -37,6 +38,9 @@ type Options struct {
 	Releases string
 	// Files asks for the AI figures of every file (Report.ByFile).
 	Files bool
+	// Unknown, when set, counts lines with no evidence as human (see
+	// UnknownPolicy).
+	Unknown *capture.UnknownAs
 	// OnProgress reports walked commits (may be nil).
 	OnProgress func(done, total int)
 	// Warn receives warnings (unreadable notes), each once.
@@ -75,9 +79,9 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 	if err != nil {
 		return nil, err
 	}
-	res := &capture.Resolver{Notes: all, GitAI: ai, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, Warn: opts.warn}
+	res := &capture.Resolver{Notes: all, GitAI: ai, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, UnknownAs: opts.Unknown, Warn: opts.warn}
 	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
-		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message})
+		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message, CommitTime: c.CommitTime})
 		switch src {
 		case capture.SourceNote:
 			return pc, walk.SourceNote, nil
@@ -145,7 +149,48 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	if err != nil {
 		return nil, err
 	}
-	return col.Report(res.Range, res.End, res.Survivors), nil
+	rep := col.Report(res.Range, res.End, res.Survivors)
+	if opts.Unknown != nil {
+		rep.UnknownAs, rep.UnknownAsBefore = "human", opts.Unknown.Since
+	}
+	return rep, nil
+}
+
+// UnknownPolicy reads the unknown-as setting: as is "human" or "unknown"
+// ("" is unknown); since, when given, is a date (2006-01-02 or RFC 3339)
+// or a revision, and limits the setting to the commits made before it.
+// A bad value is a usage error.
+func UnknownPolicy(ctx context.Context, repo *gitx.Repo, as, since string) (*capture.UnknownAs, error) {
+	switch as {
+	case "", "unknown":
+		return nil, nil
+	case "human":
+	default:
+		return nil, fmt.Errorf("unknown-as %q: use human or unknown", as)
+	}
+	u := &capture.UnknownAs{Since: since}
+	if since == "" {
+		return u, nil
+	}
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, since, time.UTC); err == nil {
+			u.Before = t
+			return u, nil
+		}
+	}
+	id, err := repo.ResolveCommit(ctx, since)
+	if err != nil {
+		return nil, fmt.Errorf("unknown since %q is neither a date (2006-01-02) nor a commit: %v", since, err)
+	}
+	out, err := repo.Output(ctx, "rev-list", id+"^@", "--")
+	if err != nil {
+		return nil, fmt.Errorf("listing the commits before %s: %w", since, err)
+	}
+	u.Ancestors = map[string]bool{}
+	for _, c := range strings.Fields(string(out)) {
+		u.Ancestors[c] = true
+	}
+	return u, nil
 }
 
 // Tags lists the tags matching pattern (as git tag -l matches) with the

@@ -118,7 +118,7 @@ func originRows(r *survival.Report) []struct {
 
 // CoverageText says how much of the added lines rests on what, e.g.
 // "Provenance of the 120 added lines: 100 (83.3%) line by line (notes),
-// 15 (12.5%) from commit evidence, 5 (4.2%) none".
+// 15 (12.5%) from commit-level evidence, 5 (4.2%) with none".
 func CoverageText(r *survival.Report) string {
 	c := r.Coverage
 	total := c.Total()
@@ -129,7 +129,7 @@ func CoverageText(r *survival.Report) string {
 		v := float64(n) / float64(total)
 		return Count(n) + " (" + Percent(&v) + ")"
 	}
-	return fmt.Sprintf("Provenance of the %s added lines: %s line by line (notes, git-ai notes), %s from commit evidence only, %s none",
+	return fmt.Sprintf("Provenance of the %s added lines: %s line by line (notes, git-ai notes), %s from commit-level evidence, %s with none",
 		Count(total), part(c.LineLevel), part(c.CommitLevel), part(c.None))
 }
 
