@@ -317,3 +317,54 @@ func TestUnknownAsHuman(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncCarriesGitAINotes: sync (and so ci and the pre-push hook's
+// fetch) brings the remote's refs/notes/ai into
+// refs/notes/remotes/<remote>/ai, whether or not the remote has notes of
+// ours, and never touches the local refs/notes/ai.
+func TestSyncCarriesGitAINotes(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("a.txt", lines("a", 4))
+	c1 := r.Commit("c1")
+	bare := filepath.Join(t.TempDir(), "remote.git")
+	r.Git("init", "-q", "--bare", bare)
+	r.Git("remote", "add", "origin", bare)
+	r.Git("push", "-q", "origin", "HEAD:refs/heads/main")
+	// The remote has git-ai notes and no notes of ours; the local clone
+	// has a git-ai note of its own on the same commit.
+	gitAINote(r, "ai", c1, "a.txt\n  s_c9883b05a2487d::t_1 1-3\n---\n"+gitAIMeta)
+	r.Git("push", "-q", "origin", "refs/notes/ai:refs/notes/ai")
+	r.Git("update-ref", "-d", "refs/notes/ai")
+	gitAINote(r, "ai", c1, "a.txt\n  s_c9883b05a2487d::t_1 1\n---\n"+gitAIMeta)
+	local := strings.TrimSpace(r.Git("rev-parse", "refs/notes/ai"))
+	remote := strings.TrimSpace(r.Git("--git-dir", bare, "rev-parse", "refs/notes/ai"))
+
+	r.MustTool("sync", "origin")
+	if got := strings.TrimSpace(r.Git("rev-parse", "refs/notes/remotes/origin/ai")); got != remote {
+		t.Errorf("tracking ref %s, want the remote's %s", got, remote)
+	}
+	if got := strings.TrimSpace(r.Git("rev-parse", "refs/notes/ai")); got != local {
+		t.Errorf("local refs/notes/ai moved: %s, was %s", got, local)
+	}
+	// The local note wins over the tracking ref's.
+	rep := report(t, r, "--no-infer")
+	if a := rep.Totals["ai"]; a.Added != 1 {
+		t.Errorf("ai added %d, want 1 (the local git-ai note)", a.Added)
+	}
+	// Once the remote has notes of ours too, one fetch brings both.
+	r.MustTool("annotate", c1, "--human")
+	r.MustTool("sync", "origin")
+	if r.Git("--git-dir", bare, "notes", "--ref=ai-survival", "list") == "" {
+		t.Fatal("sync pushed no notes of ours")
+	}
+	gitAINote(r, "refs/notes/remote-side", c1, "x\n")
+	r.Git("push", "-q", "--force", "origin", "refs/notes/remote-side:refs/notes/ai")
+	moved := strings.TrimSpace(r.Git("--git-dir", bare, "rev-parse", "refs/notes/ai"))
+	r.MustTool("sync", "origin")
+	if got := strings.TrimSpace(r.Git("rev-parse", "refs/notes/remotes/origin/ai")); got != moved {
+		t.Errorf("tracking ref after the second sync %s, want %s", got, moved)
+	}
+	if got := strings.TrimSpace(r.Git("rev-parse", "refs/notes/ai")); got != local {
+		t.Errorf("local refs/notes/ai moved: %s, was %s", got, local)
+	}
+}
