@@ -37,7 +37,7 @@ type Summary struct {
 
 // ScopeNotes are the notes of one measured scope.
 func ScopeNotes(rep *survival.Report) []string {
-	if rep != nil && rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 {
+	if rep != nil && rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 && rep.Commits.GitAI == 0 {
 		return []string{EvidenceOnlyNote}
 	}
 	return nil

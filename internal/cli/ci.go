@@ -264,7 +264,7 @@ func noteless(results []ci.Result) string {
 		if r.Err != nil {
 			continue
 		}
-		if r.Report.Commits.WithNotes > 0 {
+		if r.Report.Commits.WithNotes > 0 || r.Report.Commits.GitAI > 0 {
 			return ""
 		}
 		total += r.Report.Commits.Total

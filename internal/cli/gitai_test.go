@@ -240,6 +240,10 @@ func TestGitAINotesFromTrackingRef(t *testing.T) {
 	if a, h := rep.Totals["ai"], rep.Totals["human"]; a.Added != 1 || h.Added != 3 {
 		t.Errorf("local ref over tracking ref: ai %d human %d, want 1 3", a.Added, h.Added)
 	}
+	// git-ai's notes are line-level provenance: no "evidence only" note.
+	if text := r.MustTool("report", "--no-infer"); strings.Contains(text, "evidence only") || !strings.Contains(text, "1 with git-ai notes") {
+		t.Errorf("report text:\n%s", text)
+	}
 }
 
 // TestUnknownAsHuman: --unknown-as human and unknown: in the
@@ -295,7 +299,7 @@ func TestUnknownAsHuman(t *testing.T) {
 
 	text := r.MustTool("report", "--no-infer", "--unknown-as", "human")
 	for _, want := range []string{"Provenance of the 21 added lines: 18 (85.7%) line by line (notes, git-ai notes), 0 (0.0%) from commit-level evidence, 3 (14.3%) with none",
-		"note: lines with no evidence count as human"} {
+		"note: lines with no evidence count as human", "(5 commits: 1 with notes, 2 with git-ai notes, 0 inferred from commit metadata)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report text lacks %q:\n%s", want, text)
 		}

@@ -163,7 +163,7 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 
 // reportNotes says what the figures rest on when that is not obvious.
 func reportNotes(rep *survival.Report) []string {
-	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 {
+	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 && rep.Commits.GitAI == 0 {
 		return []string{"no commit in the range has a note: figures come from commit evidence only (run 'git ai-survival install' to tag new commits)"}
 	}
 	return nil

@@ -153,3 +153,12 @@ func notesWith(r *survival.Report, notes []string) []string {
 	}
 	return notes
 }
+
+// gitAICommits is " N with git-ai notes," when git-ai's notes tag some
+// commits, else "".
+func gitAICommits(r *survival.Report) string {
+	if r.Commits.GitAI == 0 {
+		return ""
+	}
+	return " " + Count(r.Commits.GitAI) + " with git-ai notes,"
+}
