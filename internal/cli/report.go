@@ -44,8 +44,12 @@ human-written and unknown lines, how many were added and how many survive.
 
 <range> is what git rev-list reads: A..B measures lines added after A up to
 B, at B; a single revision, or nothing, measures all history of it (HEAD).
-Origins come from each commit's note, else from its metadata (trailers,
-agent markers, your rules; --no-infer turns this off), else "unknown".
+Origins come from each commit's note, else from git-ai's authorship note
+(refs/notes/ai, line by line), else from its metadata (trailers, agent
+markers, your rules; --no-infer turns this off), else "unknown";
+--unknown-as human (or unknown: human in .ai-survival.yaml) counts those as
+human and says so. A coverage line says how many added lines rest on
+line-level provenance, commit-level evidence, or nothing.
 
 Lines are traced as git blame traces them: whole-file renames are followed,
 a line replaced or deleted no longer survives. With --moves (or moves: true
@@ -80,7 +84,8 @@ with the curves, the release chart and the tables; open it in a browser.`,
   $ git ai-survival report --moves
   $ git ai-survival report --curves --releases 'v*'
   $ git ai-survival report --releases 'v*' --format html > survival.html
-  $ git ai-survival report --fail-under 60`,
+  $ git ai-survival report --fail-under 60
+  $ git ai-survival report --unknown-as human`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

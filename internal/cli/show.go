@@ -33,9 +33,11 @@ func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cob
 		Use:   "show [<rev>]",
 		Short: "Show one commit's provenance: files, line ranges, origin, agent",
 		Long: `Show which lines a commit added and who wrote them, as its git note
-(refs/notes/ai-survival) records. A commit without a note is classified from
-its metadata (trailers such as Co-authored-by, agent markers, your rules);
-with no evidence at all its lines are "unknown".`,
+(refs/notes/ai-survival) records. A commit without a note takes git-ai's
+authorship note (refs/notes/ai, or a remote's refs/notes/remotes/<remote>/ai)
+when it has one, else is classified from its metadata (trailers such as
+Co-authored-by, agent markers, your rules); with no evidence at all its
+lines are "unknown" (or human, with --unknown-as human).`,
 		Example: `  $ git ai-survival show
   $ git ai-survival show HEAD~3
   $ git ai-survival show v1.2.0 --format json`,
