@@ -372,3 +372,27 @@ func TestSyncCarriesGitAINotes(t *testing.T) {
 		t.Errorf("local refs/notes/ai moved: %s, was %s", got, local)
 	}
 }
+
+// TestAnnotateLeavesGitAICommits: backfilling from commit evidence would
+// hide a git-ai note's line-level evidence behind a commit-level note of
+// ours, so annotate leaves such commits to their git-ai note.
+func TestAnnotateLeavesGitAICommits(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("a.txt", lines("a", 4))
+	c1 := r.Commit("c1\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+	gitAINote(r, "ai", c1, "a.txt\n  s_c9883b05a2487d::t_1 1\n---\n"+gitAIMeta)
+	r.Write("b.txt", lines("b", 2))
+	r.Commit("c2\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+	out := r.MustTool("annotate")
+	if !strings.Contains(out, "annotated 1 commit") || !strings.Contains(out, "left 1 commit to their git-ai notes") {
+		t.Errorf("annotate:\n%s", out)
+	}
+	if _, _, err := r.Run("", "git", "notes", "--ref=ai-survival", "show", c1); err == nil {
+		t.Errorf("annotate wrote a note on %s, which has a git-ai note", c1[:12])
+	}
+	// c1: 1 line ai by git-ai, 3 human; c2: 2 lines ai by trailer.
+	rep := report(t, r)
+	if a, h := rep.Totals["ai"], rep.Totals["human"]; a.Added != 3 || h.Added != 3 {
+		t.Errorf("ai %d human %d, want 3 3", a.Added, h.Added)
+	}
+}
