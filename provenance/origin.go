@@ -38,6 +38,10 @@ const (
 	// EvidenceTrailer: a trailer or marker line an agent writes into the
 	// commit message (Co-authored-by, "Generated with [Claude Code]").
 	EvidenceTrailer Evidence = "trailer"
+	// EvidenceRestored: the line's attribution was restored from the notes
+	// of the commits a server-side squash or rebase merge copied (the
+	// commit record names them in Sources).
+	EvidenceRestored Evidence = "restored"
 	// EvidenceGitAI: git-ai's authorship note (refs/notes/ai) tags the
 	// lines, for a commit without a note of ours.
 	EvidenceGitAI Evidence = "git-ai"
@@ -54,12 +58,14 @@ func (e Evidence) Rank() int {
 		return 1
 	case EvidenceTrailer:
 		return 2
-	case EvidenceGitAI:
+	case EvidenceRestored:
 		return 3
-	case EvidenceCheckpoint:
+	case EvidenceGitAI:
 		return 4
-	case EvidenceManual:
+	case EvidenceCheckpoint:
 		return 5
+	case EvidenceManual:
+		return 6
 	}
 	return 0
 }

@@ -152,3 +152,13 @@ func FuzzParse(f *testing.F) {
 		_ = l.Warnings()
 	})
 }
+
+func TestEvidenceRank(t *testing.T) {
+	order := []provenance.Evidence{provenance.EvidenceDefault, provenance.EvidenceRule, provenance.EvidenceTrailer,
+		provenance.EvidenceRestored, provenance.EvidenceGitAI, provenance.EvidenceCheckpoint, provenance.EvidenceManual}
+	for i := 1; i < len(order); i++ {
+		if order[i-1].Rank() >= order[i].Rank() {
+			t.Errorf("%s (%d) does not rank below %s (%d)", order[i-1], order[i-1].Rank(), order[i], order[i].Rank())
+		}
+	}
+}
