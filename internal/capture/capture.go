@@ -25,6 +25,9 @@ type Meta struct {
 	Author    string // "Name <email>"
 	Committer string // "Name <email>"
 	Message   string
+	// Branch is the branch the commit was made on or merged from when it
+	// is known to be an agent's (see MergedBranches), else "".
+	Branch string
 	// CommitTime is the committer date, when the reader knows it (the
 	// unknown-as setting's date limit needs it).
 	CommitTime time.Time

@@ -154,7 +154,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestEvidenceRank(t *testing.T) {
-	order := []provenance.Evidence{provenance.EvidenceDefault, provenance.EvidenceRule, provenance.EvidenceTrailer,
+	order := []provenance.Evidence{provenance.EvidenceDefault, provenance.EvidenceBranch, provenance.EvidenceRule, provenance.EvidenceTrailer,
 		provenance.EvidenceRestored, provenance.EvidenceGitAI, provenance.EvidenceCheckpoint, provenance.EvidenceManual}
 	for i := 1; i < len(order); i++ {
 		if order[i-1].Rank() >= order[i].Rank() {

@@ -24,8 +24,9 @@ import (
 // opts.NoCache; the attributor reads only the notes of the commits the
 // walk will read.
 func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*walk.Result, error) {
+	branches := mergedBranches(ctx, repo, opts)
 	if opts.NoCache {
-		attr, err := attributor(ctx, repo, opts, nil)
+		attr, err := attributor(ctx, repo, opts, nil, branches)
 		if err != nil {
 			return nil, err
 		}
@@ -38,10 +39,10 @@ func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*
 	}
 	res, st, err := walkcache.Run(ctx, repo, wo, walkcache.Options{
 		Dir:      walkcache.Dir(repo),
-		Settings: settings(opts.Config, wo.Include != nil) + gitAISettings(tips) + unknownSettings(opts.Unknown),
+		Settings: settings(opts.Config, wo.Include != nil) + branchesKey(branches) + gitAISettings(tips) + unknownSettings(opts.Unknown),
 		NotesRef: provenance.NotesRef,
 		Attributor: func(commits []string) (walk.Attributor, error) {
-			return attributor(ctx, repo, opts, commits)
+			return attributor(ctx, repo, opts, commits, branches)
 		},
 		Warn: opts.Warn,
 	})
@@ -102,6 +103,25 @@ func unknownSettings(u *capture.UnknownAs) string {
 		s += " " + hex.EncodeToString(h[:])
 	}
 	return " unknown-as " + s
+}
+
+// branchesKey fingerprints the branch evidence, so that a walk saved
+// before a merge from an agent's branch is not continued with its
+// commits attributed without it; "" when there is none.
+func branchesKey(branches map[string]string) string {
+	if len(branches) == 0 {
+		return ""
+	}
+	ids := make([]string, 0, len(branches))
+	for id := range branches {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	h := sha256.New()
+	for _, id := range ids {
+		fmt.Fprintf(h, "%s %s\n", id, branches[id])
+	}
+	return " branches " + hex.EncodeToString(h.Sum(nil))
 }
 
 // build identifies this program's build: its version and VCS revision
