@@ -24,7 +24,9 @@ type MeasureOptions struct {
 	MoveThresholds walk.Thresholds
 	// Pathspec selects the lines that count (nil: all).
 	Pathspec *pathspec.Set
-	Warn     func(string)
+	// Unknown, when set, counts lines with no evidence as human.
+	Unknown *capture.UnknownAs
+	Warn    func(string)
 	// OnProgress reports walked commits (may be nil).
 	OnProgress func(done, total int)
 }
@@ -70,7 +72,7 @@ func NewMeasurer(ctx context.Context, repo *gitx.Repo, opts MeasureOptions) (*Me
 // same figures, same cache) and takes the AI figures per file from it.
 func (m *Measurer) Measure(ctx context.Context, s Scope) Result {
 	rep, err := measure.Report(ctx, m.repo, measure.Options{
-		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves, MoveThresholds: m.opts.MoveThresholds, Pathspec: m.opts.Pathspec,
+		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves, MoveThresholds: m.opts.MoveThresholds, Pathspec: m.opts.Pathspec, Unknown: m.opts.Unknown,
 		OnProgress: m.opts.OnProgress, Warn: m.opts.Warn, Files: true, Branch: s.Branch,
 	})
 	if err != nil {

@@ -37,6 +37,8 @@ type CIOptions struct {
 	// Pathspecs (after --) select the lines that count, as git pathspecs.
 	Pathspecs []string
 	NoRestore bool
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 // maxAnnotations bounds the ::notice lines (GitHub shows ten per step).
@@ -121,6 +123,9 @@ primary scope's AI survival rate is below the percentage.`,
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
 			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -141,6 +146,7 @@ primary scope's AI survival rate is below the percentage.`,
 	fl.Lookup("moves").NoOptDefVal = "true"
 	fl.BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	fl.BoolVar(&opts.NoRestore, "no-restore", false, "do not restore the notes of squashed or rebased pull requests' commits on a push to the default branch")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -209,6 +215,10 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
 	specs, err := readPathspecs(repo, f.Dir, opts.Pathspecs)
 	if err != nil {
 		return err
@@ -217,7 +227,7 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 	if !opts.moves.set && opts.Moves {
 		moves, th = true, walk.Thresholds{}
 	}
-	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: moves, MoveThresholds: th, Pathspec: specs, Warn: f.warnOnce()})
+	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: moves, MoveThresholds: th, Pathspec: specs, Unknown: unknown, Warn: f.warnOnce()})
 	if err != nil {
 		return err
 	}
@@ -287,7 +297,7 @@ func noteless(results []ci.Result) string {
 		if r.Err != nil {
 			continue
 		}
-		if r.Report.Commits.WithNotes > 0 {
+		if r.Report.Commits.WithNotes > 0 || r.Report.Commits.GitAI > 0 {
 			return ""
 		}
 		total += r.Report.Commits.Total

@@ -36,6 +36,8 @@ type ReportOptions struct {
 	NoCache      bool
 	// Pathspecs (after --) select the lines that count, as git pathspecs.
 	Pathspecs []string
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
@@ -49,8 +51,12 @@ human-written and unknown lines, how many were added and how many survive.
 
 <range> is what git rev-list reads: A..B measures lines added after A up to
 B, at B; a single revision, or nothing, measures all history of it (HEAD).
-Origins come from each commit's note, else from its metadata (trailers,
-agent markers, your rules; --no-infer turns this off), else "unknown".
+Origins come from each commit's note, else from git-ai's authorship note
+(refs/notes/ai, line by line), else from its metadata (trailers, agent
+markers, your rules; --no-infer turns this off), else "unknown";
+--unknown-as human (or unknown: human in .ai-survival.yaml) counts those as
+human and says so. A coverage line says how many added lines rest on
+line-level provenance, commit-level evidence, or nothing.
 
 Lines are traced as git blame traces them: whole-file renames are followed,
 a line replaced or deleted no longer survives. With --moves (or moves: true
@@ -93,7 +99,8 @@ with the curves, the release chart and the tables; open it in a browser.`,
   $ git ai-survival report v1.0.0..v1.1.0 -- src ':!src/gen'
   $ git ai-survival report --curves --releases 'v*'
   $ git ai-survival report --releases 'v*' --format html > survival.html
-  $ git ai-survival report --fail-under 60`,
+  $ git ai-survival report --fail-under 60
+  $ git ai-survival report --unknown-as human`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			args, specs, err := splitDash(cmd, args, 1)
 			if err != nil {
@@ -105,6 +112,9 @@ with the curves, the release chart and the tables; open it in a browser.`,
 				opts.Range = args[0]
 			}
 			if err := checkFormat(opts.Format, "text", "json", "markdown", "html"); err != nil {
+				return err
+			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
 				return err
 			}
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
@@ -124,6 +134,7 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().StringVar(&failUnder, "fail-under", "", "exit with code 1 if the AI survival rate is below this percentage (0-100)")
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "walk the whole range instead of continuing the walk saved in the git directory")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -159,13 +170,17 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
 	specs, err := readPathspecs(repo, f.Dir, opts.Pathspecs)
 	if err != nil {
 		return err
 	}
 	moves, th := opts.movesOf(cfg)
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: moves, MoveThresholds: th, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache})
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: moves, MoveThresholds: th, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache})
 	progress.done()
 	if err != nil {
 		return walkError(err)
@@ -189,7 +204,7 @@ func (o *ReportOptions) movesOf(cfg *config.Config) (bool, walk.Thresholds) {
 
 // reportNotes says what the figures rest on when that is not obvious.
 func reportNotes(rep *survival.Report) []string {
-	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 {
+	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 && rep.Commits.GitAI == 0 {
 		return []string{"no commit in the range has a note: figures come from commit evidence only (run 'git ai-survival install' to tag new commits)"}
 	}
 	return nil
