@@ -74,15 +74,19 @@ var agents = []agent{
 	{name: "cursor", file: filepath.Join(".cursor", "hooks.json"), add: addCursor, remove: removeCursor},
 }
 
-// Command is what our hooks run for agent.
+// Command is what our hooks run for agent. Agents run hook commands with a
+// shell; the command is guarded so that a teammate without git-ai-survival
+// gets one line on stderr saying what is lost, never a failing tool call,
+// and a failing checkpoint never blocks the agent either.
 func Command(agentName string) string {
-	if agentName == "claude-code" {
-		// Claude Code runs hook commands with a shell; a teammate without
-		// git-ai-survival sees nothing rather than an error on every tool.
-		return "command -v git-ai-survival >/dev/null 2>&1 && git-ai-survival checkpoint --agent claude-code || true"
-	}
-	return "git-ai-survival checkpoint --agent " + agentName
+	return "if command -v git-ai-survival >/dev/null 2>&1; then " +
+		"git-ai-survival checkpoint --agent " + agentName + " || true; " +
+		"else echo '" + MissingWarning + "' >&2; fi"
 }
+
+// MissingWarning is what an agent hook prints when the binary is not on
+// PATH.
+const MissingWarning = "warning: git-ai-survival is not on PATH: the lines this agent writes are not recorded (install it, or run: git ai-survival status)"
 
 // ours reports whether a hook command is one of ours for agent.
 func ours(cmd, agentName string) bool {

@@ -83,6 +83,7 @@ code survives in later history.`,
 		NewCmdSync(f, nil),
 		newCmdReport(f, nil),
 		newCmdBlame(f, nil),
+		newCmdStatus(f, nil),
 		newCmdCheckpoint(f, nil),
 		NewCmdCI(f, nil),
 	} {
