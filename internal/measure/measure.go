@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
@@ -138,13 +139,18 @@ func Tags(ctx context.Context, repo *gitx.Repo, pattern string) ([]survival.Tag,
 	return tags, nil
 }
 
-// BlameLine is one line of a file with where it came from.
+// BlameLine is one line of a file with where it came from: the line's
+// text, and the commit that added it with that commit's author (name) and
+// author date.
 type BlameLine struct {
-	Line   int               `json:"line"`
-	Origin provenance.Origin `json:"origin"`
-	Commit string            `json:"commit"`
-	Agent  string            `json:"agent,omitempty"`
-	Model  string            `json:"model,omitempty"`
+	Line    int               `json:"line"`
+	Origin  provenance.Origin `json:"origin"`
+	Commit  string            `json:"commit"`
+	Agent   string            `json:"agent,omitempty"`
+	Model   string            `json:"model,omitempty"`
+	Author  string            `json:"author"`
+	Date    time.Time         `json:"date"`
+	Content string            `json:"content"`
 }
 
 // ErrNoSuchFile is returned by Blame for a path not in the end revision.
@@ -163,7 +169,8 @@ func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options)
 			continue
 		}
 		for i := 0; i < s.Lines; i++ {
-			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: s.Birth.Commit.ID}
+			c := s.Birth.Commit
+			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: c.ID, Author: authorName(c.Author), Date: c.AuthorTime}
 			if bl.Origin == provenance.AI {
 				bl.Agent, bl.Model = s.Birth.Attribution.Agent, s.Birth.Attribution.Model
 			}
@@ -174,5 +181,36 @@ func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options)
 		return nil, fmt.Errorf("%q at %s: %w (or it has no text lines)", path, rev, ErrNoSuchFile)
 	}
 	sort.Slice(lines, func(i, j int) bool { return lines[i].Line < lines[j].Line })
+	blob, err := repo.Output(ctx, "cat-file", "blob", res.End+":"+path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s at %s: %w", path, rev, err)
+	}
+	text := splitLines(blob)
+	for i := range lines {
+		if n := lines[i].Line; n >= 1 && n <= len(text) {
+			lines[i].Content = text[n-1]
+		}
+	}
 	return lines, nil
+}
+
+// splitLines splits a file's content into lines as git blame shows them:
+// without their newline (a carriage return before it is kept).
+func splitLines(b []byte) []string {
+	s := strings.TrimSuffix(string(b), "\n")
+	if s == "" && len(b) <= 1 {
+		if len(b) == 1 {
+			return []string{""}
+		}
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// authorName is the name of "Name <email>".
+func authorName(ident string) string {
+	if i := strings.LastIndex(ident, " <"); i >= 0 && strings.HasSuffix(ident, ">") {
+		return ident[:i]
+	}
+	return ident
 }
