@@ -65,7 +65,9 @@ lines died: deleted, modified (replaced in place, and by whose lines) and,
 with --moves, moved.
 
 --releases <pattern> adds the release table: tags matching <pattern> (as
-git tag -l matches) in semantic-version order; for each, the lines added
+git tag -l matches) in version order (semantic versions, PEP 440 versions
+such as 1.2.0rc1 or 0.54.13.dev, calendar versions such as 2024.01.15; other
+tags are listed as skipped in one line); for each, the lines added
 since the previous tag and how many are still there at the tag, by origin,
 and the AI share. Everything comes from the report's one walk.
 

@@ -94,7 +94,7 @@ type htmlPage struct {
 	RelLine   string
 	// RelFold says the table is long: it is folded under the chart.
 	RelFold  bool
-	Skipped  []string
+	Skipped  string
 	Origins  [][]string
 	Agents   [][]string
 	Dirs     [][]string
@@ -155,9 +155,7 @@ func htmlData(r *survival.Report, opts Options) htmlPage {
 			p.RelChart = releasesChart(rel)
 			p.RelFold = len(rel.Rows) > ChartReleases
 		}
-		for _, s := range rel.Skipped {
-			p.Skipped = append(p.Skipped, s.Tag+" ("+s.Reason+")")
-		}
+		p.Skipped = SkippedLine(rel)
 	}
 	for _, row := range originRows(r) {
 		p.Origins = append(p.Origins, []string{row.name, Count(row.rate.Added), Count(row.rate.Surviving), Percent(row.rate.SurvivalRate)})
@@ -373,7 +371,7 @@ details summary{cursor:pointer;margin:.6em 0;color:#1c7ed6}
 {{range .Releases}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table></div>
 {{if .RelFold}}</details>{{end}}
-{{if .Skipped}}<p class="note">Skipped: {{range $i, $s := .Skipped}}{{if $i}}, {{end}}{{$s}}{{end}}</p>{{end}}
+{{if .Skipped}}<p class="note">{{.Skipped}}</p>{{end}}
 {{end}}
 <h2>By origin</h2>
 <div class="scroll"><table><tr><th>origin</th><th>added</th><th>surviving</th><th>survival</th></tr>
