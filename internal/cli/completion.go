@@ -104,7 +104,6 @@ func writeCompletion(root *cobra.Command, w io.Writer, shell string) error {
 	return usageError("unknown shell %q: use bash, zsh, fish or powershell", shell)
 }
 
-
 // formats are the --format values of each command, for completion.
 var formats = map[string][]string{
 	"report": {"text", "json", "markdown", "html"},
