@@ -17,6 +17,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
 	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -37,6 +38,9 @@ type Options struct {
 	Releases string
 	// Files asks for the AI figures of every file (Report.ByFile).
 	Files bool
+	// Counts, when set, narrows the figures to the lines of the commits
+	// it accepts (survival.Collector.Counts); the walk is the same.
+	Counts func(*linemap.Commit) bool
 	// OnProgress reports walked commits (may be nil).
 	OnProgress func(done, total int)
 	// Warn receives warnings (unreadable notes), each once.
@@ -96,6 +100,7 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	var err error
 	col := survival.NewCollector()
 	col.Curves, col.Moves, col.Files = opts.Curves, opts.Moves, opts.Files
+	col.Counts = opts.Counts
 	if opts.Releases != "" {
 		if col.Tags, err = Tags(ctx, repo, opts.Releases); err != nil {
 			return nil, err
