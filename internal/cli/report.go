@@ -197,7 +197,7 @@ func writeReport(f *Factory, rep *survival.Report, format string, notes []string
 	case "html":
 		return render.HTML(f.IO.Out, rep, render.Options{Notes: notes})
 	}
-	return render.Text(f.IO.Out, rep, render.Options{Notes: notes})
+	return render.Text(f.IO.Out, rep, render.Options{Notes: notes, Width: f.IO.Width})
 }
 
 // gate applies --fail-under to the AI survival rate.
