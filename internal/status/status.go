@@ -140,7 +140,7 @@ func Collect(ctx context.Context, repo *gitx.Repo, opts Options) (*Status, error
 		Hooks: []Hook{}, Pending: []Lines{}, Agents: []Agent{}, Problems: []Problem{}}
 	rel := func(p string) string { return relTo(repo.Top, p) }
 	if !opts.OnPath {
-		s.problem("git-ai-survival is not on PATH: hooks and agent hooks record nothing", "make install (or go install ./cmd/git-ai-survival, and put its directory on PATH)")
+		s.problem("git-ai-survival is not on PATH: hooks and agent hooks record nothing", "make install in its source tree, or: go install github.com/git-ai-survival/git-ai-survival/cmd/git-ai-survival@latest (and put $(go env GOPATH)/bin on PATH)")
 	}
 
 	if repo.Top != "" {

@@ -3,6 +3,7 @@ package status_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -145,4 +146,49 @@ func TestStatusPending(t *testing.T) {
 	r.Write("main.go", "package main\n\nfunc main() {\n\tprintln(1)\n\tprintln(2)\n}\n")
 	checkpoint(payload("PostToolUse"))
 	golden(t, "pending.txt", status(t, r))
+}
+
+// Without the binary on the PATH the hooks see, status says so first; and
+// outside a repository it is a usage error.
+func TestStatusBinaryMissingAndNotARepository(t *testing.T) {
+	t.Parallel()
+	r := repoWithRemote(t)
+	var env []string
+	for _, kv := range r.Env {
+		if !strings.HasPrefix(kv, "PATH=") {
+			env = append(env, kv)
+		}
+	}
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(gittest.BinDir(t), "git-ai-survival")
+	cmd := exec.Command(bin, "status", "--format", "json")
+	cmd.Dir, cmd.Env = r.Dir, append(env, "PATH="+filepath.Dir(git))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var st struct {
+		Binary struct {
+			OnPath bool `json:"on_path"`
+		}
+		Problems []struct{ Message, Fix string }
+	}
+	if err := json.Unmarshal(out, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Binary.OnPath || len(st.Problems) == 0 || !strings.Contains(st.Problems[0].Message, "not on PATH") {
+		t.Errorf("binary missing: %s", out)
+	}
+
+	cmd = exec.Command(bin, "status")
+	cmd.Dir, cmd.Env = filepath.Dir(r.Home), r.Env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(stderr.String(), "not a git repository") {
+		t.Errorf("outside a repository: %v, %s", err, stderr.String())
+	}
 }

@@ -141,7 +141,11 @@ func Text(w io.Writer, s *Status) error {
 	case s.Config.Found:
 		cfg = "valid"
 	}
-	p("config:\t%s: %s\n", Safe(s.Config.Path), cfg)
+	if s.Config.Path == "" {
+		p("config:\t%s\n", cfg)
+	} else {
+		p("config:\t%s: %s\n", Safe(s.Config.Path), cfg)
+	}
 	cache := "empty"
 	if s.Cache.Entries > 0 {
 		cache = plural(s.Cache.Entries, "saved walk", "saved walks") + ", " + size(s.Cache.Bytes)
