@@ -163,12 +163,17 @@ func TestCommandIsGuarded(t *testing.T) {
 	}
 	for _, agent := range Names() {
 		empty := t.TempDir()
+		// Gemini CLI reads JSON on stdout, whatever happens.
+		wantOut := ""
+		if agent == "gemini" {
+			wantOut = "{}\n"
+		}
 		cmd := exec.Command(sh, "-c", Command(agent))
 		cmd.Env = []string{"PATH=" + empty}
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil || stderr.String() != MissingWarning+"\n" {
-			t.Errorf("%s without the binary: %v, stderr %q", agent, err, stderr.String())
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil || stderr.String() != MissingWarning+"\n" || stdout.String() != wantOut {
+			t.Errorf("%s without the binary: %v, stdout %q, stderr %q", agent, err, stdout.String(), stderr.String())
 		}
 
 		bin := t.TempDir()
@@ -181,7 +186,7 @@ func TestCommandIsGuarded(t *testing.T) {
 		cmd.Env = []string{"PATH=" + bin}
 		out, err := cmd.CombinedOutput()
 		got, _ := os.ReadFile(log)
-		if err != nil || len(out) != 0 || string(got) != "checkpoint --agent "+agent+"\n" {
+		if err != nil || string(out) != wantOut || string(got) != "checkpoint --agent "+agent+"\n" {
 			t.Errorf("%s with a failing binary: %v, output %q, args %q", agent, err, out, got)
 		}
 	}

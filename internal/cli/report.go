@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/render"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
@@ -169,6 +171,9 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if err != nil {
 		return walkError(err)
 	}
+	if rep.Commits.WithNotes < rep.Commits.Total {
+		warnLostNotes(ctx, f, repo)
+	}
 	notes := reportNotes(rep)
 	if opts.filter != nil {
 		notes = append(notes, opts.filter.note())
@@ -267,5 +272,19 @@ func (p *progressLine) update(done, total int) {
 func (p *progressLine) done() {
 	if p != nil && p.shown {
 		fmt.Fprint(p.f.IO.ErrOut, "\r\033[K")
+	}
+}
+
+// warnLostNotes warns when a history rewrite without post-rewrite (git
+// filter-branch, git filter-repo) left many commits without their notes.
+func warnLostNotes(ctx context.Context, f *Factory, repo *gitx.Repo) {
+	warnLostNotesTo(ctx, repo, func(w string) { f.Warnf("%s", w) })
+}
+
+// warnLostNotesTo gives warn the warning of warnLostNotes, if any.
+func warnLostNotesTo(ctx context.Context, repo *gitx.Repo, warn func(string)) {
+	n, err := notes.New(repo).Lost(ctx)
+	if w := notes.LostWarning(n); err == nil && w != "" {
+		warn(w)
 	}
 }
