@@ -53,7 +53,7 @@ func statusRun(ctx context.Context, f *Factory, opts *StatusOptions) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	so := status.Options{OnPath: onPath(f.getenv("PATH"), "git-ai-survival")}
+	so := status.Options{OnPath: onPath(f.getenv("PATH"), "git-ai-survival"), Home: f.getenv("HOME")}
 	so.ConfigPath = f.ConfigPath
 	if so.ConfigPath == "" && repo.Top != "" {
 		so.ConfigPath = filepath.Join(repo.Top, config.FileName)

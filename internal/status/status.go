@@ -100,6 +100,8 @@ type Agent struct {
 	// "installed", "stale" (our hooks, older than install writes),
 	// "unreadable".
 	State string `json:"state"`
+	// User says the hooks are in the user-level settings (install --user).
+	User bool `json:"user,omitempty"`
 }
 
 // Config is the configuration file.
@@ -132,6 +134,9 @@ type Options struct {
 	ConfigPath  string
 	ConfigFound bool
 	ConfigErr   error
+	// Home is the user's home directory, where install --user puts the
+	// agents' user-level settings ("" to not look there).
+	Home string
 }
 
 // Collect reads the state of repo.
@@ -204,8 +209,19 @@ func Collect(ctx context.Context, repo *gitx.Repo, opts Options) (*Status, error
 		if unreadable > 0 {
 			s.problem(itoa(unreadable)+" pending checkpoint files do not read back (the next commit drops them)", "git commit as usual")
 		}
+		user := map[string]agentcfg.Setting{}
+		if opts.Home != "" {
+			for _, u := range agentcfg.Inspect(opts.Home) {
+				user[u.Agent] = u
+			}
+		}
 		for _, a := range agentcfg.Inspect(repo.Top) {
 			e := Agent{Agent: a.Agent, Path: a.Path}
+			if u := user[a.Agent]; !a.Ours && a.Problem == "" && u.Ours {
+				// Set up for the user (install --user) rather than the project.
+				e.Path, e.User = "~/"+u.Path, true
+				a = u
+			}
 			switch {
 			case a.Problem != "":
 				e.State = "unreadable"
@@ -217,7 +233,11 @@ func Collect(ctx context.Context, repo *gitx.Repo, opts Options) (*Status, error
 				s.problem(a.Path+" has no git-ai-survival hooks: "+a.Agent+"'s lines are tagged by commit evidence only", "git ai-survival install --agent "+a.Agent)
 			case !a.Current:
 				e.State = "stale"
-				s.problem(a.Path+" holds older git-ai-survival hooks", "git ai-survival install --agent "+a.Agent)
+				fix := "git ai-survival install --agent " + a.Agent
+				if e.User {
+					fix += " --user"
+				}
+				s.problem(e.Path+" holds older git-ai-survival hooks", fix)
 			default:
 				e.State = "installed"
 			}

@@ -192,3 +192,31 @@ func TestStatusBinaryMissingAndNotARepository(t *testing.T) {
 		t.Errorf("outside a repository: %v, %s", err, stderr.String())
 	}
 }
+
+// Hooks installed for the user (install --user) count as set up.
+func TestStatusUserLevelAgentHooks(t *testing.T) {
+	t.Parallel()
+	r := repoWithRemote(t)
+	r.MustTool("install")
+	r.MustTool("install", "--user", "--agent", "cursor")
+	var st struct {
+		Agents []struct {
+			Agent, Path, State string
+			User               bool
+		}
+	}
+	js := status(t, r, "--format", "json")
+	if err := json.Unmarshal([]byte(js), &st); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range st.Agents {
+		got[a.Agent] = a.Path + " " + a.State
+		if a.User != (a.Agent == "cursor") {
+			t.Errorf("%s: user %v", a.Agent, a.User)
+		}
+	}
+	if got["cursor"] != "~/.cursor/hooks.json installed" || got["claude-code"] != ".claude/settings.json absent" {
+		t.Errorf("agents: %v", got)
+	}
+}
