@@ -27,6 +27,8 @@ type BlameOptions struct {
 	Ranges []string
 	// AIOnly shows only the lines AI agents wrote.
 	AIOnly bool
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 func newCmdBlame(f *Factory, runF func(context.Context, *BlameOptions) error) *cobra.Command {
@@ -63,6 +65,9 @@ model, author, date (RFC 3339) and content.`,
 					return err
 				}
 			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -74,6 +79,7 @@ model, author, date (RFC 3339) and content.`,
 	cmd.Flags().BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
 	cmd.Flags().StringArrayVarP(&opts.Ranges, "lines", "L", nil, "show only lines `<start>,<end>` (as git blame -L; repeatable)")
 	cmd.Flags().BoolVar(&opts.AIOnly, "ai-only", false, "show only the lines AI agents wrote")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -121,7 +127,11 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 		return err
 	}
 	progress := f.progress(opts.Format != "json")
-	lines, err := measure.Blame(ctx, repo, id, path, measure.Options{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, OnProgress: progress.callback(), Warn: f.warnOnce()})
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
+	lines, err := measure.Blame(ctx, repo, id, path, measure.Options{Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, OnProgress: progress.callback(), Warn: f.warnOnce()})
 	progress.done()
 	if err != nil {
 		return usageErrorIfMissing(walkError(err))
@@ -133,9 +143,16 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 		if lines == nil {
 			lines = []measure.BlameLine{}
 		}
-		return writeJSON(f.IO.Out, struct {
-			Lines []measure.BlameLine `json:"lines"`
-		}{lines})
+		// unknown_as is there when lines with no evidence count as human
+		// (those lines have no evidence).
+		out := struct {
+			UnknownAs string              `json:"unknown_as,omitempty"`
+			Lines     []measure.BlameLine `json:"lines"`
+		}{Lines: lines}
+		if unknown != nil {
+			out.UnknownAs = "human"
+		}
+		return writeJSON(f.IO.Out, out)
 	}
 	return writeBlame(f.IO.Out, lines, f.IO.OutTTY && f.getenv("NO_COLOR") == "")
 }
@@ -251,6 +268,12 @@ func writeBlame(w io.Writer, lines []measure.BlameLine, colour bool) error {
 		who[i] = string(l.Origin)
 		if l.Agent != "" {
 			who[i] += " " + terminalSafe(l.Agent)
+		}
+		switch {
+		case l.Evidence == provenance.EvidenceGitAI:
+			who[i] += " (git-ai)"
+		case l.Origin == provenance.Human && l.Evidence == "":
+			who[i] += " (no evidence, counted as human)"
 		}
 		whoW = max(whoW, utf8.RuneCountInString(who[i]))
 		authorW = max(authorW, utf8.RuneCountInString(terminalSafe(l.Author)))

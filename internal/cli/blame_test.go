@@ -55,7 +55,7 @@ func TestWriteBlameColourOnlyOnATerminal(t *testing.T) {
 	date := time.Unix(gittest.Epoch, 0)
 	lines := []measure.BlameLine{
 		{Line: 9, Origin: provenance.AI, Agent: "claude-code", Commit: strings.Repeat("a", 40), Author: "Ann", Date: date, Content: "x := 1\x1b[2J"},
-		{Line: 10, Origin: provenance.Human, Commit: strings.Repeat("b", 40), Author: "A very long author name, truncated", Date: date, Content: "\treturn x"},
+		{Line: 10, Origin: provenance.Human, Evidence: provenance.EvidenceManual, Commit: strings.Repeat("b", 40), Author: "A very long author name, truncated", Date: date, Content: "\treturn x"},
 	}
 	var pipe, tty bytes.Buffer
 	if err := writeBlame(&pipe, lines, false); err != nil {

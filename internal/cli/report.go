@@ -37,6 +37,8 @@ type ReportOptions struct {
 	Since, Until string
 	Authors      []string
 	filter       *commitFilter
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
@@ -50,8 +52,12 @@ human-written and unknown lines, how many were added and how many survive.
 
 <range> is what git rev-list reads: A..B measures lines added after A up to
 B, at B; a single revision, or nothing, measures all history of it (HEAD).
-Origins come from each commit's note, else from its metadata (trailers,
-agent markers, your rules; --no-infer turns this off), else "unknown".
+Origins come from each commit's note, else from git-ai's authorship note
+(refs/notes/ai, line by line), else from its metadata (trailers, agent
+markers, your rules; --no-infer turns this off), else "unknown";
+--unknown-as human (or unknown: human in .ai-survival.yaml) counts those as
+human and says so. A coverage line says how many added lines rest on
+line-level provenance, commit-level evidence, or nothing.
 
 Lines are traced as git blame traces them: whole-file renames are followed,
 a line replaced or deleted no longer survives. With --moves (or moves: true
@@ -98,13 +104,17 @@ with the curves, the release chart and the tables; open it in a browser.`,
   $ git ai-survival report --curves --releases 'v*'
   $ git ai-survival report --releases 'v*' --format html > survival.html
   $ git ai-survival report --since 2026-01-01 --author '@example\.com>$'
-  $ git ai-survival report --fail-under 60`,
+  $ git ai-survival report --fail-under 60
+  $ git ai-survival report --unknown-as human`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Range = args[0]
 			}
 			if err := checkFormat(opts.Format, "text", "json", "markdown", "html"); err != nil {
+				return err
+			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
 				return err
 			}
 			var err error
@@ -130,6 +140,7 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().StringVar(&opts.Since, "since", "", "count only the lines of commits committed on or after `<date>`")
 	cmd.Flags().StringVar(&opts.Until, "until", "", "count only the lines of commits committed on or before `<date>`")
 	cmd.Flags().StringArrayVar(&opts.Authors, "author", nil, "count only the lines of commits whose author (\"Name <email>\") matches `<regexp>` (repeatable: any)")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -165,8 +176,12 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts()})
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts()})
 	progress.done()
 	if err != nil {
 		return walkError(err)
@@ -187,7 +202,7 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 
 // reportNotes says what the figures rest on when that is not obvious.
 func reportNotes(rep *survival.Report) []string {
-	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 {
+	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 && rep.Commits.GitAI == 0 {
 		return []string{"no commit in the range has a note: figures come from commit evidence only (run 'git ai-survival install' to tag new commits)"}
 	}
 	return nil
