@@ -155,6 +155,17 @@ type Report struct {
 	Deaths *Deaths `json:"deaths,omitempty"`
 	// Releases is the release table, when asked for (releases.go).
 	Releases *Releases `json:"releases,omitempty"`
+	// Filters says which commits' lines the figures count, when narrowed
+	// (report --since, --until, --author).
+	Filters *Filters `json:"filters,omitempty"`
+}
+
+// Filters are the commit filters of a report: commit-date bounds (RFC 3339,
+// "" for none) and author patterns (any matches).
+type Filters struct {
+	Since   string   `json:"since,omitempty"`
+	Until   string   `json:"until,omitempty"`
+	Authors []string `json:"authors,omitempty"`
 }
 
 // group is the finest grouping of lines; every table sums groups.
@@ -192,6 +203,16 @@ type Collector struct {
 	// follows every path); lines are then counted as added when they die
 	// or survive, not when they are born.
 	Filter func(path string) bool
+	// Counts, when set, says which commits' lines are counted (report
+	// --since, --until, --author): the walk still gives every line the
+	// commit that added it, and lines of other commits are left out of
+	// every figure, as are the commits themselves.
+	Counts func(*linemap.Commit) bool
+}
+
+// counted says whether the lines of commit cm count.
+func (c *Collector) counted(cm *linemap.Commit) bool {
+	return c.Counts == nil || c.Counts(cm)
 }
 
 // NewCollector returns an empty collector.
@@ -236,6 +257,9 @@ func TopDirectory(path string) string {
 // Commit counts a commit of the range.
 func (c *Collector) Commit(cm *linemap.Commit) {
 	c.fates.commit(cm)
+	if !c.counted(cm) {
+		return
+	}
 	c.commits.Total++
 	switch cm.Source {
 	case linemap.SourceNote:
@@ -247,31 +271,43 @@ func (c *Collector) Commit(cm *linemap.Commit) {
 	}
 }
 
+// add counts n lines of b by the provenance they rest on.
+func (cv *Coverage) add(b *linemap.Birth, n int) {
+	switch b.Commit.Source {
+	case linemap.SourceNote, linemap.SourceGitAI:
+		cv.LineLevel += n
+	case linemap.SourceInferred:
+		cv.CommitLevel += n
+	default:
+		cv.None += n
+	}
+}
+
 // Birth counts lines added.
 func (c *Collector) Birth(b *linemap.Birth) {
+	if !c.counted(b.Commit) {
+		return
+	}
 	if c.Filter != nil {
 		return // counted where the lines end (Death, Report)
 	}
 	c.rate(b).Added += b.Lines
-	switch b.Commit.Source {
-	case linemap.SourceNote, linemap.SourceGitAI:
-		c.coverage.LineLevel += b.Lines
-	case linemap.SourceInferred:
-		c.coverage.CommitLevel += b.Lines
-	default:
-		c.coverage.None += b.Lines
-	}
+	c.coverage.add(b, b.Lines)
 	c.fates.birth(b)
 	c.fileBirth(b)
 }
 
 // Death counts lines deleted.
 func (c *Collector) Death(d linemap.Death) {
+	if !c.counted(d.Birth.Commit) {
+		return
+	}
 	if c.Filter != nil {
 		if !c.Filter(d.Path) {
 			return
 		}
 		c.rate(d.Birth).Added += d.Lines
+		c.coverage.add(d.Birth, d.Lines)
 		c.fates.born(d.Birth, d.Lines)
 		c.fileLines(d.Birth, d.Lines)
 	}
@@ -288,14 +324,14 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 	}
 	surviving := map[group]int{}
 	seen := map[*linemap.Birth][]uint64{}
-	fates := c.fates
+	fates, coverage := c.fates, c.coverage
 	var addedAtEnd map[group]int
 	if c.Filter != nil {
 		fates = c.fates.clone()
 		addedAtEnd = map[group]int{}
 	}
 	for _, s := range survivors {
-		if c.Filter != nil && !c.Filter(s.Path) {
+		if !c.counted(s.Birth.Commit) || c.Filter != nil && !c.Filter(s.Path) {
 			continue
 		}
 		bits := seen[s.Birth]
@@ -313,13 +349,14 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 		surviving[groupOf(s.Birth)] += n
 		if c.Filter != nil {
 			addedAtEnd[groupOf(s.Birth)] += n
+			coverage.add(s.Birth, n)
 			fates.born(s.Birth, n)
 			c.fileLines(s.Birth, n)
 		}
 		c.fileSurvivors(s.Birth, n)
 	}
 
-	rep := &Report{SchemaVersion: SchemaVersion, Range: rangeSpec, End: end, Commits: c.commits, Coverage: c.coverage, UnknownAs: "unknown",
+	rep := &Report{SchemaVersion: SchemaVersion, Range: rangeSpec, End: end, Commits: c.commits, Coverage: coverage, UnknownAs: "unknown",
 		ByAgent: []AgentRow{}, ByDirectory: []DirectoryRow{}, ByAuthor: []AuthorRow{}}
 	if c.Moves {
 		th := c.Thresholds.Or()
