@@ -12,13 +12,13 @@
 // stdin). post-commit runs on every commit, so its script keeps the binary
 // off the critical path (see Pipeline):
 //
-//	git log ... HEAD | git-ai-survival hook post-commit --feed --note-to-stdout |
-//		git notes --ref=refs/notes/ai-survival add -F - HEAD
+//	git log ... HEAD | git-ai-survival hook post-commit --feed
 //
-// git reads the commit while the binary starts, and the note the binary
-// prints goes straight to git notes add, which refuses to replace a note and
-// writes nothing on empty input. When that last step fails, the script
-// prints the warning unless the commit has a note after all.
+// git reads the commit while the binary starts, and the binary writes the
+// note as a compare-and-swap on the notes ref (several worktrees committing
+// at once never drop each other's notes). When the binary fails or is
+// killed, the script prints the warning unless the commit has a note after
+// all; the next post-commit or sync fills in the missing note.
 //
 // Our part never makes a git operation fail: its exit status is ignored,
 // and when git-ai-survival is not on PATH it prints exactly one warning line

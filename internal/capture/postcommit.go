@@ -44,26 +44,26 @@ type PostCommitOptions struct {
 	WriteHere func(commit string) bool
 }
 
+// NoteWriteTimeout bounds writing the note once it is known (retries
+// included), whatever is left of the caller's budget.
+const NoteWriteTimeout = 8 * time.Second
+
 // PostCommit tags every line HEAD added and writes HEAD's note.
 func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts PostCommitOptions) (PostCommitResult, error) {
 	var res PostCommitResult
 	start := time.Now()
 	ckpts := startCheckpoints(ctx, repo) // nil without agent checkpoints
+	// The note's write outlives the hook's reading budget: once the note
+	// is known, losing it to a slow machine or a race with other
+	// worktrees' writes is worse than a commit that takes a little longer.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), NoteWriteTimeout)
+	defer cancel()
 	var pending *notes.PendingAdd
 	if opts.NoteOut == nil {
 		// Start the note's writer first: its start-up overlaps reading the
 		// diff.
-		var err error
-		if pending, err = notes.New(repo).StartAdd(ctx, "HEAD"); err != nil {
-			return res, err
-		}
+		pending = notes.New(repo).StartAdd(wctx, "HEAD")
 	}
-	written := false
-	defer func() {
-		if pending != nil && !written {
-			pending.Abort()
-		}
-	}()
 	meta, added, err := readForNote(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
 	if err != nil {
 		return res, err
@@ -83,12 +83,9 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 		return res, handOver(opts.NoteOut, meta.ID, note, settle)
 	}
 	if pending == nil {
-		if pending, err = notes.New(repo).StartAdd(ctx, "HEAD"); err != nil {
-			return res, err
-		}
+		pending = notes.New(repo).StartAdd(wctx, meta.ID)
 	}
-	written = true
-	err = pending.Finish(note)
+	err = pending.Finish(meta.ID, note)
 	if errors.Is(err, notes.ErrExists) {
 		res.Existing = true
 		return res, nil

@@ -43,9 +43,10 @@ line on stderr and the exit code is 0. It gives up after about two seconds
 on very large commits, tagging what it read and marking the note partial.
 
 The installed post-commit hook starts git log before the binary and pipes it
-in (--feed: stdin is the commit as that git log prints it), and pipes the
-note the binary prints (--note-to-stdout) into git notes add. Without these
-flags the command reads the commit and writes the note itself.`,
+in (--feed: stdin is the commit as that git log prints it); without --feed
+the command reads the commit itself. Either way it writes the note itself
+(hooks installed by older versions pass --note-to-stdout and pipe the note
+into git notes add).`,
 		Example: `  # Tag HEAD, as the post-commit hook does
   $ git ai-survival hook post-commit`,
 		Args:               cobra.MinimumNArgs(1),

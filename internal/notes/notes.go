@@ -5,7 +5,6 @@
 package notes
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -139,51 +138,85 @@ func (s *Store) read(ctx context.Context, want func(commit string) bool) (map[st
 
 // AddArgs is the git command line (without "git") that adds the note it
 // reads on stdin to rev in ref, and refuses to replace one that is there.
-// On empty input it writes nothing.
+// On empty input it writes nothing. It is not a compare-and-swap (git notes
+// add moves the ref to its own commit whatever happened meanwhile): it is
+// kept for the post-commit hooks installed by older versions only.
 func AddArgs(ref, rev string) []string {
 	return []string{"notes", "--ref=" + ref, "add", "-F", "-", rev}
 }
 
-// Add writes the note of one commit; it returns ErrExists rather than
-// replace a note that is there.
+// Add writes the note of one commit (a full id) as a compare-and-swap on
+// the ref, trying again when another writer moved it; it returns ErrExists
+// rather than replace a note that is there.
 func (s *Store) Add(ctx context.Context, commit string, n provenance.Note) error {
-	_, err := s.repo.Input(ctx, bytes.NewReader(n.Bytes()), AddArgs(s.Ref, commit)...)
-	return addError(commit, err)
+	return s.StartAdd(ctx, commit).Finish(commit, n)
 }
 
-// PendingAdd is a note write whose git process is already running.
+// PendingAdd is a note write whose reads (the committer identity, the
+// ref's tip, whether the commit has a note) are already running.
 type PendingAdd struct {
-	proc *gitx.Proc
-	rev  string
+	store *Store
+	ctx   context.Context
+	done  chan struct{}
+	ident string
+	tip   string
+	has   bool
+	err   error
 }
 
-// StartAdd starts `git notes add` for rev before the note is known, so that
-// git's start-up overlaps the caller's work. git reads the note while it
-// parses its options, before it reads or locks anything, so Abort is safe.
-func (s *Store) StartAdd(ctx context.Context, rev string) (*PendingAdd, error) {
-	p, err := s.repo.Start(ctx, AddArgs(s.Ref, rev)...)
-	if err != nil {
-		return nil, err
+// StartAdd starts reading what the write of rev's note needs before the
+// note is known, so that git's start-up overlaps the caller's work.
+func (s *Store) StartAdd(ctx context.Context, rev string) *PendingAdd {
+	a := &PendingAdd{store: s, ctx: ctx, done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		idc := make(chan error, 1)
+		go func() {
+			var err error
+			a.ident, err = s.repo.Line(ctx, "var", "GIT_COMMITTER_IDENT")
+			idc <- err
+		}()
+		a.tip = s.tip(ctx)
+		var herr error
+		a.has, herr = s.has(ctx, rev)
+		if err := <-idc; err != nil {
+			a.err = fmt.Errorf("finding the committer identity for the notes commit: %w", err)
+		} else {
+			a.err = herr
+		}
+	}()
+	return a
+}
+
+// Finish writes the note of commit (the full id of the rev given to
+// StartAdd); ErrExists as for Add.
+func (a *PendingAdd) Finish(commit string, n provenance.Note) error {
+	<-a.done
+	if a.err != nil {
+		return fmt.Errorf("writing the note of %s: %w", short(commit), a.err)
 	}
-	return &PendingAdd{proc: p, rev: rev}, nil
-}
-
-// Finish writes the note and waits; ErrExists as for Add.
-func (a *PendingAdd) Finish(n provenance.Note) error {
-	_, err := a.proc.Finish(n.Bytes())
-	return addError(a.rev, err)
+	s, ctx := a.store, a.ctx
+	tip, has, first := a.tip, a.has, true
+	data := map[string][]byte{commit: n.Bytes()}
+	err := Retry(ctx, func() error {
+		if !first {
+			var err error
+			tip = s.tip(ctx)
+			if has, err = s.has(ctx, commit); err != nil {
+				return err
+			}
+		}
+		first = false
+		if has {
+			return ErrExists
+		}
+		return s.commitNotes(ctx, tip, a.ident, "Notes added by 'git ai-survival'", []string{commit}, data)
+	})
+	if err != nil && !errors.Is(err, ErrExists) {
+		return fmt.Errorf("writing the note of %s: %w", short(commit), err)
+	}
+	return err
 }
 
 // Abort gives up the write.
-func (a *PendingAdd) Abort() { a.proc.Abort() }
-
-func addError(commit string, err error) error {
-	var ge *gitx.Error
-	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "existing notes") {
-		return ErrExists
-	}
-	if err != nil {
-		return fmt.Errorf("writing the note of %s: %w", short(commit), err)
-	}
-	return nil
-}
+func (a *PendingAdd) Abort() {}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -70,17 +71,16 @@ var ErrForeign = errors.New("the notes ref holds no git-ai-survival notes (anoth
 // updated only if nobody moved it meanwhile (else Merge tries again).
 func Merge(ctx context.Context, repo *gitx.Repo, theirs string) (MergeResult, error) {
 	var res MergeResult
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
+	err := notes.Retry(ctx, func() error {
+		var err error
 		res, err = merge(ctx, repo, theirs)
-		if !errors.Is(err, errMoved) {
-			return res, err
-		}
-	}
+		return err
+	})
 	return res, err
 }
 
-var errMoved = errors.New("the local notes ref moved during the merge")
+// errMoved: the local ref moved (or was locked) during the merge.
+var errMoved = notes.ErrMoved
 
 func merge(ctx context.Context, repo *gitx.Repo, theirs string) (MergeResult, error) {
 	res := MergeResult{From: theirs}
@@ -234,17 +234,7 @@ func writeMerge(ctx context.Context, repo *gitx.Repo, ours, theirs string, edits
 		}
 	}
 	b.WriteString("done\n")
-	err = repo.Stream(ctx, strings.NewReader(b.String()), func(r io.Reader) error {
-		_, err := io.Copy(io.Discard, r)
-		return err
-	}, "fast-import", "--quiet", "--done")
-	if err != nil {
-		if strings.Contains(err.Error(), "does not contain") || strings.Contains(err.Error(), "not updating") {
-			return errMoved
-		}
-		return fmt.Errorf("writing the notes merge to %s: %w", provenance.NotesRef, err)
-	}
-	return nil
+	return notes.StreamCAS(ctx, repo, b.String(), provenance.NotesRef)
 }
 
 // union is the cat_sort_uniq merge of two notes: their lines, sorted and

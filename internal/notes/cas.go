@@ -1,0 +1,140 @@
+package notes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+)
+
+// Every write of the notes ref is a compare-and-swap: the notes commit is
+// built on the tip read before, and the ref moves only if it still points
+// there (fast-import refuses a tip that does not contain the ref's current
+// value; update-ref is given the old value). Several worktrees committing
+// at once, or a rebase next to a commit, therefore never drop each other's
+// notes: the write that lost the race reads the new tip and tries again.
+
+// ErrMoved means the ref moved (or was locked by another writer) between
+// reading it and writing it; the write can be tried again from the new tip.
+var ErrMoved = errors.New("the notes ref moved during the write")
+
+// MaxAttempts bounds Retry: a write that loses the race this many times in
+// a row gives up with ErrMoved.
+const MaxAttempts = 50
+
+// Retry runs write until it returns something other than ErrMoved, at most
+// MaxAttempts times, waiting a short random time between attempts so that
+// racing writers spread out. It stops early when ctx ends.
+func Retry(ctx context.Context, write func() error) error {
+	var err error
+	for attempt := 0; attempt < MaxAttempts; attempt++ {
+		if err = write(); !errors.Is(err, ErrMoved) {
+			return err
+		}
+		// 1-8 ms the first time, up to 1-40 ms later on.
+		limit := 8 + attempt*4
+		if limit > 40 {
+			limit = 40
+		}
+		wait := time.Duration(1+rand.IntN(limit)) * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (%v)", err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+	return fmt.Errorf("%w: gave up after %d attempts", err, MaxAttempts)
+}
+
+// Moved reports whether err is git refusing to move a ref because another
+// writer moved or locked it first: the signal to read the tip again.
+func Moved(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrMoved) {
+		return true
+	}
+	var ge *gitx.Error
+	if !errors.As(err, &ge) {
+		return false
+	}
+	msg := strings.ToLower(ge.Stderr)
+	for _, s := range []string{
+		"does not contain",   // fast-import: the ref moved on
+		"not updating",       // fast-import
+		"cannot lock ref",    // update-ref / fast-import: locked, or old value differs
+		"unable to create",   // ...'.lock': File exists
+		"is at ",             // update-ref: "... is at X but expected Y"
+		"but expected",       // update-ref
+		"reference already exists",
+		"unable to lock",
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// tip is the commit the notes ref points at ("" when it does not exist).
+func (s *Store) tip(ctx context.Context) string {
+	tip, _ := s.repo.Line(ctx, "rev-parse", "--verify", "--quiet", s.Ref+"^{commit}")
+	return tip
+}
+
+// commitNotes writes one notes commit on top of tip ("" when the ref does
+// not exist yet) that sets the note of each commit in order to data[commit],
+// and moves the ref to it only if the ref still points at tip; ErrMoved
+// when it does not (or another writer holds its lock).
+func (s *Store) commitNotes(ctx context.Context, tip, ident, message string, order []string, data map[string][]byte) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "commit %s\ncommitter %s\ndata %d\n%s\n", s.Ref, ident, len(message), message)
+	if tip != "" {
+		fmt.Fprintf(&b, "from %s\n", tip)
+	}
+	for _, c := range order {
+		d := data[c]
+		fmt.Fprintf(&b, "N inline %s\ndata %d\n%s\n", c, len(d), d)
+	}
+	b.WriteString("done\n")
+	return StreamCAS(ctx, s.repo, b.String(), s.Ref)
+}
+
+// StreamCAS runs `git fast-import` on script, a stream whose commit to ref
+// starts `from` the tip read before it (or has no `from` when there was
+// none). fast-import then updates ref only if that tip is still its value:
+// it refuses a ref whose current value the new commit does not contain, and
+// updates it in a transaction that checks the value it read. A refusal, or
+// a lock held by another writer, is ErrMoved.
+func StreamCAS(ctx context.Context, repo *gitx.Repo, script, ref string) error {
+	err := repo.Stream(ctx, strings.NewReader(script), func(r io.Reader) error {
+		_, err := io.Copy(io.Discard, r)
+		return err
+	}, "fast-import", "--quiet", "--done")
+	if Moved(err) {
+		return ErrMoved
+	}
+	if err != nil {
+		return fmt.Errorf("writing notes to %s: %w", ref, err)
+	}
+	return nil
+}
+
+// has reports whether commit has a note on the ref.
+func (s *Store) has(ctx context.Context, commit string) (bool, error) {
+	_, err := s.repo.Output(ctx, "notes", "--ref="+s.Ref, "list", commit)
+	var ge *gitx.Error
+	if errors.As(err, &ge) && ge.ExitCode == 1 {
+		return false, nil
+	}
+	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "no note found") {
+		return false, nil
+	}
+	return err == nil, err
+}
