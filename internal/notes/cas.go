@@ -66,12 +66,12 @@ func Moved(err error) bool {
 	}
 	msg := strings.ToLower(ge.Stderr)
 	for _, s := range []string{
-		"does not contain",   // fast-import: the ref moved on
-		"not updating",       // fast-import
-		"cannot lock ref",    // update-ref / fast-import: locked, or old value differs
-		"unable to create",   // ...'.lock': File exists
-		"is at ",             // update-ref: "... is at X but expected Y"
-		"but expected",       // update-ref
+		"does not contain", // fast-import: the ref moved on
+		"not updating",     // fast-import
+		"cannot lock ref",  // update-ref / fast-import: locked, or old value differs
+		"unable to create", // ...'.lock': File exists
+		"is at ",           // update-ref: "... is at X but expected Y"
+		"but expected",     // update-ref
 		"reference already exists",
 		"unable to lock",
 	} {
