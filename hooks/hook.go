@@ -161,10 +161,11 @@ func (h Hook) stdinBody(b *strings.Builder) {
 
 // pipeRun is the pipeline p (see Pipeline) as lines of shell.
 func (h Hook) pipeRun(p Pipeline) string {
-	lost := shellQuote("warning: " + Binary + ": " + h.Lost + " (tag it later with 'git ai-survival annotate HEAD')")
+	lost := shellQuote("warning: " + Binary + ": " + h.Lost + " (it stopped early; the next commit or 'git ai-survival sync' fills the note in from the commit's evidence)")
 	return "\t\t# git reads the commit while the binary starts; the binary writes the note.\n" +
-		fmt.Sprintf("\t\t{ unset %s; exec git%s; } </dev/null 2>/dev/null |\n", strings.Join(gitx.ScrubbedEnv(), " "), shellArgs(p.Feed)) +
-		fmt.Sprintf("\t\t\t%s hook %s --feed ${1+\"$@\"} ||\n", Binary, h.Name) +
+		"\t\t# The shell's own messages (\"Killed\" when the binary was) go to /dev/null.\n" +
+		fmt.Sprintf("\t\t{ { unset %s; exec git%s; } </dev/null 2>/dev/null |\n", strings.Join(gitx.ScrubbedEnv(), " "), shellArgs(p.Feed)) +
+		fmt.Sprintf("\t\t\t%s hook %s --feed ${1+\"$@\"} 2>&3; } 3>&2 2>/dev/null ||\n", Binary, h.Name) +
 		fmt.Sprintf("\t\t\t{ git%s >/dev/null 2>&1 || printf '%%s\\n' %s >&2 || :; }\n", shellArgs(p.Check), lost)
 }
 

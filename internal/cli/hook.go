@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -113,6 +115,8 @@ func postCommitHook(ctx context.Context, f *Factory, fed, handOver bool) {
 		f.Warnf("git-ai-survival: provenance not recorded for this commit: %v (tag it later with 'git ai-survival annotate HEAD')", err)
 		return
 	}
+	// With handOver, the script writes HEAD's note after we exit.
+	defer backfill(ctx, f.Warnf, repo, classify, handOver)
 	for _, w := range res.Warnings {
 		f.Warnf("git-ai-survival: %s", w)
 	}
@@ -144,3 +148,38 @@ func openFeed(in io.Reader, deadline time.Time) (io.Reader, func()) {
 
 // noDeadline lets a capture read for as long as it needs.
 var noDeadline time.Time
+
+// backfill writes the notes missing on the last commits of the current
+// branch (a hook killed before it wrote one) from what is still known,
+// and says so.
+func backfill(ctx context.Context, warnf func(string, ...any), repo *gitx.Repo, classify capture.Classifier, skipHead bool) {
+	deadline, _ := ctx.Deadline()
+	res, err := capture.Backfill(ctx, repo, classify, skipHead, deadline)
+	for _, w := range res.Warnings {
+		warnf("git-ai-survival: %s", w)
+	}
+	if err != nil {
+		warnf("git-ai-survival: notes missing on earlier commits not filled in: %v (run 'git ai-survival annotate')", err)
+	}
+	if n := len(res.Filled); n > 0 {
+		warnf("git-ai-survival: %d earlier commit(s) had no note (their hook did not finish); filled in from their commit evidence and pending checkpoints: %s", n, shortList(res.Filled))
+	}
+}
+
+func shortList(ids []string) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i == 5 {
+			fmt.Fprintf(&b, " and %d more", len(ids)-5)
+			break
+		}
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		if len(id) > 12 {
+			id = id[:12]
+		}
+		b.WriteString(id)
+	}
+	return b.String()
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
@@ -43,11 +44,14 @@ type SyncOptions struct {
 	// Remote is the remote's name or URL ("" = the current branch's
 	// remote, else origin, else the only remote).
 	Remote string
+	// Classifier gives the evidence rules that fill in notes missing on
+	// the last commits (nil: none filled in).
+	Classifier func(context.Context, *gitx.Repo) capture.Classifier
 }
 
 // NewCmdSync builds `sync`; runF replaces syncRun in tests.
 func NewCmdSync(f *Factory, runF func(*SyncOptions) error) *cobra.Command {
-	opts := &SyncOptions{IO: f.IO, Repo: f.Repo}
+	opts := &SyncOptions{IO: f.IO, Repo: f.Repo, Classifier: f.hookClassifier}
 	return &cobra.Command{
 		Use:   "sync [<remote>]",
 		Short: "Fetch, merge and push the provenance notes",
@@ -62,7 +66,9 @@ notes moved meanwhile, sync fetches and merges again (three attempts).
 
 The pre-push hook does the same with every push, and a plain git fetch
 brings the remote's notes (install configures it); run sync when the hook
-could not push, or to share notes without pushing code. It is safe to run
+could not push, or to share notes without pushing code. Before merging, it
+fills in the notes missing on the last commits of the current branch (made
+while a hook was killed) from their commit evidence, with a warning. It is safe to run
 at any time: a failure leaves the local notes as they were.`,
 		Example: `  # With the remote the current branch pushes to (else origin)
   $ git ai-survival sync
@@ -101,6 +107,11 @@ func syncRun(opts *SyncOptions) error {
 		}
 	}
 	warn := func(s string) { fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", s) }
+	if opts.Classifier != nil && repo.Top != "" {
+		backfill(ctx, func(format string, a ...any) {
+			warn(strings.TrimPrefix(fmt.Sprintf(format, a...), "git-ai-survival: "))
+		}, repo, opts.Classifier(ctx, repo), false)
+	}
 	merged, err := notesync.MergeFetched(ctx, repo)
 	for _, m := range merged {
 		for _, w := range m.Warnings {
