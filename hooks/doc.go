@@ -88,11 +88,16 @@
 //
 // # Configuration
 //
-// Install adds refs/notes/ai-survival to notes.rewriteRef (a multi-valued
-// key; not added when a value already covers it) and, for every configured
-// remote, the fetch refspec
+// Install adds, for every configured remote, the fetch refspec
 // +refs/notes/ai-survival:refs/notes/remotes/<remote>/ai-survival, so a plain
 // `git fetch` brings the remote's notes into a tracking ref and never
 // overwrites local notes. Values are written to the repository's own config
 // (git config --local).
+//
+// Install does not set notes.rewriteRef: the post-rewrite hook remaps notes
+// after amend and rebase, and git's own copy under notes.rewriteRef makes
+// `git commit --amend` fail when the notes ref cannot be written (a full
+// disk, a stale lock). Installing again removes the value older versions
+// added, when it is still ours (refs/notes/ai-survival, recorded in the
+// state); values others set stay.
 package hooks

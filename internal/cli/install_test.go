@@ -74,7 +74,6 @@ func TestInstallRunOutput(t *testing.T) {
 		"post-rewrite: installed " + dir + "/post-rewrite\n" +
 		"post-merge: installed " + dir + "/post-merge\n" +
 		"post-checkout: installed " + dir + "/post-checkout\n" +
-		"config: added notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
 	if out.String() != want || errb.String() != "" {
 		t.Errorf("install stdout:\n%s\nwant:\n%s\nstderr: %q", out, want, errb)
@@ -102,7 +101,6 @@ func TestInstallRunOutput(t *testing.T) {
 		"post-rewrite: removed " + dir + "/post-rewrite\n" +
 		"post-merge: removed " + dir + "/post-merge\n" +
 		"post-checkout: removed " + dir + "/post-checkout\n" +
-		"config: removed notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
 	if out.String() != want || errb.String() != "" {
 		t.Errorf("uninstall stdout:\n%s\nwant:\n%s\nstderr: %q", out, want, errb)
@@ -138,7 +136,6 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 		"post-rewrite: installed " + dir + "/post-rewrite, the existing hook moved to " + dir + "/post-rewrite.ai-survival-orig still runs\n" +
 		"post-merge: installed " + dir + "/post-merge\n" +
 		"post-checkout: installed " + dir + "/post-checkout\n" +
-		"config: added notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
 	if code != 0 || out != want || errs != "" {
 		t.Errorf("install: exit %d\nstdout:\n%s\nwant:\n%s\nstderr: %q", code, out, want, errs)
@@ -150,7 +147,6 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 		"post-rewrite: restored " + dir + "/post-rewrite from " + dir + "/post-rewrite.ai-survival-orig\n" +
 		"post-merge: removed " + dir + "/post-merge\n" +
 		"post-checkout: removed " + dir + "/post-checkout\n" +
-		"config: removed notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
 	if code != 0 || out != want || errs != "" {
 		t.Errorf("uninstall: exit %d\nstdout:\n%s\nwant:\n%s\nstderr: %q", code, out, want, errs)

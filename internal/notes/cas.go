@@ -23,17 +23,31 @@ import (
 // reading it and writing it; the write can be tried again from the new tip.
 var ErrMoved = errors.New("the notes ref moved during the write")
 
+// ErrLocked means another writer held the ref's lock. A live writer holds
+// it for milliseconds; a lock left by a crash stays until someone removes
+// it, so Retry gives up on a lock sooner than on a moved ref.
+var ErrLocked = errors.New("the notes ref is locked by another git process (if none is running, remove the ref's .lock file left by a crash)")
+
 // MaxAttempts bounds Retry: a write that loses the race this many times in
 // a row gives up with ErrMoved.
 const MaxAttempts = 50
+
+// MaxLockedAttempts bounds Retry on a locked ref.
+const MaxLockedAttempts = 12
 
 // Retry runs write until it returns something other than ErrMoved, at most
 // MaxAttempts times, waiting a short random time between attempts so that
 // racing writers spread out. It stops early when ctx ends.
 func Retry(ctx context.Context, write func() error) error {
 	var err error
+	locked := 0
 	for attempt := 0; attempt < MaxAttempts; attempt++ {
-		if err = write(); !errors.Is(err, ErrMoved) {
+		err = write()
+		if errors.Is(err, ErrLocked) {
+			if locked++; locked >= MaxLockedAttempts {
+				return err
+			}
+		} else if !errors.Is(err, ErrMoved) {
 			return err
 		}
 		// 1-8 ms the first time, up to 1-40 ms later on.
@@ -51,35 +65,42 @@ func Retry(ctx context.Context, write func() error) error {
 	return fmt.Errorf("%w: gave up after %d attempts", err, MaxAttempts)
 }
 
-// Moved reports whether err is git refusing to move a ref because another
-// writer moved or locked it first: the signal to read the tip again.
-func Moved(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, ErrMoved) {
-		return true
-	}
+// Race classifies err: ErrMoved when git refused to move a ref because
+// another writer moved it first, ErrLocked when another writer held its
+// lock (both mean: read the tip again and retry), nil otherwise.
+func Race(err error) error {
 	var ge *gitx.Error
-	if !errors.As(err, &ge) {
-		return false
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrMoved):
+		return ErrMoved
+	case errors.Is(err, ErrLocked):
+		return ErrLocked
+	case !errors.As(err, &ge):
+		return nil
 	}
 	msg := strings.ToLower(ge.Stderr)
 	for _, s := range []string{
 		"does not contain", // fast-import: the ref moved on
 		"not updating",     // fast-import
-		"cannot lock ref",  // update-ref / fast-import: locked, or old value differs
-		"unable to create", // ...'.lock': File exists
-		"is at ",           // update-ref: "... is at X but expected Y"
-		"but expected",     // update-ref
+		"but expected",     // update-ref: "... is at X but expected Y"
 		"reference already exists",
+	} {
+		if strings.Contains(msg, s) {
+			return ErrMoved
+		}
+	}
+	for _, s := range []string{
+		"unable to create", // ...'.lock': File exists
+		"cannot lock ref",
 		"unable to lock",
 	} {
 		if strings.Contains(msg, s) {
-			return true
+			return ErrLocked
 		}
 	}
-	return false
+	return nil
 }
 
 // tip is the commit the notes ref points at ("" when it does not exist).
@@ -111,14 +132,14 @@ func (s *Store) commitNotes(ctx context.Context, tip, ident, message string, ord
 // none). fast-import then updates ref only if that tip is still its value:
 // it refuses a ref whose current value the new commit does not contain, and
 // updates it in a transaction that checks the value it read. A refusal, or
-// a lock held by another writer, is ErrMoved.
+// a lock held by another writer, is ErrMoved or ErrLocked.
 func StreamCAS(ctx context.Context, repo *gitx.Repo, script, ref string) error {
 	err := repo.Stream(ctx, strings.NewReader(script), func(r io.Reader) error {
 		_, err := io.Copy(io.Discard, r)
 		return err
 	}, "fast-import", "--quiet", "--done")
-	if Moved(err) {
-		return ErrMoved
+	if race := Race(err); race != nil {
+		return race
 	}
 	if err != nil {
 		return fmt.Errorf("writing notes to %s: %w", ref, err)

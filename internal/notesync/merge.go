@@ -79,8 +79,14 @@ func Merge(ctx context.Context, repo *gitx.Repo, theirs string) (MergeResult, er
 	return res, err
 }
 
-// errMoved: the local ref moved (or was locked) during the merge.
-var errMoved = notes.ErrMoved
+// refError is err from update-ref: a race (notes.ErrMoved or
+// notes.ErrLocked, Merge tries again) or a failure.
+func refError(err error) error {
+	if race := notes.Race(err); race != nil {
+		return race
+	}
+	return fmt.Errorf("updating %s: %w", provenance.NotesRef, err)
+}
 
 func merge(ctx context.Context, repo *gitx.Repo, theirs string) (MergeResult, error) {
 	res := MergeResult{From: theirs}
@@ -185,14 +191,14 @@ func merge(ctx context.Context, repo *gitx.Repo, theirs string) (MergeResult, er
 	if ours == "" && len(res.Kept) == 0 {
 		// Nothing here yet: take their ref as it is.
 		if _, err := repo.Output(ctx, "update-ref", "-m", "git-ai-survival: notes from "+short(theirs), provenance.NotesRef, theirs, zeroID(theirs)); err != nil {
-			return res, errMoved
+			return res, refError(err)
 		}
 		res.Action = Created
 		return res, nil
 	}
 	if len(res.Kept) == 0 && isAncestor(ctx, repo, ours, theirs) {
 		if _, err := repo.Output(ctx, "update-ref", "-m", "git-ai-survival: notes fast-forward to "+short(theirs), provenance.NotesRef, theirs, ours); err != nil {
-			return res, errMoved
+			return res, refError(err)
 		}
 		res.Action = FastForward
 		return res, nil
