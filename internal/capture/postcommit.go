@@ -23,6 +23,9 @@ type PostCommitResult struct {
 	Existing bool
 	// Warnings are problems that did not stop the note (one line each).
 	Warnings []string
+	// CheckRecent is set when earlier commits may lack their note (the
+	// parent has none, or it was not looked at): see Backfill.
+	CheckRecent bool
 }
 
 // PostCommitOptions say where PostCommit reads the commit and where its
@@ -62,8 +65,13 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 	if opts.NoteOut == nil {
 		// Start the note's writer first: its start-up overlaps reading the
 		// diff.
-		pending = notes.New(repo).StartAdd(wctx, "HEAD")
+		pending = notes.New(repo).StartAdd(wctx)
 	}
+	defer func() {
+		if pending != nil {
+			pending.Abort() // a no-op once the note is written
+		}
+	}()
 	meta, added, err := readForNote(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
 	if err != nil {
 		return res, err
@@ -80,12 +88,17 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 		res.Warnings = append(res.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+cerr.Error())
 	}
 	if pending == nil && (opts.WriteHere == nil || !opts.WriteHere(meta.ID)) {
+		res.CheckRecent = true
 		return res, handOver(opts.NoteOut, meta.ID, note, settle)
 	}
 	if pending == nil {
-		pending = notes.New(repo).StartAdd(wctx, meta.ID)
+		pending = notes.New(repo).StartAdd(wctx)
 	}
-	err = pending.Finish(meta.ID, note)
+	if len(meta.Parents) == 1 {
+		pending.Neighbour = meta.Parents[0]
+	}
+	err = pending.Finish(meta.ID, meta.Committer, note)
+	res.CheckRecent = pending.Neighbour != "" && !pending.NeighbourNoted
 	if errors.Is(err, notes.ErrExists) {
 		res.Existing = true
 		return res, nil

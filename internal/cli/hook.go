@@ -115,8 +115,10 @@ func postCommitHook(ctx context.Context, f *Factory, fed, handOver bool) {
 		f.Warnf("git-ai-survival: provenance not recorded for this commit: %v (tag it later with 'git ai-survival annotate HEAD')", err)
 		return
 	}
-	// With handOver, the script writes HEAD's note after we exit.
-	defer backfill(ctx, f.Warnf, repo, classify, handOver)
+	if res.CheckRecent {
+		// With handOver, the script writes HEAD's note after we exit.
+		defer backfill(ctx, f.Warnf, repo, classify, handOver)
+	}
 	for _, w := range res.Warnings {
 		f.Warnf("git-ai-survival: %s", w)
 	}
@@ -158,8 +160,9 @@ func backfill(ctx context.Context, warnf func(string, ...any), repo *gitx.Repo, 
 	for _, w := range res.Warnings {
 		warnf("git-ai-survival: %s", w)
 	}
-	if err != nil {
-		warnf("git-ai-survival: notes missing on earlier commits not filled in: %v (run 'git ai-survival annotate')", err)
+	if err != nil && ctx.Err() == nil {
+		// Out of time is no news: the next run or sync looks again.
+		warnf("git-ai-survival: notes missing on earlier commits not filled in: %v (run 'git ai-survival sync' or 'git ai-survival annotate')", err)
 	}
 	if n := len(res.Filled); n > 0 {
 		warnf("git-ai-survival: %d earlier commit(s) had no note (their hook did not finish); filled in from their commit evidence and pending checkpoints: %s", n, shortList(res.Filled))

@@ -112,10 +112,15 @@ func (s *Store) tip(ctx context.Context) string {
 // commitNotes writes one notes commit on top of tip ("" when the ref does
 // not exist yet) that sets the note of each commit in order to data[commit],
 // and moves the ref to it only if the ref still points at tip; ErrMoved
-// when it does not (or another writer holds its lock).
+// when it does not (ErrLocked when another writer holds its lock).
 func (s *Store) commitNotes(ctx context.Context, tip, ident, message string, order []string, data map[string][]byte) error {
+	return StreamCAS(ctx, s.repo, notesScript(s.Ref, tip, ident, message, order, data), s.Ref)
+}
+
+// notesScript is the fast-import stream of commitNotes.
+func notesScript(ref, tip, ident, message string, order []string, data map[string][]byte) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "commit %s\ncommitter %s\ndata %d\n%s\n", s.Ref, ident, len(message), message)
+	fmt.Fprintf(&b, "commit %s\ncommitter %s\ndata %d\n%s\n", ref, ident, len(message), message)
 	if tip != "" {
 		fmt.Fprintf(&b, "from %s\n", tip)
 	}
@@ -124,8 +129,10 @@ func (s *Store) commitNotes(ctx context.Context, tip, ident, message string, ord
 		fmt.Fprintf(&b, "N inline %s\ndata %d\n%s\n", c, len(d), d)
 	}
 	b.WriteString("done\n")
-	return StreamCAS(ctx, s.repo, b.String(), s.Ref)
+	return b.String()
 }
+
+var fastImportArgs = []string{"fast-import", "--quiet", "--done"}
 
 // StreamCAS runs `git fast-import` on script, a stream whose commit to ref
 // starts `from` the tip read before it (or has no `from` when there was
@@ -137,7 +144,11 @@ func StreamCAS(ctx context.Context, repo *gitx.Repo, script, ref string) error {
 	err := repo.Stream(ctx, strings.NewReader(script), func(r io.Reader) error {
 		_, err := io.Copy(io.Discard, r)
 		return err
-	}, "fast-import", "--quiet", "--done")
+	}, fastImportArgs...)
+	return casError(ref, err)
+}
+
+func casError(ref string, err error) error {
 	if race := Race(err); race != nil {
 		return race
 	}
@@ -145,6 +156,36 @@ func StreamCAS(ctx context.Context, repo *gitx.Repo, script, ref string) error {
 		return fmt.Errorf("writing notes to %s: %w", ref, err)
 	}
 	return nil
+}
+
+// probe reads, with one git process, the ref's tip ("" when it does not
+// exist) and whether each of commits (full ids) has a note under it,
+// wherever the note tree's fan-out puts it.
+func (s *Store) probe(ctx context.Context, commits ...string) (tip string, has []bool, err error) {
+	var q strings.Builder
+	q.WriteString(s.Ref + "^{commit}\n")
+	for _, c := range commits {
+		if len(c) < 5 {
+			c = "00000" // has no note
+		}
+		fmt.Fprintf(&q, "%s:%s\n%s:%s/%s\n%s:%s/%s/%s\n", s.Ref, c, s.Ref, c[:2], c[2:], s.Ref, c[:2], c[2:4], c[4:])
+	}
+	out, err := s.repo.Input(ctx, strings.NewReader(q.String()), "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	if err != nil {
+		return "", nil, fmt.Errorf("reading %s: %w", s.Ref, err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(lines) != 1+3*len(commits) {
+		return "", nil, fmt.Errorf("reading %s: %d lines from git cat-file, want %d", s.Ref, len(lines), 1+3*len(commits))
+	}
+	if id, typ, _ := strings.Cut(lines[0], " "); typ == "commit" {
+		tip = id
+	}
+	has = make([]bool, len(commits))
+	for i, l := range lines[1:] {
+		has[i/3] = has[i/3] || strings.HasSuffix(l, " blob")
+	}
+	return tip, has, nil
 }
 
 // has reports whether commit has a note on the ref.

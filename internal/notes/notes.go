@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -149,68 +150,68 @@ func AddArgs(ref, rev string) []string {
 // the ref, trying again when another writer moved it; it returns ErrExists
 // rather than replace a note that is there.
 func (s *Store) Add(ctx context.Context, commit string, n provenance.Note) error {
-	return s.StartAdd(ctx, commit).Finish(commit, n)
+	return s.StartAdd(ctx).Finish(commit, "", n)
 }
 
-// PendingAdd is a note write whose reads (the committer identity, the
-// ref's tip, whether the commit has a note) are already running.
+// PendingAdd is a note write whose git fast-import is already running.
 type PendingAdd struct {
 	store *Store
 	ctx   context.Context
-	done  chan struct{}
-	ident string
-	tip   string
-	has   bool
-	err   error
+	proc  *gitx.Proc // nil once used, or when it could not start
+	// Neighbour, when set before Finish, is another commit (a full id)
+	// whose note Finish looks for on the way; NeighbourNoted then says
+	// whether it has one.
+	Neighbour      string
+	NeighbourNoted bool
 }
 
-// StartAdd starts reading what the write of rev's note needs before the
-// note is known, so that git's start-up overlaps the caller's work.
-func (s *Store) StartAdd(ctx context.Context, rev string) *PendingAdd {
-	a := &PendingAdd{store: s, ctx: ctx, done: make(chan struct{})}
-	go func() {
-		defer close(a.done)
-		idc := make(chan error, 1)
-		go func() {
-			var err error
-			a.ident, err = s.repo.Line(ctx, "var", "GIT_COMMITTER_IDENT")
-			idc <- err
-		}()
-		a.tip = s.tip(ctx)
-		var herr error
-		a.has, herr = s.has(ctx, rev)
-		if err := <-idc; err != nil {
-			a.err = fmt.Errorf("finding the committer identity for the notes commit: %w", err)
-		} else {
-			a.err = herr
-		}
-	}()
+// StartAdd starts the git process that writes a note before the note is
+// known, so that its start-up overlaps the caller's work.
+func (s *Store) StartAdd(ctx context.Context) *PendingAdd {
+	a := &PendingAdd{store: s, ctx: ctx}
+	a.proc, _ = s.repo.Start(ctx, fastImportArgs...)
 	return a
 }
 
-// Finish writes the note of commit (the full id of the rev given to
-// StartAdd); ErrExists as for Add.
-func (a *PendingAdd) Finish(commit string, n provenance.Note) error {
-	<-a.done
-	if a.err != nil {
-		return fmt.Errorf("writing the note of %s: %w", short(commit), a.err)
-	}
+// Finish writes the note of commit (a full id); ErrExists as for Add.
+// committer ("Name <email>", e.g. the committer of the commit just made)
+// signs the notes commit; "" asks git.
+func (a *PendingAdd) Finish(commit, committer string, n provenance.Note) error {
+	defer a.Abort()
 	s, ctx := a.store, a.ctx
-	tip, has, first := a.tip, a.has, true
-	data := map[string][]byte{commit: n.Bytes()}
-	err := Retry(ctx, func() error {
-		if !first {
-			var err error
-			tip = s.tip(ctx)
-			if has, err = s.has(ctx, commit); err != nil {
-				return err
-			}
+	ident := ""
+	if committer != "" {
+		ident = fmt.Sprintf("%s %d +0000", committer, time.Now().Unix())
+	} else {
+		var err error
+		if ident, err = s.repo.Line(ctx, "var", "GIT_COMMITTER_IDENT"); err != nil {
+			return fmt.Errorf("writing the note of %s: finding the committer identity: %w", short(commit), err)
 		}
-		first = false
-		if has {
+	}
+	data := map[string][]byte{commit: n.Bytes()}
+	probed := false
+	err := Retry(ctx, func() error {
+		ids := []string{commit}
+		if a.Neighbour != "" && !probed {
+			ids = append(ids, a.Neighbour)
+		}
+		tip, has, err := s.probe(ctx, ids...)
+		if err != nil {
+			return err
+		}
+		if len(has) > 1 {
+			a.NeighbourNoted, probed = has[1], true
+		}
+		if has[0] {
 			return ErrExists
 		}
-		return s.commitNotes(ctx, tip, a.ident, "Notes added by 'git ai-survival'", []string{commit}, data)
+		script := notesScript(s.Ref, tip, ident, "Notes added by 'git ai-survival'", []string{commit}, data)
+		if p := a.proc; p != nil {
+			a.proc = nil
+			_, err := p.Finish([]byte(script))
+			return casError(s.Ref, err)
+		}
+		return StreamCAS(ctx, s.repo, script, s.Ref)
 	})
 	if err != nil && !errors.Is(err, ErrExists) {
 		return fmt.Errorf("writing the note of %s: %w", short(commit), err)
@@ -218,5 +219,10 @@ func (a *PendingAdd) Finish(commit string, n provenance.Note) error {
 	return err
 }
 
-// Abort gives up the write.
-func (a *PendingAdd) Abort() {}
+// Abort gives up the write (or ends the unused process after Finish).
+func (a *PendingAdd) Abort() {
+	if a.proc != nil {
+		a.proc.Abort()
+		a.proc = nil
+	}
+}
