@@ -11,6 +11,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 )
 
 // BlameOptions are the flags of blame.
@@ -109,11 +110,13 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 			Lines []measure.BlameLine `json:"lines"`
 		}{lines})
 	}
-	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 1, ' ', 0)
+	out := safeOut(f.IO.Out)
+	defer out.Flush()
+	tw := tabwriter.NewWriter(out, 0, 4, 1, ' ', 0)
 	for _, l := range lines {
 		who := string(l.Origin)
 		if l.Agent != "" {
-			who += " " + l.Agent
+			who += " " + term.Line(l.Agent)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\n", l.Commit[:12], who, l.Line)
 	}

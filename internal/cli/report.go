@@ -164,11 +164,15 @@ func writeReport(f *Factory, rep *survival.Report, format string, notes []string
 	case "json":
 		return render.JSON(f.IO.Out, rep)
 	case "markdown":
-		return render.Markdown(f.IO.Out, rep, render.Options{Notes: notes})
+		out := safeOut(f.IO.Out)
+		defer out.Flush()
+		return render.Markdown(out, rep, render.Options{Notes: notes})
 	case "html":
 		return render.HTML(f.IO.Out, rep, render.Options{Notes: notes})
 	}
-	return render.Text(f.IO.Out, rep, render.Options{Notes: notes})
+	out := safeOut(f.IO.Out)
+	defer out.Flush()
+	return render.Text(out, rep, render.Options{Notes: notes})
 }
 
 // gate applies --fail-under to the AI survival rate.

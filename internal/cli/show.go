@@ -14,6 +14,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -142,8 +143,12 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	for _, w := range res.Warnings {
 		f.Warnf("%s", w)
 	}
-	return printShow(f.IO.Out, res)
+	return printShow(safeOut(f.IO.Out), res)
 }
+
+// safeOut wraps w, the stdout of a human-readable output, so that what
+// came from notes, trailers and file names cannot drive the terminal.
+func safeOut(w io.Writer) *term.Writer { return term.NewWriter(w) }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
@@ -157,7 +162,8 @@ var sourceText = map[capture.Source]string{
 	capture.SourceNone:     "none: no note and no evidence",
 }
 
-func printShow(w io.Writer, res showResult) error {
+func printShow(w *term.Writer, res showResult) error {
+	defer w.Flush()
 	total := 0
 	for _, n := range res.Added {
 		total += n
@@ -195,7 +201,7 @@ func describe(a provenance.Attribution) string {
 	if a.Evidence != "" && a.Evidence != provenance.EvidenceDefault {
 		s += " by " + string(a.Evidence)
 	}
-	return s
+	return term.Line(s) // agent and model names come from notes
 }
 
 // displayPath quotes a path that holds control or invisible characters.

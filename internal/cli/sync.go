@@ -14,6 +14,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 )
 
 // Time limits of the hooks that move notes: pre-push talks to the remote
@@ -106,7 +107,7 @@ func syncRun(opts *SyncOptions) error {
 			return err
 		}
 	}
-	warn := func(s string) { fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", s) }
+	warn := func(s string) { fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", term.Line(s)) }
 	if opts.Classifier != nil && repo.Top != "" {
 		backfill(ctx, func(format string, a ...any) {
 			warn(strings.TrimPrefix(fmt.Sprintf(format, a...), "git-ai-survival: "))
