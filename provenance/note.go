@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // SchemaVersion is the version of the record format this package writes.
@@ -28,9 +29,17 @@ type Record struct {
 	// Partial marks a commit record written when not every file could be
 	// examined in time; uncovered lines take the commit record's origin.
 	Partial bool `json:"partial,omitempty"`
+	// RawFile holds File's bytes (base64 in JSON) when File is not valid
+	// UTF-8, which JSON strings cannot carry: "file" then shows it with
+	// replacement characters, and readers take the name from here.
+	RawFile []byte `json:"raw_file,omitempty"`
 }
 
 func (r Record) line() []byte {
+	r.RawFile = nil
+	if !utf8.ValidString(r.File) {
+		r.RawFile = []byte(r.File)
+	}
 	b, err := json.Marshal(r)
 	if err != nil { // cannot happen: every field is a plain value
 		panic(fmt.Sprintf("provenance: encoding record: %v", err))
@@ -125,6 +134,9 @@ func parseRecord(line []byte) (Record, bool, error) {
 	}
 	if rec.Version > SchemaVersion {
 		return rec, true, nil
+	}
+	if len(rec.RawFile) > 0 {
+		rec.File, rec.RawFile = string(rec.RawFile), nil
 	}
 	return rec, false, rec.Validate()
 }

@@ -60,3 +60,36 @@ func TestCheckpointsIgnoreLinksFIFOsAndDevices(t *testing.T) {
 		t.Errorf("pending: %v", p)
 	}
 }
+
+// An agent's lines in a file whose name is not valid UTF-8 stay the
+// agent's: the checkpoint state and the note keep the name's bytes.
+func TestAgentLinesInANonUTF8FileName(t *testing.T) {
+	r := setup(t)
+	name := "caf\xe9.txt" // Latin-1
+	if err := os.WriteFile(filepath.Join(r.Dir, name), []byte("mine\n"), 0o644); err != nil {
+		t.Skipf("the file system refuses the name: %v", err)
+	}
+	r.Commit("A person's file")
+	quiet(t, r, "aider", "", "--before", "--", name)
+	if err := os.WriteFile(filepath.Join(r.Dir, name), []byte("mine\nagent one\nagent two\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	quiet(t, r, "aider", "", "--after", "--", name)
+	_, errs, err := r.Run("", "git", "commit", "-q", "-a", "-m", "Agent lines")
+	if err != nil {
+		t.Fatal(err, errs)
+	}
+	if errs != "" {
+		t.Errorf("commit warned: %q", errs)
+	}
+	if got, want := layout(t, r, "HEAD"), "caf\ufffd.txt:2-3:ai:aider"; got != want {
+		t.Errorf("show: got %q, want %q", got, want)
+	}
+	if s := r.MustTool("show", "HEAD", "--format", "json"); !strings.Contains(s, `"raw_path": "Y2Fm6S50eHQ="`) {
+		t.Errorf("show --format json has no raw_path:\n%s", s)
+	}
+	note := r.Git("notes", "--ref=refs/notes/ai-survival", "show", "HEAD")
+	if !strings.Contains(note, `"raw_file":"Y2Fm6S50eHQ="`) {
+		t.Errorf("the note does not keep the name's bytes:\n%s", note)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -77,8 +78,11 @@ type showResult struct {
 }
 
 type showFile struct {
-	Path   string      `json:"path"`
-	Ranges []showRange `json:"ranges"`
+	Path string `json:"path"`
+	// RawPath holds the bytes of a path that is not valid UTF-8 (base64;
+	// "path" then shows it with replacement characters).
+	RawPath []byte      `json:"raw_path,omitempty"`
+	Ranges  []showRange `json:"ranges"`
 }
 
 type showRange struct {
@@ -131,6 +135,9 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	}
 	for _, v := range views {
 		sf := showFile{Path: v.Path}
+		if !utf8.ValidString(v.Path) {
+			sf.RawPath = []byte(v.Path)
+		}
 		for _, s := range v.Spans {
 			sf.Ranges = append(sf.Ranges, showRange{Lines: provenance.NewLineSet(s.Range).String(), Start: s.Start, End: s.End, Attribution: s.Attribution})
 		}
