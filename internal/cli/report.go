@@ -120,7 +120,7 @@ func failUnderFlag(cmd *cobra.Command, raw string) (pct float64, set bool, err e
 
 func parsePercent(s string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
-	if err != nil || v < 0 || v > 100 {
+	if err != nil || !(v >= 0 && v <= 100) { // NaN too: it would switch the gate off
 		return 0, usageError("invalid --fail-under %q: give a percentage from 0 to 100", s)
 	}
 	return v, nil
