@@ -29,6 +29,9 @@ type Record struct {
 	// Partial marks a commit record written when not every file could be
 	// examined in time; uncovered lines take the commit record's origin.
 	Partial bool `json:"partial,omitempty"`
+	// Sources, on a commit record, lists the commits a restored note took
+	// its lines' attribution from (evidence "restored").
+	Sources []string `json:"sources,omitempty"`
 	// RawFile holds File's bytes (base64 in JSON) when File is not valid
 	// UTF-8, which JSON strings cannot carry: "file" then shows it with
 	// replacement characters, and readers take the name from here.
@@ -151,6 +154,11 @@ func (r Record) Validate() error {
 	}
 	if r.File == "" && !r.Lines.Empty() {
 		return fmt.Errorf("record has lines but no file")
+	}
+	for _, id := range r.Sources {
+		if !IsObjectID(id) {
+			return fmt.Errorf("record names a source that is not a commit id (%q)", abbreviate(id, 20))
+		}
 	}
 	if r.File != "" && r.Lines.Empty() {
 		return fmt.Errorf("record for %q has no lines", abbreviate(r.File, 60))
