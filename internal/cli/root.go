@@ -39,7 +39,8 @@ func (f *Factory) Repo(ctx context.Context) (*gitx.Repo, error) {
 // Warnf prints one warning line on stderr.
 func (f *Factory) Warnf(format string, args ...any) {
 	// One line, whatever the strings from notes, payloads or git held.
-	fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", term.Line(fmt.Sprintf(format, args...)))
+	msg := strings.TrimPrefix(fmt.Sprintf(format, args...), "warning: ") // never "warning: warning:"
+	fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", term.Line(msg))
 }
 
 // NewRootCmd builds the command tree.
