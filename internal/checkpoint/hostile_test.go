@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	checkpointpkg "github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
 )
 
 // Untracked symbolic links to /etc/passwd and /dev/zero and a FIFO in the
@@ -91,5 +93,23 @@ func TestAgentLinesInANonUTF8FileName(t *testing.T) {
 	note := r.Git("notes", "--ref=refs/notes/ai-survival", "show", "HEAD")
 	if !strings.Contains(note, `"raw_file":"Y2Fm6S50eHQ="`) {
 		t.Errorf("the note does not keep the name's bytes:\n%s", note)
+	}
+}
+
+// A FIFO given as the transcript is refused at once, not waited on.
+func TestTranscriptFIFODoesNotBlock(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "transcript.jsonl")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string, 1)
+	go func() { done <- checkpointpkg.ModelFromTranscript(fifo) }()
+	select {
+	case m := <-done:
+		if m != "" {
+			t.Errorf("model %q from a FIFO", m)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("ModelFromTranscript blocked on a FIFO")
 	}
 }
