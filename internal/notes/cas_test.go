@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -96,5 +97,17 @@ func TestLockedRefGivesUpWithTheFix(t *testing.T) {
 	_ = os.Remove(lock)
 	if err := s.Add(ctx, id, note(id, provenance.AI)); err != nil {
 		t.Fatalf("Add once the lock is gone: %v", err)
+	}
+}
+
+func TestHugeNoteIsIgnored(t *testing.T) {
+	id := strings.Repeat("a", 40)
+	rec := `{"v":1,"commit":"` + id + `","origin":"human","evidence":"default"}` + "\n"
+	e := notes.ParseEntry(id, []byte(strings.Repeat(rec, notes.MaxNoteBytes/len(rec)+1)))
+	if e.Err == nil || !strings.Contains(e.Err.Error(), "larger than 16 MiB") {
+		t.Errorf("huge note: %v", e.Err)
+	}
+	if e := notes.ParseEntry(id, []byte(rec)); e.Err != nil {
+		t.Errorf("small note: %v", e.Err)
 	}
 }

@@ -48,8 +48,16 @@ func (e Entry) Describes() bool {
 	return e.Err == nil && e.Note.Describes(e.Commit)
 }
 
+// MaxNoteBytes bounds what one note may hold: a commit adding a million
+// lines in ten thousand files needs a few MiB; a note beyond the bound is
+// ignored with a warning rather than read for minutes.
+const MaxNoteBytes = 16 << 20
+
 // ParseEntry reads the note blob data of commit.
 func ParseEntry(commit string, data []byte) Entry {
+	if len(data) > MaxNoteBytes {
+		return Entry{Commit: commit, Err: fmt.Errorf("the note on commit %s is larger than %d MiB (%d bytes); it is ignored", short(commit), MaxNoteBytes>>20, len(data))}
+	}
 	n, warn, err := provenance.Parse(data)
 	if err != nil {
 		err = fmt.Errorf("the note on commit %s is not a valid git-ai-survival note (%w); it is ignored", short(commit), err)
