@@ -249,7 +249,7 @@ func prePushHook(ctx context.Context, f *Factory, args []string) {
 	case errors.As(err, &rej):
 		f.Warnf("git-ai-survival: provenance notes not pushed: %s refused them (%s); %s", remote, rej.Reason, later)
 	case errors.Is(err, notesync.ErrForeign):
-		f.Warnf("git-ai-survival: provenance notes not pushed: %s's %v; %s", remote, err, later)
+		f.Warnf("git-ai-survival: provenance notes not pushed to %s: %v; %s", remote, err, later)
 	case err != nil:
 		f.Warnf("git-ai-survival: provenance notes not pushed to %s: %v; %s", remote, err, later)
 	default:
