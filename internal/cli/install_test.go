@@ -74,7 +74,8 @@ func TestInstallRunOutput(t *testing.T) {
 		"post-rewrite: installed " + dir + "/post-rewrite\n" +
 		"post-merge: installed " + dir + "/post-merge\n" +
 		"post-checkout: installed " + dir + "/post-checkout\n" +
-		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
+		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
+		"config: added remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if out.String() != want || errb.String() != "" {
 		t.Errorf("install stdout:\n%s\nwant:\n%s\nstderr: %q", out, want, errb)
 	}
@@ -101,7 +102,8 @@ func TestInstallRunOutput(t *testing.T) {
 		"post-rewrite: removed " + dir + "/post-rewrite\n" +
 		"post-merge: removed " + dir + "/post-merge\n" +
 		"post-checkout: removed " + dir + "/post-checkout\n" +
-		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
+		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
+		"config: removed remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if out.String() != want || errb.String() != "" {
 		t.Errorf("uninstall stdout:\n%s\nwant:\n%s\nstderr: %q", out, want, errb)
 	}
@@ -136,7 +138,8 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 		"post-rewrite: installed " + dir + "/post-rewrite, the existing hook moved to " + dir + "/post-rewrite.ai-survival-orig still runs\n" +
 		"post-merge: installed " + dir + "/post-merge\n" +
 		"post-checkout: installed " + dir + "/post-checkout\n" +
-		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
+		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
+		"config: added remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if code != 0 || out != want || errs != "" {
 		t.Errorf("install: exit %d\nstdout:\n%s\nwant:\n%s\nstderr: %q", code, out, want, errs)
 	}
@@ -147,7 +150,8 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 		"post-rewrite: restored " + dir + "/post-rewrite from " + dir + "/post-rewrite.ai-survival-orig\n" +
 		"post-merge: removed " + dir + "/post-merge\n" +
 		"post-checkout: removed " + dir + "/post-checkout\n" +
-		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
+		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
+		"config: removed remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if code != 0 || out != want || errs != "" {
 		t.Errorf("uninstall: exit %d\nstdout:\n%s\nwant:\n%s\nstderr: %q", code, out, want, errs)
 	}
