@@ -199,27 +199,29 @@ func (a *PendingAdd) Finish(commit, committer string, n provenance.Note) error {
 	data := map[string][]byte{commit: n.Bytes()}
 	probed := false
 	err := Retry(ctx, func() error {
-		ids := []string{commit}
-		if a.Neighbour != "" && !probed {
-			ids = append(ids, a.Neighbour)
-		}
-		tip, has, err := s.probe(ctx, ids...)
-		if err != nil {
-			return err
-		}
-		if len(has) > 1 {
-			a.NeighbourNoted, probed = has[1], true
-		}
-		if has[0] {
-			return ErrExists
-		}
-		script := notesScript(s.Ref, tip, ident, "Notes added by 'git ai-survival'", []string{commit}, data)
-		if p := a.proc; p != nil {
-			a.proc = nil
-			_, err := p.Finish([]byte(script))
-			return casError(s.Ref, err)
-		}
-		return StreamCAS(ctx, s.repo, script, s.Ref)
+		return s.serialized(ctx, func() error {
+			ids := []string{commit}
+			if a.Neighbour != "" && !probed {
+				ids = append(ids, a.Neighbour)
+			}
+			tip, has, err := s.probe(ctx, ids...)
+			if err != nil {
+				return err
+			}
+			if len(has) > 1 {
+				a.NeighbourNoted, probed = has[1], true
+			}
+			if has[0] {
+				return ErrExists
+			}
+			script := notesScript(s.Ref, tip, ident, "Notes added by 'git ai-survival'", []string{commit}, data)
+			if p := a.proc; p != nil {
+				a.proc = nil
+				_, err := p.Finish([]byte(script))
+				return casError(s.Ref, err)
+			}
+			return StreamCAS(ctx, s.repo, script, s.Ref)
+		})
 	})
 	if err != nil && !errors.Is(err, ErrExists) {
 		return fmt.Errorf("writing the note of %s: %w", short(commit), err)

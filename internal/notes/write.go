@@ -24,9 +24,11 @@ type WriteResult struct {
 func (s *Store) Write(ctx context.Context, batch map[string]provenance.Note, replace bool, message string) (WriteResult, error) {
 	var res WriteResult
 	err := Retry(ctx, func() error {
-		var err error
-		res, err = s.write(ctx, batch, replace, message)
-		return err
+		return s.serialized(ctx, func() error {
+			var err error
+			res, err = s.write(ctx, batch, replace, message)
+			return err
+		})
 	})
 	return res, err
 }
