@@ -42,6 +42,9 @@ func TestEscapeSequencesFromNotesNeverReachTheTerminal(t *testing.T) {
 		if args[len(args)-1] == "markdown" {
 			want = `\\e\]0;pwned\\x07evil\\e\[2J` // Markdown-escaped on top
 		}
+		if args[0] == "blame" {
+			want = "\uFFFD]0;pwned\uFFFDevil\uFFFD[2J" // blame shows them as U+FFFD
+		}
 		if !strings.Contains(out, want) {
 			t.Errorf("%v does not show the agent escaped:\n%q", args, out)
 		}
