@@ -74,7 +74,6 @@ func TestInstallRunOutput(t *testing.T) {
 		"post-rewrite: installed " + dir + "/post-rewrite\n" +
 		"post-merge: installed " + dir + "/post-merge\n" +
 		"post-checkout: installed " + dir + "/post-checkout\n" +
-		"config: added notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
 		"config: added remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if out.String() != want || errb.String() != "" {
@@ -103,7 +102,6 @@ func TestInstallRunOutput(t *testing.T) {
 		"post-rewrite: removed " + dir + "/post-rewrite\n" +
 		"post-merge: removed " + dir + "/post-merge\n" +
 		"post-checkout: removed " + dir + "/post-checkout\n" +
-		"config: removed notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
 		"config: removed remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if out.String() != want || errb.String() != "" {
@@ -140,7 +138,6 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 		"post-rewrite: installed " + dir + "/post-rewrite, the existing hook moved to " + dir + "/post-rewrite.ai-survival-orig still runs\n" +
 		"post-merge: installed " + dir + "/post-merge\n" +
 		"post-checkout: installed " + dir + "/post-checkout\n" +
-		"config: added notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
 		"config: added remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if code != 0 || out != want || errs != "" {
@@ -153,7 +150,6 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 		"post-rewrite: restored " + dir + "/post-rewrite from " + dir + "/post-rewrite.ai-survival-orig\n" +
 		"post-merge: removed " + dir + "/post-merge\n" +
 		"post-checkout: removed " + dir + "/post-checkout\n" +
-		"config: removed notes.rewriteRef refs/notes/ai-survival\n" +
 		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
 		"config: removed remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if code != 0 || out != want || errs != "" {

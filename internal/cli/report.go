@@ -157,7 +157,7 @@ func failUnderFlag(cmd *cobra.Command, raw string) (pct float64, set bool, err e
 
 func parsePercent(s string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
-	if err != nil || v < 0 || v > 100 {
+	if err != nil || !(v >= 0 && v <= 100) { // NaN too: it would switch the gate off
 		return 0, usageError("invalid --fail-under %q: give a percentage from 0 to 100", s)
 	}
 	return v, nil
@@ -213,11 +213,15 @@ func writeReport(f *Factory, rep *survival.Report, format string, notes []string
 	case "json":
 		return render.JSON(f.IO.Out, rep)
 	case "markdown":
-		return render.Markdown(f.IO.Out, rep, render.Options{Notes: notes})
+		out := safeOut(f.IO.Out)
+		defer out.Flush()
+		return render.Markdown(out, rep, render.Options{Notes: notes})
 	case "html":
 		return render.HTML(f.IO.Out, rep, render.Options{Notes: notes})
 	}
-	return render.Text(f.IO.Out, rep, render.Options{Notes: notes, Width: f.IO.Width})
+	out := safeOut(f.IO.Out)
+	defer out.Flush()
+	return render.Text(out, rep, render.Options{Notes: notes, Width: f.IO.Width})
 }
 
 // gate applies --fail-under to the AI survival rate.

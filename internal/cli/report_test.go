@@ -153,6 +153,8 @@ func TestReportGateAndBadInput(t *testing.T) {
 		{[]string{"--fail-under", "70.1"}, 1, "AI survival 70.0% is below --fail-under 70.1%"},
 		{[]string{"--fail-under", "101"}, 2, `invalid --fail-under "101"`},
 		{[]string{"--fail-under", "lots"}, 2, `invalid --fail-under "lots"`},
+		{[]string{"--fail-under", "NaN"}, 2, `invalid --fail-under "NaN"`},
+		{[]string{"--fail-under", "-Inf"}, 2, `invalid --fail-under "-Inf"`},
 		{[]string{"--format", "pdf"}, 2, `invalid --format "pdf"`},
 		{[]string{"nope..HEAD"}, 2, `"nope"`},
 	} {
