@@ -163,14 +163,9 @@ func walkOwners(res *walk.Result, lens map[string]int) lineOwners {
 	return o
 }
 
-// blameOwners blames every text file of end (limited to revs, e.g.
-// "A..B" or "B") and keeps the commits in inRange.
-func blameOwners(t testing.TB, r *gittest.Repo, revs, end string, inRange map[string]bool, skip func(string) bool) (lineOwners, map[string]int) {
-	t.Helper()
-	return blameOwnersWith(t, r, nil, revs, end, inRange, skip)
-}
-
-// blameOwnersWith is blameOwners with more options for git blame.
+// blameOwnersWith blames every text file of end (limited to revs, e.g.
+// "A..B" or "B") with the given git blame flags and keeps the commits in
+// inRange.
 func blameOwnersWith(t testing.TB, r *gittest.Repo, flags []string, revs, end string, inRange map[string]bool, skip func(string) bool) (lineOwners, map[string]int) {
 	t.Helper()
 	o := lineOwners{}
