@@ -30,12 +30,17 @@ lint: vet
 	$(GO) mod tidy -diff
 
 # The quick suite: lint, then every package's tests with -short.
+# The binary the tests drive is built once for all packages.
 test: lint
-	$(GO) test -short -count=1 -timeout 20m ./...
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	$(GO) build -o "$$d/git-ai-survival" ./cmd/git-ai-survival && \
+	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -short -count=1 -timeout 20m ./...
 
-# The long property and oracle runs that -short leaves out.
+# The long property and oracle runs that -short leaves out (and the rest).
 test-slow:
-	$(GO) test -count=1 -timeout 60m ./...
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	$(GO) build -o "$$d/git-ai-survival" ./cmd/git-ai-survival && \
+	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -count=1 -timeout 60m ./...
 
 # Speed figures, written to bench/results.md (see bench/README.md).
 bench: build
