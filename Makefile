@@ -42,6 +42,11 @@ test-slow:
 	$(GO) build -o "$$d/git-ai-survival" ./cmd/git-ai-survival && \
 	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -count=1 -timeout 60m ./...
 
+# Every fuzz target for FUZZTIME each (default 10s); see .ci/fuzz.
+FUZZTIME ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash .ci/fuzz
+
 # Speed figures, written to bench/results.md (see bench/README.md).
 bench: build
 	bash bench/run.sh
