@@ -55,13 +55,21 @@ func TestBadInput(t *testing.T) {
 		t.Error("outside.txt was written")
 	}
 
-	// Not a repository at all: a warning, exit 0.
-	out, errs, code := r.Run(payload(t, r, "claude/pre-edit.json"), filepath.Join(gittest.BinDir(t), "git-ai-survival"), "checkpoint", "--agent", "claude-code")
-	_ = out
-	if code != nil {
-		t.Errorf("outside a repository: %v", code)
+	// Not a repository at all (the payload's cwd and the process's): one
+	// warning, exit 0, nothing on stdout.
+	dir := t.TempDir()
+	cmd := exec.Command(filepath.Join(gittest.BinDir(t), "git-ai-survival"), "checkpoint", "--agent", "claude-code")
+	cmd.Dir, cmd.Env = dir, append(append([]string{}, r.Env...), "GIT_CEILING_DIRECTORIES="+filepath.Dir(dir))
+	cmd.Stdin = strings.NewReader(strings.ReplaceAll(payload(t, r, "claude/pre-edit.json"), r.Dir, dir))
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Errorf("outside a repository: %v", err)
 	}
-	_ = errs
+	errs := stderr.String()
+	if stdout.Len() != 0 || !strings.HasPrefix(errs, "warning: ") || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, "not a git repository") {
+		t.Errorf("outside a repository: stdout %q, stderr %q, want one warning line saying it is not a git repository", stdout.String(), errs)
+	}
 }
 
 func TestCheckpointOutsideRepository(t *testing.T) {
