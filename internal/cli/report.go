@@ -29,6 +29,9 @@ type ReportOptions struct {
 	failUnderSet bool
 	NoInference  bool
 	NoCache      bool
+	// IncludeGenerated counts files .gitattributes marks
+	// linguist-generated or linguist-vendored.
+	IncludeGenerated bool
 }
 
 func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
@@ -51,7 +54,10 @@ in .ai-survival.yaml) they are traced as git blame -M -C -C traces them:
 blocks moved within a file or to another file, and blocks copied from a
 file of the parent commit, keep their origin instead of counting as
 deleted and added again. Binary files and paths excluded by
-.ai-survival.yaml do not count.
+.ai-survival.yaml do not count, nor do files that .gitattributes at the
+range's end marks linguist-generated or linguist-vendored (GitHub's marks
+for generated and vendored code): the report says how many lines it left
+out, and --include-generated counts them.
 
 Figures: survival_rate = surviving / added for each origin; ai_share =
 surviving AI lines / all surviving lines. --fail-under exits with code 1
@@ -104,6 +110,7 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().StringVar(&failUnder, "fail-under", "", "exit with code 1 if the AI survival rate is below this percentage (0-100)")
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "walk the whole range instead of continuing the walk saved in the git directory")
+	cmd.Flags().BoolVar(&opts.IncludeGenerated, "include-generated", false, "count files .gitattributes marks linguist-generated or linguist-vendored")
 	return cmd
 }
 
@@ -140,12 +147,18 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 		cfg.Inference = false
 	}
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache})
+	var left measure.Generated
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache,
+		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
 	progress.done()
 	if err != nil {
 		return walkError(err)
 	}
-	if err := writeReport(f, rep, opts.Format, reportNotes(rep)); err != nil {
+	notes := reportNotes(rep)
+	if left.Files > 0 {
+		notes = append(notes, generatedNote(left))
+	}
+	if err := writeReport(f, rep, opts.Format, notes); err != nil {
 		return err
 	}
 	return gate(rep, opts)
@@ -157,6 +170,15 @@ func reportNotes(rep *survival.Report) []string {
 		return []string{"no commit in the range has a note: figures come from commit evidence only (run 'git ai-survival install' to tag new commits)"}
 	}
 	return nil
+}
+
+// generatedNote says what .gitattributes left out.
+func generatedNote(g measure.Generated) string {
+	files := "files"
+	if g.Files == 1 {
+		files = "file"
+	}
+	return fmt.Sprintf("left out %d lines in %d %s that .gitattributes marks linguist-generated or linguist-vendored (--include-generated counts them)", g.Lines, g.Files, files)
 }
 
 func writeReport(f *Factory, rep *survival.Report, format string, notes []string) error {

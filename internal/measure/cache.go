@@ -30,7 +30,7 @@ func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*
 	}
 	res, st, err := walkcache.Run(ctx, repo, wo, walkcache.Options{
 		Dir:      walkcache.Dir(repo),
-		Settings: settings(opts.Config, wo.Include != nil),
+		Settings: settings(opts.Config, wo.Include != nil) + opts.generated.key(),
 		NotesRef: provenance.NotesRef,
 		Attributor: func(commits []string) (walk.Attributor, error) {
 			return attributor(ctx, repo, opts, commits)
