@@ -290,3 +290,12 @@ func numstat(t testing.TB, r *gittest.Repo, revs ...string) map[string]int {
 	}
 	return m
 }
+
+// seeds are the seeds a property test runs: all of them, or only the
+// first with -short (make test-slow runs them all).
+func seeds(all ...int64) []int64 {
+	if testing.Short() {
+		return all[:1]
+	}
+	return all
+}
