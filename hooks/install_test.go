@@ -25,6 +25,7 @@ func realDir(t *testing.T, p string) string {
 }
 
 func TestFreshInstall(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	remote := bareRemote(t, r, "origin")
@@ -85,6 +86,7 @@ func TestFreshInstall(t *testing.T) {
 }
 
 func TestReinstallChangesNothing(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	bareRemote(t, r, "origin")
@@ -115,6 +117,7 @@ func TestReinstallChangesNothing(t *testing.T) {
 }
 
 func TestForeignPostCommitIsChained(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	flog := filepath.Join(t.TempDir(), "foreign.log")
@@ -147,6 +150,7 @@ func foreignPrePush(shebang, flog, allow string) string {
 }
 
 func TestForeignPrePushGetsStdinAndStillBlocks(t *testing.T) {
+	t.Parallel()
 	for _, shebang := range []string{"#!/bin/sh", "#!/usr/bin/env bash", "#!/bin/sh -e"} {
 		t.Run(shebang, func(t *testing.T) {
 			r := gittest.New(t)
@@ -213,6 +217,7 @@ exit $c
 const huskyV9Stub = "#!/usr/bin/env sh\n. \"$(dirname \"$0\")/h\"\n"
 
 func TestHuskyV9(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	remote := bareRemote(t, r, "origin")
@@ -290,6 +295,7 @@ fi
 `
 
 func TestHuskyV8OursRunsOnce(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	remote := bareRemote(t, r, "origin")
@@ -316,6 +322,7 @@ func TestHuskyV8OursRunsOnce(t *testing.T) {
 }
 
 func TestHooksPathAbsolute(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	shared := filepath.Join(realDir(t, t.TempDir()), "shared")
@@ -343,6 +350,7 @@ func TestHooksPathAbsolute(t *testing.T) {
 }
 
 func TestHooksPathRelativeFromSubdirectory(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	r.Git("config", "core.hooksPath", ".githooks")
@@ -381,6 +389,7 @@ func TestHooksPathRelativeFromSubdirectory(t *testing.T) {
 }
 
 func TestLinkedWorktree(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	r.Commit("root")
@@ -409,6 +418,7 @@ func TestLinkedWorktree(t *testing.T) {
 }
 
 func TestUninstallRestoresByteForByte(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	bareRemote(t, r, "origin")
@@ -463,6 +473,7 @@ func TestUninstallRestoresByteForByte(t *testing.T) {
 }
 
 func TestUninstallRemovesCreatedHooksAndConfig(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	bareRemote(t, r, "origin")
@@ -482,6 +493,7 @@ func TestUninstallRemovesCreatedHooksAndConfig(t *testing.T) {
 }
 
 func TestWrappedHooksRunWithStdinAndStatus(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	remote := bareRemote(t, r, "origin")
@@ -536,6 +548,7 @@ func TestWrappedHooksRunWithStdinAndStatus(t *testing.T) {
 }
 
 func TestMissingBinaryWarnsOnceAndNeverFails(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	withoutBinary(t, r)
 	bareRemote(t, r, "origin")
@@ -569,6 +582,7 @@ func TestMissingBinaryWarnsOnceAndNeverFails(t *testing.T) {
 }
 
 func TestUpgradeOlderBlockAndKeepNewer(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	dir := filepath.Join(r.Dir, ".git", "hooks")
@@ -609,6 +623,7 @@ func TestUpgradeOlderBlockAndKeepNewer(t *testing.T) {
 }
 
 func TestUninstallKeepsEditsMadeAfterInstall(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	dir := filepath.Join(r.Dir, ".git", "hooks")
@@ -645,6 +660,7 @@ func TestUninstallKeepsEditsMadeAfterInstall(t *testing.T) {
 // install) replaces our chained hook: installing again chains the new one,
 // and uninstall restores the new one.
 func TestForeignHookReplacedAfterInstall(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	p := filepath.Join(r.Dir, ".git", "hooks", "pre-push")
@@ -663,6 +679,7 @@ func TestForeignHookReplacedAfterInstall(t *testing.T) {
 // Hooks holding our block without a state (a hooks directory committed to
 // the repository, or a deleted state) are recognised.
 func TestHooksWithoutStateAreRecognised(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	dir := filepath.Join(r.Dir, ".git", "hooks")
@@ -691,6 +708,7 @@ func TestHooksWithoutStateAreRecognised(t *testing.T) {
 }
 
 func TestConfigValuesOfOthersAreKept(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	bareRemote(t, r, "origin")
@@ -724,6 +742,7 @@ func TestConfigValuesOfOthersAreKept(t *testing.T) {
 }
 
 func TestRewriteRefAlreadyCovered(t *testing.T) {
+	t.Parallel()
 	for name, setup := range map[string][]string{
 		"global value": {"config", "--global", "notes.rewriteRef", "refs/notes/ai-survival"},
 		"glob":         {"config", "notes.rewriteRef", "refs/notes/*"},
@@ -748,6 +767,7 @@ func TestRewriteRefAlreadyCovered(t *testing.T) {
 }
 
 func TestUnusableHooksDirectory(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("afile", "x\n")
 	top := realDir(t, r.Dir)
@@ -783,6 +803,7 @@ func TestUnusableHooksDirectory(t *testing.T) {
 }
 
 func TestBareRepository(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	r := gittest.NewAt(t, filepath.Join(root, "bare.git"), filepath.Join(root, "home"))
 	r.Git("init", "-q", "--bare", r.Dir)
@@ -796,6 +817,7 @@ func TestBareRepository(t *testing.T) {
 // The block hands the same stdin to git-ai-survival and to the rest of the
 // hook, under every shell we insert into and with -e and -u from the #! line.
 func TestBlockPassesStdinThrough(t *testing.T) {
+	t.Parallel()
 	inputs := []string{
 		"",
 		"refs/heads/main 1111111111111111111111111111111111111111 refs/heads/main " + zeroID + "\n",

@@ -15,6 +15,7 @@ import (
 // TestBadInput: every bad input is one warning, exit 0, and nothing
 // recorded: the commit that follows is the person's.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "claude-code")
 	r.Write("src/greet.go", "package greet\n")
 	r.Commit("Start")
@@ -73,6 +74,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestCheckpointOutsideRepository(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	dir := t.TempDir()
 	in := `{"session_id":"s","cwd":"` + dir + `","hook_event_name":"PreToolUse","tool_name":"Write","tool_input":{"file_path":"` + dir + `/a.txt","content":"x"}}`
@@ -85,6 +87,7 @@ func TestCheckpointOutsideRepository(t *testing.T) {
 }
 
 func TestDeletedBetweenPreAndPost(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "claude-code")
 	pre := payload(t, r, "claude/pre-write.json")
 	quiet(t, r, "claude-code", pre)
@@ -105,6 +108,7 @@ func TestDeletedBetweenPreAndPost(t *testing.T) {
 }
 
 func TestBinaryFile(t *testing.T) {
+	t.Parallel()
 	r := setup(t)
 	quiet(t, r, "aider", "", "--before", "--", "img.bin")
 	r.Write("img.bin", "\x00\x01\x02binary\n")
@@ -120,6 +124,7 @@ func TestBinaryFile(t *testing.T) {
 // TestResetAndCheckout: agent lines whose file is reset or checked out
 // are dropped, never given to the lines a person writes next.
 func TestResetAndCheckout(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "claude-code")
 	r.Write("a.go", "package a\n")
 	r.Commit("a")
@@ -150,6 +155,7 @@ func TestResetAndCheckout(t *testing.T) {
 // same file and others) wait for each other; every line ends up with the
 // agent that wrote it.
 func TestConcurrentCheckpoints(t *testing.T) {
+	t.Parallel()
 	r := setup(t)
 	const n = 8
 	var wg sync.WaitGroup
@@ -185,6 +191,7 @@ func TestConcurrentCheckpoints(t *testing.T) {
 // TestGeneric: the --before/--after form for any agent, with paths or for
 // the whole working tree.
 func TestGeneric(t *testing.T) {
+	t.Parallel()
 	r := setup(t)
 	r.Write("app.py", "def main():\n    pass\n")
 	r.Commit("App")
@@ -207,6 +214,7 @@ func TestGeneric(t *testing.T) {
 // TestTrailerWithoutCheckpoints keeps the evidence rules: a commit no
 // checkpoint touches is classified from its message as before.
 func TestTrailerWithoutCheckpoints(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "claude-code")
 	r.Write("x.go", "package x\n")
 	head := r.Commit("x" + claudeTrailer)

@@ -69,6 +69,7 @@ func sampleReport() *survival.Report {
 }
 
 func TestHTMLSelfContainedAndEscaped(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := HTML(&buf, sampleReport(), Options{Notes: []string{"note " + evil}}); err != nil {
 		t.Fatal(err)
@@ -154,6 +155,7 @@ func count(img image.Image, hex string) int {
 // The page in a real browser, on a desktop and a phone: the AI and human
 // curves are drawn (pixels of their colours), and nothing else is.
 func TestHTMLInChromium(t *testing.T) {
+	t.Parallel()
 	browser := chromium(t)
 	var buf bytes.Buffer
 	if err := HTML(&buf, sampleReport(), Options{}); err != nil {
