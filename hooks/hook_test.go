@@ -7,7 +7,6 @@ import (
 )
 
 func TestIsShellScript(t *testing.T) {
-	t.Parallel()
 	for _, tc := range []struct {
 		content string
 		want    bool
@@ -40,7 +39,6 @@ func TestIsShellScript(t *testing.T) {
 }
 
 func TestFindBlock(t *testing.T) {
-	t.Parallel()
 	block := PrePush.Block()
 	for _, tc := range []struct {
 		name    string
@@ -79,7 +77,6 @@ func TestFindBlock(t *testing.T) {
 
 // Inserting then stripping the block gives back the original bytes.
 func TestInsertStripRoundTrip(t *testing.T) {
-	t.Parallel()
 	for _, orig := range []string{
 		"#!/bin/sh\n",
 		"#!/bin/sh\necho hi\n",
@@ -108,7 +105,6 @@ func TestInsertStripRoundTrip(t *testing.T) {
 }
 
 func TestScriptsAreVersioned(t *testing.T) {
-	t.Parallel()
 	for _, h := range All {
 		for name, text := range map[string]string{"script": h.Script(), "wrapper": h.Wrapper()} {
 			if !strings.HasPrefix(text, "#!/bin/sh\n# >>> git-ai-survival hook v"+strconv.Itoa(Version)+" >>>\n") {

@@ -25,7 +25,6 @@ func realDir(t *testing.T, p string) string {
 }
 
 func TestFreshInstall(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	remote := bareRemote(t, r, "origin")
@@ -86,7 +85,6 @@ func TestFreshInstall(t *testing.T) {
 }
 
 func TestReinstallChangesNothing(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	bareRemote(t, r, "origin")
@@ -117,7 +115,6 @@ func TestReinstallChangesNothing(t *testing.T) {
 }
 
 func TestForeignPostCommitIsChained(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	flog := filepath.Join(t.TempDir(), "foreign.log")
@@ -150,7 +147,6 @@ func foreignPrePush(shebang, flog, allow string) string {
 }
 
 func TestForeignPrePushGetsStdinAndStillBlocks(t *testing.T) {
-	t.Parallel()
 	for _, shebang := range []string{"#!/bin/sh", "#!/usr/bin/env bash", "#!/bin/sh -e"} {
 		t.Run(shebang, func(t *testing.T) {
 			r := gittest.New(t)
@@ -217,7 +213,6 @@ exit $c
 const huskyV9Stub = "#!/usr/bin/env sh\n. \"$(dirname \"$0\")/h\"\n"
 
 func TestHuskyV9(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	remote := bareRemote(t, r, "origin")
@@ -295,7 +290,6 @@ fi
 `
 
 func TestHuskyV8OursRunsOnce(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	remote := bareRemote(t, r, "origin")
@@ -322,7 +316,6 @@ func TestHuskyV8OursRunsOnce(t *testing.T) {
 }
 
 func TestHooksPathAbsolute(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	shared := filepath.Join(realDir(t, t.TempDir()), "shared")
@@ -350,7 +343,6 @@ func TestHooksPathAbsolute(t *testing.T) {
 }
 
 func TestHooksPathRelativeFromSubdirectory(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	r.Git("config", "core.hooksPath", ".githooks")
@@ -389,7 +381,6 @@ func TestHooksPathRelativeFromSubdirectory(t *testing.T) {
 }
 
 func TestLinkedWorktree(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	r.Commit("root")
@@ -418,7 +409,6 @@ func TestLinkedWorktree(t *testing.T) {
 }
 
 func TestUninstallRestoresByteForByte(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	bareRemote(t, r, "origin")
@@ -473,7 +463,6 @@ func TestUninstallRestoresByteForByte(t *testing.T) {
 }
 
 func TestUninstallRemovesCreatedHooksAndConfig(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	bareRemote(t, r, "origin")
@@ -493,7 +482,6 @@ func TestUninstallRemovesCreatedHooksAndConfig(t *testing.T) {
 }
 
 func TestWrappedHooksRunWithStdinAndStatus(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	log := withFake(t, r)
 	remote := bareRemote(t, r, "origin")
@@ -548,7 +536,6 @@ func TestWrappedHooksRunWithStdinAndStatus(t *testing.T) {
 }
 
 func TestMissingBinaryWarnsOnceAndNeverFails(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	withoutBinary(t, r)
 	bareRemote(t, r, "origin")
@@ -582,7 +569,6 @@ func TestMissingBinaryWarnsOnceAndNeverFails(t *testing.T) {
 }
 
 func TestUpgradeOlderBlockAndKeepNewer(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	dir := filepath.Join(r.Dir, ".git", "hooks")
@@ -623,7 +609,6 @@ func TestUpgradeOlderBlockAndKeepNewer(t *testing.T) {
 }
 
 func TestUninstallKeepsEditsMadeAfterInstall(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	dir := filepath.Join(r.Dir, ".git", "hooks")
@@ -660,7 +645,6 @@ func TestUninstallKeepsEditsMadeAfterInstall(t *testing.T) {
 // install) replaces our chained hook: installing again chains the new one,
 // and uninstall restores the new one.
 func TestForeignHookReplacedAfterInstall(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	p := filepath.Join(r.Dir, ".git", "hooks", "pre-push")
@@ -679,7 +663,6 @@ func TestForeignHookReplacedAfterInstall(t *testing.T) {
 // Hooks holding our block without a state (a hooks directory committed to
 // the repository, or a deleted state) are recognised.
 func TestHooksWithoutStateAreRecognised(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	dir := filepath.Join(r.Dir, ".git", "hooks")
@@ -708,7 +691,6 @@ func TestHooksWithoutStateAreRecognised(t *testing.T) {
 }
 
 func TestConfigValuesOfOthersAreKept(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	withFake(t, r)
 	bareRemote(t, r, "origin")
@@ -742,7 +724,6 @@ func TestConfigValuesOfOthersAreKept(t *testing.T) {
 }
 
 func TestRewriteRefAlreadyCovered(t *testing.T) {
-	t.Parallel()
 	for name, setup := range map[string][]string{
 		"global value": {"config", "--global", "notes.rewriteRef", "refs/notes/ai-survival"},
 		"glob":         {"config", "notes.rewriteRef", "refs/notes/*"},
@@ -767,7 +748,6 @@ func TestRewriteRefAlreadyCovered(t *testing.T) {
 }
 
 func TestUnusableHooksDirectory(t *testing.T) {
-	t.Parallel()
 	r := gittest.New(t)
 	r.Write("afile", "x\n")
 	top := realDir(t, r.Dir)
@@ -803,7 +783,6 @@ func TestUnusableHooksDirectory(t *testing.T) {
 }
 
 func TestBareRepository(t *testing.T) {
-	t.Parallel()
 	root := t.TempDir()
 	r := gittest.NewAt(t, filepath.Join(root, "bare.git"), filepath.Join(root, "home"))
 	r.Git("init", "-q", "--bare", r.Dir)
@@ -817,7 +796,6 @@ func TestBareRepository(t *testing.T) {
 // The block hands the same stdin to git-ai-survival and to the rest of the
 // hook, under every shell we insert into and with -e and -u from the #! line.
 func TestBlockPassesStdinThrough(t *testing.T) {
-	t.Parallel()
 	inputs := []string{
 		"",
 		"refs/heads/main 1111111111111111111111111111111111111111 refs/heads/main " + zeroID + "\n",

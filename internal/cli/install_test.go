@@ -122,7 +122,8 @@ func TestInstallRunOutput(t *testing.T) {
 // The real binary, run as git runs it, from a subdirectory, over hooks that
 // are already there.
 func TestInstallCommandChainsExistingHooks(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it writes a hook script that git then runs, and a
+	// fork by a parallel test can hold it open for writing (ETXTBSY).
 	r, top := instRepo(t)
 	dir := filepath.Join(top, ".git", "hooks")
 	if err := os.WriteFile(filepath.Join(dir, "pre-push"), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
@@ -164,7 +165,8 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 }
 
 func TestInstallWarningsGoToStderr(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it writes a hook script that git then runs, and a
+	// fork by a parallel test can hold it open for writing (ETXTBSY).
 	r, top := instRepo(t)
 	p := filepath.Join(top, ".git", "hooks", "post-commit")
 	newer := "#!/bin/sh\n# >>> git-ai-survival hook v99 >>>\n# <<< git-ai-survival hook <<<\n"
