@@ -36,11 +36,13 @@ test: lint
 	$(GO) build -o "$$d/git-ai-survival" ./cmd/git-ai-survival && \
 	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -short -count=1 -timeout 20m ./...
 
-# The long property and oracle runs that -short leaves out (and the rest).
+# The long property and oracle runs that -short leaves out: every test of
+# the packages whose tests consult testing.Short().
+SLOW_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' 'testing.Short()' .)))
 test-slow:
 	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
 	$(GO) build -o "$$d/git-ai-survival" ./cmd/git-ai-survival && \
-	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -count=1 -timeout 60m ./...
+	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -count=1 -timeout 60m $(SLOW_PKGS)
 
 # Every fuzz target for FUZZTIME each (default 10s); see .ci/fuzz.
 FUZZTIME ?= 10s
