@@ -28,6 +28,9 @@ type Record struct {
 	// Partial marks a commit record written when not every file could be
 	// examined in time; uncovered lines take the commit record's origin.
 	Partial bool `json:"partial,omitempty"`
+	// Sources, on a commit record, lists the commits a restored note took
+	// its lines' attribution from (evidence "restored").
+	Sources []string `json:"sources,omitempty"`
 }
 
 func (r Record) line() []byte {
@@ -139,6 +142,11 @@ func (r Record) Validate() error {
 	}
 	if r.File == "" && !r.Lines.Empty() {
 		return fmt.Errorf("record has lines but no file")
+	}
+	for _, id := range r.Sources {
+		if !IsObjectID(id) {
+			return fmt.Errorf("record names a source that is not a commit id (%q)", abbreviate(id, 20))
+		}
 	}
 	if r.File != "" && r.Lines.Empty() {
 		return fmt.Errorf("record for %q has no lines", abbreviate(r.File, 60))

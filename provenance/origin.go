@@ -38,6 +38,10 @@ const (
 	// EvidenceTrailer: a trailer or marker line an agent writes into the
 	// commit message (Co-authored-by, "Generated with [Claude Code]").
 	EvidenceTrailer Evidence = "trailer"
+	// EvidenceRestored: the line's attribution was restored from the notes
+	// of the commits a server-side squash or rebase merge copied (the
+	// commit record names them in Sources).
+	EvidenceRestored Evidence = "restored"
 	// EvidenceCheckpoint: an agent hook recorded the lines as it wrote them.
 	EvidenceCheckpoint Evidence = "checkpoint"
 	// EvidenceManual: a person tagged the commit with annotate.
@@ -51,10 +55,12 @@ func (e Evidence) Rank() int {
 		return 1
 	case EvidenceTrailer:
 		return 2
-	case EvidenceCheckpoint:
+	case EvidenceRestored:
 		return 3
-	case EvidenceManual:
+	case EvidenceCheckpoint:
 		return 4
+	case EvidenceManual:
+		return 5
 	}
 	return 0
 }

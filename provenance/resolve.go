@@ -19,7 +19,9 @@ type Commit struct {
 	// HasDefault is false when the note had no commit record for ID.
 	HasDefault bool
 	Partial    bool
-	Files      map[string][]Span
+	// Sources are the commits a restored note names (see Record.Sources).
+	Sources []string
+	Files   map[string][]Span
 }
 
 // Resolve returns the provenance the note gives for commit, using only the
@@ -40,6 +42,7 @@ func (n Note) Resolve(commit string) Commit {
 		if r.File == "" {
 			c.Default, c.HasDefault = r.Attribution, true
 			c.Partial = c.Partial || r.Partial
+			c.Sources = appendNew(c.Sources, r.Sources...)
 			continue
 		}
 		byFile[r.File] = append(byFile[r.File], r)
@@ -57,6 +60,20 @@ func (n Note) Resolve(commit string) Commit {
 		c.Default = majority(c.Files)
 	}
 	return c
+}
+
+// appendNew appends the ids of add that list lacks.
+func appendNew(list []string, add ...string) []string {
+	for _, id := range add {
+		found := false
+		for _, have := range list {
+			found = found || have == id
+		}
+		if !found {
+			list = append(list, id)
+		}
+	}
+	return list
 }
 
 func weaker(a, b Record) bool {
@@ -131,6 +148,7 @@ type Builder struct {
 	commit  string
 	def     Attribution
 	partial bool
+	sources []string
 	files   map[string]map[Attribution]*LineSet
 }
 
@@ -157,9 +175,12 @@ func (b *Builder) Add(file string, start, end int, a Attribution) {
 // SetPartial marks the note as covering only some files.
 func (b *Builder) SetPartial() { b.partial = true }
 
+// SetSources names the commits a restored note took attribution from.
+func (b *Builder) SetSources(ids []string) { b.sources = append([]string(nil), ids...) }
+
 // Note returns the records built so far.
 func (b *Builder) Note() Note {
-	n := Note{Records: []Record{{Version: SchemaVersion, Commit: b.commit, Attribution: b.def, Partial: b.partial}}}
+	n := Note{Records: []Record{{Version: SchemaVersion, Commit: b.commit, Attribution: b.def, Partial: b.partial, Sources: b.sources}}}
 	for file, m := range b.files {
 		for a, s := range m {
 			if s.Empty() {

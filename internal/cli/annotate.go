@@ -12,6 +12,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -22,6 +23,9 @@ type AnnotateOptions struct {
 	Model  string
 	Human  bool
 	Force  bool
+	// Restore restores the notes of commits a server squashed or rebased
+	// from the commits they came from.
+	Restore bool
 }
 
 func newCmdAnnotate(f *Factory, runF func(context.Context, *AnnotateOptions) error) *cobra.Command {
@@ -39,7 +43,16 @@ without a note and counted as "unknown" by reports.
 With --agent or --human, every line those commits added is tagged that way
 (evidence "manual"); a revision or range must then be named.
 
-Existing notes are never replaced unless --force is given.`,
+Existing notes are never replaced unless --force is given.
+
+With --restore, commits without a note whose changes come from noted commits
+(a pull request squashed or rebased on GitHub or GitLab) get their note
+back: each line they added takes the attribution of the source commit that
+wrote it (evidence "restored"). Sources are found from the "(#123)" of a
+squash subject and refs/pull/123/head (GitLab: "!123" and
+refs/merge-requests/123/head, fetched when missing), from commits with the
+same patch, and from noted commits outside the branch that added the same
+lines.`,
 		Example: `  # Backfill notes for all history from commit evidence
   $ git ai-survival annotate
 
@@ -47,7 +60,10 @@ Existing notes are never replaced unless --force is given.`,
   $ git ai-survival annotate HEAD~3..HEAD --agent claude-code --model claude-opus-4
 
   # A commit a person wrote by hand, replacing its note
-  $ git ai-survival annotate 1a2b3c4 --human --force`,
+  $ git ai-survival annotate 1a2b3c4 --human --force
+
+  # Give squash and rebase merges of pull requests their notes back
+  $ git ai-survival annotate --restore origin/main~20..origin/main`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -58,6 +74,9 @@ Existing notes are never replaced unless --force is given.`,
 			}
 			if opts.Model != "" && opts.Agent == "" {
 				return usageError("--model goes with --agent")
+			}
+			if opts.Restore && (opts.Agent != "" || opts.Human || opts.Force) {
+				return usageError("--restore goes alone: it never replaces a note and takes attribution from the source commits")
 			}
 			if (opts.Agent != "" || opts.Human) && opts.Target == "" {
 				return usageError("name the commits to tag, e.g. 'git ai-survival annotate HEAD --human'")
@@ -72,6 +91,7 @@ Existing notes are never replaced unless --force is given.`,
 	cmd.Flags().StringVar(&opts.Model, "model", "", "the agent's model, with --agent")
 	cmd.Flags().BoolVar(&opts.Human, "human", false, "tag every added line as written by a person")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace notes that are already there")
+	cmd.Flags().BoolVar(&opts.Restore, "restore", false, "restore the notes of squashed or rebased pull requests' commits from their sources")
 	return cmd
 }
 
@@ -109,6 +129,18 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	revs, err := revArgs(ctx, repo, opts.Target)
 	if err != nil {
 		return err
+	}
+	if opts.Restore {
+		f.mergeFetchedNotes(ctx, repo)
+		res, err := restore.Restore(ctx, repo, revs, restore.Options{Classify: f.hookClassifier(ctx, repo), Remote: restoreRemote(ctx, repo)})
+		for _, w := range res.Warnings {
+			f.Warnf("%s", w)
+		}
+		if err != nil {
+			return err
+		}
+		printRestored(f.IO.Out, res)
+		return nil
 	}
 	metas, err := capture.ReadMeta(ctx, repo, revs...)
 	if err != nil {

@@ -33,6 +33,7 @@ type CIOptions struct {
 	Remote       string
 	Moves        bool
 	NoInference  bool
+	NoRestore    bool
 }
 
 // maxAnnotations bounds the ::notice lines (GitHub shows ten per step).
@@ -79,6 +80,13 @@ GitLab CI (GITLAB_CI=true): OpenMetrics figures go to metrics.txt (for
 artifacts:reports:metrics) and the Markdown summary to ai-survival.md.
 --metrics-file and --summary-file choose other files, anywhere.
 
+On a push to the default branch, commits a server squashed or rebased
+(pull requests merged on GitHub or GitLab) get their notes back from the
+pull request's commits (refs/pull/<n>/head, refs/merge-requests/<n>/head),
+as 'annotate --restore' does; the restored notes are pushed to the remote
+when the job may push, else the log says how to push them. --no-restore
+skips this.
+
 The text report goes to stdout. --fail-under exits with code 1 when the
 primary scope's AI survival rate is below the percentage.`,
 		Example: `  # In a GitHub Actions or GitLab CI job
@@ -124,6 +132,7 @@ primary scope's AI survival rate is below the percentage.`,
 	fl.StringVar(&opts.Remote, "remote", "", "remote to fetch history and notes from (default: origin, else the only remote)")
 	fl.BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
 	fl.BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
+	fl.BoolVar(&opts.NoRestore, "no-restore", false, "do not restore the notes of squashed or rebased pull requests' commits on a push to the default branch")
 	return cmd
 }
 
@@ -166,6 +175,13 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 	}
 	if opts.NoFetch {
 		f.mergeFetchedNotes(ctx, repo)
+	}
+	if !opts.NoRestore && pushToDefault(env, ev) {
+		remote := prep.Remote
+		if opts.NoFetch {
+			remote = ""
+		}
+		f.restoreInCI(ctx, repo, remote, logf)
 	}
 	notes := append([]string{}, prep.Problems...)
 	scopes := plan.Scopes

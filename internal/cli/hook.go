@@ -34,7 +34,8 @@ func newCmdHook(f *Factory) *cobra.Command {
                  first when the remote's notes moved on); never stops the push
   post-rewrite   after amend and rebase, computes each new commit's note from
                  the old commits' notes (reads old/new pairs on stdin)
-  post-merge     after a pull, merges the notes it fetched
+  post-merge     after a pull, merges the notes it fetched and restores the
+                 notes of commits a server squashed or rebased
   post-checkout  after a checkout or restore, forgets agent checkpoints of
                  files that are back to their committed content
 

@@ -69,6 +69,7 @@ type showResult struct {
 	Source   capture.Source         `json:"source"`
 	Partial  bool                   `json:"partial"`
 	Origin   provenance.Attribution `json:"origin"`
+	Sources  []string               `json:"sources"`
 	Added    map[string]int         `json:"added"`
 	Files    []showFile             `json:"files"`
 	Binary   []string               `json:"binary_files"`
@@ -109,7 +110,7 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	res := showResult{Commit: id, Added: map[string]int{"ai": 0, "human": 0, "unknown": 0}, Files: []showFile{}, Binary: []string{}, Warnings: []string{}}
+	res := showResult{Commit: id, Sources: []string{}, Added: map[string]int{"ai": 0, "human": 0, "unknown": 0}, Files: []showFile{}, Binary: []string{}, Warnings: []string{}}
 	r := &capture.Resolver{Notes: map[string]notes.Entry{}, Classify: classify, NoInference: !cfg.Inference, Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}
 	if has {
 		r.Notes[id] = entry
@@ -120,6 +121,7 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	}
 	pc, src := r.Resolve(metas[0])
 	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
+	res.Sources = append(res.Sources, pc.Sources...)
 	var added capture.Added
 	if err := capture.StreamAdded(ctx, repo, noDeadline, func(a capture.Added) error { added = a; return nil }, "--no-walk", id); err != nil {
 		return err
@@ -170,6 +172,9 @@ func printShow(w io.Writer, res showResult) error {
 		fmt.Fprintf(w, ", %d unknown", n)
 	}
 	fmt.Fprintln(w)
+	if len(res.Sources) > 0 {
+		fmt.Fprintf(w, "restored from %s\n", strings.Join(res.Sources, ", "))
+	}
 	if res.Partial {
 		fmt.Fprintln(w, "partial  the hook ran out of time; lines not listed take the commit's origin")
 	}

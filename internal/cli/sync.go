@@ -12,6 +12,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
+	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 )
 
@@ -43,12 +44,17 @@ type SyncOptions struct {
 	// Remote is the remote's name or URL ("" = the current branch's
 	// remote, else origin, else the only remote).
 	Remote string
+	// NoRestore skips restoring the notes of squashed and rebased pull
+	// requests' commits.
+	NoRestore bool
+	// restore is Factory.restoreNotes.
+	restore func(context.Context, *gitx.Repo, []string, string, int, int) restore.Result
 }
 
 // NewCmdSync builds `sync`; runF replaces syncRun in tests.
 func NewCmdSync(f *Factory, runF func(*SyncOptions) error) *cobra.Command {
-	opts := &SyncOptions{IO: f.IO, Repo: f.Repo}
-	return &cobra.Command{
+	opts := &SyncOptions{IO: f.IO, Repo: f.Repo, restore: f.restoreNotes}
+	cmd := &cobra.Command{
 		Use:   "sync [<remote>]",
 		Short: "Fetch, merge and push the provenance notes",
 		Long: `Fetch the remote's provenance notes (refs/notes/ai-survival) into
@@ -63,7 +69,12 @@ notes moved meanwhile, sync fetches and merges again (three attempts).
 The pre-push hook does the same with every push, and a plain git fetch
 brings the remote's notes (install configures it); run sync when the hook
 could not push, or to share notes without pushing code. It is safe to run
-at any time: a failure leaves the local notes as they were.`,
+at any time: a failure leaves the local notes as they were.
+
+Commits of HEAD's history that a server squashed or rebased (pull requests
+merged on GitHub or GitLab) get their notes back from the commits they came
+from, as 'annotate --restore' does, and those notes are pushed too;
+--no-restore skips that.`,
 		Example: `  # With the remote the current branch pushes to (else origin)
   $ git ai-survival sync
 
@@ -81,6 +92,8 @@ at any time: a failure leaves the local notes as they were.`,
 			return syncRun(opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.NoRestore, "no-restore", false, "do not restore the notes of squashed or rebased pull requests' commits")
+	return cmd
 }
 
 func syncRun(opts *SyncOptions) error {
@@ -126,6 +139,15 @@ func syncRun(opts *SyncOptions) error {
 		return fmt.Errorf("%w (the local notes are safe; run 'git ai-survival sync %s' again)", err, remote)
 	}
 	fmt.Fprintf(opts.IO.Out, "%s: %s\n", remote, describeSync(res))
+	if opts.NoRestore || opts.restore == nil || !repo.HasCommits(ctx) {
+		return nil
+	}
+	if rr := opts.restore(ctx, repo, []string{"HEAD"}, remote, restoreLimit, fetchLimit); rr.Written > 0 {
+		printRestored(opts.IO.Out, rr)
+		if _, err := notesync.Push(ctx, repo, remote); err != nil {
+			return fmt.Errorf("restored notes not pushed: %w (run 'git ai-survival sync %s' again)", err, remote)
+		}
+	}
 	return nil
 }
 
@@ -261,19 +283,24 @@ func postRewriteHook(ctx context.Context, f *Factory, args []string) {
 }
 
 // postMergeHook runs after git merge and git pull: it merges the notes
-// the pull fetched, and after `git merge --squash` (argument "1") keeps the
+// the pull fetched, restores the notes of the commits it brought that a
+// server squashed or rebased, and after `git merge --squash` (argument "1") keeps the
 // squashed commits for the commit that follows.
 func postMergeHook(ctx context.Context, f *Factory, args []string) {
 	repo, err := f.Repo(ctx)
 	if err != nil {
 		return
 	}
-	if len(args) > 0 && args[0] == "1" {
+	squash := len(args) > 0 && args[0] == "1"
+	if squash {
 		if err := rewrite.RecordSquash(ctx, repo); err != nil {
 			f.Warnf("git-ai-survival: squashed commits not recorded: %v", err)
 		}
 	}
 	f.mergeFetchedNotes(ctx, repo)
+	if !squash {
+		f.restoreMerged(ctx, repo)
+	}
 }
 
 // copySource is the post-commit hook's part for commits that copy others

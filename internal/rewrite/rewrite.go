@@ -99,6 +99,8 @@ type Result struct {
 	// Carried counts, over all new commits, the added lines that took
 	// their attribution from an old commit.
 	Carried int
+	// CarriedBy counts them per new commit (set when Options.Carry is).
+	CarriedBy map[string]int
 	// Written is the number of notes written.
 	Written int
 	// Warnings are problems that did not stop the remap (unreadable old
@@ -114,6 +116,11 @@ type Options struct {
 	Message string
 	// DryRun computes the notes without writing them.
 	DryRun bool
+	// Carry, when set, turns the attribution a line took from an old
+	// commit into the one the new note records (restore marks it
+	// "restored"); Sources then names, in each note, the old commits that
+	// gave lines their attribution.
+	Carry func(provenance.Attribution) provenance.Attribution
 }
 
 // Remap computes the note of each group's new commit from its old commits'
@@ -172,9 +179,15 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 			}
 			olds = append(olds, oldSide{prov: pc, added: added[o].Files, files: maps[gi][oi]})
 		}
-		note, carried := compute(g.New, added[g.New], own, olds)
+		note, carried := compute(g.New, added[g.New], own, olds, opts.Carry)
 		res.Notes[g.New] = note
 		res.Carried += carried
+		if res.CarriedBy != nil || opts.Carry != nil {
+			if res.CarriedBy == nil {
+				res.CarriedBy = map[string]int{}
+			}
+			res.CarriedBy[g.New] = carried
+		}
 	}
 	if opts.DryRun {
 		return res, nil
@@ -295,7 +308,7 @@ func (o oldSide) lookup(path string, n int) (provenance.Attribution, bool) {
 // compute builds the new commit's note: every line it added gets the
 // attribution of the last old commit that had added that line, else its
 // own. It returns the note and the number of lines carried over.
-func compute(id string, added capture.Added, own provenance.Commit, olds []oldSide) (provenance.Note, int) {
+func compute(id string, added capture.Added, own provenance.Commit, olds []oldSide, carry func(provenance.Attribution) provenance.Attribution) (provenance.Note, int) {
 	type line struct {
 		path string
 		n    int
@@ -304,6 +317,7 @@ func compute(id string, added capture.Added, own provenance.Commit, olds []oldSi
 	var lines []line
 	count := map[provenance.Attribution]int{}
 	carried := 0
+	used := make([]bool, len(olds))
 	paths := make([]string, 0, len(added.Files))
 	for p := range added.Files {
 		paths = append(paths, p)
@@ -316,6 +330,10 @@ func compute(id string, added capture.Added, own provenance.Commit, olds []oldSi
 				for i := len(olds) - 1; i >= 0; i-- {
 					if oa, ok := olds[i].lookup(p, n); ok {
 						a = oa
+						if carry != nil {
+							a = carry(oa)
+						}
+						used[i] = true
 						carried++
 						break
 					}
@@ -335,6 +353,15 @@ func compute(id string, added capture.Added, own provenance.Commit, olds []oldSi
 		}
 	}
 	b := provenance.NewBuilder(id, def)
+	if carry != nil {
+		var sources []string
+		for i, o := range olds {
+			if used[i] {
+				sources = append(sources, o.prov.ID)
+			}
+		}
+		b.SetSources(sources)
+	}
 	for _, l := range lines {
 		b.Add(l.path, l.n, l.n, l.a)
 	}
