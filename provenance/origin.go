@@ -1,6 +1,12 @@
 package provenance
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+)
 
 // Origin says who wrote a line.
 type Origin string
@@ -32,6 +38,9 @@ type Evidence string
 const (
 	// EvidenceDefault: recorded at commit time with no sign of an agent.
 	EvidenceDefault Evidence = "default"
+	// EvidenceBranch: the commit came from a branch whose name an agent
+	// gives its branches ("claude/...", "codex/..."); the weakest sign.
+	EvidenceBranch Evidence = "branch"
 	// EvidenceRule: a built-in or configured rule matched the commit's
 	// author, committer or message.
 	EvidenceRule Evidence = "rule"
@@ -51,25 +60,30 @@ const (
 // Rank orders evidence by strength; unknown kinds rank lowest.
 func (e Evidence) Rank() int {
 	switch e {
-	case EvidenceRule:
+	case EvidenceBranch:
 		return 1
-	case EvidenceTrailer:
+	case EvidenceRule:
 		return 2
-	case EvidenceRestored:
+	case EvidenceTrailer:
 		return 3
-	case EvidenceCheckpoint:
+	case EvidenceRestored:
 		return 4
-	case EvidenceManual:
+	case EvidenceCheckpoint:
 		return 5
+	case EvidenceManual:
+		return 6
 	}
 	return 0
 }
 
 // Attribution is the origin of a line and what is known about its author.
 type Attribution struct {
-	Origin   Origin   `json:"origin"`
-	Agent    string   `json:"agent,omitempty"`
-	Model    string   `json:"model,omitempty"`
+	Origin Origin `json:"origin"`
+	Agent  string `json:"agent,omitempty"`
+	Model  string `json:"model,omitempty"`
+	// Agents lists every agent the evidence names, Agent first, when it
+	// names more than one; the lines count under Agent alone.
+	Agents   Agents   `json:"agents,omitempty"`
 	Session  string   `json:"session,omitempty"`
 	Evidence Evidence `json:"evidence,omitempty"`
 }
@@ -93,4 +107,53 @@ func HumanAttribution() Attribution {
 // UnknownAttribution is the origin of lines nothing is known about.
 func UnknownAttribution() Attribution {
 	return Attribution{Origin: Unknown}
+}
+
+// Agents is a list of agent names kept as one comparable value (the names
+// joined by commas, which agent names never contain), so that an
+// Attribution stays usable as a map key. It is a JSON array of strings.
+type Agents string
+
+// MakeAgents returns the list of names, dropping empty and repeated ones,
+// names that hold characters that are not printable, and any comma in a
+// name.
+func MakeAgents(names ...string) Agents {
+	var out []string
+	for _, n := range names {
+		n = strings.ReplaceAll(n, ",", "")
+		if strings.IndexFunc(n, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+			continue
+		}
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return Agents(strings.Join(out, ","))
+}
+
+// List returns the names.
+func (a Agents) List() []string {
+	if a == "" {
+		return nil
+	}
+	return strings.Split(string(a), ",")
+}
+
+// MarshalJSON writes the names as an array.
+func (a Agents) MarshalJSON() ([]byte, error) {
+	l := a.List()
+	if l == nil {
+		l = []string{}
+	}
+	return json.Marshal(l)
+}
+
+// UnmarshalJSON reads an array of names.
+func (a *Agents) UnmarshalJSON(b []byte) error {
+	var l []string
+	if err := json.Unmarshal(b, &l); err != nil {
+		return fmt.Errorf("agents: %v", err)
+	}
+	*a = MakeAgents(l...)
+	return nil
 }

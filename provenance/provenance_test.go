@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -128,5 +129,27 @@ func TestParseErrors(t *testing.T) {
 	_, warn, err := Parse([]byte(`{"v":2,"commit":"` + c1 + `","origin":"ai","new":1}` + "\n" + `{"v":1,"commit":"` + c1 + `","origin":"ai"}`))
 	if err != nil || len(warn) != 1 || !strings.Contains(warn[0], "newer") {
 		t.Errorf("newer record: err=%v warnings=%v", err, warn)
+	}
+}
+
+func TestAgentsJSON(t *testing.T) {
+	a := Attribution{Origin: AI, Agent: "aider", Agents: MakeAgents("aider", "claude-code", "aider", "", "co,dex", "bad\x1b[31m")}
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"origin":"ai","agent":"aider","agents":["aider","claude-code","codex"]}`
+	if string(b) != want {
+		t.Errorf("Marshal = %s, want %s", b, want)
+	}
+	var back Attribution
+	if err := json.Unmarshal(b, &back); err != nil || back != a {
+		t.Errorf("round trip = %+v, %v; want %+v", back, err, a)
+	}
+	if err := json.Unmarshal([]byte(`{"origin":"ai","agents":"x"}`), &back); err == nil {
+		t.Error("agents as a string accepted")
+	}
+	if b, _ := json.Marshal(Attribution{Origin: Human}); string(b) != `{"origin":"human"}` {
+		t.Errorf("empty agents written: %s", b)
 	}
 }

@@ -25,6 +25,9 @@ type Meta struct {
 	Author    string // "Name <email>"
 	Committer string // "Name <email>"
 	Message   string
+	// Branch is the branch the commit was made on or merged from when it
+	// is known to be an agent's (see MergedBranches), else "".
+	Branch string
 }
 
 const metaFormat = "--format=%H%x1f%P%x1f%an <%ae>%x1f%cn <%ce>%x1f%B"

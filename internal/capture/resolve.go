@@ -24,6 +24,9 @@ type Resolver struct {
 	NoInference bool
 	// Warn receives one message per unreadable note (may be nil).
 	Warn func(string)
+	// Branches gives commits without a note the agent branch a merge
+	// brought them in from (MergedBranches), as the weakest evidence.
+	Branches map[string]string
 }
 
 // Resolve returns the provenance of the commit m describes.
@@ -37,6 +40,9 @@ func (r *Resolver) Resolve(m Meta) (provenance.Commit, Source) {
 		}
 	}
 	if !r.NoInference && r.Classify != nil {
+		if m.Branch == "" {
+			m.Branch = r.Branches[m.ID]
+		}
 		if a, ok := r.Classify(m); ok {
 			return provenance.Commit{ID: m.ID, Default: a, HasDefault: true}, SourceInferred
 		}

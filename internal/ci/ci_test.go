@@ -48,8 +48,8 @@ func TestAnnotationsHostileNames(t *testing.T) {
 
 func TestParseEvent(t *testing.T) {
 	head, base := strings.Repeat("a", 40), strings.Repeat("b", 40)
-	ev, err := ParseEvent(strings.NewReader(`{"number":3,"pull_request":{"number":3,"head":{"sha":"`+head+`"},"base":{"sha":"`+base+`","ref":"main"}}}`), "pull_request")
-	if err != nil || ev.HeadSHA != head || ev.BaseSHA != base || ev.Number != 3 || !ev.IsPullRequest() {
+	ev, err := ParseEvent(strings.NewReader(`{"number":3,"pull_request":{"number":3,"head":{"sha":"`+head+`","ref":"claude/fix-x"},"base":{"sha":"`+base+`","ref":"main"}}}`), "pull_request")
+	if err != nil || ev.HeadSHA != head || ev.BaseSHA != base || ev.Number != 3 || ev.HeadRef != "claude/fix-x" || !ev.IsPullRequest() {
 		t.Errorf("pull_request: %+v, %v", ev, err)
 	}
 	ev, err = ParseEvent(strings.NewReader(`{"ref":"refs/heads/main","after":"`+head+`","repository":{"default_branch":"main"}}`), "push")
@@ -83,10 +83,14 @@ func TestSortVersions(t *testing.T) {
 
 func TestChoose(t *testing.T) {
 	head, base, sha := strings.Repeat("a", 40), strings.Repeat("b", 40), strings.Repeat("c", 40)
-	pr := &Event{Name: "pull_request", Number: 9, HeadSHA: head, BaseSHA: base}
+	pr := &Event{Name: "pull_request", Number: 9, HeadSHA: head, BaseSHA: base, HeadRef: "codex/fix"}
 	ids := func(p Plan) (out []string) {
 		for _, s := range p.Scopes {
-			out = append(out, s.ID+" "+s.Range+" @"+s.End)
+			id := s.ID + " " + s.Range + " @" + s.End
+			if s.Branch != "" {
+				id += " from " + s.Branch
+			}
+			out = append(out, id)
 		}
 		return out
 	}
@@ -96,15 +100,15 @@ func TestChoose(t *testing.T) {
 		want    []string
 		release bool
 	}{
-		{"pull request", Request{Env: Env{Kind: GitHub, SHA: sha}, Event: pr}, []string{"pr " + base + ".." + head + " @" + head, "repository " + head + " @" + head}, false},
+		{"pull request", Request{Env: Env{Kind: GitHub, SHA: sha}, Event: pr}, []string{"pr " + base + ".." + head + " @" + head + " from codex/fix", "repository " + head + " @" + head}, false},
 		{"push", Request{Env: Env{Kind: GitHub, SHA: sha}, Event: &Event{Name: "push", After: head}}, []string{"repository " + head + " @" + head}, true},
 		{"push of a deleted branch", Request{Env: Env{Kind: GitHub, SHA: sha}, Event: &Event{Name: "push", After: strings.Repeat("0", 40)}}, []string{"repository " + sha + " @" + sha}, true},
 		{"local", Request{}, []string{"repository HEAD @HEAD"}, true},
 		{"--range", Request{Range: "v1..v2", Event: pr}, []string{"range v1..v2 @v2"}, false},
 		{"--range A..", Request{Range: "v1.."}, []string{"range v1.. @HEAD"}, false},
 		{"--base", Request{Base: "origin/main"}, []string{"branch origin/main..HEAD @HEAD", "repository HEAD @HEAD"}, false},
-		{"gitlab merge request", Request{Env: Env{Kind: GitLab, PipelineSource: "merge_request_event", MRBaseSHA: base, SHA: head, MRIID: "4"}},
-			[]string{"pr " + base + ".." + head + " @" + head, "repository " + head + " @" + head}, false},
+		{"gitlab merge request", Request{Env: Env{Kind: GitLab, PipelineSource: "merge_request_event", MRBaseSHA: base, SHA: head, MRIID: "4", MRSourceBranch: "claude/x"}},
+			[]string{"pr " + base + ".." + head + " @" + head + " from claude/x", "repository " + head + " @" + head}, false},
 	} {
 		p := Choose(tc.req)
 		if got := ids(p); !reflect.DeepEqual(got, tc.want) || p.Release != tc.release {

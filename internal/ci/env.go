@@ -27,6 +27,7 @@ type Env struct {
 	MRBaseSHA      string // CI_MERGE_REQUEST_DIFF_BASE_SHA
 	MRIID          string // CI_MERGE_REQUEST_IID
 	MRSourceSHA    string // CI_MERGE_REQUEST_SOURCE_BRANCH_SHA (merged results pipelines)
+	MRSourceBranch string // CI_MERGE_REQUEST_SOURCE_BRANCH_NAME
 	Branch         string // CI_COMMIT_BRANCH
 	DefaultBranch  string // CI_DEFAULT_BRANCH
 	Tag            string // CI_COMMIT_TAG
@@ -45,8 +46,9 @@ func Detect(getenv func(string) string) Env {
 		return Env{Kind: GitLab, SHA: getenv("CI_COMMIT_SHA"),
 			PipelineSource: getenv("CI_PIPELINE_SOURCE"), MRBaseSHA: getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA"),
 			MRIID: getenv("CI_MERGE_REQUEST_IID"), MRSourceSHA: getenv("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"),
-			Branch:        getenv("CI_COMMIT_BRANCH"),
-			DefaultBranch: getenv("CI_DEFAULT_BRANCH"), Tag: getenv("CI_COMMIT_TAG")}
+			MRSourceBranch: getenv("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"),
+			Branch:         getenv("CI_COMMIT_BRANCH"),
+			DefaultBranch:  getenv("CI_DEFAULT_BRANCH"), Tag: getenv("CI_COMMIT_TAG")}
 	}
 	return Env{}
 }

@@ -17,6 +17,8 @@ type Event struct {
 	Number           int
 	HeadSHA, BaseSHA string
 	BaseRef          string
+	// HeadRef is the pull request's head branch ("codex/fix-parser").
+	HeadRef string
 	// Push: the pushed ref and commit.
 	Ref, After    string
 	DefaultBranch string
@@ -54,6 +56,7 @@ func ParseEvent(r io.Reader, name string) (Event, error) {
 			Number int `json:"number"`
 			Head   struct {
 				SHA string `json:"sha"`
+				Ref string `json:"ref"`
 			} `json:"head"`
 			Base struct {
 				SHA string `json:"sha"`
@@ -71,6 +74,7 @@ func ParseEvent(r io.Reader, name string) (Event, error) {
 	ev := Event{Name: name, Ref: raw.Ref, After: raw.After, DefaultBranch: raw.Repository.DefaultBranch}
 	if pr := raw.PullRequest; pr != nil {
 		ev.Number, ev.HeadSHA, ev.BaseSHA, ev.BaseRef = pr.Number, pr.Head.SHA, pr.Base.SHA, pr.Base.Ref
+		ev.HeadRef = pr.Head.Ref
 	}
 	if ev.IsPullRequest() {
 		if !isHex(ev.HeadSHA) {

@@ -65,7 +65,7 @@ func NewMeasurer(ctx context.Context, repo *gitx.Repo, opts MeasureOptions) (*Me
 func (m *Measurer) Measure(ctx context.Context, s Scope) Result {
 	rep, err := measure.Report(ctx, m.repo, measure.Options{
 		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves,
-		OnProgress: m.opts.OnProgress, Warn: m.opts.Warn, Files: true,
+		OnProgress: m.opts.OnProgress, Warn: m.opts.Warn, Files: true, Branch: s.Branch,
 	})
 	if err != nil {
 		return Result{Scope: s, Err: err}

@@ -15,6 +15,9 @@ type Scope struct {
 	// history); End is the revision it is measured at.
 	Range string
 	End   string
+	// Branch is the branch the range's commits come from, when known (a
+	// pull request's head branch): an agent's branch name is evidence.
+	Branch string
 }
 
 // Start is A of an "A..B" range ("" when the range has no start).
@@ -93,14 +96,14 @@ func Choose(req Request) Plan {
 			base = "refs/remotes/origin/" + ev.BaseRef
 		}
 		title := fmt.Sprintf("This pull request (#%d)", ev.Number)
-		p.Scopes = []Scope{{ID: "pr", Title: title, Range: base + ".." + p.Head, End: p.Head}, repository}
+		p.Scopes = []Scope{{ID: "pr", Title: title, Range: base + ".." + p.Head, End: p.Head, Branch: ev.HeadRef}, repository}
 		p.Why = fmt.Sprintf("pull request #%d", ev.Number)
 	case env.Kind == GitLab && env.PipelineSource == "merge_request_event" && env.MRBaseSHA != "":
 		title := "This merge request"
 		if env.MRIID != "" {
 			title += " (!" + env.MRIID + ")"
 		}
-		p.Scopes = []Scope{{ID: "pr", Title: title, Range: env.MRBaseSHA + ".." + p.Head, End: p.Head}, repository}
+		p.Scopes = []Scope{{ID: "pr", Title: title, Range: env.MRBaseSHA + ".." + p.Head, End: p.Head, Branch: env.MRSourceBranch}, repository}
 		p.Why = "merge request " + env.MRIID
 	default:
 		p.Scopes = []Scope{repository}

@@ -36,9 +36,10 @@ func newCmdAnnotate(f *Factory, runF func(context.Context, *AnnotateOptions) err
 		Long: `Write provenance notes for commits that have none.
 
 Without --agent or --human, each commit is classified from its metadata by
-the same rules the post-commit hook uses (Co-authored-by trailers, agent
-markers, your .ai-survival.yaml rules); commits with no evidence are left
-without a note and counted as "unknown" by reports.
+the same rules the post-commit hook uses (Co-authored-by, Assisted-by and
+other agents' trailers, agent markers, agents' bot accounts, your
+.ai-survival.yaml rules); commits with no evidence are left without a note
+and counted as "unknown" by reports.
 
 With --agent or --human, every line those commits added is tagged that way
 (evidence "manual"); a revision or range must then be named.

@@ -30,7 +30,7 @@ func classifierFor(cfg *config.Config) (capture.Classifier, error) {
 		return nil, err
 	}
 	return func(m capture.Meta) (provenance.Attribution, bool) {
-		return rules.Classify(evidence.Commit{Author: m.Author, Committer: m.Committer, Message: m.Message})
+		return rules.Classify(evidence.Commit{Author: m.Author, Committer: m.Committer, Message: m.Message, Branch: m.Branch})
 	}, nil
 }
 

@@ -200,6 +200,9 @@ func describe(a provenance.Attribution) string {
 	if a.Evidence != "" && a.Evidence != provenance.EvidenceDefault {
 		s += " by " + string(a.Evidence)
 	}
+	if l := a.Agents.List(); len(l) > 1 {
+		s += "; agents " + strings.Join(l, ", ")
+	}
 	return s
 }
 

@@ -6,60 +6,82 @@
 //
 // # What counts as evidence
 //
-// Trailer evidence (provenance.EvidenceTrailer), lines an agent writes into
-// the message:
+// Agents are recognised by their exact service addresses, their bot
+// accounts and what they write into messages, never by a whole email
+// domain: a person at an agent vendor's domain is a person.
 //
-//   - Co-authored-by trailers (the key in any case) naming an agent, in the
-//     message's last paragraph, as git interpret-trailers reads it: a line
-//     that starts with the key, in a paragraph that is not the first (the
-//     subject). The same line quoted in the body, or indented, is prose.
-//     Agents are known by their address, or, where a person could not be
-//     mistaken for one, by name: Claude (noreply@anthropic.com:
-//     claude-code, with the model when the name carries one, "Claude Opus
-//     4.1" giving claude-opus-4.1), Codex (noreply@openai.com: codex),
-//     Copilot (Copilot, NNN+Copilot@users.noreply.github.com: copilot),
-//     Cursor (cursoragent@cursor.com: cursor), Devin
-//     (devin-ai-integration[bot]: devin), Gemini (a name starting with the
-//     word Gemini, gemini-code-assist[bot]: gemini, "Gemini 2.5 Pro" giving
-//     gemini-2.5-pro), Qwen-Coder (qwen-coder@alibabacloud.com:
-//     qwen-coder), aider ("aider (<model>)", @aider.chat: aider, the model
-//     from the parentheses), Amp (amp@ampcode.com: amp) and opencode
-//     (noreply@opencode.ai: opencode).
+// Trailer evidence (provenance.EvidenceTrailer) comes from the message's
+// trailer block as git reads it (`git interpret-trailers --parse`, see
+// parseTrailers): a trailer-looking line quoted in the body, indented, or
+// in the subject paragraph is prose. Keys are matched in any case.
+//
+//   - Co-authored-by naming an agent by its address, its GitHub bot
+//     account (by numeric id in "<id>+<login>@users.noreply.github.com",
+//     so a renamed bot still matches), or, where no person goes by it, by
+//     name: Claude (noreply@anthropic.com: claude-code, "Claude Opus 4.1"
+//     giving the model claude-opus-4.1), Codex (noreply@openai.com),
+//     Copilot, Cursor (cursoragent@cursor.com), Devin, Gemini ("Gemini 2.5
+//     Pro"), Qwen-Coder, aider ("aider (<model>)" at aider@aider.chat or
+//     noreply@aider.chat), Amp, opencode. A model in parentheses may hold
+//     spaces ("Cursor (composer 2.5)": composer-2.5); a note such as
+//     "(1M context)" is no model.
+//   - Assisted-by and Generated-by naming a tool or a model: "Claude Code",
+//     "[Claude Code]", "GPT-5.5" (chatgpt, gpt-5.5), "Kimi K2.6", an
+//     address as above, or the kernel's "AGENT:MODEL [TOOL1] [TOOL2]"
+//     (agent and model from it, any agent name). A person ("Bob
+//     <bob@example.com>") is no evidence.
+//   - AI-assisted (or AI-generated): yes (agent "unspecified") or a
+//     tool's name; "no" is no evidence.
+//   - Entire-* trailers (Entire-Checkpoint, Entire-Session, ...): the agent
+//     Entire-Agent names, else "entire".
+//   - Replit-Commit-Author: Agent or Assistant: replit.
 //   - A line, anywhere in the message, starting with "Generated with
 //     [Claude Code]" (or "🤖 Generated with ...", with or without the
 //     brackets): claude-code; likewise "[opencode]" and "[Amp]".
 //
 // Rule evidence (provenance.EvidenceRule):
 //
-//   - the author is an agent: a bot account (copilot-swe-agent[bot]:
-//     copilot, google-labs-jules[bot]: jules, devin-ai-integration[bot]:
-//     devin, claude[bot]: claude-code, gemini-code-assist[bot]: gemini) or
-//     one of the addresses above;
+//   - the author is an agent: a bot account (anthropic-claude,
+//     claude-code-action, claude, copilot, copilot-swe-agent, cursor,
+//     openai-codex, chatgpt-codex-connector, amazon-q-developer, cline,
+//     continue, sourcegraph-cody, jetbrains-ai, coderabbitai,
+//     gemini-code-assist, devin-ai-integration, google-labs-jules) or one of
+//     the addresses above;
+//   - the committer is such an account or address (a bot committing a
+//     person's work);
 //   - the author's name ends in "(aider)": aider. The committer's does not
 //     count: aider marks the committer of a person's edits it commits;
 //   - the subject starts with "aider:" (any case): aider;
 //   - the user's rules from .ai-survival.yaml, each matching when all the
 //     patterns it gives match.
 //
+// Branch evidence (provenance.EvidenceBranch), the weakest: the commit was
+// made on, or merged from, a branch named the way agents name theirs
+// (Commit.Branch; see BranchAgent and MergedBranch).
+//
 // # Precedence
 //
 // When several agents match, the attribution is chosen by, in turn:
 //
-//  1. the stronger evidence: trailer evidence over rule evidence;
+//  1. the stronger evidence: trailer over rule over branch;
 //  2. a match that names a model over one that does not;
-//  3. the order the rules are tried: Co-authored-by trailers in the order
-//     they are written, then "Generated with" lines in message order, then
-//     the author, the subject, and the user's rules in file order.
+//  3. the order the rules are tried: trailers in the order they are
+//     written, then "Generated with" lines in message order, then the
+//     author, the committer, the subject, the user's rules in file order,
+//     and the branch.
 //
 // A chosen match without a model takes the model of the first other match
 // of the same agent that names one, so a user rule can supply the model a
-// trailer leaves out.
+// trailer leaves out. When the matches name more than one agent, the
+// attribution lists them all in Agents, the chosen one first; its lines
+// count under the chosen agent alone.
 package evidence
 
 import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -70,6 +92,9 @@ type Commit struct {
 	Author    string // "Name <email>"
 	Committer string // "Name <email>"
 	Message   string // the whole message, subject and body
+	// Branch is the branch the commit was made on or merged from, where
+	// known ("" otherwise): its name is the weakest evidence.
+	Branch string
 }
 
 // Match is one piece of evidence found in a commit.
@@ -147,12 +172,20 @@ func (r *Rules) Classify(c Commit) (provenance.Attribution, bool) {
 		return provenance.Attribution{}, false
 	}
 	best := pick(ms)
-	return provenance.Attribution{
+	a := provenance.Attribution{
 		Origin:   provenance.AI,
 		Agent:    best.Agent,
 		Model:    best.Model,
 		Evidence: best.Evidence,
-	}, true
+	}
+	names := []string{best.Agent}
+	for _, m := range ms {
+		names = append(names, m.Agent)
+	}
+	if agents := provenance.MakeAgents(names...); strings.Contains(string(agents), ",") {
+		a.Agents = agents
+	}
+	return a, true
 }
 
 // Matches returns every piece of evidence in the commit, in the order the
@@ -165,11 +198,9 @@ func (r *Rules) appendMatches(ms []Match, c Commit) []Match {
 	ms = appendTrailers(ms, c.Message)
 	ms = appendMarkers(ms, c.Message)
 	ms = appendAuthor(ms, c.Author)
+	ms = appendCommitter(ms, c.Committer)
 	ms = appendSubject(ms, c.Message)
-	if r == nil {
-		return ms
-	}
-	for i := range r.user {
+	for i := range r.userRules() {
 		u := &r.user[i]
 		if (u.author == nil || u.author.MatchString(c.Author)) &&
 			(u.committer == nil || u.committer.MatchString(c.Committer)) &&
@@ -177,7 +208,17 @@ func (r *Rules) appendMatches(ms []Match, c Commit) []Match {
 			ms = append(ms, Match{Agent: u.agent, Model: u.model, Evidence: provenance.EvidenceRule, Source: u.source})
 		}
 	}
+	if agent, ok := BranchAgent(c.Branch); ok {
+		ms = append(ms, Match{Agent: agent, Evidence: provenance.EvidenceBranch, Source: "branch " + c.Branch})
+	}
 	return ms
+}
+
+func (r *Rules) userRules() []userRule {
+	if r == nil {
+		return nil
+	}
+	return r.user
 }
 
 // pick chooses among matches: strongest evidence, then naming a model,

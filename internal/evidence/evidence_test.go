@@ -15,6 +15,8 @@ const (
 	person  = "Ada Lovelace <ada@example.com>"
 	trailer = provenance.EvidenceTrailer
 	rule    = provenance.EvidenceRule
+	branch  = provenance.EvidenceBranch
+	web     = "GitHub <noreply@github.com>"
 )
 
 // want is the expected outcome: Evidence "" means no evidence.
@@ -137,6 +139,78 @@ Co-authored-by: Bob <bob@example.com>`, want{"copilot", "", trailer}},
 	{"co-authored-by before generated-with", person, person,
 		"x\n\n🤖 Generated with [opencode](https://opencode.ai)\n\nCo-authored-by: Cursor <cursoragent@cursor.com>", want{"cursor", "", trailer}},
 
+	// Assisted-by, in every form seen.
+	{"assisted-by claude", person, person, "x\n\nAssisted-by: Claude", want{"claude-code", "", trailer}},
+	{"assisted-by claude code", person, person, "x\n\nAssisted-By: Claude Code", want{"claude-code", "", trailer}},
+	{"assisted-by lower-case key", person, person, "x\n\nassisted-by: Claude Code\n", want{"claude-code", "", trailer}},
+	{"assisted-by upper-case", person, person, "x\n\nASSISTED-BY: CLAUDE CODE", want{"claude-code", "", trailer}},
+	{"assisted-by bracketed", person, person, "x\n\nAssisted-By: [Claude Code]", want{"claude-code", "", trailer}},
+	{"assisted-by bracketed, spaces, full stop", person, person, "x\n\nAssisted-By: [Claude   Code].", want{"claude-code", "", trailer}},
+	{"assisted-by markdown link", person, person, "x\n\nAssisted-by: [Claude Code](https://claude.com/claude-code)", want{"claude-code", "", trailer}},
+	{"assisted-by spaces and full stop", person, person, "x\n\nAssisted-By: Claude   Code.", want{"claude-code", "", trailer}},
+	{"assisted-by gpt model alone", person, person, "x\n\nAssisted-By: GPT-5.5", want{"chatgpt", "gpt-5.5", trailer}},
+	{"assisted-by gpt-4o lower case", person, person, "x\n\nAssisted-by: gpt-4o", want{"chatgpt", "gpt-4o", trailer}},
+	{"assisted-by claude model, version first", person, person, "x\n\nAssisted-by: Claude 4.7 Opus", want{"claude-code", "claude-4.7-opus", trailer}},
+	{"assisted-by claude with address", person, person, "x\n\nAssisted-By: Claude Opus 4 <noreply@anthropic.com>", want{"claude-code", "claude-opus-4", trailer}},
+	{"assisted-by cursor address", person, person, "x\n\nAssisted-By: Cursor <cursoragent@cursor.com>", want{"cursor", "", trailer}},
+	{"assisted-by aider with model", person, person, "x\n\nAssisted-By: aider (gpt-4o) <noreply@aider.chat>", want{"aider", "gpt-4o", trailer}},
+	{"assisted-by kimi", person, person, "x\n\nAssisted-By: Kimi K2.6", want{"kimi", "kimi-k2.6", trailer}},
+	{"assisted-by kimi, note in parentheses", person, person, "x\n\nAssisted-by: Kimi K2.6 (unit tests, integration tests)", want{"kimi", "kimi-k2.6", trailer}},
+	{"assisted-by chatgpt, note in parentheses", person, person, "x\n\nAssisted-by: ChatGPT (documentation review)", want{"chatgpt", "", trailer}},
+	{"assisted-by gemini, one-word note", person, person, "x\n\nAssisted-by: Gemini (documentation)", want{"gemini", "", trailer}},
+	{"assisted-by github copilot", person, person, "x\n\nAssisted-by: GitHub Copilot", want{"copilot", "", trailer}},
+	{"assisted-by continue.dev", person, person, "x\n\nAssisted-By: Continue.dev", want{"continue", "", trailer}},
+	{"assisted-by windsurf", person, person, "x\n\nAssisted-by: Windsurf", want{"windsurf", "", trailer}},
+	{"kernel form", person, person, "drm/i915: fix leak\n\nAssisted-by: Claude:claude-3-opus coccinelle sparse\nSigned-off-by: Ada Lovelace <ada@example.com>", want{"claude-code", "claude-3-opus", trailer}},
+	{"kernel form, bracketed tools", person, person, "x\n\nAssisted-by: Claude Code:claude-opus-4-5 [checkpatch] [sparse]", want{"claude-code", "claude-opus-4-5", trailer}},
+	{"kernel form, other agent", person, person, "x\n\nAssisted-by: Codex:gpt-5-codex", want{"codex", "gpt-5-codex", trailer}},
+	{"kernel form, unknown agent kept", person, person, "x\n\nAssisted-by: Zed Agent:qwen3-coder-480b", want{"zed-agent", "qwen3-coder-480b", trailer}},
+	{"generated-by", person, person, "x\n\nGenerated-by: Claude Code", want{"claude-code", "", trailer}},
+	{"generated-by copilot", person, person, "x\n\nGenerated-by: GitHub Copilot\n", want{"copilot", "", trailer}},
+	{"ai-assisted yes", person, person, "x\n\nAI-assisted: yes", want{"unspecified", "", trailer}},
+	{"ai-assisted names the tool", person, person, "x\n\nAI-Assisted: Cursor", want{"cursor", "", trailer}},
+	{"ai-generated names the tool", person, person, "x\n\nAI-Generated: Claude Code", want{"claude-code", "", trailer}},
+	{"ai-assisted true", person, person, "x\n\nAI-assisted: true\nSigned-off-by: Ada Lovelace <ada@example.com>", want{"unspecified", "", trailer}},
+
+	// Tool trailers.
+	{"entire checkpoint", person, person, "x\n\nEntire-Checkpoint: ab123cdefg12", want{"entire", "", trailer}},
+	{"entire metadata", person, person, "x\n\nEntire-Metadata: ab123cdefg12\nEntire-Strategy: manual-commit", want{"entire", "", trailer}},
+	{"entire names the agent", person, person, "x\n\nEntire-Session: 2026-01-01-abc\nEntire-Agent: Claude Code", want{"claude-code", "", trailer}},
+	{"replit agent", person, person, "x\n\nReplit-Commit-Author: Agent\nReplit-Commit-Session-Id: 1234a1ab-12ab-1234-abcd-0123456a1234", want{"replit", "", trailer}},
+	{"replit assistant", person, person, "x\n\nReplit-Commit-Author: Assistant", want{"replit", "", trailer}},
+
+	// Models in parentheses with spaces.
+	{"cursor with a spaced model", person, person, "x\n\nCo-authored-by: Cursor (composer 2.5) <cursoragent@cursor.com>", want{"cursor", "composer-2.5", trailer}},
+	{"claude code with a tier and version", person, person, "x\n\nCo-authored-by: Claude Code (Opus 4.1) <noreply@anthropic.com>", want{"claude-code", "claude-opus-4.1", trailer}},
+	{"claude code with a full model", person, person, "x\n\nCo-authored-by: Claude Code (Claude Sonnet 4.5) <noreply@anthropic.com>", want{"claude-code", "claude-sonnet-4.5", trailer}},
+	{"aider with a spaced model", person, person, "x\n\nCo-authored-by: aider (claude 3.7 sonnet) <aider@aider.chat>", want{"aider", "claude-3.7-sonnet", trailer}},
+	{"assisted-by with a spaced model", person, person, "x\n\nAssisted-by: Cursor (composer 2.5)", want{"cursor", "composer-2.5", trailer}},
+
+	// Bot accounts, by numeric id.
+	{"anthropic-claude bot", "anthropic-claude[bot] <215619710+anthropic-claude[bot]@users.noreply.github.com>", web, "Fix", want{"claude-code", "", rule}},
+	{"claude-code-action bot", "claude-code-action[bot] <208546643+claude-code-action[bot]@users.noreply.github.com>", web, "Fix", want{"claude-code", "", rule}},
+	{"copilot bot", "copilot[bot] <167198135+copilot[bot]@users.noreply.github.com>", web, "Fix", want{"copilot", "", rule}},
+	{"cursor bot", "cursor[bot] <206951365+cursor[bot]@users.noreply.github.com>", web, "Fix", want{"cursor", "", rule}},
+	{"openai-codex bot", "openai-codex[bot] <215057067+openai-codex[bot]@users.noreply.github.com>", web, "Fix", want{"codex", "", rule}},
+	{"chatgpt-codex-connector bot", "chatgpt-codex-connector[bot] <199175422+chatgpt-codex-connector[bot]@users.noreply.github.com>", web, "Fix", want{"codex", "", rule}},
+	{"amazon-q-developer bot", "amazon-q-developer[bot] <208079219+amazon-q-developer[bot]@users.noreply.github.com>", web, "Fix", want{"amazon-q", "", rule}},
+	{"cline bot", "cline[bot] <205137888+cline[bot]@users.noreply.github.com>", web, "Fix", want{"cline", "", rule}},
+	{"continue bot", "continue[bot] <230936708+continue[bot]@users.noreply.github.com>", web, "Fix", want{"continue", "", rule}},
+	{"sourcegraph-cody bot", "sourcegraph-cody[bot] <201248094+sourcegraph-cody[bot]@users.noreply.github.com>", web, "Fix", want{"cody", "", rule}},
+	{"jetbrains-ai bot", "jetbrains-ai[bot] <220155983+jetbrains-ai[bot]@users.noreply.github.com>", web, "Fix", want{"jetbrains-ai", "", rule}},
+	{"coderabbitai bot", "coderabbitai[bot] <136622811+coderabbitai[bot]@users.noreply.github.com>", web, "📝 Add docstrings", want{"coderabbit", "", rule}},
+	{"renamed bot matched by id", "Claude <215619710+claude-agent[bot]@users.noreply.github.com>", web, "Fix", want{"claude-code", "", rule}},
+	{"renamed codex bot matched by id", "Codex <215057067+codex-renamed[bot]@users.noreply.github.com>", web, "Fix", want{"codex", "", rule}},
+	{"bot by login, old address form", "Some Name <cursor[bot]@users.noreply.github.com>", web, "Fix", want{"cursor", "", rule}},
+	{"bot co-author by id", person, person, "x\n\nCo-authored-by: cursor[bot] <206951365+cursor[bot]@users.noreply.github.com>", want{"cursor", "", trailer}},
+	{"bot as committer of a person's commit", person, "claude[bot] <209825114+claude[bot]@users.noreply.github.com>", "Fix", want{"claude-code", "", rule}},
+	{"codex bot as committer", person, "chatgpt-codex-connector[bot] <199175422+chatgpt-codex-connector[bot]@users.noreply.github.com>", "Fix", want{"codex", "", rule}},
+	{"agent address as committer", person, "Cursor Agent <cursoragent@cursor.com>", "Fix", want{"cursor", "", rule}},
+
+	// Branch names, the weakest evidence.
+	{"branch evidence alone", person, person, "Fix\n\n" + branchTag + "claude/add-retry", want{"claude-code", "", branch}},
+	{"trailer beats branch", person, person, "Fix\n\nCo-authored-by: Cursor <cursoragent@cursor.com>\n" + branchTag + "codex/x", want{"cursor", "", trailer}},
+
 	// Not evidence.
 	{"human commit", person, person, "Fix off-by-one in pagination\n\nThe last page was dropped.", want{}},
 	{"claude in prose", "Claude Dupont <claude@example.fr>", person, `Rewrite the retry loop
@@ -166,16 +240,52 @@ Signed-off-by: Ada Lovelace <ada@example.com>`, want{}},
 	{"a human named Copilot", "Copilot <pilot@example.com>", person, "x", want{}},
 	{"a person named Devin", "Devin Smith <devin@example.com>", person, "x\n\nCo-authored-by: Devin Smith <devin@example.com>", want{}},
 	{"empty commit", "", "", "", want{}},
+	{"assisted-by a person", person, person, "x\n\nAssisted-by: Bob Smith <bob@example.com>", want{}},
+	{"assisted-by an unknown name", person, person, "x\n\nAssisted-by: Bob Smith", want{}},
+	{"ai-assisted no", person, person, "x\n\nAI-assisted: no", want{}},
+	{"generated-by a code generator", person, person, "x\n\nGenerated-by: protoc-gen-go v1.36", want{}},
+	{"replit other product", person, person, "x\n\nReplit-Commit-Author: SomeOtherReplitProduct", want{}},
+	{"replit value with more words", person, person, "x\n\nReplit-Commit-Author: Assistant mentioned", want{}},
+	{"assisted-by in the body", person, person, "Add Assisted-by support\n\nWe now read lines like\nAssisted-by: Claude Code\nwhen they are trailers.\n\nSigned-off-by: Ada Lovelace <ada@example.com>", want{}},
+	{"entire trailer quoted in prose", person, person, "x\n\nThe Entire-Checkpoint: trailer is read now, see docs.\nMore text here.", want{}},
+	{"co-authored-by in a paragraph with too much prose", person, person, "x\n\nSee the notes below for why this matters and more.\nIt is long.\nCo-authored-by: Claude <noreply@anthropic.com>", want{}},
+	{"claude person at anthropic", "Claude Dupont <claude@anthropic.com>", person, "x\n\nCo-authored-by: Claude Dupont <claude@anthropic.com>", want{}},
+	{"gemini as a first name", person, person, "x\n\nCo-authored-by: Gemini Smith <gemini@example.com>", want{}},
+	{"a person named Codex-like", person, person, "x\n\nCo-authored-by: Codexa Lee <c@example.com>", want{}},
+	{"github web-flow committer", person, web, "Update README.md", want{}},
+	{"github noreply of a person", "Ada <1234567+ada@users.noreply.github.com>", "Ada <1234567+ada@users.noreply.github.com>", "Fix", want{}},
+	{"person whose login looks like a bot, no [bot]", "cursor-fan <999+cursor-fan@users.noreply.github.com>", person, "Fix", want{}},
+	{"bot name in prose as author name without [bot]", "claude <claude@example.com>", person, "Fix", want{}},
+	{"person with a bot-like id but other domain", "X <215619710+anthropic-claude@example.com>", person, "Fix", want{}},
+	{"branch-like text in the message", person, person, "Port claude/ handling\n\nThe codex/ prefix is an agent's.", want{}},
+	{"unknown branch prefix", person, person, "Fix\n\n" + branchTag + "feature/claude-support", want{}},
+	{"branch prefix alone", person, person, "Fix\n\n" + branchTag + "claude/", want{}},
+	{"upper-case branch prefix", person, person, "Fix\n\n" + branchTag + "Claude/x", want{}},
+	{"claude prose in assisted-by paragraph", person, person, "x\n\nThanks to Claude for the review, Assisted-by: none.", want{}},
+}
+
+// branchTag marks, in a case's message, the branch the commit is given
+// (see commitOf); it is cut from the message.
+const branchTag = "\x00branch="
+
+// commitOf builds the Commit of a table row.
+func commitOf(author, committer, message string) Commit {
+	c := Commit{Author: author, Committer: committer, Message: message}
+	if i := strings.Index(message, branchTag); i >= 0 {
+		c.Message, c.Branch = strings.TrimRight(message[:i], "\n")+"\n", message[i+len(branchTag):]
+	}
+	return c
 }
 
 func TestClassifyBuiltin(t *testing.T) {
 	rules := Builtin()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := rules.Classify(Commit{Author: tc.author, Committer: tc.committer, Message: tc.message})
+			c := commitOf(tc.author, tc.committer, tc.message)
+			got, ok := rules.Classify(c)
 			if tc.want.evidence == "" {
 				if ok {
-					t.Errorf("evidence found: %+v (matches %+v)", got, rules.Matches(Commit{tc.author, tc.committer, tc.message}))
+					t.Errorf("evidence found: %+v (matches %+v)", got, rules.Matches(c))
 				}
 				if got != (provenance.Attribution{}) {
 					t.Errorf("attribution without evidence = %+v, want the zero value", got)
@@ -183,10 +293,40 @@ func TestClassifyBuiltin(t *testing.T) {
 				return
 			}
 			wantA := provenance.Attribution{Origin: provenance.AI, Agent: tc.want.agent, Model: tc.want.model, Evidence: tc.want.evidence}
+			got.Agents = "" // TestClassifyAgents checks the list
 			if !ok || got != wantA {
 				t.Errorf("Classify = %+v, %v; want %+v", got, ok, wantA)
 			}
 		})
+	}
+}
+
+func TestClassifyAgents(t *testing.T) {
+	rules := userRules(t, "rules:\n  - agent: windsurf\n    message: '(?m)^Windsurf-Session:'\n")
+	tests := []struct {
+		name              string
+		author, committer string
+		message, branch   string
+		agent             string
+		agents            provenance.Agents
+	}{
+		{"claude and aider trailers", person, person, "x\n\nCo-authored-by: Claude <noreply@anthropic.com>\nCo-authored-by: aider (gpt-4o) <aider@aider.chat>",
+			"", "aider", "aider,claude-code"},
+		{"same agent twice is one", person, person, "x\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude <noreply@anthropic.com>",
+			"", "claude-code", ""},
+		{"aider author and claude trailer", "Paul (aider) <p@example.com>", person, "x\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+			"", "claude-code", "claude-code,aider"},
+		{"user rule, trailer and branch", person, person, "x\n\nWindsurf-Session: 1\nCo-authored-by: Cursor <cursoragent@cursor.com>",
+			"codex/fix", "cursor", "cursor,windsurf,codex"},
+		{"assisted-by two tools", person, person, "x\n\nAssisted-by: Claude Code\nAssisted-by: GPT-5.5",
+			"", "chatgpt", "chatgpt,claude-code"},
+		{"one agent", person, person, "x\n\nAssisted-by: Claude Code", "", "claude-code", ""},
+	}
+	for _, tc := range tests {
+		a, ok := rules.Classify(Commit{Author: tc.author, Committer: tc.committer, Message: tc.message, Branch: tc.branch})
+		if !ok || a.Agent != tc.agent || a.Agents != tc.agents {
+			t.Errorf("%s: Classify = %+v, %v; want agent %s, agents %q", tc.name, a, ok, tc.agent, tc.agents)
+		}
 	}
 }
 
@@ -252,7 +392,8 @@ func TestClassifyUserRules(t *testing.T) {
 		{"no match", person, person, "Fix a bug", want{}},
 	}
 	for _, tc := range tests {
-		got, ok := rules.Classify(Commit{tc.author, tc.committer, tc.message})
+		got, ok := rules.Classify(Commit{Author: tc.author, Committer: tc.committer, Message: tc.message})
+		got.Agents = "" // TestClassifyAgents checks the list
 		var wantA provenance.Attribution
 		if tc.want.evidence != "" {
 			wantA = provenance.Attribution{Origin: provenance.AI, Agent: tc.want.agent, Model: tc.want.model, Evidence: tc.want.evidence}
@@ -263,7 +404,7 @@ func TestClassifyUserRules(t *testing.T) {
 	}
 
 	// The built-in rules are unchanged by WithConfig.
-	if _, ok := Builtin().Classify(Commit{person, person, "Fix\n\nWindsurf-Session: 42\n"}); ok {
+	if _, ok := Builtin().Classify(Commit{Author: person, Committer: person, Message: "Fix\n\nWindsurf-Session: 42\n"}); ok {
 		t.Error("Builtin() sees a user rule")
 	}
 	// Rules accumulate.
@@ -271,10 +412,10 @@ func TestClassifyUserRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := more.Classify(Commit{person, person, "zed: x"}); a.Agent != "zed" {
+	if a, _ := more.Classify(Commit{Author: person, Committer: person, Message: "zed: x"}); a.Agent != "zed" {
 		t.Errorf("added rule not used: %+v", a)
 	}
-	if a, _ := more.Classify(Commit{person, person, "x\n\nWindsurf-Session: 1"}); a.Agent != "windsurf" {
+	if a, _ := more.Classify(Commit{Author: person, Committer: person, Message: "x\n\nWindsurf-Session: 1"}); a.Agent != "windsurf" {
 		t.Errorf("earlier rule lost: %+v", a)
 	}
 }
@@ -293,27 +434,6 @@ func TestWithConfigErrors(t *testing.T) {
 		_, err := Builtin().WithConfig(tt.rules)
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("WithConfig = %v, want %s", err, tt.want)
-		}
-	}
-}
-
-func TestLastParagraph(t *testing.T) {
-	tests := []struct{ msg, want string }{
-		{"", ""},
-		{"subject", ""},
-		{"subject\n", ""},
-		{"subject\nbody", ""},
-		{"\n\nsubject\n\n\n", ""},
-		{"subject\n\nbody", "body"},
-		{"subject\n\nbody\n", "body"},
-		{"subject\n\nbody\n\n  \n", "body"},
-		{"subject\n\np1\n\np2a\np2b\n", "p2a\np2b"},
-		{"subject\n \t\np2", "p2"},
-		{"s\r\n\r\nt: v\r\n", "t: v\r"},
-	}
-	for _, tt := range tests {
-		if got := lastParagraph(tt.msg); got != tt.want {
-			t.Errorf("lastParagraph(%q) = %q, want %q", tt.msg, got, tt.want)
 		}
 	}
 }
@@ -346,11 +466,11 @@ func history() []Commit {
 	for i := 0; i < 100; i++ {
 		switch i % 5 {
 		case 0:
-			cs = append(cs, Commit{person, person, fmt.Sprintf("Fix %d\n\n%s\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude Opus 4.1 <noreply@anthropic.com>\n", i, body)})
+			cs = append(cs, Commit{Author: person, Committer: person, Message: fmt.Sprintf("Fix %d\n\n%s\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude Opus 4.1 <noreply@anthropic.com>\n", i, body)})
 		case 1:
-			cs = append(cs, Commit{"Paul (aider) <p@example.com>", person, fmt.Sprintf("feat: %d\n\n%s", i, body)})
+			cs = append(cs, Commit{Author: "Paul (aider) <p@example.com>", Committer: person, Message: fmt.Sprintf("feat: %d\n\n%s", i, body)})
 		default:
-			cs = append(cs, Commit{person, person, fmt.Sprintf("Change %d\n\n%s\nSigned-off-by: %s\n", i, body, person)})
+			cs = append(cs, Commit{Author: person, Committer: person, Message: fmt.Sprintf("Change %d\n\n%s\nSigned-off-by: %s\n", i, body, person)})
 		}
 	}
 	return cs
@@ -377,4 +497,107 @@ func BenchmarkClassify(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestHumanAtVendorDomain: a person at an agent vendor's domain is a
+// person, as author, committer, co-author or assisting, for every vendor.
+func TestHumanAtVendorDomain(t *testing.T) {
+	domains := map[string]bool{
+		"anthropic.com": true, "openai.com": true, "github.com": true, "cursor.com": true,
+		"anysphere.co": true, "cognition.ai": true, "google.com": true, "alibabacloud.com": true,
+		"aider.chat": true, "ampcode.com": true, "opencode.ai": true, "amazon.com": true,
+		"cline.bot": true, "continue.dev": true, "sourcegraph.com": true, "jetbrains.com": true,
+		"coderabbit.ai": true, "replit.com": true, "entire.io": true, "windsurf.com": true,
+	}
+	for _, id := range identities {
+		for _, e := range id.emails {
+			_, d, _ := strings.Cut(e, "@")
+			domains[d] = true
+		}
+	}
+	rules := Builtin()
+	for d := range domains {
+		human := "Jamie Doe <jamie.doe@" + d + ">"
+		for _, c := range []Commit{
+			{Author: human, Committer: human, Message: "Fix the parser"},
+			{Author: person, Committer: human, Message: "Fix the parser"},
+			{Author: person, Committer: person, Message: "Fix\n\nCo-authored-by: " + human},
+			{Author: person, Committer: person, Message: "Fix\n\nAssisted-by: " + human},
+			{Author: person, Committer: person, Message: "Fix\n\nReviewed-by: " + human + "\nSigned-off-by: " + human},
+		} {
+			if a, ok := rules.Classify(c); ok {
+				t.Errorf("%s: %+v taken for an agent: %+v", d, c, a)
+			}
+		}
+	}
+	// The same people's agents' service addresses are still agents.
+	for _, id := range identities {
+		for _, e := range id.emails {
+			c := Commit{Author: "Agent <" + e + ">", Committer: person, Message: "Fix"}
+			if a, ok := rules.Classify(c); !ok || a.Agent != id.agent {
+				t.Errorf("%s: Classify = %+v, %v; want %s", e, a, ok, id.agent)
+			}
+		}
+		for _, bid := range id.botIDs {
+			c := Commit{Author: "Renamed <" + bid + "+new-name[bot]@users.noreply.github.com>", Committer: person, Message: "Fix"}
+			if a, ok := rules.Classify(c); !ok || a.Agent != id.agent {
+				t.Errorf("bot id %s: Classify = %+v, %v; want %s", bid, a, ok, id.agent)
+			}
+		}
+	}
+}
+
+// FuzzClassify checks what holds for any commit: no panic; evidence means
+// an AI attribution with a clean agent and model; the agents list starts
+// with the agent; the same input gives the same answer; and a message
+// holding no ':' and no "generated with", by people, on no agent's
+// branch, is no evidence.
+func FuzzClassify(f *testing.F) {
+	for _, c := range cases {
+		cm := commitOf(c.author, c.committer, c.message)
+		f.Add(cm.Author, cm.Committer, cm.Message, cm.Branch)
+	}
+	f.Add(person, person, "x\n\nAssisted-by: Claude:claude-3-opus x", "claude/y")
+	f.Add("a (b) <c>", "<<>>", "\n\n:\n\n a:\n#\n", "/")
+	rules := Builtin()
+	f.Fuzz(func(t *testing.T, author, committer, message, br string) {
+		c := Commit{Author: author, Committer: committer, Message: message, Branch: br}
+		a, ok := rules.Classify(c)
+		if again, ok2 := rules.Classify(c); again != a || ok2 != ok {
+			t.Fatalf("not deterministic: %+v then %+v", a, again)
+		}
+		if !ok {
+			if a != (provenance.Attribution{}) {
+				t.Fatalf("no evidence but %+v", a)
+			}
+			return
+		}
+		if a.Origin != provenance.AI || a.Agent == "" {
+			t.Fatalf("evidence without an agent: %+v", a)
+		}
+		switch a.Evidence {
+		case trailer, rule, branch:
+		default:
+			t.Fatalf("evidence kind %q", a.Evidence)
+		}
+		for _, s := range []string{a.Agent, a.Model} {
+			if len(s) > 128 || strings.ContainsAny(s, ",\n\r\t\x00 ") {
+				t.Fatalf("unclean name %q in %+v", s, a)
+			}
+		}
+		if l := a.Agents.List(); l != nil && (len(l) < 2 || l[0] != a.Agent) {
+			t.Fatalf("agents %q do not start with %q", a.Agents, a.Agent)
+		}
+		if !strings.Contains(message, ":") && !containsFold(message, "generated with") {
+			if _, bot := BranchAgent(br); !bot {
+				human := Commit{Author: person, Committer: person, Message: message}
+				if strings.HasPrefix(strings.TrimLeft(message, " \t\r\n"), "aider") {
+					return
+				}
+				if a, ok := rules.Classify(human); ok {
+					t.Fatalf("evidence in a message without trailers: %+v", a)
+				}
+			}
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime/debug"
+	"sort"
 	"sync"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
@@ -20,8 +21,9 @@ import (
 // opts.NoCache; the attributor reads only the notes of the commits the
 // walk will read.
 func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*walk.Result, error) {
+	branches := mergedBranches(ctx, repo, opts)
 	if opts.NoCache {
-		attr, err := attributor(ctx, repo, opts, nil)
+		attr, err := attributor(ctx, repo, opts, nil, branches)
 		if err != nil {
 			return nil, err
 		}
@@ -30,10 +32,10 @@ func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*
 	}
 	res, st, err := walkcache.Run(ctx, repo, wo, walkcache.Options{
 		Dir:      walkcache.Dir(repo),
-		Settings: settings(opts.Config, wo.Include != nil) + opts.generated.key(),
+		Settings: settings(opts.Config, wo.Include != nil) + branchesKey(branches) + opts.generated.key(),
 		NotesRef: provenance.NotesRef,
 		Attributor: func(commits []string) (walk.Attributor, error) {
-			return attributor(ctx, repo, opts, commits)
+			return attributor(ctx, repo, opts, commits, branches)
 		},
 		Warn: opts.Warn,
 	})
@@ -65,6 +67,25 @@ func settings(cfg *config.Config, paths bool) string {
 		fmt.Fprintf(h, "rule %q %q %s %s %s\n", r.Agent, r.Model, re(r.Author), re(r.Committer), re(r.Message))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// branchesKey fingerprints the branch evidence, so that a walk saved
+// before a merge from an agent's branch is not continued with its
+// commits attributed without it; "" when there is none.
+func branchesKey(branches map[string]string) string {
+	if len(branches) == 0 {
+		return ""
+	}
+	ids := make([]string, 0, len(branches))
+	for id := range branches {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	h := sha256.New()
+	for _, id := range ids {
+		fmt.Fprintf(h, "%s %s\n", id, branches[id])
+	}
+	return " branches " + hex.EncodeToString(h.Sum(nil))
 }
 
 // build identifies this program's build: its version and VCS revision

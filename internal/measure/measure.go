@@ -12,6 +12,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
+	"github.com/git-ai-survival/git-ai-survival/internal/evidence"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
@@ -36,6 +37,10 @@ type Options struct {
 	Releases string
 	// Files asks for the AI figures of every file (Report.ByFile).
 	Files bool
+	// Branch is the branch the commits of an "A..B" range come from (a
+	// pull request's head branch), "" when unknown: an agent's branch name
+	// ("codex/fix-parser") is the weakest evidence for them.
+	Branch string
 	// OnProgress reports walked commits (may be nil).
 	OnProgress func(done, total int)
 	// Warn receives warnings (unreadable notes), each once.
@@ -61,8 +66,9 @@ func (o Options) warn(msg string) {
 }
 
 // attributor adapts the notes-then-evidence resolver to the walk; it
-// reads the notes of commits (nil: every note).
-func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []string) (walk.Attributor, error) {
+// reads the notes of commits (nil: every note). branches are the agent
+// branches commits came from (mergedBranches).
+func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []string, branches map[string]string) (walk.Attributor, error) {
 	store := notes.New(repo)
 	var all map[string]notes.Entry
 	var err error
@@ -78,6 +84,9 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 		return nil, err
 	}
 	res := &capture.Resolver{Notes: all, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, Warn: opts.warn}
+	if !res.NoInference {
+		res.Branches = branches
+	}
 	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
 		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message})
 		switch src {
@@ -88,6 +97,41 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 		}
 		return pc, walk.SourceUnknown, nil
 	}), nil
+}
+
+// mergedBranches gives the commits of the range that merges brought in
+// from agents' branches, or that come from opts.Branch when it is an
+// agent's; a failure is a warning and no branch evidence. Nothing when
+// inference is off.
+func mergedBranches(ctx context.Context, repo *gitx.Repo, opts Options) map[string]string {
+	if opts.Config != nil && !opts.Config.Inference {
+		return nil
+	}
+	rng := opts.Range
+	if rng == "" {
+		rng = "HEAD"
+	}
+	branches, skipped, err := capture.MergedBranches(ctx, repo, rng)
+	if err != nil {
+		opts.warn(fmt.Sprintf("git-ai-survival: branch names not used as evidence: %v", err))
+		return nil
+	}
+	if skipped > 0 {
+		opts.warn(fmt.Sprintf("git-ai-survival: %d merges of agents' branches not followed (too many, or parents missing from the clone); their commits get no branch evidence", skipped))
+	}
+	if _, ok := evidence.BranchAgent(opts.Branch); ok && strings.Contains(rng, "..") {
+		out, err := repo.Output(ctx, "rev-list", rng, "--")
+		if err != nil {
+			opts.warn(fmt.Sprintf("git-ai-survival: branch %s not used as evidence: %v", opts.Branch, err))
+			return branches
+		}
+		for _, id := range strings.Fields(string(out)) {
+			if _, seen := branches[id]; !seen {
+				branches[id] = opts.Branch
+			}
+		}
+	}
+	return branches
 }
 
 func include(cfg *config.Config) func(string) bool {
