@@ -22,6 +22,17 @@ func FetchRefspec(remote string) string {
 	return "+" + provenance.NotesRef + ":refs/notes/remotes/" + remote + "/ai-survival"
 }
 
+// GitAIFetchRefspec is the refspec added to remote.<remote>.fetch for
+// git-ai's authorship notes: the remote's refs/notes/ai lands in
+// refs/notes/remotes/<remote>/ai, never on top of the local refs/notes/ai
+// git-ai writes. It is a pattern so that a remote without git-ai notes
+// does not make git fetch fail (a plain refspec naming a ref the remote
+// lacks does); it also matches refs/notes/ai-survival, which it maps
+// where FetchRefspec does.
+func GitAIFetchRefspec(remote string) string {
+	return "+refs/notes/ai*:refs/notes/remotes/" + remote + "/ai*"
+}
+
 // getAll returns every value of key; scope is "" (all scopes) or "--local".
 func getAll(ctx context.Context, repo *gitx.Repo, scope, key string) ([]string, error) {
 	args := []string{"config"}
@@ -54,7 +65,8 @@ func wanted(ctx context.Context, repo *gitx.Repo) ([]configEntry, error) {
 	}
 	w := []configEntry{{Key: "notes.rewriteRef", Value: provenance.NotesRef}}
 	for _, r := range remotes {
-		w = append(w, configEntry{Key: "remote." + r + ".fetch", Value: FetchRefspec(r)})
+		w = append(w, configEntry{Key: "remote." + r + ".fetch", Value: FetchRefspec(r)},
+			configEntry{Key: "remote." + r + ".fetch", Value: GitAIFetchRefspec(r)})
 	}
 	return w, nil
 }

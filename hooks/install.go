@@ -411,3 +411,14 @@ func lock(common string) (func(), error) {
 		_ = os.Remove(dir) // only when empty
 	}, nil
 }
+
+// Active reports whether repo's post-commit hook runs ours: the one hook
+// without which agent checkpoints are never used. It reads one file.
+func Active(ctx context.Context, repo *gitx.Repo) bool {
+	dir, err := Dir(ctx, repo)
+	if err != nil {
+		return false
+	}
+	b, err := os.ReadFile(filepath.Join(dir, PostCommit.Name))
+	return err == nil && strings.Contains(string(b), beginPrefix)
+}

@@ -49,6 +49,7 @@ func TestFreshInstall(t *testing.T) {
 	wantConfig := []hooks.ConfigChange{
 		{Key: "notes.rewriteRef", Value: "refs/notes/ai-survival"},
 		{Key: "remote.origin.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival"},
+		{Key: "remote.origin.fetch", Value: "+refs/notes/ai*:refs/notes/remotes/origin/ai*"},
 	}
 	if !reflect.DeepEqual(res.Config, wantConfig) {
 		t.Errorf("config changes %v, want %v", res.Config, wantConfig)
@@ -56,7 +57,7 @@ func TestFreshInstall(t *testing.T) {
 	if got := configValues(r, "notes.rewriteRef"); !reflect.DeepEqual(got, []string{"refs/notes/ai-survival"}) {
 		t.Errorf("notes.rewriteRef = %q", got)
 	}
-	if got, want := configValues(r, "remote.origin.fetch"), []string{"+refs/heads/*:refs/remotes/origin/*", "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival"}; !reflect.DeepEqual(got, want) {
+	if got, want := configValues(r, "remote.origin.fetch"), []string{"+refs/heads/*:refs/remotes/origin/*", "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival", "+refs/notes/ai*:refs/notes/remotes/origin/ai*"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("remote.origin.fetch = %q, want %q", got, want)
 	}
 	if len(res.Warnings) != 0 {
@@ -441,6 +442,7 @@ func TestUninstallRestoresByteForByte(t *testing.T) {
 	wantConfig := []hooks.ConfigChange{
 		{Key: "notes.rewriteRef", Value: "refs/notes/ai-survival"},
 		{Key: "remote.origin.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival"},
+		{Key: "remote.origin.fetch", Value: "+refs/notes/ai*:refs/notes/remotes/origin/ai*"},
 	}
 	if !reflect.DeepEqual(res.Config, wantConfig) {
 		t.Errorf("config changes %v, want %v", res.Config, wantConfig)
@@ -697,13 +699,13 @@ func TestConfigValuesOfOthersAreKept(t *testing.T) {
 	r.Git("config", "--add", "notes.rewriteRef", "refs/notes/commits")
 
 	res := install(t, r)
-	if len(res.Config) != 2 {
+	if len(res.Config) != 3 {
 		t.Errorf("config changes %v", res.Config)
 	}
 	// A remote added later gets its refspec on the next install.
 	bareRemote(t, r, "backup")
 	res = install(t, r)
-	if want := []hooks.ConfigChange{{Key: "remote.backup.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/backup/ai-survival"}}; !reflect.DeepEqual(res.Config, want) {
+	if want := []hooks.ConfigChange{{Key: "remote.backup.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/backup/ai-survival"}, {Key: "remote.backup.fetch", Value: "+refs/notes/ai*:refs/notes/remotes/backup/ai*"}}; !reflect.DeepEqual(res.Config, want) {
 		t.Errorf("config changes %v, want %v", res.Config, want)
 	}
 	// Someone adds our value too: one copy stays after uninstall.

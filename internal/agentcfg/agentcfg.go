@@ -8,6 +8,15 @@
 //   - Cursor: .cursor/hooks.json gets afterFileEdit and afterTabFileEdit
 //     entries that run `git-ai-survival checkpoint --agent cursor`
 //     (and "version": 1 when the file has none).
+//   - Gemini CLI: .gemini/settings.json gets, under "hooks", one
+//     BeforeTool and one AfterTool group (matcher
+//     "write_file|replace|run_shell_command", timeout in milliseconds).
+//   - Codex CLI: .codex/hooks.json gets one PreToolUse and one
+//     PostToolUse group (matcher "apply_patch|Bash").
+//
+// InstallUser does the same in the user-level files under the home
+// directory, so that the agent checkpoints in every repository (a
+// checkpoint in a repository without our git hooks does nothing).
 //
 // Every key and hook already in the file is kept, in its order, and the
 // file keeps its indentation. Installing again changes nothing (an entry of
@@ -72,14 +81,20 @@ func find(name string) *agent {
 var agents = []agent{
 	{name: "claude-code", file: filepath.Join(".claude", "settings.json"), add: addClaude, remove: removeClaude},
 	{name: "cursor", file: filepath.Join(".cursor", "hooks.json"), add: addCursor, remove: removeCursor},
+	{name: "gemini", file: filepath.Join(".gemini", "settings.json"), add: addGemini, remove: removeGemini},
+	{name: "codex", file: filepath.Join(".codex", "hooks.json"), add: addCodex, remove: removeCodex},
 }
 
 // Command is what our hooks run for agent.
 func Command(agentName string) string {
-	if agentName == "claude-code" {
-		// Claude Code runs hook commands with a shell; a teammate without
+	switch agentName {
+	case "claude-code", "codex":
+		// These agents run hook commands with a shell; a teammate without
 		// git-ai-survival sees nothing rather than an error on every tool.
-		return "command -v git-ai-survival >/dev/null 2>&1 && git-ai-survival checkpoint --agent claude-code || true"
+		return "command -v git-ai-survival >/dev/null 2>&1 && git-ai-survival checkpoint --agent " + agentName + " || true"
+	case "gemini":
+		// Gemini CLI wants JSON, and only JSON, on stdout.
+		return "command -v git-ai-survival >/dev/null 2>&1 && git-ai-survival checkpoint --agent gemini || echo '{}'"
 	}
 	return "git-ai-survival checkpoint --agent " + agentName
 }
@@ -137,7 +152,11 @@ type state struct {
 }
 
 func loadState(common string) (*state, error) {
-	st := &state{Version: 1, path: filepath.Join(common, "ai-survival", "agents", "state.json")}
+	return loadStateAt(filepath.Join(common, "ai-survival", "agents", "state.json"))
+}
+
+func loadStateAt(path string) (*state, error) {
+	st := &state{Version: 1, path: path}
 	b, err := os.ReadFile(st.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return st, nil
@@ -187,6 +206,39 @@ func Install(top, common string, names []string) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	return installAll(top, st, names)
+}
+
+// UserStateFile is where InstallUser records what it changed, under the
+// user's configuration directory (os.UserConfigDir).
+func UserStateFile(configDir string) string {
+	return filepath.Join(configDir, "git-ai-survival", "agents", "state.json")
+}
+
+// InstallUser merges the hooks of the named agents into their user-level
+// settings under home (~/.claude/settings.json, ~/.cursor/hooks.json,
+// ~/.gemini/settings.json, ~/.codex/hooks.json), so that the agent takes
+// checkpoints in every repository; stateFile records the changes for
+// UninstallUser.
+func InstallUser(home, stateFile string, names []string) ([]Change, error) {
+	st, err := loadStateAt(stateFile)
+	if err != nil {
+		return nil, err
+	}
+	return installAll(home, st, names)
+}
+
+// UninstallUser takes our hooks out of the user-level settings InstallUser
+// changed.
+func UninstallUser(stateFile string) ([]Change, error) {
+	st, err := loadStateAt(stateFile)
+	if err != nil {
+		return nil, err
+	}
+	return uninstallAll(st)
+}
+
+func installAll(top string, st *state, names []string) ([]Change, error) {
 	var changes []Change
 	var errs []error
 	for _, name := range names {
@@ -267,6 +319,10 @@ func Uninstall(common string) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	return uninstallAll(st)
+}
+
+func uninstallAll(st *state) ([]Change, error) {
 	var changes []Change
 	var errs []error
 	var keep []fileEntry

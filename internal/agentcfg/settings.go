@@ -50,14 +50,44 @@ func str(o any, key string) string {
 	return ""
 }
 
-func addClaude(doc *object) (bool, error) {
+// toolHooks describes the agents whose settings take, under "hooks", one
+// group per event: {"matcher": ..., "hooks": [{"type": "command",
+// "command": ..., "timeout": ...}]} (Claude Code, Gemini CLI, Codex CLI).
+type toolHooks struct {
+	agent   string
+	events  []string
+	matcher string
+	timeout int // in the agent's unit: seconds, or milliseconds for Gemini
+}
+
+var (
+	claudeHooks = toolHooks{agent: "claude-code", events: []string{"PreToolUse", "PostToolUse"}, matcher: ClaudeMatcher, timeout: claudeTimeout}
+	geminiHooks = toolHooks{agent: "gemini", events: []string{"BeforeTool", "AfterTool"}, matcher: GeminiMatcher, timeout: claudeTimeout * 1000}
+	codexHooks  = toolHooks{agent: "codex", events: []string{"PreToolUse", "PostToolUse"}, matcher: CodexMatcher, timeout: claudeTimeout}
+)
+
+// GeminiMatcher and CodexMatcher are the tool matchers of our Gemini CLI
+// and Codex CLI hooks: the tools that write files.
+const (
+	GeminiMatcher = "write_file|replace|run_shell_command"
+	CodexMatcher  = "apply_patch|Bash"
+)
+
+func addClaude(doc *object) (bool, error) { return claudeHooks.add(doc) }
+func removeClaude(doc *object) bool       { return claudeHooks.remove(doc) }
+func addGemini(doc *object) (bool, error) { return geminiHooks.add(doc) }
+func removeGemini(doc *object) bool       { return geminiHooks.remove(doc) }
+func addCodex(doc *object) (bool, error)  { return codexHooks.add(doc) }
+func removeCodex(doc *object) bool        { return codexHooks.remove(doc) }
+
+func (t toolHooks) add(doc *object) (bool, error) {
 	hooks, err := container(doc, "hooks")
 	if err != nil {
 		return false, err
 	}
-	cmd := Command("claude-code")
+	cmd := Command(t.agent)
 	changed := false
-	for _, event := range []string{"PreToolUse", "PostToolUse"} {
+	for _, event := range t.events {
 		groups, err := list(hooks, event)
 		if err != nil {
 			return false, fmt.Errorf("hooks.%s is not a list", event)
@@ -71,7 +101,7 @@ func addClaude(doc *object) (bool, error) {
 			hs, _ := list(gob, "hooks")
 			for _, h := range hs {
 				hob, ok := h.(*object)
-				if !ok || !ours(str(hob, "command"), "claude-code") {
+				if !ok || !ours(str(hob, "command"), t.agent) {
 					continue
 				}
 				found = true
@@ -79,8 +109,8 @@ func addClaude(doc *object) (bool, error) {
 					hob.set("command", cmd)
 					changed = true
 				}
-				if str(gob, "matcher") != ClaudeMatcher {
-					gob.set("matcher", ClaudeMatcher)
+				if str(gob, "matcher") != t.matcher {
+					gob.set("matcher", t.matcher)
 					changed = true
 				}
 			}
@@ -89,11 +119,14 @@ func addClaude(doc *object) (bool, error) {
 			continue
 		}
 		h := newObject()
+		if t.agent == "gemini" {
+			h.set("name", "git-ai-survival")
+		}
 		h.set("type", "command")
 		h.set("command", cmd)
-		h.set("timeout", json.Number(fmt.Sprint(claudeTimeout)))
+		h.set("timeout", json.Number(fmt.Sprint(t.timeout)))
 		g := newObject()
-		g.set("matcher", ClaudeMatcher)
+		g.set("matcher", t.matcher)
 		g.set("hooks", []any{h})
 		hooks.set(event, append(groups, g))
 		changed = true
@@ -101,14 +134,14 @@ func addClaude(doc *object) (bool, error) {
 	return changed, nil
 }
 
-func removeClaude(doc *object) bool {
+func (t toolHooks) remove(doc *object) bool {
 	v, ok := doc.get("hooks")
 	hooks, isObj := v.(*object)
 	if !ok || !isObj {
 		return false
 	}
 	changed := false
-	for _, event := range []string{"PreToolUse", "PostToolUse"} {
+	for _, event := range t.events {
 		groups, err := list(hooks, event)
 		if err != nil || groups == nil {
 			continue
@@ -127,7 +160,7 @@ func removeClaude(doc *object) bool {
 			}
 			var rest []any
 			for _, h := range hs {
-				if ours(str(h, "command"), "claude-code") {
+				if ours(str(h, "command"), t.agent) {
 					changed = true
 					continue
 				}

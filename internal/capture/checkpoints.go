@@ -99,8 +99,10 @@ func worktreeObject(top, path, id string) ([]byte, bool) {
 // the working tree, when they hold any file the commit added lines to:
 //
 //   - in a file checkpoints hold, a line an agent wrote and nobody changed
-//     since is the agent's (evidence checkpoint), any other added line is
-//     human (evidence checkpoint), whatever the commit message says;
+//     since is the agent's (evidence checkpoint), a line an agent's edit
+//     changed that it cannot be shown to have written takes attr, any
+//     other added line is human (evidence checkpoint), whatever the commit
+//     message says;
 //   - in other files, lines take the commit's attribution attr, except that
 //     when attr names an agent whose checkpoints are in this commit, they
 //     are human (evidence checkpoint): that agent's hooks were recording,
@@ -129,7 +131,11 @@ func (c *checkpoints) note(ctx context.Context, added Added, attr provenance.Att
 	for path, lines := range added.Files {
 		if spans, ok := res.Files[path]; ok {
 			for _, s := range spans {
-				b.Add(path, s.Start, s.End, s.Attribution)
+				a := s.Attribution
+				if a == (provenance.Attribution{}) {
+					a = attr // unproven: the commit's own evidence
+				}
+				b.Add(path, s.Start, s.End, a)
 			}
 			continue
 		}

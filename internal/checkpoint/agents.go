@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,6 +35,15 @@ type Event struct {
 	// Base and TrustBase are passed to Recorder.After.
 	Base      BaseFunc
 	TrustBase bool
+	// Prove, when Base cannot tell, says whether a line the edit changed
+	// is shown by the edit's own text to be the agent's; the others are
+	// left to the commit's other evidence (see Recorder.Prove).
+	Prove func(changed [][]byte) []bool
+	// Enabled, when set, says whether checkpoints are used in a
+	// repository (its hooks are installed). Where it says no, and outside
+	// any repository, Record does nothing and says nothing: agent hooks
+	// installed for a user run in every directory the user opens.
+	Enabled func(context.Context, *gitx.Repo) bool
 }
 
 // Record takes the checkpoint ev describes. Every problem is a warning;
@@ -49,12 +59,22 @@ func Record(ctx context.Context, ev Event, warn func(string)) error {
 	}
 	repo, err := gitx.Open(ctx, dir)
 	if err != nil {
+		if ev.Enabled != nil && errors.Is(err, gitx.ErrNotRepository) {
+			return nil
+		}
 		return err
 	}
 	if repo.Bare || repo.Top == "" {
+		if ev.Enabled != nil {
+			return nil
+		}
 		return fmt.Errorf("%s has no working tree", repo.GitDir)
 	}
+	if ev.Enabled != nil && !ev.Enabled(ctx, repo) {
+		return nil
+	}
 	r := NewRecorder(repo, warn)
+	r.Prove = ev.Prove
 	var paths []string
 	for _, p := range ev.Paths {
 		if rel, ok := r.Path(dir, p); ok {
@@ -268,5 +288,32 @@ func CursorEvent(payload []byte) (ev Event, err error) {
 		}
 		return reverse(cur, edits)
 	}
+	ev.Prove = provenBy(edits)
 	return ev, nil
+}
+
+// provenBy gives the lines an agent provably wrote when its edit cannot be
+// undone: a changed line whose text is a line of the edits' new text, and
+// that the changed lines hold no more often than the new text does (where
+// they hold it more often, a person may have written one of them, and none
+// is credited).
+func provenBy(edits []edit) func(changed [][]byte) []bool {
+	return func(changed [][]byte) []bool {
+		want := map[string]int{}
+		for _, e := range edits {
+			for _, l := range splitLines([]byte(e.New)) {
+				want[strings.TrimRight(string(l), "\r\n")]++
+			}
+		}
+		have := map[string]int{}
+		for _, l := range changed {
+			have[strings.TrimRight(string(l), "\r\n")]++
+		}
+		out := make([]bool, len(changed))
+		for i, l := range changed {
+			k := strings.TrimRight(string(l), "\r\n")
+			out[i] = want[k] > 0 && have[k] <= want[k]
+		}
+		return out
+	}
 }

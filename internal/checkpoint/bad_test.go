@@ -80,8 +80,10 @@ func TestCheckpointOutsideRepository(t *testing.T) {
 	in := `{"session_id":"s","cwd":"` + dir + `","hook_event_name":"PreToolUse","tool_name":"Write","tool_input":{"file_path":"` + dir + `/a.txt","content":"x"}}`
 	cmd := exec.Command(filepath.Join(gittest.BinDir(t), "git-ai-survival"), "checkpoint", "--agent", "claude-code")
 	cmd.Dir, cmd.Env, cmd.Stdin = dir, r.Env, strings.NewReader(in)
+	// Agent hooks installed for the user run everywhere: outside a
+	// repository a checkpoint says nothing.
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "not a git repository") {
+	if err != nil || len(out) != 0 {
 		t.Errorf("got %v %q", err, out)
 	}
 }

@@ -31,9 +31,13 @@
 // undoing the payload's edits on the file, last first (each new_string must
 // be found exactly once, or replace_all); lines that differ between the
 // last snapshot held and that rebuilt content are a person's. When the
-// edits cannot be undone exactly, the last snapshot held is the content
-// before (a person's unsaved-to-checkpoint edits then count as the agent's),
-// else the staged version, else the committed one, else empty (a new file).
+// edits cannot be undone exactly (a new_string found twice, an edit that
+// only deletes), the last snapshot held is the content before, else the
+// staged version, else the committed one, else empty (a new file); of the
+// lines changed since, only those the edits' new text shows the agent
+// wrote are its own (a text the changed lines hold more often than the new
+// text does is nobody's to credit). The others are left to the commit's
+// other evidence, and one warning says so.
 // Claude Code without a PreToolUse snapshot uses the same fallbacks, with
 // tool_response.originalFile first when present.
 //
@@ -59,7 +63,11 @@
 // lines are resolved by a later commit.
 //
 // Reset and checkout: a "reset:" entry in HEAD's reflog written after a
-// state was saved (git reset, git stash) drops the state's agent lines. A
+// state was saved (git reset, git stash) drops the state's agent lines,
+// unless the file is still exactly the snapshot: index-only changes (git
+// add -A && git reset, git restore --staged, git reset --soft) and a stash
+// round trip keep them. A state left with no agent line is no evidence:
+// the commit's other evidence (a trailer, a rule) decides its lines. A
 // file checked out or restored (git checkout -- f, git restore) is noticed
 // by the next checkpoint that looks at it or at the working tree, which
 // finds it back at its committed content and drops the state.

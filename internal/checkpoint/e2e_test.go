@@ -32,6 +32,7 @@ func payload(t *testing.T, r *gittest.Repo, name string) string {
 		}
 	}
 	s := strings.ReplaceAll(string(b), "{{REPO}}", esc(r.Dir))
+	s = strings.ReplaceAll(s, "{{HOME}}", esc(r.Home))
 	return strings.ReplaceAll(s, "{{TRANSCRIPT}}", esc(transcript))
 }
 

@@ -11,6 +11,16 @@ import (
 // or one that was there before any checkpoint saw the file.
 const noAgent int32 = -1
 
+// unproven is the tag of a line that changed in an agent's edit the
+// checkpoint could not reconstruct exactly, and that the edit's text does
+// not show the agent wrote: neither the agent's nor a person's. The
+// commit's other evidence (trailer, rules) decides it.
+const unproven int32 = -2
+
+// fresh tags the lines one edit changed until they are sorted into the
+// agent's and unproven ones; it is never saved.
+const fresh int32 = -3
+
 // diffTimeout bounds one line diff; past it the diff is coarser (more lines
 // count as changed), never wrong about lines it reports unchanged.
 const diffTimeout = 250 * time.Millisecond
@@ -70,7 +80,7 @@ func retag(prev []byte, prevTags []int32, next []byte, tag int32) []int32 {
 // hasAgent reports whether any tag is an agent's.
 func hasAgent(tags []int32) bool {
 	for _, t := range tags {
-		if t != noAgent {
+		if t >= 0 {
 			return true
 		}
 	}
@@ -95,7 +105,7 @@ func runs(tags []int32) [][2]int32 {
 func unruns(rs [][2]int32, n, nAuthors int) ([]int32, bool) {
 	out := make([]int32, 0, n)
 	for _, r := range rs {
-		if r[0] < 0 || len(out)+int(r[0]) > n || r[1] < noAgent || int(r[1]) >= nAuthors {
+		if r[0] < 0 || len(out)+int(r[0]) > n || r[1] < unproven || int(r[1]) >= nAuthors {
 			return nil, false
 		}
 		for k := int32(0); k < r[0]; k++ {

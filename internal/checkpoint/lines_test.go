@@ -31,12 +31,12 @@ func TestRetag(t *testing.T) {
 
 func TestRunsRoundTrip(t *testing.T) {
 	t.Parallel()
-	tags := []int32{-1, -1, 0, 0, 1, -1}
+	tags := []int32{-1, -1, 0, 0, 1, -2}
 	back, ok := unruns(runs(tags), len(tags), 2)
 	if !ok || fmt.Sprint(back) != fmt.Sprint(tags) {
 		t.Fatalf("%v %v", back, ok)
 	}
-	for _, bad := range [][][2]int32{{{7, 0}}, {{6, 2}}, {{6, -2}}, {{5, 0}}, {{-1, 0}, {7, 0}}} {
+	for _, bad := range [][][2]int32{{{7, 0}}, {{6, 2}}, {{6, -3}}, {{5, 0}}, {{-1, 0}, {7, 0}}} {
 		if _, ok := unruns(bad, 6, 2); ok {
 			t.Errorf("%v accepted", bad)
 		}

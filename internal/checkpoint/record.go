@@ -28,7 +28,13 @@ const (
 type Recorder struct {
 	Repo *gitx.Repo
 	// Warn receives one line per problem (without "warning: ").
-	Warn  func(string)
+	Warn func(string)
+	// Prove, when set, is used for an agent's edit whose content before
+	// cannot be told (BaseFunc says no): of the lines changed since the
+	// last snapshot, only those Prove accepts are the agent's; the others
+	// are unproven, and one warning says so. Without it, every changed
+	// line is the agent's.
+	Prove func(changed [][]byte) []bool
 	store *store
 }
 
@@ -228,7 +234,7 @@ func (r *Recorder) observe(ctx context.Context, path string, a *Author, base Bas
 		_ = r.store.drop(path)
 		return
 	}
-	if st != nil && hasAgent(st.tags) && r.store.resetSince(st.Reflog) {
+	if st != nil && hasAgent(st.tags) && !bytes.Equal(cur, st.content) && r.store.resetSince(st.Reflog) {
 		st.tags = make([]int32, len(st.tags)) // a reset: nothing pending
 		for i := range st.tags {
 			st.tags[i] = noAgent
@@ -251,8 +257,11 @@ func (r *Recorder) observe(ctx context.Context, path string, a *Author, base Bas
 		return
 	}
 	// After an agent's edit: first the content before it.
+	proven := true
 	if base != nil && (st == nil || trustBase) {
-		if before, ok := base(path, cur); ok {
+		before, ok := base(path, cur)
+		proven = ok || r.Prove == nil
+		if ok {
 			if st == nil {
 				st = &fileState{Path: path, content: before, tags: untagged(countLines(before))}
 			} else if !bytes.Equal(before, st.content) {
@@ -268,7 +277,32 @@ func (r *Recorder) observe(ctx context.Context, path string, a *Author, base Bas
 		return // the edit changed nothing
 	}
 	tag := st.author(*a)
-	st.tags, st.content = retag(st.content, st.tags, cur, tag), cur
+	if proven {
+		st.tags, st.content = retag(st.content, st.tags, cur, tag), cur
+	} else {
+		tags, lines, left := retag(st.content, st.tags, cur, fresh), splitLines(cur), 0
+		var at []int
+		var changed [][]byte
+		for i, t := range tags {
+			if t == fresh {
+				tags[i] = unproven
+				if i < len(lines) {
+					at, changed = append(at, i), append(changed, lines[i])
+				}
+			}
+		}
+		left = len(changed)
+		for k, ok := range r.Prove(changed) {
+			if ok && k < len(at) {
+				tags[at[k]] = tag
+				left--
+			}
+		}
+		st.tags, st.content = tags, cur
+		if left > 0 {
+			r.warnf("the file before %s's edit of %s cannot be rebuilt exactly; %d changed line(s) not in its edit are left to the commit's other evidence", a.Agent, path, left)
+		}
+	}
 	if !hasAgent(st.tags) {
 		// Only deletions: nothing of the agent's is left to commit, but
 		// the snapshot still says what a person changes next.

@@ -39,7 +39,9 @@ func OpenPending(top string) *Pending {
 // checkpoints hold.
 type Resolution struct {
 	// Files gives, for each file checkpoints hold, spans covering exactly
-	// its added lines: an agent's lines (evidence checkpoint), and the
+	// its added lines: an agent's lines (evidence checkpoint), lines an
+	// agent's edit changed but that it cannot be shown to have written
+	// (a zero Attribution: the commit's other evidence decides), and the
 	// others human (evidence checkpoint).
 	Files map[string][]provenance.Span
 	// Agents are the agents those checkpoints credit anywhere in the files.
@@ -89,8 +91,16 @@ func (p *Pending) Resolve(ctx context.Context, read BlobReader, commit string, a
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if p.store.resetSince(st.Reflog) {
+		if p.store.resetSince(st.Reflog) && !p.unchanged(path, st) {
 			st.tags = untagged(len(st.tags))
+		}
+		if !hasAgent(st.tags) {
+			// Only a person's changes: the checkpoint is no evidence by
+			// itself; the commit's other evidence decides. Settle still
+			// forgets it once the file is committed in full.
+			res.commit[path] = content
+			res.committed = append(res.committed, path)
+			continue
 		}
 		for _, a := range st.Authors {
 			res.Agents[a.Agent] = true
@@ -101,8 +111,12 @@ func (p *Pending) Resolve(ctx context.Context, read BlobReader, commit string, a
 		for _, rg := range added[path].Ranges() {
 			for n := rg.Start; n <= rg.End; n++ {
 				a := human
-				if n-1 < len(tags) && tags[n-1] != noAgent {
+				switch {
+				case n-1 >= len(tags):
+				case tags[n-1] >= 0:
 					a = st.Authors[tags[n-1]].Attribution()
+				case tags[n-1] == unproven:
+					a = provenance.Attribution{} // the commit's other evidence
 				}
 				if k := len(spans) - 1; k >= 0 && spans[k].End == n-1 && spans[k].Attribution == a {
 					spans[k].End = n
@@ -116,6 +130,15 @@ func (p *Pending) Resolve(ctx context.Context, read BlobReader, commit string, a
 		res.committed = append(res.committed, path)
 	}
 	return res, nil
+}
+
+// unchanged reports whether path in the working tree is exactly the
+// snapshot st holds: whatever moved HEAD or the index since (git reset,
+// git add -A && git reset, a git stash round trip) left the agent's lines
+// where they were.
+func (p *Pending) unchanged(path string, st *fileState) bool {
+	cur, err := os.ReadFile(filepath.Join(p.top, filepath.FromSlash(path)))
+	return err == nil && bytes.Equal(cur, st.content)
 }
 
 // Settle forgets, after the note is written, the state of every file whose

@@ -66,7 +66,7 @@ func (st *fileState) author(a Author) int32 {
 func (st *fileState) compact() {
 	used := make([]bool, len(st.Authors))
 	for _, t := range st.tags {
-		if t != noAgent {
+		if t >= 0 {
 			used[t] = true
 		}
 	}
@@ -80,7 +80,7 @@ func (st *fileState) compact() {
 		}
 	}
 	for i, t := range st.tags {
-		if t != noAgent {
+		if t >= 0 {
 			st.tags[i] = remap[t]
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"regexp"
 )
 
 // transcriptTail is how much of a transcript's end is read for the model.
@@ -53,4 +54,37 @@ func ModelFromTranscript(path string) string {
 		}
 	}
 	return ""
+}
+
+// geminiModel matches a message's model in a Gemini CLI session file.
+var geminiModel = regexp.MustCompile(`"model"\s*:\s*"([^"\\]{1,200})"`)
+
+// ModelFromGeminiSession returns the model of the last Gemini message in a
+// Gemini CLI session file (one JSON object, {"messages": [{"type":
+// "gemini", "model": ...}, ...]}), or "" when the file is missing,
+// unreadable, not a regular file or names none. It reads only the file's
+// end.
+func ModelFromGeminiSession(path string) string {
+	if path == "" {
+		return ""
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	off := max(fi.Size()-transcriptTail, 0)
+	b, err := io.ReadAll(io.NewSectionReader(f, off, fi.Size()-off))
+	if err != nil {
+		return ""
+	}
+	m := geminiModel.FindAllSubmatch(b, -1)
+	if len(m) == 0 {
+		return ""
+	}
+	return string(m[len(m)-1][1])
 }

@@ -123,6 +123,7 @@ func sampleReport() *survival.Report {
 	return &survival.Report{Range: "HEAD", End: strings.Repeat("e", 40), Commits: survival.Commits{Total: 3, WithNotes: 3},
 		Totals: survival.Totals{AI: survival.Rate{Added: 10, Surviving: 6, SurvivalRate: ptr(0.6)},
 			Human: survival.Rate{Added: 4, Surviving: 4, SurvivalRate: ptr(1)}},
+		Coverage: survival.Coverage{LineLevel: 12, CommitLevel: 1, None: 1}, UnknownAs: "unknown",
 		AIShare: ptr(0.6)}
 }
 
@@ -133,7 +134,9 @@ func TestOutputsAndMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "ai_survival_rate=0.6\nhuman_survival_rate=1\nai_share=0.6\nai_lines_added=10\nai_lines_surviving=6\n" +
-		"pr_ai_survival_rate=0.6\npr_human_survival_rate=1\npr_ai_share=0.6\npr_ai_lines_added=10\npr_ai_lines_surviving=6\nscopes=pr\n"
+		"coverage_line_level=12\ncoverage_commit_level=1\ncoverage_none=1\nunknown_as=unknown\n" +
+		"pr_ai_survival_rate=0.6\npr_human_survival_rate=1\npr_ai_share=0.6\npr_ai_lines_added=10\npr_ai_lines_surviving=6\n" +
+		"pr_coverage_line_level=12\npr_coverage_commit_level=1\npr_coverage_none=1\npr_unknown_as=unknown\nscopes=pr\n"
 	if b.String() != want {
 		t.Errorf("outputs:\n%s\nwant:\n%s", b.String(), want)
 	}
@@ -142,7 +145,7 @@ func TestOutputsAndMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := b.String()
-	for _, s := range []string{"# TYPE ai_survival_rate gauge\n# HELP ai_survival_rate ", "ai_survival_rate{scope=\"pr\"} 0.6\n", "ai_lines_added{scope=\"pr\"} 10\n", "commits_with_notes{scope=\"pr\"} 3\n"} {
+	for _, s := range []string{"# TYPE ai_survival_rate gauge\n# HELP ai_survival_rate ", "ai_survival_rate{scope=\"pr\"} 0.6\n", "ai_lines_added{scope=\"pr\"} 10\n", "commits_with_notes{scope=\"pr\"} 3\n", "coverage_line_level_lines{scope=\"pr\"} 12\n", "coverage_none_lines{scope=\"pr\"} 1\n"} {
 		if !strings.Contains(m, s) {
 			t.Errorf("metrics lack %q:\n%s", s, m)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // BlameOptions are the flags of blame.
@@ -19,6 +20,8 @@ type BlameOptions struct {
 	Rev    string
 	Format string
 	Moves  bool
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 func newCmdBlame(f *Factory, runF func(context.Context, *BlameOptions) error) *cobra.Command {
@@ -40,6 +43,9 @@ moved and copied lines keep their origin, as git blame -M -C -C traces them.`,
 			if err := checkFormat(opts.Format, "text", "json"); err != nil {
 				return err
 			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -49,6 +55,7 @@ moved and copied lines keep their origin, as git blame -M -C -C traces them.`,
 	cmd.Flags().StringVar(&opts.Rev, "rev", "HEAD", "the revision to blame the file at")
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
 	cmd.Flags().BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -96,7 +103,11 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 		return err
 	}
 	progress := f.progress(opts.Format != "json")
-	lines, err := measure.Blame(ctx, repo, id, path, measure.Options{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, OnProgress: progress.callback(), Warn: f.warnOnce()})
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
+	lines, err := measure.Blame(ctx, repo, id, path, measure.Options{Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, OnProgress: progress.callback(), Warn: f.warnOnce()})
 	progress.done()
 	if err != nil {
 		return usageErrorIfMissing(walkError(err))
@@ -105,15 +116,28 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 		if lines == nil {
 			lines = []measure.BlameLine{}
 		}
-		return writeJSON(f.IO.Out, struct {
-			Lines []measure.BlameLine `json:"lines"`
-		}{lines})
+		// unknown_as is there when lines with no evidence count as human
+		// (those lines have no evidence).
+		out := struct {
+			UnknownAs string              `json:"unknown_as,omitempty"`
+			Lines     []measure.BlameLine `json:"lines"`
+		}{Lines: lines}
+		if unknown != nil {
+			out.UnknownAs = "human"
+		}
+		return writeJSON(f.IO.Out, out)
 	}
 	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 1, ' ', 0)
 	for _, l := range lines {
 		who := string(l.Origin)
 		if l.Agent != "" {
 			who += " " + l.Agent
+		}
+		switch {
+		case l.Evidence == provenance.EvidenceGitAI:
+			who += " (git-ai)"
+		case l.Origin == provenance.Human && l.Evidence == "":
+			who += " (no evidence, counted as human)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\n", l.Commit[:12], who, l.Line)
 	}

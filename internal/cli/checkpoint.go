@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/git-ai-survival/git-ai-survival/hooks"
 	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
 )
 
@@ -47,18 +48,26 @@ them are "ai" (evidence checkpoint); lines a person wrote or changed are
                         and Bash tool calls)
   --agent cursor        reads a Cursor afterFileEdit or afterTabFileEdit hook
                         payload on stdin
+  --agent gemini        reads a Gemini CLI BeforeTool or AfterTool hook
+                        payload on stdin (write_file, replace and
+                        run_shell_command); prints {} on stdout, as Gemini
+                        CLI wants JSON there
+  --agent codex         reads a Codex CLI PreToolUse or PostToolUse hook
+                        payload on stdin (apply_patch and Bash)
   --agent <name> --before|--after [-- <path>...]
                         for any other agent or script: --before right before
                         it writes, --after right after; with no paths, every
                         file the working tree shows changed
 
-'git ai-survival install --agent claude-code' (or cursor) sets the hooks up.
-The state waits in the git directory until the post-commit hook uses it.
+'git ai-survival install --agent claude-code' (or cursor, gemini, codex) sets
+the hooks up. The state waits in the git directory until the post-commit hook uses it.
 
 A checkpoint never stops the agent: whatever goes wrong (bad payload, a
 path outside the repository, a binary file, a lock held by another agent)
 is one warning on stderr, nothing is recorded wrongly, and the exit code is
-always 0. It gives up after a few seconds.`,
+always 0. It gives up after a few seconds. Outside a repository, or in one
+where 'git ai-survival install' was not run, it does nothing and says nothing
+(agent hooks installed with 'install --user' run in every directory).`,
 		Example: `  # What the Claude Code hooks run (payload on stdin)
   $ git ai-survival checkpoint --agent claude-code
 
@@ -116,11 +125,16 @@ func checkpointRun(opts *CheckpointOptions) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, checkpointTimeout)
 	defer cancel()
+	if strings.TrimSpace(opts.Agent) == "gemini" && !opts.Before && !opts.After {
+		// Gemini CLI parses the stdout of its hooks as JSON.
+		defer fmt.Fprintln(opts.IO.Out, "{}")
+	}
 	ev, err := checkpointEvent(ctx, opts)
 	if err != nil {
 		warn(err.Error() + "; nothing recorded")
 		return
 	}
+	ev.Enabled = hooks.Active
 	if err := checkpoint.Record(ctx, ev, warn); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = fmt.Errorf("gave up after %s", checkpointTimeout)
@@ -144,22 +158,28 @@ func checkpointEvent(ctx context.Context, opts *CheckpointOptions) (checkpoint.E
 			ev.Phase = checkpoint.Before
 		}
 		return ev, nil
-	case agent != "claude-code" && agent != "cursor":
+	}
+	parse, ok := payloadParsers[agent]
+	if !ok {
 		return ev, fmt.Errorf("agent %q has no hook payload format; use --before or --after with paths", agent)
 	}
 	payload, err := readPayload(ctx, opts.IO.In)
 	if err != nil {
 		return ev, err
 	}
-	if agent == "cursor" {
-		ev, err = checkpoint.CursorEvent(payload)
-	} else {
-		ev, err = checkpoint.ClaudeEvent(payload)
-	}
+	ev, err = parse(payload)
 	if err == nil && opts.Model != "" {
 		ev.Author.Model = opts.Model
 	}
 	return ev, err
+}
+
+// payloadParsers read the hook payload of each agent that sends one.
+var payloadParsers = map[string]func([]byte) (checkpoint.Event, error){
+	"claude-code": checkpoint.ClaudeEvent,
+	"cursor":      checkpoint.CursorEvent,
+	"gemini":      checkpoint.GeminiEvent,
+	"codex":       checkpoint.CodexEvent,
 }
 
 // readPayload reads stdin, giving up when ctx ends (an agent that never

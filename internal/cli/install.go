@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -21,6 +22,9 @@ type InstallOptions struct {
 	// Agents are the agents (--agent) whose project settings get our
 	// checkpoint hooks.
 	Agents []string
+	// User (--user) puts the agents' hooks in their user-level settings
+	// instead, and leaves every repository alone.
+	User bool
 }
 
 // NewCmdInstall builds `install`; runF replaces installRun in tests.
@@ -45,12 +49,25 @@ With --agent claude-code, the checkpoint hooks are merged into
 .claude/settings.json (PreToolUse and PostToolUse, for Edit, MultiEdit, Write,
 NotebookEdit and Bash); with --agent cursor, into .cursor/hooks.json
 (afterFileEdit and afterTabFileEdit). Every key and hook already there is
-kept. Commits then tag the lines the agent wrote line by line.`,
+kept. Commits then tag the lines the agent wrote line by line. With --agent
+gemini, into .gemini/settings.json (BeforeTool and AfterTool, for write_file,
+replace and run_shell_command); with --agent codex, into .codex/hooks.json
+(PreToolUse and PostToolUse, for apply_patch and Bash).
+
+With --user, the agents' hooks go into their user-level settings instead
+(~/.claude/settings.json, ~/.cursor/hooks.json, ~/.gemini/settings.json,
+~/.codex/hooks.json), so the agent takes checkpoints in every repository you
+open; no repository is changed. A checkpoint in a repository where
+'git ai-survival install' was not run does nothing and says nothing.
+'git ai-survival uninstall --user' takes them out again.`,
 		Example: `  # Record provenance for every new commit in this repository
   $ git ai-survival install
 
   # ...and line by line what Claude Code and Cursor write
   $ git ai-survival install --agent claude-code --agent cursor
+
+  # Checkpoints from Gemini CLI in every repository (with install run in each)
+  $ git ai-survival install --user --agent gemini
 
   # Undo it
   $ git ai-survival uninstall`,
@@ -62,13 +79,17 @@ kept. Commits then tag the lines the agent wrote line by line.`,
 					return usageError("--agent %q: install knows %s (other agents: see 'git ai-survival checkpoint --help')", a, strings.Join(agentcfg.Names(), ", "))
 				}
 			}
+			if opts.User && len(opts.Agents) == 0 {
+				return usageError("--user needs at least one --agent (%s)", strings.Join(agentcfg.Names(), ", "))
+			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return installRun(opts)
 		},
 	}
-	cmd.Flags().StringSliceVar(&opts.Agents, "agent", nil, "also merge checkpoint hooks into this agent's project settings (claude-code, cursor); repeatable")
+	cmd.Flags().StringSliceVar(&opts.Agents, "agent", nil, "also merge checkpoint hooks into this agent's project settings ("+strings.Join(agentcfg.Names(), ", ")+"); repeatable")
+	cmd.Flags().BoolVar(&opts.User, "user", false, "put the agents' hooks in their user-level settings (every repository) instead")
 	return cmd
 }
 
@@ -76,6 +97,18 @@ func installRun(opts *InstallOptions) error {
 	ctx := opts.Context
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if opts.User {
+		home, state, err := userDirs()
+		if err != nil {
+			return err
+		}
+		changes, err := agentcfg.InstallUser(home, state, opts.Agents)
+		printAgentChanges(opts.IO, home, underHome(home, changes))
+		if err == nil {
+			fmt.Fprintln(opts.IO.Out, "checkpoints are recorded in every repository where 'git ai-survival install' was run")
+		}
+		return err
 	}
 	repo, err := opts.Repo(ctx)
 	if err != nil {
@@ -168,4 +201,28 @@ func describeHookChange(c hooks.HookChange) string {
 		return "already gone " + c.Path
 	}
 	return string(c.Action) + " " + c.Path
+}
+
+// userDirs are the home directory (the agents' user-level settings are
+// under it) and the file that records what install --user changed.
+func userDirs() (home, state string, err error) {
+	if home, err = os.UserHomeDir(); err != nil {
+		return "", "", usageError("--user: %v", err)
+	}
+	config, err := os.UserConfigDir()
+	if err != nil {
+		return "", "", usageError("--user: %v", err)
+	}
+	return home, agentcfg.UserStateFile(config), nil
+}
+
+// underHome writes the paths of changes under home as ~/<path>.
+func underHome(home string, changes []agentcfg.Change) []agentcfg.Change {
+	out := append([]agentcfg.Change(nil), changes...)
+	for i, c := range out {
+		if rel, err := filepath.Rel(home, c.Path); err == nil && !strings.HasPrefix(rel, "..") {
+			out[i].Path = "~" + string(filepath.Separator) + rel
+		}
+	}
+	return out
 }

@@ -77,7 +77,8 @@ func TestInstallRunOutput(t *testing.T) {
 		"post-merge: installed " + dir + "/post-merge\n" +
 		"post-checkout: installed " + dir + "/post-checkout\n" +
 		"config: added notes.rewriteRef refs/notes/ai-survival\n" +
-		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
+		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
+		"config: added remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if out.String() != want || errb.String() != "" {
 		t.Errorf("install stdout:\n%s\nwant:\n%s\nstderr: %q", out, want, errb)
 	}
@@ -105,7 +106,8 @@ func TestInstallRunOutput(t *testing.T) {
 		"post-merge: removed " + dir + "/post-merge\n" +
 		"post-checkout: removed " + dir + "/post-checkout\n" +
 		"config: removed notes.rewriteRef refs/notes/ai-survival\n" +
-		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
+		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
+		"config: removed remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if out.String() != want || errb.String() != "" {
 		t.Errorf("uninstall stdout:\n%s\nwant:\n%s\nstderr: %q", out, want, errb)
 	}
@@ -143,7 +145,8 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 		"post-merge: installed " + dir + "/post-merge\n" +
 		"post-checkout: installed " + dir + "/post-checkout\n" +
 		"config: added notes.rewriteRef refs/notes/ai-survival\n" +
-		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
+		"config: added remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
+		"config: added remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if code != 0 || out != want || errs != "" {
 		t.Errorf("install: exit %d\nstdout:\n%s\nwant:\n%s\nstderr: %q", code, out, want, errs)
 	}
@@ -155,7 +158,8 @@ func TestInstallCommandChainsExistingHooks(t *testing.T) {
 		"post-merge: removed " + dir + "/post-merge\n" +
 		"post-checkout: removed " + dir + "/post-checkout\n" +
 		"config: removed notes.rewriteRef refs/notes/ai-survival\n" +
-		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n"
+		"config: removed remote.origin.fetch +refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival\n" +
+		"config: removed remote.origin.fetch +refs/notes/ai*:refs/notes/remotes/origin/ai*\n"
 	if code != 0 || out != want || errs != "" {
 		t.Errorf("uninstall: exit %d\nstdout:\n%s\nwant:\n%s\nstderr: %q", code, out, want, errs)
 	}

@@ -9,7 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/render"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
@@ -29,6 +31,8 @@ type ReportOptions struct {
 	failUnderSet bool
 	NoInference  bool
 	NoCache      bool
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 	// IncludeGenerated counts files .gitattributes marks
 	// linguist-generated or linguist-vendored.
 	IncludeGenerated bool
@@ -45,8 +49,12 @@ human-written and unknown lines, how many were added and how many survive.
 
 <range> is what git rev-list reads: A..B measures lines added after A up to
 B, at B; a single revision, or nothing, measures all history of it (HEAD).
-Origins come from each commit's note, else from its metadata (trailers,
-agent markers, your rules; --no-infer turns this off), else "unknown".
+Origins come from each commit's note, else from git-ai's authorship note
+(refs/notes/ai, line by line), else from its metadata (trailers, agent
+markers, your rules; --no-infer turns this off), else "unknown";
+--unknown-as human (or unknown: human in .ai-survival.yaml) counts those as
+human and says so. A coverage line says how many added lines rest on
+line-level provenance, commit-level evidence, or nothing.
 
 Lines are traced as git blame traces them: whole-file renames are followed,
 a line replaced or deleted no longer survives. With --moves (or moves: true
@@ -84,13 +92,17 @@ with the curves, the release chart and the tables; open it in a browser.`,
   $ git ai-survival report --moves
   $ git ai-survival report --curves --releases 'v*'
   $ git ai-survival report --releases 'v*' --format html > survival.html
-  $ git ai-survival report --fail-under 60`,
+  $ git ai-survival report --fail-under 60
+  $ git ai-survival report --unknown-as human`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Range = args[0]
 			}
 			if err := checkFormat(opts.Format, "text", "json", "markdown", "html"); err != nil {
+				return err
+			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
 				return err
 			}
 			var err error
@@ -111,6 +123,7 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "walk the whole range instead of continuing the walk saved in the git directory")
 	cmd.Flags().BoolVar(&opts.IncludeGenerated, "include-generated", false, "count files .gitattributes marks linguist-generated or linguist-vendored")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -146,13 +159,20 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
 	progress := f.progress(opts.Format != "json")
 	var left measure.Generated
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache,
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache,
 		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
 	progress.done()
 	if err != nil {
 		return walkError(err)
+	}
+	if rep.Commits.WithNotes < rep.Commits.Total {
+		warnLostNotes(ctx, f, repo)
 	}
 	notes := reportNotes(rep)
 	if left.Files > 0 {
@@ -166,7 +186,7 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 
 // reportNotes says what the figures rest on when that is not obvious.
 func reportNotes(rep *survival.Report) []string {
-	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 {
+	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 && rep.Commits.GitAI == 0 {
 		return []string{"no commit in the range has a note: figures come from commit evidence only (run 'git ai-survival install' to tag new commits)"}
 	}
 	return nil
@@ -260,5 +280,19 @@ func (p *progressLine) update(done, total int) {
 func (p *progressLine) done() {
 	if p != nil && p.shown {
 		fmt.Fprint(p.f.IO.ErrOut, "\r\033[K")
+	}
+}
+
+// warnLostNotes warns when a history rewrite without post-rewrite (git
+// filter-branch, git filter-repo) left many commits without their notes.
+func warnLostNotes(ctx context.Context, f *Factory, repo *gitx.Repo) {
+	warnLostNotesTo(ctx, repo, func(w string) { f.Warnf("%s", w) })
+}
+
+// warnLostNotesTo gives warn the warning of warnLostNotes, if any.
+func warnLostNotesTo(ctx context.Context, repo *gitx.Repo, warn func(string)) {
+	n, err := notes.New(repo).Lost(ctx)
+	if w := notes.LostWarning(n); err == nil && w != "" {
+		warn(w)
 	}
 }

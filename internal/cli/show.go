@@ -8,11 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -21,6 +23,8 @@ import (
 type ShowOptions struct {
 	Rev    string
 	Format string
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
@@ -29,9 +33,11 @@ func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cob
 		Use:   "show [<rev>]",
 		Short: "Show one commit's provenance: files, line ranges, origin, agent",
 		Long: `Show which lines a commit added and who wrote them, as its git note
-(refs/notes/ai-survival) records. A commit without a note is classified from
-its metadata (trailers such as Co-authored-by, agent markers, your rules);
-with no evidence at all its lines are "unknown".`,
+(refs/notes/ai-survival) records. A commit without a note takes git-ai's
+authorship note (refs/notes/ai, or a remote's refs/notes/remotes/<remote>/ai)
+when it has one, else is classified from its metadata (trailers such as
+Co-authored-by, agent markers, your rules); with no evidence at all its
+lines are "unknown" (or human, with --unknown-as human).`,
 		Example: `  $ git ai-survival show
   $ git ai-survival show HEAD~3
   $ git ai-survival show v1.2.0 --format json`,
@@ -44,6 +50,9 @@ with no evidence at all its lines are "unknown".`,
 			if err := checkFormat(opts.Format, "text", "json"); err != nil {
 				return err
 			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -51,6 +60,7 @@ with no evidence at all its lines are "unknown".`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -65,15 +75,20 @@ func checkFormat(got string, allowed ...string) error {
 
 // showResult is the JSON form of show.
 type showResult struct {
-	Commit   string                 `json:"commit"`
-	Source   capture.Source         `json:"source"`
-	Partial  bool                   `json:"partial"`
-	Origin   provenance.Attribution `json:"origin"`
-	Sources  []string               `json:"sources"`
-	Added    map[string]int         `json:"added"`
-	Files    []showFile             `json:"files"`
-	Binary   []string               `json:"binary_files"`
-	Warnings []string               `json:"warnings"`
+	Commit string         `json:"commit"`
+	Source capture.Source `json:"source"`
+	// NotesRef is the ref git-ai's note was read from (source "git-ai").
+	NotesRef string `json:"notes_ref,omitempty"`
+	// UnknownAs is "human" when the commit has no evidence and counts as
+	// human by the unknown-as setting.
+	UnknownAs string                 `json:"unknown_as,omitempty"`
+	Partial   bool                   `json:"partial"`
+	Origin    provenance.Attribution `json:"origin"`
+	Sources   []string               `json:"sources"`
+	Added     map[string]int         `json:"added"`
+	Files     []showFile             `json:"files"`
+	Binary    []string               `json:"binary_files"`
+	Warnings  []string               `json:"warnings"`
 }
 
 type showFile struct {
@@ -119,7 +134,30 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("the note on %s only holds records copied from rewritten commits (%s)", id[:12], strings.Join(entry.Note.Commits(), ", ")))
 		}
 	}
+	if !has || !entry.Describes() {
+		if r.GitAI, err = gitai.Read(ctx, repo, id); err != nil {
+			return err
+		}
+	}
+	if r.UnknownAs, err = unknownAs(ctx, repo, cfg, opts.UnknownAs); err != nil {
+		return err
+	}
+	if r.UnknownAs != nil {
+		ct, err := repo.Line(ctx, "log", "-1", "--format=%ct", id)
+		if err != nil {
+			return err
+		}
+		if secs, err := strconv.ParseInt(ct, 10, 64); err == nil {
+			metas[0].CommitTime = time.Unix(secs, 0)
+		}
+	}
 	pc, src := r.Resolve(metas[0])
+	if src == capture.SourceNone && pc.Default.Origin == provenance.Human {
+		res.UnknownAs = "human"
+	}
+	if src == capture.SourceGitAI {
+		res.NotesRef = r.GitAI[id].Ref
+	}
 	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
 	res.Sources = append(res.Sources, pc.Sources...)
 	var added capture.Added
@@ -165,7 +203,13 @@ func printShow(w io.Writer, res showResult) error {
 		total += n
 	}
 	fmt.Fprintf(w, "commit   %s\n", res.Commit)
-	fmt.Fprintf(w, "source   %s\n", sourceText[res.Source])
+	if res.Source == capture.SourceGitAI {
+		fmt.Fprintf(w, "source   git-ai's authorship note (%s); no note of ours\n", res.NotesRef)
+	} else if res.UnknownAs == "human" {
+		fmt.Fprintln(w, "source   none: no note and no evidence; counted as human (unknown-as human)")
+	} else {
+		fmt.Fprintf(w, "source   %s\n", sourceText[res.Source])
+	}
 	fmt.Fprintf(w, "origin   %s\n", describe(res.Origin))
 	fmt.Fprintf(w, "added    %d lines: %d ai, %d human", total, res.Added["ai"], res.Added["human"])
 	if n := res.Added["unknown"]; n > 0 {

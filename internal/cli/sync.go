@@ -139,15 +139,15 @@ func syncRun(opts *SyncOptions) error {
 		return fmt.Errorf("%w (the local notes are safe; run 'git ai-survival sync %s' again)", err, remote)
 	}
 	fmt.Fprintf(opts.IO.Out, "%s: %s\n", remote, describeSync(res))
-	if opts.NoRestore || opts.restore == nil || !repo.HasCommits(ctx) {
-		return nil
-	}
-	if rr := opts.restore(ctx, repo, []string{"HEAD"}, remote, restoreLimit, fetchLimit); rr.Written > 0 {
-		printRestored(opts.IO.Out, rr)
-		if _, err := notesync.Push(ctx, repo, remote); err != nil {
-			return fmt.Errorf("restored notes not pushed: %w (run 'git ai-survival sync %s' again)", err, remote)
+	if !opts.NoRestore && opts.restore != nil && repo.HasCommits(ctx) {
+		if rr := opts.restore(ctx, repo, []string{"HEAD"}, remote, restoreLimit, fetchLimit); rr.Written > 0 {
+			printRestored(opts.IO.Out, rr)
+			if _, err := notesync.Push(ctx, repo, remote); err != nil {
+				return fmt.Errorf("restored notes not pushed: %w (run 'git ai-survival sync %s' again)", err, remote)
+			}
 		}
 	}
+	warnLostNotesTo(ctx, repo, warn)
 	return nil
 }
 

@@ -17,13 +17,15 @@ type UninstallOptions struct {
 	IO      *IOStreams
 	Repo    func(context.Context) (*gitx.Repo, error)
 	Context context.Context
+	// User (--user) undoes install --user.
+	User bool
 }
 
 // NewCmdUninstall builds `uninstall`; runF replaces uninstallRun in tests.
 func NewCmdUninstall(f *Factory, runF func(*UninstallOptions) error) *cobra.Command {
 	opts := &UninstallOptions{IO: f.IO, Repo: f.Repo}
-	return &cobra.Command{
-		Use:   "uninstall",
+	cmd := &cobra.Command{
+		Use:   "uninstall [--user]",
 		Short: "Remove the hooks and configuration that install added",
 		Long: `Undo 'git ai-survival install' in this repository: every hook it changed is
 restored byte for byte (and mode), the hooks it created are removed, and the
@@ -34,7 +36,10 @@ Agent settings that 'install --agent' changed (.claude/settings.json,
 .cursor/hooks.json) get the same treatment: restored byte for byte, or,
 when edited since, only the checkpoint hooks are taken out.
 
-Notes already recorded under refs/notes/ai-survival are kept.`,
+Notes already recorded under refs/notes/ai-survival are kept.
+
+With --user, only the user-level agent settings that 'install --user'
+changed are restored; no repository is touched.`,
 		Example: `  $ git ai-survival uninstall`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -45,12 +50,26 @@ Notes already recorded under refs/notes/ai-survival are kept.`,
 			return uninstallRun(opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.User, "user", false, "undo install --user: the agents' user-level settings")
+	return cmd
 }
 
 func uninstallRun(opts *UninstallOptions) error {
 	ctx := opts.Context
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if opts.User {
+		home, state, err := userDirs()
+		if err != nil {
+			return err
+		}
+		changes, err := agentcfg.UninstallUser(state)
+		if len(changes) == 0 && err == nil {
+			fmt.Fprintln(opts.IO.Out, "no user-level agent settings were installed; nothing to uninstall")
+		}
+		printAgentChanges(opts.IO, home, underHome(home, changes))
+		return err
 	}
 	repo, err := opts.Repo(ctx)
 	if err != nil {

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/evidence"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
@@ -37,6 +39,9 @@ type Options struct {
 	Releases string
 	// Files asks for the AI figures of every file (Report.ByFile).
 	Files bool
+	// Unknown, when set, counts lines with no evidence as human (see
+	// UnknownPolicy).
+	Unknown *capture.UnknownAs
 	// Branch is the branch the commits of an "A..B" range come from (a
 	// pull request's head branch), "" when unknown: an agent's branch name
 	// ("codex/fix-parser") is the weakest evidence for them.
@@ -83,20 +88,52 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 	if err != nil {
 		return nil, err
 	}
-	res := &capture.Resolver{Notes: all, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, Warn: opts.warn}
+	ai, err := readGitAI(ctx, repo, all, commits)
+	if err != nil {
+		return nil, err
+	}
+	res := &capture.Resolver{Notes: all, GitAI: ai, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, UnknownAs: opts.Unknown, Warn: opts.warn}
 	if !res.NoInference {
 		res.Branches = branches
 	}
 	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
-		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message})
+		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message, CommitTime: c.CommitTime})
 		switch src {
 		case capture.SourceNote:
 			return pc, walk.SourceNote, nil
 		case capture.SourceInferred:
 			return pc, walk.SourceInferred, nil
+		case capture.SourceGitAI:
+			return pc, walk.SourceGitAI, nil
 		}
 		return pc, walk.SourceUnknown, nil
 	}), nil
+}
+
+// readGitAI reads git-ai's notes of commits (nil: every one) that have
+// no readable note of ours.
+func readGitAI(ctx context.Context, repo *gitx.Repo, ours map[string]notes.Entry, commits []string) (map[string]gitai.Entry, error) {
+	if commits != nil && len(commits) == 0 {
+		return nil, nil
+	}
+	tips, err := gitai.Refs(ctx, repo)
+	if err != nil || len(tips) == 0 {
+		return nil, err
+	}
+	var set map[string]bool
+	if commits != nil {
+		set = make(map[string]bool, len(commits))
+		for _, c := range commits {
+			set[c] = true
+		}
+	}
+	return gitai.ReadAll(ctx, repo, tips, func(c string) bool {
+		if set != nil && !set[c] {
+			return false
+		}
+		e, ok := ours[c]
+		return !ok || !e.Describes()
+	})
 }
 
 // mergedBranches gives the commits of the range that merges brought in
@@ -173,7 +210,48 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	if err != nil {
 		return nil, err
 	}
-	return col.Report(res.Range, res.End, res.Survivors), nil
+	rep := col.Report(res.Range, res.End, res.Survivors)
+	if opts.Unknown != nil {
+		rep.UnknownAs, rep.UnknownAsBefore = "human", opts.Unknown.Since
+	}
+	return rep, nil
+}
+
+// UnknownPolicy reads the unknown-as setting: as is "human" or "unknown"
+// ("" is unknown); since, when given, is a date (2006-01-02 or RFC 3339)
+// or a revision, and limits the setting to the commits made before it.
+// A bad value is a usage error.
+func UnknownPolicy(ctx context.Context, repo *gitx.Repo, as, since string) (*capture.UnknownAs, error) {
+	switch as {
+	case "", "unknown":
+		return nil, nil
+	case "human":
+	default:
+		return nil, fmt.Errorf("unknown-as %q: use human or unknown", as)
+	}
+	u := &capture.UnknownAs{Since: since}
+	if since == "" {
+		return u, nil
+	}
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, since, time.UTC); err == nil {
+			u.Before = t
+			return u, nil
+		}
+	}
+	id, err := repo.ResolveCommit(ctx, since)
+	if err != nil {
+		return nil, fmt.Errorf("unknown since %q is neither a date (2006-01-02) nor a commit: %v", since, err)
+	}
+	out, err := repo.Output(ctx, "rev-list", id+"^@", "--")
+	if err != nil {
+		return nil, fmt.Errorf("listing the commits before %s: %w", since, err)
+	}
+	u.Ancestors = map[string]bool{}
+	for _, c := range strings.Fields(string(out)) {
+		u.Ancestors[c] = true
+	}
+	return u, nil
 }
 
 // Tags lists the tags matching pattern (as git tag -l matches) with the
@@ -206,6 +284,9 @@ type BlameLine struct {
 	Commit string            `json:"commit"`
 	Agent  string            `json:"agent,omitempty"`
 	Model  string            `json:"model,omitempty"`
+	// Evidence says how the origin was established ("git-ai" for lines
+	// git-ai's authorship note tags); empty for unknown lines.
+	Evidence provenance.Evidence `json:"evidence,omitempty"`
 }
 
 // ErrNoSuchFile is returned by Blame for a path not in the end revision.
@@ -224,7 +305,7 @@ func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options)
 			continue
 		}
 		for i := 0; i < s.Lines; i++ {
-			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: s.Birth.Commit.ID}
+			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: s.Birth.Commit.ID, Evidence: s.Birth.Attribution.Evidence}
 			if bl.Origin == provenance.AI {
 				bl.Agent, bl.Model = s.Birth.Attribution.Agent, s.Birth.Attribution.Model
 			}

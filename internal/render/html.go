@@ -102,9 +102,9 @@ func htmlData(r *survival.Report, opts Options) htmlPage {
 	p := htmlPage{
 		Title:    "AI code survival: " + describeRange(r),
 		Headline: Headline(r),
-		Sub: fmt.Sprintf("Added lines in %s, measured at %s: %s commits, %s with notes, %s inferred from commit metadata.",
-			describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), Count(r.Commits.Inferred)),
-		Notes:    opts.Notes,
+		Sub: fmt.Sprintf("Added lines in %s, measured at %s: %s commits, %s with notes,%s %s inferred from commit metadata.",
+			describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred)) + " " + CoverageText(r) + ".",
+		Notes:    notesWith(r, opts.Notes),
 		ColorAI:  ColorAI,
 		ColorHum: ColorHuman,
 		DirHead:  breakdownHeader("directory"),

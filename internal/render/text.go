@@ -10,9 +10,10 @@ import (
 
 // Text writes the report for a terminal or a log.
 func Text(w io.Writer, r *survival.Report, opts Options) error {
-	fmt.Fprintf(w, "Survival of added lines in %s, measured at %s (%s commits: %s with notes, %s inferred from commit metadata)\n",
-		describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), Count(r.Commits.Inferred))
-	for _, n := range opts.Notes {
+	fmt.Fprintf(w, "Survival of added lines in %s, measured at %s (%s commits: %s with notes,%s %s inferred from commit metadata)\n",
+		describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred))
+	fmt.Fprintf(w, "%s\n", CoverageText(r))
+	for _, n := range notesWith(r, opts.Notes) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	fmt.Fprintf(w, "\n%s\n\n", Headline(r))
