@@ -56,13 +56,23 @@ bench: build
 man:
 	rm -rf bin/man && $(GO) run -ldflags '$(LDFLAGS)' ./internal/tools/genman bin/man
 
+# Completion scripts go where bash-completion, zsh and fish look for them;
+# git's own bash and zsh completion then complete `git ai-survival <TAB>` too.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
 install: build man
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/git-ai-survival
 	install -m 0644 bin/man/*.1 $(DESTDIR)$(MANDIR)/
+	./$(BIN) completion bash > $(DESTDIR)$(BASHCOMPDIR)/git-ai-survival
+	./$(BIN) completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_git-ai-survival
+	./$(BIN) completion fish > $(DESTDIR)$(FISHCOMPDIR)/git-ai-survival.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/git-ai-survival $(DESTDIR)$(MANDIR)/git-ai-survival*.1
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/git-ai-survival $(DESTDIR)$(ZSHCOMPDIR)/_git-ai-survival $(DESTDIR)$(FISHCOMPDIR)/git-ai-survival.fish
 
 clean:
 	rm -rf bin

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,6 +32,11 @@ type ReportOptions struct {
 	failUnderSet bool
 	NoInference  bool
 	NoCache      bool
+	// Since, Until (commit dates) and Authors narrow the figures to the
+	// lines of the commits they match; filter is what they parse to.
+	Since, Until string
+	Authors      []string
+	filter       *commitFilter
 	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
 	UnknownAs string
 	// IncludeGenerated counts files .gitattributes marks
@@ -79,9 +85,20 @@ lines died: deleted, modified (replaced in place, and by whose lines) and,
 with --moves, moved.
 
 --releases <pattern> adds the release table: tags matching <pattern> (as
-git tag -l matches) in semantic-version order; for each, the lines added
+git tag -l matches) in version order (semantic versions, PEP 440 versions
+such as 1.2.0rc1 or 0.54.13.dev, calendar versions such as 2024.01.15; other
+tags are listed as skipped in one line); for each, the lines added
 since the previous tag and how many are still there at the tag, by origin,
 and the AI share. Everything comes from the report's one walk.
+
+--since and --until (commit dates: 2024-01-31, "2024-01-31 12:00",
+2024-01-31T12:00:00Z, @<unix seconds>, yesterday, "2 weeks ago") and
+--author (a regular expression matched against "Name <email>"; give it more
+than once for any of several) narrow what is counted to the lines of the
+commits they match. They never change which commit a line belongs to: the
+walk is the same, a line rewritten by a commit outside the filter belongs to
+that commit and is not counted, and a counted line that such a commit
+deleted is counted as deleted.
 
 --format html writes one self-contained page (inline SVG, no network)
 with the curves, the release chart and the tables; open it in a browser.`,
@@ -92,6 +109,7 @@ with the curves, the release chart and the tables; open it in a browser.`,
   $ git ai-survival report --moves
   $ git ai-survival report --curves --releases 'v*'
   $ git ai-survival report --releases 'v*' --format html > survival.html
+  $ git ai-survival report --since 2026-01-01 --author '@example\.com>$'
   $ git ai-survival report --fail-under 60
   $ git ai-survival report --unknown-as human`,
 		Args: cobra.MaximumNArgs(1),
@@ -109,6 +127,9 @@ with the curves, the release chart and the tables; open it in a browser.`,
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
 			}
+			if opts.filter, err = newCommitFilter(opts.Since, opts.Until, opts.Authors, time.Now()); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -123,6 +144,9 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "walk the whole range instead of continuing the walk saved in the git directory")
 	cmd.Flags().BoolVar(&opts.IncludeGenerated, "include-generated", false, "count files .gitattributes marks linguist-generated or linguist-vendored")
+	cmd.Flags().StringVar(&opts.Since, "since", "", "count only the lines of commits committed on or after `<date>`")
+	cmd.Flags().StringVar(&opts.Until, "until", "", "count only the lines of commits committed on or before `<date>`")
+	cmd.Flags().StringArrayVar(&opts.Authors, "author", nil, "count only the lines of commits whose author (\"Name <email>\") matches `<regexp>` (repeatable: any)")
 	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
@@ -165,7 +189,7 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	}
 	progress := f.progress(opts.Format != "json")
 	var left measure.Generated
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache,
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts(),
 		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
 	progress.done()
 	if err != nil {
@@ -177,6 +201,10 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	notes := reportNotes(rep)
 	if left.Files > 0 {
 		notes = append(notes, generatedNote(left))
+	}
+	if opts.filter != nil {
+		notes = append(notes, opts.filter.note())
+		rep.Filters = &opts.filter.json
 	}
 	if err := writeReport(f, rep, opts.Format, notes); err != nil {
 		return err
@@ -210,7 +238,7 @@ func writeReport(f *Factory, rep *survival.Report, format string, notes []string
 	case "html":
 		return render.HTML(f.IO.Out, rep, render.Options{Notes: notes})
 	}
-	return render.Text(f.IO.Out, rep, render.Options{Notes: notes})
+	return render.Text(f.IO.Out, rep, render.Options{Notes: notes, Width: f.IO.Width})
 }
 
 // gate applies --fail-under to the AI survival rate.

@@ -71,7 +71,7 @@ code survives in later history.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError("%v\nRun '%s --help' for usage.", err, cmd.CommandPath())
 	})
-	root.CompletionOptions.HiddenDefaultCmd = true
+	root.CompletionOptions.DisableDefaultCmd = true // ours: newCmdCompletion
 	root.PersistentFlags().StringVar(&f.ConfigPath, "config", "", "configuration file to use instead of the repository's .ai-survival.yaml")
 	for _, c := range []*cobra.Command{
 		newCmdVersion(f),
@@ -83,11 +83,14 @@ code survives in later history.`,
 		NewCmdSync(f, nil),
 		newCmdReport(f, nil),
 		newCmdBlame(f, nil),
+		newCmdStatus(f, nil),
+		newCmdCompletion(f),
 		newCmdCheckpoint(f, nil),
 		NewCmdCI(f, nil),
 	} {
 		root.AddCommand(c)
 	}
+	completeFormats(root)
 	return root
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
 	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -39,6 +40,9 @@ type Options struct {
 	Releases string
 	// Files asks for the AI figures of every file (Report.ByFile).
 	Files bool
+	// Counts, when set, narrows the figures to the lines of the commits
+	// it accepts (survival.Collector.Counts); the walk is the same.
+	Counts func(*linemap.Commit) bool
 	// Unknown, when set, counts lines with no evidence as human (see
 	// UnknownPolicy).
 	Unknown *capture.UnknownAs
@@ -183,6 +187,7 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	var err error
 	col := survival.NewCollector()
 	col.Curves, col.Moves, col.Files = opts.Curves, opts.Moves, opts.Files
+	col.Counts = opts.Counts
 	if opts.Releases != "" {
 		if col.Tags, err = Tags(ctx, repo, opts.Releases); err != nil {
 			return nil, err
@@ -277,7 +282,9 @@ func Tags(ctx context.Context, repo *gitx.Repo, pattern string) ([]survival.Tag,
 	return tags, nil
 }
 
-// BlameLine is one line of a file with where it came from.
+// BlameLine is one line of a file with where it came from: the line's
+// text, and the commit that added it with that commit's author (name) and
+// author date.
 type BlameLine struct {
 	Line   int               `json:"line"`
 	Origin provenance.Origin `json:"origin"`
@@ -287,6 +294,9 @@ type BlameLine struct {
 	// Evidence says how the origin was established ("git-ai" for lines
 	// git-ai's authorship note tags); empty for unknown lines.
 	Evidence provenance.Evidence `json:"evidence,omitempty"`
+	Author   string              `json:"author"`
+	Date     time.Time           `json:"date"`
+	Content  string              `json:"content"`
 }
 
 // ErrNoSuchFile is returned by Blame for a path not in the end revision.
@@ -305,7 +315,8 @@ func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options)
 			continue
 		}
 		for i := 0; i < s.Lines; i++ {
-			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: s.Birth.Commit.ID, Evidence: s.Birth.Attribution.Evidence}
+			c := s.Birth.Commit
+			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: c.ID, Evidence: s.Birth.Attribution.Evidence, Author: authorName(c.Author), Date: c.AuthorTime}
 			if bl.Origin == provenance.AI {
 				bl.Agent, bl.Model = s.Birth.Attribution.Agent, s.Birth.Attribution.Model
 			}
@@ -316,5 +327,36 @@ func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options)
 		return nil, fmt.Errorf("%q at %s: %w (or it has no text lines)", path, rev, ErrNoSuchFile)
 	}
 	sort.Slice(lines, func(i, j int) bool { return lines[i].Line < lines[j].Line })
+	blob, err := repo.Output(ctx, "cat-file", "blob", res.End+":"+path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s at %s: %w", path, rev, err)
+	}
+	text := splitLines(blob)
+	for i := range lines {
+		if n := lines[i].Line; n >= 1 && n <= len(text) {
+			lines[i].Content = text[n-1]
+		}
+	}
 	return lines, nil
+}
+
+// splitLines splits a file's content into lines as git blame shows them:
+// without their newline (a carriage return before it is kept).
+func splitLines(b []byte) []string {
+	s := strings.TrimSuffix(string(b), "\n")
+	if s == "" && len(b) <= 1 {
+		if len(b) == 1 {
+			return []string{""}
+		}
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// authorName is the name of "Name <email>".
+func authorName(ident string) string {
+	if i := strings.LastIndex(ident, " <"); i >= 0 && strings.HasSuffix(ident, ">") {
+		return ident[:i]
+	}
+	return ident
 }

@@ -83,7 +83,7 @@ func TestHTMLSelfContainedAndEscaped(t *testing.T) {
 	if strings.Count(page, "http") != strings.Count(page, "evil.example") {
 		t.Error("page names a URL that is not the repository's (escaped) text")
 	}
-	for _, want := range []string{`<svg id="curves"`, `<svg id="releases"`, `name="viewport"`, "&lt;script&gt;", "Top paths", "Agents wrote", "v1.4.0", ColorAI, ColorHuman} {
+	for _, want := range []string{`<svg id="curves"`, `<div class="rel" id="releases"`, `name="viewport"`, "&lt;script&gt;", "Top paths", "Agents wrote", "v1.4.0", ColorAI, ColorHuman} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -21,6 +21,10 @@ type Options struct {
 	// Notes are lines of context shown under the headline (e.g. that
 	// figures come from commit evidence only).
 	Notes []string
+	// Width, when not 0, is the width of the terminal the text report is
+	// for: the directory and author tables shorten their names to fit
+	// (other formats, and JSON above all, keep them whole).
+	Width int
 }
 
 func (o Options) top() int {

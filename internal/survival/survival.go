@@ -152,6 +152,17 @@ type Report struct {
 	Deaths *Deaths `json:"deaths,omitempty"`
 	// Releases is the release table, when asked for (releases.go).
 	Releases *Releases `json:"releases,omitempty"`
+	// Filters says which commits' lines the figures count, when narrowed
+	// (report --since, --until, --author).
+	Filters *Filters `json:"filters,omitempty"`
+}
+
+// Filters are the commit filters of a report: commit-date bounds (RFC 3339,
+// "" for none) and author patterns (any matches).
+type Filters struct {
+	Since   string   `json:"since,omitempty"`
+	Until   string   `json:"until,omitempty"`
+	Authors []string `json:"authors,omitempty"`
 }
 
 // group is the finest grouping of lines; every table sums groups.
@@ -181,6 +192,16 @@ type Collector struct {
 	// Files asks for the AI figures of every file (Report.ByFile).
 	Files bool
 	files map[string]*FileRow
+	// Counts, when set, says which commits' lines are counted (report
+	// --since, --until, --author): the walk still gives every line the
+	// commit that added it, and lines of other commits are left out of
+	// every figure, as are the commits themselves.
+	Counts func(*linemap.Commit) bool
+}
+
+// counted says whether the lines of commit cm count.
+func (c *Collector) counted(cm *linemap.Commit) bool {
+	return c.Counts == nil || c.Counts(cm)
 }
 
 // NewCollector returns an empty collector.
@@ -225,6 +246,9 @@ func TopDirectory(path string) string {
 // Commit counts a commit of the range.
 func (c *Collector) Commit(cm *linemap.Commit) {
 	c.fates.commit(cm)
+	if !c.counted(cm) {
+		return
+	}
 	c.commits.Total++
 	switch cm.Source {
 	case linemap.SourceNote:
@@ -238,6 +262,9 @@ func (c *Collector) Commit(cm *linemap.Commit) {
 
 // Birth counts lines added.
 func (c *Collector) Birth(b *linemap.Birth) {
+	if !c.counted(b.Commit) {
+		return
+	}
 	c.rate(b).Added += b.Lines
 	switch b.Commit.Source {
 	case linemap.SourceNote, linemap.SourceGitAI:
@@ -253,6 +280,9 @@ func (c *Collector) Birth(b *linemap.Birth) {
 
 // Death counts lines deleted.
 func (c *Collector) Death(d linemap.Death) {
+	if !c.counted(d.Birth.Commit) {
+		return
+	}
 	c.rate(d.Birth).Deleted += d.Lines
 	kind, by := howDied(d)
 	c.fates.death(d, kind, by)
@@ -267,6 +297,9 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 	surviving := map[group]int{}
 	seen := map[*linemap.Birth][]uint64{}
 	for _, s := range survivors {
+		if !c.counted(s.Birth.Commit) {
+			continue
+		}
 		bits := seen[s.Birth]
 		if bits == nil {
 			bits = make([]uint64, (s.Birth.Lines+63)/64)
