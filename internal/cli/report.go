@@ -39,6 +39,9 @@ type ReportOptions struct {
 	filter       *commitFilter
 	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
 	UnknownAs string
+	// IncludeGenerated counts files .gitattributes marks
+	// linguist-generated or linguist-vendored.
+	IncludeGenerated bool
 }
 
 func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
@@ -65,7 +68,10 @@ in .ai-survival.yaml) they are traced as git blame -M -C -C traces them:
 blocks moved within a file or to another file, and blocks copied from a
 file of the parent commit, keep their origin instead of counting as
 deleted and added again. Binary files and paths excluded by
-.ai-survival.yaml do not count.
+.ai-survival.yaml do not count, nor do files that .gitattributes at the
+range's end marks linguist-generated or linguist-vendored (GitHub's marks
+for generated and vendored code): the report says how many lines it left
+out, and --include-generated counts them.
 
 Figures: survival_rate = surviving / added for each origin; ai_share =
 surviving AI lines / all surviving lines. --fail-under exits with code 1
@@ -137,6 +143,7 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().StringVar(&failUnder, "fail-under", "", "exit with code 1 if the AI survival rate is below this percentage (0-100)")
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "walk the whole range instead of continuing the walk saved in the git directory")
+	cmd.Flags().BoolVar(&opts.IncludeGenerated, "include-generated", false, "count files .gitattributes marks linguist-generated or linguist-vendored")
 	cmd.Flags().StringVar(&opts.Since, "since", "", "count only the lines of commits committed on or after `<date>`")
 	cmd.Flags().StringVar(&opts.Until, "until", "", "count only the lines of commits committed on or before `<date>`")
 	cmd.Flags().StringArrayVar(&opts.Authors, "author", nil, "count only the lines of commits whose author (\"Name <email>\") matches `<regexp>` (repeatable: any)")
@@ -181,7 +188,9 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 		return err
 	}
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts()})
+	var left measure.Generated
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts(),
+		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
 	progress.done()
 	if err != nil {
 		return walkError(err)
@@ -190,6 +199,9 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 		warnLostNotes(ctx, f, repo)
 	}
 	notes := reportNotes(rep)
+	if left.Files > 0 {
+		notes = append(notes, generatedNote(left))
+	}
 	if opts.filter != nil {
 		notes = append(notes, opts.filter.note())
 		rep.Filters = &opts.filter.json
@@ -206,6 +218,15 @@ func reportNotes(rep *survival.Report) []string {
 		return []string{"no commit in the range has a note: figures come from commit evidence only (run 'git ai-survival install' to tag new commits)"}
 	}
 	return nil
+}
+
+// generatedNote says what .gitattributes left out.
+func generatedNote(g measure.Generated) string {
+	files := "files"
+	if g.Files == 1 {
+		files = "file"
+	}
+	return fmt.Sprintf("left out %d lines in %d %s that .gitattributes marks linguist-generated or linguist-vendored (--include-generated counts them)", g.Lines, g.Files, files)
 }
 
 func writeReport(f *Factory, rep *survival.Report, format string, notes []string) error {

@@ -59,6 +59,13 @@ type Options struct {
 	// told what the cache did.
 	NoCache bool
 	OnCache func(walkcache.Stats)
+	// IncludeGenerated counts files that .gitattributes at the end of the
+	// range marks linguist-generated or linguist-vendored; by default they
+	// do not count, and OnGenerated (when set) is told what was left out.
+	IncludeGenerated bool
+	OnGenerated      func(Generated)
+
+	generated *generated // read by Report, part of the cache key
 }
 
 func (o Options) warn(msg string) {
@@ -187,8 +194,18 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 		}
 		col.ReleasePattern = opts.Releases
 	}
+	var gen *generated
+	if !opts.IncludeGenerated {
+		if gen, err = readGenerated(ctx, repo, opts.Range, opts.Warn); err != nil {
+			return nil, err
+		}
+		if gen != nil && opts.OnGenerated != nil {
+			opts.OnGenerated(gen.left)
+		}
+	}
+	opts.generated = gen
 	wo := walk.Options{
-		Range: opts.Range, Include: include(opts.Config), OnProgress: opts.OnProgress,
+		Range: opts.Range, Include: keep(opts.Config, gen), OnProgress: opts.OnProgress,
 		Moves: opts.Moves, OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
 	}
 	if opts.Moves && opts.Curves {
