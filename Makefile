@@ -7,7 +7,7 @@ LDFLAGS := -s -w -X github.com/git-ai-survival/git-ai-survival/internal/cli.Vers
 BIN     := bin/git-ai-survival
 GO      ?= go
 
-.PHONY: all build run test vet bench install uninstall man clean
+.PHONY: all build run test test-slow lint vet fuzz bench install uninstall man clean
 
 all: build
 
@@ -21,8 +21,33 @@ run: build
 vet:
 	$(GO) vet ./...
 
-test: vet
-	$(GO) test -count=1 -timeout 30m ./...
+# gofmt, go vet, staticcheck (skipped with a note when it is not on PATH:
+# go install honnef.co/go/tools/cmd/staticcheck@v0.8.2) and go.mod tidiness.
+lint: vet
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt -l: not formatted:"; echo "$$out"; exit 1; fi
+	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; \
+	else echo "lint: staticcheck not on PATH, skipped (go install honnef.co/go/tools/cmd/staticcheck@v0.8.2)"; fi
+	$(GO) mod tidy -diff
+
+# The quick suite: lint, then every package's tests with -short.
+# The binary the tests drive is built once for all packages.
+test: lint
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	$(GO) build -o "$$d/git-ai-survival" ./cmd/git-ai-survival && \
+	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -short -count=1 -timeout 20m ./...
+
+# The long property and oracle runs that -short leaves out: every test of
+# the packages whose tests consult testing.Short().
+SLOW_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' 'testing.Short()' .)))
+test-slow:
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	$(GO) build -o "$$d/git-ai-survival" ./cmd/git-ai-survival && \
+	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -count=1 -timeout 60m $(SLOW_PKGS)
+
+# Every fuzz target for FUZZTIME each (default 10s); see .ci/fuzz.
+FUZZTIME ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash .ci/fuzz
 
 # Speed figures, written to bench/results.md (see bench/README.md).
 bench: build

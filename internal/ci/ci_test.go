@@ -59,7 +59,8 @@ func TestParseEvent(t *testing.T) {
 	for _, bad := range []struct{ name, json, msg string }{
 		{"pull_request", `{`, "not valid JSON"},
 		{"pull_request", `[]`, "not valid JSON"},
-		{"pull_request", `{"pull_request":{"head":{"sha":"main"}}}`, "names no pull_request.head.sha"},
+		{"pull_request", `{"pull_request":{"head":{"sha":"main"}}}`, `pull_request.head.sha "main" is not a commit id`},
+		{"pull_request", `{"pull_request":{"head":{"sha":"--output=/tmp/x"}}}`, `pull_request.head.sha "--output=/tmp/x" is not a commit id`},
 		{"pull_request_target", `{}`, "names no pull_request.head.sha"},
 		{"pull_request", `{"pull_request":{"head":{"sha":"` + head + `"},"base":{"sha":"x; rm -rf"}}}`, "not a commit id"},
 		{"push", `{"after":"--upload-pack=evil"}`, "not a commit id"},

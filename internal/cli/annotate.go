@@ -235,7 +235,8 @@ func printAnnotate(f *Factory, batch map[string]provenance.Note, chosen map[stri
 		parts = append(parts, fmt.Sprintf("%d %s", n, l))
 	}
 	sort.Strings(parts)
-	w := f.IO.Out
+	w := safeOut(f.IO.Out)
+	defer w.Flush()
 	n := res.Written + res.Replaced
 	fmt.Fprintf(w, "annotated %d commit%s", n, plural(n))
 	if n > 0 {

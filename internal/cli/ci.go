@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -349,8 +350,8 @@ func ciWrite(f *Factory, env ci.Env, opts *CIOptions, results []ci.Result, notes
 	}
 	summaryFile, metricsFile := opts.SummaryFile, opts.MetricsFile
 	if env.Kind == ci.GitLab {
-		summaryFile = cmpOr(summaryFile, "ai-survival.md")
-		metricsFile = cmpOr(metricsFile, "metrics.txt")
+		summaryFile = cmp.Or(summaryFile, "ai-survival.md")
+		metricsFile = cmp.Or(metricsFile, "metrics.txt")
 	}
 	if summaryFile != "" {
 		if err := os.WriteFile(summaryFile, sum.Markdown(1<<30), 0o644); err != nil {
@@ -386,13 +387,6 @@ func ciWrite(f *Factory, env ci.Env, opts *CIOptions, results []ci.Result, notes
 		return fmt.Errorf("%d output(s) could not be written (see above)", len(errs))
 	}
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // stopToken is a fresh token for ::stop-commands::.

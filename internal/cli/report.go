@@ -44,6 +44,9 @@ type ReportOptions struct {
 	filter       *commitFilter
 	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
 	UnknownAs string
+	// IncludeGenerated counts files .gitattributes marks
+	// linguist-generated or linguist-vendored.
+	IncludeGenerated bool
 }
 
 func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
@@ -70,7 +73,10 @@ in .ai-survival.yaml) they are traced as git blame -M -C -C traces them:
 blocks moved within a file or to another file, and blocks copied from a
 file of the parent commit, keep their origin instead of counting as
 deleted and added again. Binary files and paths excluded by
-.ai-survival.yaml do not count.
+.ai-survival.yaml do not count, nor do files that .gitattributes at the
+range's end marks linguist-generated or linguist-vendored (GitHub's marks
+for generated and vendored code): the report says how many lines it left
+out, and --include-generated counts them.
 
 Pathspecs after -- (git's syntax: dir, '*.go', ':!vendor', ':(glob)**/x')
 select which lines count, like the paths of .ai-survival.yaml: a line
@@ -155,6 +161,7 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().StringVar(&failUnder, "fail-under", "", "exit with code 1 if the AI survival rate is below this percentage (0-100)")
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "walk the whole range instead of continuing the walk saved in the git directory")
+	cmd.Flags().BoolVar(&opts.IncludeGenerated, "include-generated", false, "count files .gitattributes marks linguist-generated or linguist-vendored")
 	cmd.Flags().StringVar(&opts.Since, "since", "", "count only the lines of commits committed on or after `<date>`")
 	cmd.Flags().StringVar(&opts.Until, "until", "", "count only the lines of commits committed on or before `<date>`")
 	cmd.Flags().StringArrayVar(&opts.Authors, "author", nil, "count only the lines of commits whose author (\"Name <email>\") matches `<regexp>` (repeatable: any)")
@@ -175,7 +182,7 @@ func failUnderFlag(cmd *cobra.Command, raw string) (pct float64, set bool, err e
 
 func parsePercent(s string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
-	if err != nil || v < 0 || v > 100 {
+	if err != nil || !(v >= 0 && v <= 100) { // NaN too: it would switch the gate off
 		return 0, usageError("invalid --fail-under %q: give a percentage from 0 to 100", s)
 	}
 	return v, nil
@@ -204,7 +211,9 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	}
 	moves, th := opts.movesOf(cfg)
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: moves, MoveThresholds: th, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts()})
+	var left measure.Generated
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: moves, MoveThresholds: th, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts(),
+		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
 	progress.done()
 	if err != nil {
 		return walkError(err)
@@ -213,6 +222,9 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 		warnLostNotes(ctx, f, repo)
 	}
 	notes := reportNotes(rep)
+	if left.Files > 0 {
+		notes = append(notes, generatedNote(left))
+	}
 	if opts.filter != nil {
 		notes = append(notes, opts.filter.note())
 		rep.Filters = &opts.filter.json
@@ -239,16 +251,29 @@ func reportNotes(rep *survival.Report) []string {
 	return nil
 }
 
+// generatedNote says what .gitattributes left out.
+func generatedNote(g measure.Generated) string {
+	files := "files"
+	if g.Files == 1 {
+		files = "file"
+	}
+	return fmt.Sprintf("left out %d lines in %d %s that .gitattributes marks linguist-generated or linguist-vendored (--include-generated counts them)", g.Lines, g.Files, files)
+}
+
 func writeReport(f *Factory, rep *survival.Report, format string, notes []string) error {
 	switch format {
 	case "json":
 		return render.JSON(f.IO.Out, rep)
 	case "markdown":
-		return render.Markdown(f.IO.Out, rep, render.Options{Notes: notes})
+		out := safeOut(f.IO.Out)
+		defer out.Flush()
+		return render.Markdown(out, rep, render.Options{Notes: notes})
 	case "html":
 		return render.HTML(f.IO.Out, rep, render.Options{Notes: notes})
 	}
-	return render.Text(f.IO.Out, rep, render.Options{Notes: notes, Width: f.IO.Width})
+	out := safeOut(f.IO.Out)
+	defer out.Flush()
+	return render.Text(out, rep, render.Options{Notes: notes, Width: f.IO.Width})
 }
 
 // gate applies --fail-under to the AI survival rate.

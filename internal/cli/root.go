@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 )
 
 // Factory gives commands what they share: streams and the repository.
@@ -37,7 +38,9 @@ func (f *Factory) Repo(ctx context.Context) (*gitx.Repo, error) {
 
 // Warnf prints one warning line on stderr.
 func (f *Factory) Warnf(format string, args ...any) {
-	fmt.Fprintf(f.IO.ErrOut, "warning: "+format+"\n", args...)
+	// One line, whatever the strings from notes, payloads or git held.
+	msg := strings.TrimPrefix(fmt.Sprintf(format, args...), "warning: ") // never "warning: warning:"
+	fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", term.Line(msg))
 }
 
 // NewRootCmd builds the command tree.

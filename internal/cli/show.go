@@ -10,12 +10,14 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -92,8 +94,11 @@ type showResult struct {
 }
 
 type showFile struct {
-	Path   string      `json:"path"`
-	Ranges []showRange `json:"ranges"`
+	Path string `json:"path"`
+	// RawPath holds the bytes of a path that is not valid UTF-8 (base64;
+	// "path" then shows it with replacement characters).
+	RawPath []byte      `json:"raw_path,omitempty"`
+	Ranges  []showRange `json:"ranges"`
 }
 
 type showRange struct {
@@ -170,6 +175,9 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	}
 	for _, v := range views {
 		sf := showFile{Path: v.Path}
+		if !utf8.ValidString(v.Path) {
+			sf.RawPath = []byte(v.Path)
+		}
 		for _, s := range v.Spans {
 			sf.Ranges = append(sf.Ranges, showRange{Lines: provenance.NewLineSet(s.Range).String(), Start: s.Start, End: s.End, Attribution: s.Attribution})
 		}
@@ -182,8 +190,12 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	for _, w := range res.Warnings {
 		f.Warnf("%s", w)
 	}
-	return printShow(f.IO.Out, res)
+	return printShow(safeOut(f.IO.Out), res)
 }
+
+// safeOut wraps w, the stdout of a human-readable output, so that what
+// came from notes, trailers and file names cannot drive the terminal.
+func safeOut(w io.Writer) *term.Writer { return term.NewWriter(w) }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
@@ -197,7 +209,8 @@ var sourceText = map[capture.Source]string{
 	capture.SourceNone:     "none: no note and no evidence",
 }
 
-func printShow(w io.Writer, res showResult) error {
+func printShow(w *term.Writer, res showResult) error {
+	defer w.Flush()
 	total := 0
 	for _, n := range res.Added {
 		total += n
@@ -247,7 +260,7 @@ func describe(a provenance.Attribution) string {
 	if l := a.Agents.List(); len(l) > 1 {
 		s += "; agents " + strings.Join(l, ", ")
 	}
-	return s
+	return term.Line(s) // agent and model names come from notes
 }
 
 // displayPath quotes a path that holds control or invisible characters.

@@ -53,9 +53,16 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 func firstLines(s string, n int) string {
-	lines := strings.SplitN(s, "\n", n+1)
-	if len(lines) > n {
-		lines = append(lines[:n], "…")
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l == "" {
+			continue // no "; ;" for git's blank lines
+		}
+		if len(lines) == n {
+			lines = append(lines, "…")
+			break
+		}
+		lines = append(lines, l)
 	}
 	return strings.Join(lines, "; ")
 }

@@ -39,7 +39,7 @@ func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*
 	}
 	res, st, err := walkcache.Run(ctx, repo, wo, walkcache.Options{
 		Dir:      walkcache.Dir(repo),
-		Settings: settings(opts.Config) + branchesKey(branches) + gitAISettings(tips) + unknownSettings(opts.Unknown),
+		Settings: settings(opts.Config) + branchesKey(branches) + gitAISettings(tips) + unknownSettings(opts.Unknown) + opts.generated.key(),
 		NotesRef: provenance.NotesRef,
 		Attributor: func(commits []string) (walk.Attributor, error) {
 			return attributor(ctx, repo, opts, commits, branches)

@@ -70,6 +70,13 @@ type Options struct {
 	// told what the cache did.
 	NoCache bool
 	OnCache func(walkcache.Stats)
+	// IncludeGenerated counts files that .gitattributes at the end of the
+	// range marks linguist-generated or linguist-vendored; by default they
+	// do not count, and OnGenerated (when set) is told what was left out.
+	IncludeGenerated bool
+	OnGenerated      func(Generated)
+
+	generated *generated // read by Report, part of the cache key
 }
 
 func (o Options) warn(msg string) {
@@ -220,6 +227,22 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 			return nil, err
 		}
 		col.ReleasePattern = opts.Releases
+	}
+	var gen *generated
+	if !opts.IncludeGenerated {
+		if gen, err = readGenerated(ctx, repo, opts.Range, opts.Warn); err != nil {
+			return nil, err
+		}
+		if gen != nil && opts.OnGenerated != nil {
+			opts.OnGenerated(gen.left)
+		}
+	}
+	opts.generated = gen
+	if gen != nil {
+		// Generated and vendored files count nowhere, like excluded paths:
+		// decided where lines end, never changing a line's commit.
+		opts.Filters = append(opts.Filters, func(p string) bool { return !gen.attrs.Generated(p) })
+		col.Filter = opts.filter()
 	}
 	wo := walk.Options{
 		Range: opts.Range, OnProgress: opts.OnProgress,

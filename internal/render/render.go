@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 )
 
 // Options tune the human formats.
@@ -106,7 +107,8 @@ func agentName(a survival.AgentRow) string {
 	if a.Model != "" {
 		name += " (" + a.Model + ")"
 	}
-	return name
+	// Agent and model names come from notes anyone can push.
+	return term.Line(name)
 }
 
 // bar draws rate as a bar of width cells.

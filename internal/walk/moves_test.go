@@ -218,7 +218,8 @@ func movesTruth(t *testing.T, r *gittest.Repo) (surviving, fragmented, aligned i
 }
 
 func TestTruthMoves(t *testing.T) {
-	for _, seed := range []int64{31, 32, 33, 34} {
+	t.Parallel()
+	for _, seed := range seeds(31, 32, 33, 34) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
@@ -243,7 +244,8 @@ func TestTruthMoves(t *testing.T) {
 // Moves on branches, merged back: blame looks for the lines a merge adds
 // in each parent in turn.
 func TestTruthMovesMerges(t *testing.T) {
-	for _, seed := range []int64{41, 42, 43} {
+	t.Parallel()
+	for _, seed := range seeds(41, 42, 43) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
@@ -259,7 +261,8 @@ func TestTruthMovesMerges(t *testing.T) {
 // Moves among repeated lines (blank lines, braces), which blame's diff
 // may pair differently from the walk's search.
 func TestTruthMovesRepeatedLines(t *testing.T) {
-	for _, seed := range []int64{51, 52} {
+	t.Parallel()
+	for _, seed := range seeds(51, 52) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
