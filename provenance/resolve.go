@@ -51,7 +51,7 @@ func (n Note) Resolve(commit string) Commit {
 		var spans []Span
 		for _, r := range recs {
 			for _, rg := range r.Lines.Ranges() {
-				spans = paint(spans, Span{Range: rg, Attribution: r.Attribution})
+				spans = Paint(spans, Span{Range: rg, Attribution: r.Attribution})
 			}
 		}
 		c.Files[file] = spans
@@ -83,8 +83,9 @@ func weaker(a, b Record) bool {
 	return string(a.line()) < string(b.line())
 }
 
-// paint lays s over spans (sorted, disjoint), replacing what it covers.
-func paint(spans []Span, s Span) []Span {
+// Paint lays s over spans (sorted, disjoint), replacing what it covers, and
+// returns the spans, still sorted and disjoint.
+func Paint(spans []Span, s Span) []Span {
 	out := make([]Span, 0, len(spans)+2)
 	placed := false
 	for _, old := range spans {

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -280,5 +281,10 @@ func (s *store) lock(ctx context.Context) (func(), error) {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return nil, err
 	}
-	return lockFile(ctx, filepath.Join(s.dir, "lock"))
+	name := filepath.Join(s.dir, "lock")
+	unlock, err := fsx.Lock(ctx, name)
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("another checkpoint held the lock %s too long", name)
+	}
+	return unlock, err
 }

@@ -259,7 +259,7 @@ func (l *Log) Commit(id string) provenance.Commit {
 		for _, a := range f.Attestations {
 			attr := l.Attribution(a.Key)
 			for _, r := range a.Lines.Ranges() {
-				spans = paint(spans, provenance.Span{Range: r, Attribution: attr})
+				spans = provenance.Paint(spans, provenance.Span{Range: r, Attribution: attr})
 			}
 		}
 		if len(spans) > 0 {
@@ -267,40 +267,6 @@ func (l *Log) Commit(id string) provenance.Commit {
 		}
 	}
 	return c
-}
-
-// paint lays s over spans (sorted, disjoint), replacing what it covers.
-func paint(spans []provenance.Span, s provenance.Span) []provenance.Span {
-	out := make([]provenance.Span, 0, len(spans)+2)
-	placed := false
-	for _, old := range spans {
-		if old.End < s.Start || old.Start > s.End {
-			if !placed && old.Start > s.End {
-				out = append(out, s)
-				placed = true
-			}
-			out = append(out, old)
-			continue
-		}
-		if old.Start < s.Start {
-			left := old
-			left.End = s.Start - 1
-			out = append(out, left)
-		}
-		if !placed {
-			out = append(out, s)
-			placed = true
-		}
-		if old.End > s.End {
-			right := old
-			right.Start = s.End + 1
-			out = append(out, right)
-		}
-	}
-	if !placed {
-		out = append(out, s)
-	}
-	return out
 }
 
 // sanitize keeps names from another tool's note printable: control

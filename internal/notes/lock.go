@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
@@ -25,7 +26,7 @@ func (s *Store) serialized(ctx context.Context, write func() error) error {
 		return write()
 	}
 	lctx, cancel := context.WithTimeout(ctx, lockWait)
-	unlock, err := lockFile(lctx, name)
+	unlock, err := fsx.Lock(lctx, name)
 	cancel()
 	if err != nil {
 		return write()

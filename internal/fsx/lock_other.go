@@ -1,6 +1,6 @@
 //go:build !unix
 
-package checkpoint
+package fsx
 
 import (
 	"context"
@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// lockFile takes a lock by creating name exclusively; a lock older than a
+// Lock takes a lock by creating name exclusively; a lock older than a
 // minute is taken to be left by a crashed process and broken.
-func lockFile(ctx context.Context, name string) (func(), error) {
+func Lock(ctx context.Context, name string) (func(), error) {
 	name += ".excl"
 	for {
 		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
@@ -30,7 +30,7 @@ func lockFile(ctx context.Context, name string) (func(), error) {
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("another checkpoint held the lock %s too long", name)
+			return nil, fmt.Errorf("lock %s: %w", name, ctx.Err())
 		case <-time.After(3 * time.Millisecond):
 		}
 	}

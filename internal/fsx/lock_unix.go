@@ -1,18 +1,20 @@
 //go:build unix
 
-package notes
+package fsx
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"syscall"
 	"time"
 )
 
-// lockFile takes an exclusive flock on name, polling until ctx is done. The
-// kernel releases it when the process ends: a crash leaves no stale lock.
-func lockFile(ctx context.Context, name string) (func(), error) {
+// Lock takes an exclusive flock on name, polling until ctx is done. The
+// kernel releases it when the process ends, so a crashed process never
+// leaves a stale lock. The returned func releases it.
+func Lock(ctx context.Context, name string) (func(), error) {
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
@@ -29,8 +31,8 @@ func lockFile(ctx context.Context, name string) (func(), error) {
 		select {
 		case <-ctx.Done():
 			f.Close()
-			return nil, ctx.Err()
-		case <-time.After(2 * time.Millisecond):
+			return nil, fmt.Errorf("lock %s: %w", name, ctx.Err())
+		case <-time.After(3 * time.Millisecond):
 		}
 	}
 }
