@@ -72,7 +72,7 @@ func main() {
 	flag.IntVar(&o.commits, "commits", 30, "measured commits per clone and series")
 	flag.IntVar(&o.warmup, "warmup", 3, "unmeasured commits per clone and series first")
 	flag.StringVar(&sizes, "rebase", "15,100", "commits of the rebased branches, comma-separated (empty: no rebases)")
-	flag.IntVar(&o.rebaseReps, "rebase-reps", 5, "rebases of each size per clone and series (at least 3 for the largest sizes: scaled down by size/15)")
+	flag.IntVar(&o.rebaseReps, "rebase-reps", 5, "rebases of each size per clone and series (scaled down by size/15 above 15 commits, at least 2)")
 	flag.IntVar(&o.load, "load", 2, "CPU-bound processes beside the second series (0: no second series)")
 	flag.BoolVar(&o.trace, "trace", true, "count processes and hook time afterwards (untimed)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
@@ -152,6 +152,7 @@ type result struct {
 	warnings  []string
 	counts    []procCount
 	hookTimes []hookTime
+	traceErr  string
 }
 
 func run(o options) error {
@@ -290,8 +291,11 @@ func run(o options) error {
 	}
 
 	if o.trace {
+		// Tracing is a note, not a measure: when it fails (strace can),
+		// the timings are still written.
 		if err := traceAll(o, plain, hooked, files, base, tips, res); err != nil {
-			return err
+			res.traceErr = err.Error()
+			progress("tracing failed: %v", err)
 		}
 	}
 	out, err = hooked.git("notes", "--ref=refs/notes/ai-survival", "list")
@@ -413,7 +417,7 @@ func runSeries(o options, s *series, plain, hooked *repo, files []string, base s
 		*round++
 	}
 	for _, n := range o.rebase {
-		reps := max(3, o.rebaseReps*15/max(n, 15))
+		reps := max(2, o.rebaseReps*15/max(n, 15))
 		reps = min(reps, o.rebaseReps)
 		progress("%s: %d rebases of %d commits (--force-rebase) in each clone", s.label, reps, n)
 		rt := rebaseTimes{n: n}
@@ -504,8 +508,8 @@ func traceAll(o options, plain, hooked *repo, files []string, base string, tips 
 	for k, op := range ops {
 		pc := procCount{what: op.what}
 		for _, r := range []*repo{plain, hooked} {
-			if strace == "" {
-				break
+			if strace == "" || k > 0 && o.rebase[k-1] > 15 {
+				break // strace of a long rebase is slow and can fail
 			}
 			out := filepath.Join(work, fmt.Sprintf("strace-%d-%s", k, r.name))
 			if k == 0 {
@@ -528,7 +532,7 @@ func traceAll(o options, plain, hooked *repo, files []string, base string, tips 
 			}
 		}
 		round++
-		if strace != "" {
+		if pc.plain != nil && pc.hooked != nil {
 			res.counts = append(res.counts, pc)
 		}
 		// trace2 in the hooked clone (the plain one moves along, so both

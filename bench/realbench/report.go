@@ -66,6 +66,9 @@ func report(res *result) string {
 		}
 		b.WriteString("\n")
 	}
+	if res.traceErr != "" {
+		fmt.Fprintf(&b, "Tracing failed (the timings above stand): `%s`\n\n", strings.SplitN(res.traceErr, "\n", 2)[0])
+	}
 	fmt.Fprintf(&b, "The hooked clone holds %d notes at the end.\n", res.notes)
 	if len(res.warnings) > 0 {
 		b.WriteString("\nWhat the hooks printed (first lines, deduplicated):\n\n```\n")
