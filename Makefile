@@ -7,7 +7,7 @@ LDFLAGS := -s -w -X github.com/git-ai-survival/git-ai-survival/internal/cli.Vers
 BIN     := bin/git-ai-survival
 GO      ?= go
 
-.PHONY: all build run test vet bench install uninstall man clean
+.PHONY: all build run test test-slow lint vet fuzz bench install uninstall man clean
 
 all: build
 
@@ -21,8 +21,33 @@ run: build
 vet:
 	$(GO) vet ./...
 
-test: vet
-	$(GO) test -count=1 -timeout 30m ./...
+# gofmt, go vet, staticcheck (skipped with a note when it is not on PATH:
+# go install honnef.co/go/tools/cmd/staticcheck@v0.8.2) and go.mod tidiness.
+lint: vet
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt -l: not formatted:"; echo "$$out"; exit 1; fi
+	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; \
+	else echo "lint: staticcheck not on PATH, skipped (go install honnef.co/go/tools/cmd/staticcheck@v0.8.2)"; fi
+	$(GO) mod tidy -diff
+
+# The quick suite: lint, then every package's tests with -short.
+# The binary the tests drive is built once for all packages.
+test: lint
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	$(GO) build -o "$$d/git-ai-survival" ./cmd/git-ai-survival && \
+	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -short -count=1 -timeout 20m ./...
+
+# The long property and oracle runs that -short leaves out: every test of
+# the packages whose tests consult testing.Short().
+SLOW_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' 'testing.Short()' .)))
+test-slow:
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	$(GO) build -o "$$d/git-ai-survival" ./cmd/git-ai-survival && \
+	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -count=1 -timeout 60m $(SLOW_PKGS)
+
+# Every fuzz target for FUZZTIME each (default 10s); see .ci/fuzz.
+FUZZTIME ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash .ci/fuzz
 
 # Speed figures, written to bench/results.md (see bench/README.md).
 bench: build
@@ -31,13 +56,23 @@ bench: build
 man:
 	rm -rf bin/man && $(GO) run -ldflags '$(LDFLAGS)' ./internal/tools/genman bin/man
 
+# Completion scripts go where bash-completion, zsh and fish look for them;
+# git's own bash and zsh completion then complete `git ai-survival <TAB>` too.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
 install: build man
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/git-ai-survival
 	install -m 0644 bin/man/*.1 $(DESTDIR)$(MANDIR)/
+	./$(BIN) completion bash > $(DESTDIR)$(BASHCOMPDIR)/git-ai-survival
+	./$(BIN) completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_git-ai-survival
+	./$(BIN) completion fish > $(DESTDIR)$(FISHCOMPDIR)/git-ai-survival.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/git-ai-survival $(DESTDIR)$(MANDIR)/git-ai-survival*.1
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/git-ai-survival $(DESTDIR)$(ZSHCOMPDIR)/_git-ai-survival $(DESTDIR)$(FISHCOMPDIR)/git-ai-survival.fish
 
 clean:
 	rm -rf bin

@@ -14,12 +14,26 @@ import (
 // ConfigChange is one configuration value install added or uninstall removed.
 type ConfigChange struct {
 	Key, Value string
+	// Removed is set on a change Install made by taking out a value an
+	// older version added (see retired).
+	Removed bool
 }
 
 // FetchRefspec is the refspec added to remote.<remote>.fetch: the remote's
 // notes land in a tracking ref, never on top of the local notes.
 func FetchRefspec(remote string) string {
 	return "+" + provenance.NotesRef + ":refs/notes/remotes/" + remote + "/ai-survival"
+}
+
+// GitAIFetchRefspec is the refspec added to remote.<remote>.fetch for
+// git-ai's authorship notes: the remote's refs/notes/ai lands in
+// refs/notes/remotes/<remote>/ai, never on top of the local refs/notes/ai
+// git-ai writes. It is a pattern so that a remote without git-ai notes
+// does not make git fetch fail (a plain refspec naming a ref the remote
+// lacks does); it also matches refs/notes/ai-survival, which it maps
+// where FetchRefspec does.
+func GitAIFetchRefspec(remote string) string {
+	return "+refs/notes/ai*:refs/notes/remotes/" + remote + "/ai*"
 }
 
 // getAll returns every value of key; scope is "" (all scopes) or "--local".
@@ -52,9 +66,10 @@ func wanted(ctx context.Context, repo *gitx.Repo) ([]configEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := []configEntry{{Key: "notes.rewriteRef", Value: provenance.NotesRef}}
+	var w []configEntry
 	for _, r := range remotes {
-		w = append(w, configEntry{Key: "remote." + r + ".fetch", Value: FetchRefspec(r)})
+		w = append(w, configEntry{Key: "remote." + r + ".fetch", Value: FetchRefspec(r)},
+			configEntry{Key: "remote." + r + ".fetch", Value: GitAIFetchRefspec(r)})
 	}
 	return w, nil
 }
@@ -76,13 +91,43 @@ func covered(key, value string, values []string) bool {
 	return false
 }
 
-// installConfig adds what is missing and records it in st.
+// retired reports whether install no longer sets key to value. Older
+// versions added notes.rewriteRef=refs/notes/ai-survival; git then copies
+// the note itself on amend and rebase, and a failure of that copy (a full
+// disk, a locked ref) makes `git commit --amend` fail. The post-rewrite hook
+// remaps the notes anyway, better, and never fails the command.
+func retired(key, value string) bool {
+	return strings.EqualFold(key, "notes.rewriteRef") && value == provenance.NotesRef
+}
+
+// installConfig takes out the values an older version added that install
+// no longer sets, adds what is missing, and records it in st.
 func installConfig(ctx context.Context, repo *gitx.Repo, st *state) ([]ConfigChange, error) {
+	var changes []ConfigChange
+	var old []configEntry
+	keep := st.Config[:0]
+	for _, c := range st.Config {
+		if retired(c.Key, c.Value) {
+			old = append(old, c)
+		} else {
+			keep = append(keep, c)
+		}
+	}
+	st.Config = keep
+	if len(old) > 0 {
+		gone, err := uninstallConfig(ctx, repo, &state{Config: old})
+		for _, g := range gone {
+			g.Removed = true
+			changes = append(changes, g)
+		}
+		if err != nil {
+			return changes, err
+		}
+	}
 	w, err := wanted(ctx, repo)
 	if err != nil {
-		return nil, err
+		return changes, err
 	}
-	var changes []ConfigChange
 	for _, c := range w {
 		have, err := getAll(ctx, repo, "", c.Key)
 		if err != nil {

@@ -12,13 +12,13 @@
 // stdin). post-commit runs on every commit, so its script keeps the binary
 // off the critical path (see Pipeline):
 //
-//	git log ... HEAD | git-ai-survival hook post-commit --feed --note-to-stdout |
-//		git notes --ref=refs/notes/ai-survival add -F - HEAD
+//	git log ... HEAD | git-ai-survival hook post-commit --feed
 //
-// git reads the commit while the binary starts, and the note the binary
-// prints goes straight to git notes add, which refuses to replace a note and
-// writes nothing on empty input. When that last step fails, the script
-// prints the warning unless the commit has a note after all.
+// git reads the commit while the binary starts, and the binary writes the
+// note as a compare-and-swap on the notes ref (several worktrees committing
+// at once never drop each other's notes). When the binary fails or is
+// killed, the script prints the warning unless the commit has a note after
+// all; the next post-commit or sync fills in the missing note.
 //
 // Our part never makes a git operation fail: its exit status is ignored,
 // and when git-ai-survival is not on PATH it prints exactly one warning line
@@ -88,11 +88,16 @@
 //
 // # Configuration
 //
-// Install adds refs/notes/ai-survival to notes.rewriteRef (a multi-valued
-// key; not added when a value already covers it) and, for every configured
-// remote, the fetch refspec
+// Install adds, for every configured remote, the fetch refspec
 // +refs/notes/ai-survival:refs/notes/remotes/<remote>/ai-survival, so a plain
 // `git fetch` brings the remote's notes into a tracking ref and never
 // overwrites local notes. Values are written to the repository's own config
 // (git config --local).
+//
+// Install does not set notes.rewriteRef: the post-rewrite hook remaps notes
+// after amend and rebase, and git's own copy under notes.rewriteRef makes
+// `git commit --amend` fail when the notes ref cannot be written (a full
+// disk, a stale lock). Installing again removes the value older versions
+// added, when it is still ours (refs/notes/ai-survival, recorded in the
+// state); values others set stay.
 package hooks

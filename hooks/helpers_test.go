@@ -33,7 +33,7 @@ const fakeBinary = `#!/bin/sh
 `
 
 // postCommitLog is what the fake logs for one post-commit hook.
-const postCommitLog = "args: hook post-commit --feed --note-to-stdout\nfed\nend\n"
+const postCommitLog = "args: hook post-commit --feed\nfed\nend\n"
 
 // withFake puts the fake git-ai-survival first on r's PATH and returns
 // the path of its log.

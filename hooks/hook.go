@@ -11,13 +11,12 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
-	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // Version is the version of the block we install. Bump it whenever the text
 // of Block or Wrapper changes, so that installing again updates old hooks.
-const Version = 2
+const Version = 3
 
 // Binary is the command the hooks run.
 const Binary = "git-ai-survival"
@@ -42,19 +41,23 @@ type Hook struct {
 }
 
 // Pipeline is how the post-commit hook runs: git reads the commit while the
-// binary starts (`Feed | git-ai-survival hook NAME --feed`), and the note
-// the binary prints goes straight to git (`--note-to-stdout | Store`). When
-// Store fails, Check tells whether its work is done anyway; if not, the
-// hook's warning is printed. Each is a git command line without "git".
+// binary starts (`Feed | git-ai-survival hook NAME --feed`), and the binary
+// writes the note (a compare-and-swap on the notes ref, so that commits in
+// several worktrees at once never drop each other's notes). When the binary
+// fails or is killed, Check tells whether its work is done anyway; if not,
+// the hook's warning is printed. Each is a git command line without "git".
+//
+// Hooks of version 2 piped the binary's output (--note-to-stdout) into
+// `git notes add`, which moves the ref without checking where it was; the
+// binary still serves them.
 type Pipeline struct {
-	Feed, Store, Check []string
+	Feed, Check []string
 }
 
 // postCommitPipeline is the pipeline of the post-commit hook.
 func postCommitPipeline() Pipeline {
 	return Pipeline{
 		Feed:  capture.FeedArgs(),
-		Store: notes.AddArgs(provenance.NotesRef, "HEAD"),
 		Check: []string{"notes", "--ref=" + provenance.NotesRef, "list", "HEAD"},
 	}
 }
@@ -158,11 +161,11 @@ func (h Hook) stdinBody(b *strings.Builder) {
 
 // pipeRun is the pipeline p (see Pipeline) as lines of shell.
 func (h Hook) pipeRun(p Pipeline) string {
-	lost := shellQuote("warning: " + Binary + ": " + h.Lost + " (tag it later with 'git ai-survival annotate HEAD')")
-	return "\t\t# git reads the commit while the binary starts; git stores the note it prints.\n" +
-		fmt.Sprintf("\t\t{ unset %s; exec git%s; } </dev/null 2>/dev/null |\n", strings.Join(gitx.ScrubbedEnv(), " "), shellArgs(p.Feed)) +
-		fmt.Sprintf("\t\t\t%s hook %s --feed --note-to-stdout ${1+\"$@\"} |\n", Binary, h.Name) +
-		fmt.Sprintf("\t\t\tgit%s 2>/dev/null ||\n", shellArgs(p.Store)) +
+	lost := shellQuote("warning: " + Binary + ": " + h.Lost + " (it stopped early; the next commit or 'git ai-survival sync' fills the note in from the commit's evidence)")
+	return "\t\t# git reads the commit while the binary starts; the binary writes the note.\n" +
+		"\t\t# The shell's own messages (\"Killed\" when the binary was) go to /dev/null.\n" +
+		fmt.Sprintf("\t\t{ { unset %s; exec git%s; } </dev/null 2>/dev/null |\n", strings.Join(gitx.ScrubbedEnv(), " "), shellArgs(p.Feed)) +
+		fmt.Sprintf("\t\t\t%s hook %s --feed ${1+\"$@\"} 2>&3; } 3>&2 2>/dev/null ||\n", Binary, h.Name) +
 		fmt.Sprintf("\t\t\t{ git%s >/dev/null 2>&1 || printf '%%s\\n' %s >&2 || :; }\n", shellArgs(p.Check), lost)
 }
 

@@ -110,7 +110,7 @@ func TestScriptsAreVersioned(t *testing.T) {
 			if !strings.HasPrefix(text, "#!/bin/sh\n# >>> git-ai-survival hook v"+strconv.Itoa(Version)+" >>>\n") {
 				t.Errorf("%s %s does not start with the shebang and the v%d marker:\n%s", h.Name, name, Version, text)
 			}
-			if !strings.Contains(text, "git-ai-survival hook "+h.Name+` ${1+"$@"}`) && !strings.Contains(text, "git-ai-survival hook "+h.Name+` --feed --note-to-stdout ${1+"$@"}`) {
+			if !strings.Contains(text, "git-ai-survival hook "+h.Name+` ${1+"$@"}`) && !strings.Contains(text, "git-ai-survival hook "+h.Name+` --feed ${1+"$@"}`) {
 				t.Errorf("%s %s does not run 'git-ai-survival hook %s':\n%s", h.Name, name, h.Name, text)
 			}
 		}

@@ -47,16 +47,16 @@ func TestFreshInstall(t *testing.T) {
 		}
 	}
 	wantConfig := []hooks.ConfigChange{
-		{Key: "notes.rewriteRef", Value: "refs/notes/ai-survival"},
 		{Key: "remote.origin.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival"},
+		{Key: "remote.origin.fetch", Value: "+refs/notes/ai*:refs/notes/remotes/origin/ai*"},
 	}
 	if !reflect.DeepEqual(res.Config, wantConfig) {
 		t.Errorf("config changes %v, want %v", res.Config, wantConfig)
 	}
-	if got := configValues(r, "notes.rewriteRef"); !reflect.DeepEqual(got, []string{"refs/notes/ai-survival"}) {
-		t.Errorf("notes.rewriteRef = %q", got)
+	if got := configValues(r, "notes.rewriteRef"); len(got) != 0 {
+		t.Errorf("notes.rewriteRef = %q, want none (the post-rewrite hook remaps notes)", got)
 	}
-	if got, want := configValues(r, "remote.origin.fetch"), []string{"+refs/heads/*:refs/remotes/origin/*", "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival"}; !reflect.DeepEqual(got, want) {
+	if got, want := configValues(r, "remote.origin.fetch"), []string{"+refs/heads/*:refs/remotes/origin/*", "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival", "+refs/notes/ai*:refs/notes/remotes/origin/ai*"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("remote.origin.fetch = %q, want %q", got, want)
 	}
 	if len(res.Warnings) != 0 {
@@ -439,8 +439,8 @@ func TestUninstallRestoresByteForByte(t *testing.T) {
 		t.Errorf("uninstall actions: %s, want %s", got, want)
 	}
 	wantConfig := []hooks.ConfigChange{
-		{Key: "notes.rewriteRef", Value: "refs/notes/ai-survival"},
 		{Key: "remote.origin.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival"},
+		{Key: "remote.origin.fetch", Value: "+refs/notes/ai*:refs/notes/remotes/origin/ai*"},
 	}
 	if !reflect.DeepEqual(res.Config, wantConfig) {
 		t.Errorf("config changes %v, want %v", res.Config, wantConfig)
@@ -703,7 +703,7 @@ func TestConfigValuesOfOthersAreKept(t *testing.T) {
 	// A remote added later gets its refspec on the next install.
 	bareRemote(t, r, "backup")
 	res = install(t, r)
-	if want := []hooks.ConfigChange{{Key: "remote.backup.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/backup/ai-survival"}}; !reflect.DeepEqual(res.Config, want) {
+	if want := []hooks.ConfigChange{{Key: "remote.backup.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/backup/ai-survival"}, {Key: "remote.backup.fetch", Value: "+refs/notes/ai*:refs/notes/remotes/backup/ai*"}}; !reflect.DeepEqual(res.Config, want) {
 		t.Errorf("config changes %v, want %v", res.Config, want)
 	}
 	// Someone adds our value too: one copy stays after uninstall.
@@ -723,9 +723,47 @@ func TestConfigValuesOfOthersAreKept(t *testing.T) {
 	}
 }
 
-func TestRewriteRefAlreadyCovered(t *testing.T) {
+// Older versions set notes.rewriteRef; installing again takes out the
+// value they added (and only that one), and uninstall has nothing more to
+// do with it.
+func TestReinstallRemovesTheRewriteRefOlderVersionsSet(t *testing.T) {
+	r := gittest.New(t)
+	withFake(t, r)
+	r.Git("config", "--add", "notes.rewriteRef", "refs/notes/commits")
+	configBefore := readFile(t, filepath.Join(r.Dir, ".git", "config"))
+	install(t, r)
+	// What an older version left: its value, recorded in the state.
+	r.Git("config", "--add", "notes.rewriteRef", "refs/notes/ai-survival")
+	statePath := filepath.Join(r.Dir, ".git", "ai-survival", "install", "state.json")
+	st := readFile(t, statePath)
+	st = strings.Replace(st, `"config": null`, `"config": [{"key": "notes.rewriteRef", "value": "refs/notes/ai-survival"}]`, 1)
+	if !strings.Contains(st, "notes.rewriteRef") {
+		t.Fatalf("state.json has no config list to edit:\n%s", st)
+	}
+	writeFile(t, statePath, st, 0o644)
+
+	res := install(t, r)
+	want := []hooks.ConfigChange{{Key: "notes.rewriteRef", Value: "refs/notes/ai-survival", Removed: true}}
+	if !reflect.DeepEqual(res.Config, want) {
+		t.Errorf("config changes %v, want %v", res.Config, want)
+	}
+	if got, want := configValues(r, "notes.rewriteRef"), []string{"refs/notes/commits"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("notes.rewriteRef = %q, want %q", got, want)
+	}
+	if res := install(t, r); len(res.Config) != 0 {
+		t.Errorf("third install changed config: %v", res.Config)
+	}
+	uninstall(t, r)
+	if got := readFile(t, filepath.Join(r.Dir, ".git", "config")); got != configBefore {
+		t.Errorf("config after uninstall:\n%s\nbefore install:\n%s", got, configBefore)
+	}
+}
+
+// A value of notes.rewriteRef someone else set stays, whatever it is.
+func TestRewriteRefOfOthersIsLeftAlone(t *testing.T) {
 	for name, setup := range map[string][]string{
 		"global value": {"config", "--global", "notes.rewriteRef", "refs/notes/ai-survival"},
+		"local value":  {"config", "notes.rewriteRef", "refs/notes/ai-survival"},
 		"glob":         {"config", "notes.rewriteRef", "refs/notes/*"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -181,9 +181,14 @@ func ParseLineSet(text string) (LineSet, error) {
 	return s, nil
 }
 
+// maxLine bounds the line numbers a note may name: far beyond any file,
+// and far enough below the largest int that range arithmetic (End+1)
+// cannot overflow.
+const maxLine = 1 << 40
+
 func parseLineNumber(text string) (int, error) {
 	n, err := strconv.Atoi(text)
-	if err != nil || n < 1 {
+	if err != nil || n < 1 || n > maxLine {
 		return 0, fmt.Errorf("%q is not a line number", text)
 	}
 	return n, nil

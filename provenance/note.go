@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // SchemaVersion is the version of the record format this package writes.
@@ -31,9 +32,17 @@ type Record struct {
 	// Sources, on a commit record, lists the commits a restored note took
 	// its lines' attribution from (evidence "restored").
 	Sources []string `json:"sources,omitempty"`
+	// RawFile holds File's bytes (base64 in JSON) when File is not valid
+	// UTF-8, which JSON strings cannot carry: "file" then shows it with
+	// replacement characters, and readers take the name from here.
+	RawFile []byte `json:"raw_file,omitempty"`
 }
 
 func (r Record) line() []byte {
+	r.RawFile = nil
+	if !utf8.ValidString(r.File) {
+		r.RawFile = []byte(r.File)
+	}
 	b, err := json.Marshal(r)
 	if err != nil { // cannot happen: every field is a plain value
 		panic(fmt.Sprintf("provenance: encoding record: %v", err))
@@ -128,6 +137,9 @@ func parseRecord(line []byte) (Record, bool, error) {
 	}
 	if rec.Version > SchemaVersion {
 		return rec, true, nil
+	}
+	if len(rec.RawFile) > 0 {
+		rec.File, rec.RawFile = string(rec.RawFile), nil
 	}
 	return rec, false, rec.Validate()
 }

@@ -51,6 +51,9 @@ const (
 	// of the commits a server-side squash or rebase merge copied (the
 	// commit record names them in Sources).
 	EvidenceRestored Evidence = "restored"
+	// EvidenceGitAI: git-ai's authorship note (refs/notes/ai) tags the
+	// lines, for a commit without a note of ours.
+	EvidenceGitAI Evidence = "git-ai"
 	// EvidenceCheckpoint: an agent hook recorded the lines as it wrote them.
 	EvidenceCheckpoint Evidence = "checkpoint"
 	// EvidenceManual: a person tagged the commit with annotate.
@@ -68,10 +71,12 @@ func (e Evidence) Rank() int {
 		return 3
 	case EvidenceRestored:
 		return 4
-	case EvidenceCheckpoint:
+	case EvidenceGitAI:
 		return 5
-	case EvidenceManual:
+	case EvidenceCheckpoint:
 		return 6
+	case EvidenceManual:
+		return 7
 	}
 	return 0
 }

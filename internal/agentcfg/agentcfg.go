@@ -85,19 +85,24 @@ var agents = []agent{
 	{name: "codex", file: filepath.Join(".codex", "hooks.json"), add: addCodex, remove: removeCodex},
 }
 
-// Command is what our hooks run for agent.
+// Command is what our hooks run for agent. Agents run hook commands with a
+// shell; the command is guarded so that a teammate without git-ai-survival
+// gets one line on stderr saying what is lost, never a failing tool call,
+// and a failing checkpoint never blocks the agent either.
 func Command(agentName string) string {
-	switch agentName {
-	case "claude-code", "codex":
-		// These agents run hook commands with a shell; a teammate without
-		// git-ai-survival sees nothing rather than an error on every tool.
-		return "command -v git-ai-survival >/dev/null 2>&1 && git-ai-survival checkpoint --agent " + agentName + " || true"
-	case "gemini":
-		// Gemini CLI wants JSON, and only JSON, on stdout.
-		return "command -v git-ai-survival >/dev/null 2>&1 && git-ai-survival checkpoint --agent gemini || echo '{}'"
+	// Gemini CLI wants JSON, and only JSON, on stdout.
+	fallback, missing := "true", ""
+	if agentName == "gemini" {
+		fallback, missing = "echo '{}'", " echo '{}';"
 	}
-	return "git-ai-survival checkpoint --agent " + agentName
+	return "if command -v git-ai-survival >/dev/null 2>&1; then " +
+		"git-ai-survival checkpoint --agent " + agentName + " || " + fallback + "; " +
+		"else echo '" + MissingWarning + "' >&2;" + missing + " fi"
 }
+
+// MissingWarning is what an agent hook prints when the binary is not on
+// PATH.
+const MissingWarning = "warning: git-ai-survival is not on PATH: the lines this agent writes are not recorded (install it, or run: git ai-survival status)"
 
 // ours reports whether a hook command is one of ours for agent.
 func ours(cmd, agentName string) bool {

@@ -1,7 +1,9 @@
 package agentcfg
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,7 +51,7 @@ func TestInstallKeepsEverythingAndUninstallRestores(t *testing.T) {
 		t.Fatal("no hooks")
 	}
 	cur, _ := os.ReadFile(filepath.Join(top, ".cursor", "hooks.json"))
-	if want := "{\n  \"version\": 1,\n  \"hooks\": {\n    \"afterFileEdit\": [\n      {\n        \"command\": \"git-ai-survival checkpoint --agent cursor\"\n      }\n    ],\n    \"afterTabFileEdit\": [\n      {\n        \"command\": \"git-ai-survival checkpoint --agent cursor\"\n      }\n    ]\n  }\n}\n"; string(cur) != want {
+	if want := "{\n  \"version\": 1,\n  \"hooks\": {\n    \"afterFileEdit\": [\n      {\n        \"command\": " + quoted(Command("cursor")) + "\n      }\n    ],\n    \"afterTabFileEdit\": [\n      {\n        \"command\": " + quoted(Command("cursor")) + "\n      }\n    ]\n  }\n}\n"; string(cur) != want {
 		t.Errorf("cursor hooks.json:\n%s", cur)
 	}
 
@@ -138,6 +140,54 @@ func TestOurs(t *testing.T) {
 	} {
 		if got := ours(cmd, "claude-code"); got != want {
 			t.Errorf("ours(%q) = %v", cmd, got)
+		}
+	}
+}
+
+// quoted is s as a JSON string, as the settings files hold it.
+func quoted(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// TestCommandIsGuarded runs the hook command as the agents do (through a
+// shell): without the binary it says so on stderr and succeeds; a failing
+// binary never fails the agent's tool call.
+func TestCommandIsGuarded(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	for _, agent := range Names() {
+		empty := t.TempDir()
+		// Gemini CLI reads JSON on stdout, whatever happens.
+		wantOut := ""
+		if agent == "gemini" {
+			wantOut = "{}\n"
+		}
+		cmd := exec.Command(sh, "-c", Command(agent))
+		cmd.Env = []string{"PATH=" + empty}
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil || stderr.String() != MissingWarning+"\n" || stdout.String() != wantOut {
+			t.Errorf("%s without the binary: %v, stdout %q, stderr %q", agent, err, stdout.String(), stderr.String())
+		}
+
+		bin := t.TempDir()
+		log := filepath.Join(bin, "args")
+		script := "#!" + sh + "\necho \"$@\" > " + log + "\nexit 3\n"
+		if err := os.WriteFile(filepath.Join(bin, "git-ai-survival"), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cmd = exec.Command(sh, "-c", Command(agent))
+		cmd.Env = []string{"PATH=" + bin}
+		out, err := cmd.CombinedOutput()
+		got, _ := os.ReadFile(log)
+		if err != nil || string(out) != wantOut || string(got) != "checkpoint --agent "+agent+"\n" {
+			t.Errorf("%s with a failing binary: %v, output %q, args %q", agent, err, out, got)
 		}
 	}
 }

@@ -28,6 +28,9 @@ type Meta struct {
 	// Branch is the branch the commit was made on or merged from when it
 	// is known to be an agent's (see MergedBranches), else "".
 	Branch string
+	// CommitTime is the committer date, when the reader knows it (the
+	// unknown-as setting's date limit needs it).
+	CommitTime time.Time
 }
 
 const metaFormat = "--format=%H%x1f%P%x1f%an <%ae>%x1f%cn <%ce>%x1f%B"

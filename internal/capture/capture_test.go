@@ -59,6 +59,7 @@ func summary(t *testing.T, r *gittest.Repo, revs ...string) string {
 }
 
 func TestStreamAdded(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("a.txt", "one\ntwo\nthree\n")
 	r.Write("dir with space/ü.txt", "x\r\ny\r\n")
@@ -97,6 +98,7 @@ func TestStreamAdded(t *testing.T) {
 }
 
 func TestPostCommitNoteAndBudget(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	var big strings.Builder
 	for i := 0; i < 200000; i++ {
@@ -144,6 +146,7 @@ func TestPostCommitNoteAndBudget(t *testing.T) {
 }
 
 func TestPostCommitDetachedHead(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("f", "1\n")
 	r.Commit("root")
@@ -170,6 +173,7 @@ func commitMerge(r *gittest.Repo, msg string) {
 }
 
 func TestReadCommitHostileMessage(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("a.txt", "1\n2\n")
 	r.Commit("root")

@@ -8,12 +8,11 @@ import (
 	"fmt"
 	"hash"
 	"maps"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -82,11 +81,7 @@ func worktreeObject(top, path, id string) ([]byte, bool) {
 	default:
 		return nil, false
 	}
-	p := filepath.Join(top, filepath.FromSlash(path))
-	if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() {
-		return nil, false
-	}
-	b, err := os.ReadFile(p)
+	b, err := fsx.ReadWorkFile(top, path, checkpoint.MaxFileSize)
 	if err != nil {
 		return nil, false
 	}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestWorktreeObject(t *testing.T) {
+	t.Parallel()
 	top := t.TempDir()
 	if err := os.WriteFile(filepath.Join(top, "a.txt"), []byte("hello\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ func feed(t *testing.T, r *gittest.Repo) string {
 // TestReadFeedMatchesReadCommit reads commits whose messages hold the
 // feed's own marker and diff-like lines, and a merge, both ways.
 func TestReadFeedMatchesReadCommit(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("a.txt", "1\n2\n")
 	r.Commit("root")
@@ -59,6 +60,7 @@ func TestReadFeedMatchesReadCommit(t *testing.T) {
 }
 
 func TestReadFeedRejectsOtherOutput(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("a.txt", "1\n")
 	r.Commit("root")

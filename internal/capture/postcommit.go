@@ -23,6 +23,9 @@ type PostCommitResult struct {
 	Existing bool
 	// Warnings are problems that did not stop the note (one line each).
 	Warnings []string
+	// CheckRecent is set when earlier commits may lack their note (the
+	// parent has none, or it was not looked at): see Backfill.
+	CheckRecent bool
 }
 
 // PostCommitOptions say where PostCommit reads the commit and where its
@@ -44,24 +47,29 @@ type PostCommitOptions struct {
 	WriteHere func(commit string) bool
 }
 
+// NoteWriteTimeout bounds writing the note once it is known (retries
+// included), whatever is left of the caller's budget.
+const NoteWriteTimeout = 8 * time.Second
+
 // PostCommit tags every line HEAD added and writes HEAD's note.
 func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts PostCommitOptions) (PostCommitResult, error) {
 	var res PostCommitResult
 	start := time.Now()
 	ckpts := startCheckpoints(ctx, repo) // nil without agent checkpoints
+	// The note's write outlives the hook's reading budget: once the note
+	// is known, losing it to a slow machine or a race with other
+	// worktrees' writes is worse than a commit that takes a little longer.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), NoteWriteTimeout)
+	defer cancel()
 	var pending *notes.PendingAdd
 	if opts.NoteOut == nil {
 		// Start the note's writer first: its start-up overlaps reading the
 		// diff.
-		var err error
-		if pending, err = notes.New(repo).StartAdd(ctx, "HEAD"); err != nil {
-			return res, err
-		}
+		pending = notes.New(repo).StartAdd(wctx)
 	}
-	written := false
 	defer func() {
-		if pending != nil && !written {
-			pending.Abort()
+		if pending != nil {
+			pending.Abort() // a no-op once the note is written
 		}
 	}()
 	meta, added, err := readForNote(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
@@ -80,15 +88,17 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 		res.Warnings = append(res.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+cerr.Error())
 	}
 	if pending == nil && (opts.WriteHere == nil || !opts.WriteHere(meta.ID)) {
+		res.CheckRecent = true
 		return res, handOver(opts.NoteOut, meta.ID, note, settle)
 	}
 	if pending == nil {
-		if pending, err = notes.New(repo).StartAdd(ctx, "HEAD"); err != nil {
-			return res, err
-		}
+		pending = notes.New(repo).StartAdd(wctx)
 	}
-	written = true
-	err = pending.Finish(note)
+	if len(meta.Parents) == 1 {
+		pending.Neighbour = meta.Parents[0]
+	}
+	err = pending.Finish(meta.ID, meta.Committer, note)
+	res.CheckRecent = pending.Neighbour != "" && !pending.NeighbourNoted
 	if errors.Is(err, notes.ErrExists) {
 		res.Existing = true
 		return res, nil

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -11,17 +12,24 @@ type Source string
 // The sources, strongest first.
 const (
 	SourceNote     Source = "note"     // its own git note
+	SourceGitAI    Source = "git-ai"   // no note; git-ai's authorship note
 	SourceInferred Source = "inferred" // no note; evidence in its metadata
 	SourceNone     Source = "none"     // neither: its lines are unknown
 )
 
-// Resolver gives a commit's provenance: its note first, then (unless
-// inference is off) its evidence, else unknown.
+// Resolver gives a commit's provenance: its note first, then git-ai's
+// note, then (unless inference is off) its evidence, else unknown.
 type Resolver struct {
-	Notes    map[string]notes.Entry
+	Notes map[string]notes.Entry
+	// GitAI holds git-ai's authorship notes (refs/notes/ai), read for
+	// commits that have no note of ours.
+	GitAI    map[string]gitai.Entry
 	Classify Classifier
 	// NoInference turns classification of commits without a note off.
 	NoInference bool
+	// UnknownAs, when set, counts commits with no note and no evidence
+	// as human (their source stays SourceNone).
+	UnknownAs *UnknownAs
 	// Warn receives one message per unreadable note (may be nil).
 	Warn func(string)
 	// Branches gives commits without a note the agent branch a merge
@@ -39,6 +47,19 @@ func (r *Resolver) Resolve(m Meta) (provenance.Commit, Source) {
 			return e.Note.Resolve(m.ID), SourceNote
 		}
 	}
+	if e, ok := r.GitAI[m.ID]; ok {
+		if r.Warn != nil {
+			if e.Err != nil {
+				r.Warn(e.Err.Error())
+			}
+			for _, w := range e.Warnings {
+				r.Warn(w)
+			}
+		}
+		if e.OK() {
+			return e.Provenance(), SourceGitAI
+		}
+	}
 	if !r.NoInference && r.Classify != nil {
 		if m.Branch == "" {
 			m.Branch = r.Branches[m.ID]
@@ -46,6 +67,9 @@ func (r *Resolver) Resolve(m Meta) (provenance.Commit, Source) {
 		if a, ok := r.Classify(m); ok {
 			return provenance.Commit{ID: m.ID, Default: a, HasDefault: true}, SourceInferred
 		}
+	}
+	if r.UnknownAs.Applies(m.ID, m.CommitTime) {
+		return provenance.Commit{ID: m.ID, Default: UnknownHuman(), HasDefault: true}, SourceNone
 	}
 	return provenance.Commit{ID: m.ID, Default: provenance.UnknownAttribution()}, SourceNone
 }

@@ -261,7 +261,7 @@ func CursorEvent(payload []byte) (ev Event, err error) {
 	case "":
 		return ev, fmt.Errorf("the hook payload has no hook_event_name")
 	default:
-		return ev, fmt.Errorf("Cursor hook %q is not a file edit; use the checkpoint for afterFileEdit and afterTabFileEdit", p.HookEventName)
+		return ev, fmt.Errorf("the Cursor hook %q is not a file edit; use the checkpoint for afterFileEdit and afterTabFileEdit", p.HookEventName)
 	}
 	if p.FilePath == "" {
 		return ev, fmt.Errorf("the %s payload has no file_path", p.HookEventName)

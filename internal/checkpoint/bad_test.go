@@ -15,6 +15,7 @@ import (
 // TestBadInput: every bad input is one warning, exit 0, and nothing
 // recorded: the commit that follows is the person's.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "claude-code")
 	r.Write("src/greet.go", "package greet\n")
 	r.Commit("Start")
@@ -55,16 +56,25 @@ func TestBadInput(t *testing.T) {
 		t.Error("outside.txt was written")
 	}
 
-	// Not a repository at all: a warning, exit 0.
-	out, errs, code := r.Run(payload(t, r, "claude/pre-edit.json"), filepath.Join(gittest.BinDir(t), "git-ai-survival"), "checkpoint", "--agent", "claude-code")
-	_ = out
-	if code != nil {
-		t.Errorf("outside a repository: %v", code)
+	// Not a repository at all (the payload's cwd and the process's): exit
+	// 0, and nothing said (agent hooks installed for the user run in every
+	// directory).
+	dir := t.TempDir()
+	cmd := exec.Command(filepath.Join(gittest.BinDir(t), "git-ai-survival"), "checkpoint", "--agent", "claude-code")
+	cmd.Dir, cmd.Env = dir, append(append([]string{}, r.Env...), "GIT_CEILING_DIRECTORIES="+filepath.Dir(dir))
+	cmd.Stdin = strings.NewReader(strings.ReplaceAll(payload(t, r, "claude/pre-edit.json"), r.Dir, dir))
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Errorf("outside a repository: %v", err)
 	}
-	_ = errs
+	if stdout.Len() != 0 || stderr.Len() != 0 {
+		t.Errorf("outside a repository: stdout %q, stderr %q, want nothing", stdout.String(), stderr.String())
+	}
 }
 
 func TestCheckpointOutsideRepository(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	dir := t.TempDir()
 	in := `{"session_id":"s","cwd":"` + dir + `","hook_event_name":"PreToolUse","tool_name":"Write","tool_input":{"file_path":"` + dir + `/a.txt","content":"x"}}`
@@ -79,6 +89,7 @@ func TestCheckpointOutsideRepository(t *testing.T) {
 }
 
 func TestDeletedBetweenPreAndPost(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "claude-code")
 	pre := payload(t, r, "claude/pre-write.json")
 	quiet(t, r, "claude-code", pre)
@@ -99,6 +110,7 @@ func TestDeletedBetweenPreAndPost(t *testing.T) {
 }
 
 func TestBinaryFile(t *testing.T) {
+	t.Parallel()
 	r := setup(t)
 	quiet(t, r, "aider", "", "--before", "--", "img.bin")
 	r.Write("img.bin", "\x00\x01\x02binary\n")
@@ -114,6 +126,7 @@ func TestBinaryFile(t *testing.T) {
 // TestResetAndCheckout: agent lines whose file is reset or checked out
 // are dropped, never given to the lines a person writes next.
 func TestResetAndCheckout(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "claude-code")
 	r.Write("a.go", "package a\n")
 	r.Commit("a")
@@ -144,6 +157,7 @@ func TestResetAndCheckout(t *testing.T) {
 // same file and others) wait for each other; every line ends up with the
 // agent that wrote it.
 func TestConcurrentCheckpoints(t *testing.T) {
+	t.Parallel()
 	r := setup(t)
 	const n = 8
 	var wg sync.WaitGroup
@@ -179,6 +193,7 @@ func TestConcurrentCheckpoints(t *testing.T) {
 // TestGeneric: the --before/--after form for any agent, with paths or for
 // the whole working tree.
 func TestGeneric(t *testing.T) {
+	t.Parallel()
 	r := setup(t)
 	r.Write("app.py", "def main():\n    pass\n")
 	r.Commit("App")
@@ -201,6 +216,7 @@ func TestGeneric(t *testing.T) {
 // TestTrailerWithoutCheckpoints keeps the evidence rules: a commit no
 // checkpoint touches is classified from its message as before.
 func TestTrailerWithoutCheckpoints(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "claude-code")
 	r.Write("x.go", "package x\n")
 	head := r.Commit("x" + claudeTrailer)

@@ -250,6 +250,7 @@ func setup(t *testing.T, agents ...string) *gittest.Repo {
 const claudeTrailer = "\n\nGenerated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude <noreply@anthropic.com>"
 
 func TestClaudeCodeWriteEditBash(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "claude-code")
 	for _, name := range []string{"write", "edit"} {
 		if name == "edit" {
@@ -302,6 +303,7 @@ func TestClaudeCodeWriteEditBash(t *testing.T) {
 }
 
 func TestPartialStaging(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "claude-code")
 	var util strings.Builder
 	util.WriteString("package greet\n\nimport \"strings\"\n\n")
@@ -344,6 +346,7 @@ func TestPartialStaging(t *testing.T) {
 }
 
 func TestCursor(t *testing.T) {
+	t.Parallel()
 	r := setup(t, "cursor")
 	r.Write("web/math.js", "function add(a, b) {\n  return a + b;\n}\n\nmodule.exports = { add, sub };\n")
 	r.Commit("Math")

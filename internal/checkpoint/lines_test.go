@@ -10,6 +10,7 @@ import (
 )
 
 func TestRetag(t *testing.T) {
+	t.Parallel()
 	tags := retag(nil, nil, []byte("a\nb\nc"), 0)
 	if fmt.Sprint(tags) != "[0 0 0]" {
 		t.Fatalf("new file: %v", tags)
@@ -29,6 +30,7 @@ func TestRetag(t *testing.T) {
 }
 
 func TestRunsRoundTrip(t *testing.T) {
+	t.Parallel()
 	tags := []int32{-1, -1, 0, 0, 1, -2}
 	back, ok := unruns(runs(tags), len(tags), 2)
 	if !ok || fmt.Sprint(back) != fmt.Sprint(tags) {
@@ -42,6 +44,7 @@ func TestRunsRoundTrip(t *testing.T) {
 }
 
 func TestReverse(t *testing.T) {
+	t.Parallel()
 	cur := []byte("a\nNEW\nb\nNEW2\n")
 	got, ok := reverse(cur, []edit{{Old: "old\n", New: "NEW\n"}, {Old: "", New: "NEW2\n"}})
 	if !ok || string(got) != "a\nold\nb\n" {
@@ -59,6 +62,7 @@ func TestReverse(t *testing.T) {
 }
 
 func TestSlide(t *testing.T) {
+	t.Parallel()
 	// The agent inserted "}\n\nfunc B() {\n}\n" after "func A() {\n}\n";
 	// the checkpoint's diff may take the first "}" as the agent's while
 	// git calls the last one added.
@@ -71,6 +75,7 @@ func TestSlide(t *testing.T) {
 }
 
 func TestModelFromTranscript(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if m := ModelFromTranscript(dir + "/missing.jsonl"); m != "" {
 		t.Error(m)
@@ -91,6 +96,7 @@ func TestModelFromTranscript(t *testing.T) {
 }
 
 func TestStateRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := newStore(t.TempDir())
 	st := &fileState{Path: "a/b.go", content: []byte("x\ny\n\xff\x00?"), tags: []int32{0, -1, 1}}
 	st.author(Author{Agent: "claude-code", Session: "s"})

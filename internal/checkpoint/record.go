@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
@@ -205,7 +205,9 @@ func (r *Recorder) sweep(ctx context.Context) ([]string, error) {
 // get a's tag, or noAgent when a is nil. Problems are warnings: a
 // checkpoint records what it can and never fails the agent.
 func (r *Recorder) observe(ctx context.Context, path string, a *Author, base BaseFunc, trustBase bool) {
-	cur, err := os.ReadFile(filepath.Join(r.Repo.Top, filepath.FromSlash(path)))
+	// Only a regular file inside the work tree, size-bounded before it is
+	// read: never a symbolic link's target, a FIFO or a device.
+	cur, err := fsx.ReadWorkFile(r.Repo.Top, path, MaxFileSize)
 	st, lerr := r.store.load(path)
 	if lerr != nil {
 		r.Warn(lerr.Error())
@@ -219,12 +221,17 @@ func (r *Recorder) observe(ctx context.Context, path string, a *Author, base Bas
 		return
 	case errors.Is(err, syscall.EISDIR):
 		return // a directory (e.g. a submodule): not a file to track
-	case err != nil:
-		r.warnf("reading %s: %v; not recorded", path, err)
+	case errors.Is(err, fsx.ErrNotRegular) || errors.Is(err, fsx.ErrOutside):
+		// A directory, a symbolic link, a FIFO, a device: not a file whose
+		// lines an agent writes.
 		_ = r.store.drop(path)
 		return
-	case len(cur) > MaxFileSize:
+	case errors.Is(err, fsx.ErrTooLarge) || len(cur) > MaxFileSize:
 		r.warnf("%s is larger than %d MiB; not recorded", path, MaxFileSize>>20)
+		_ = r.store.drop(path)
+		return
+	case err != nil:
+		r.warnf("reading %s: %v; not recorded", path, err)
 		_ = r.store.drop(path)
 		return
 	case isBinary(cur):

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -137,7 +137,7 @@ func (p *Pending) Resolve(ctx context.Context, read BlobReader, commit string, a
 // git add -A && git reset, a git stash round trip) left the agent's lines
 // where they were.
 func (p *Pending) unchanged(path string, st *fileState) bool {
-	cur, err := os.ReadFile(filepath.Join(p.top, filepath.FromSlash(path)))
+	cur, err := fsx.ReadWorkFile(p.top, path, MaxFileSize)
 	return err == nil && bytes.Equal(cur, st.content)
 }
 
@@ -157,7 +157,7 @@ func (p *Pending) Settle(ctx context.Context, res *Resolution) {
 	}
 	defer unlock()
 	for _, path := range res.committed {
-		cur, err := os.ReadFile(filepath.Join(p.top, filepath.FromSlash(path)))
+		cur, err := fsx.ReadWorkFile(p.top, path, MaxFileSize)
 		if err != nil || bytes.Equal(cur, res.commit[path]) {
 			_ = p.store.drop(path)
 		}

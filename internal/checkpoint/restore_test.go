@@ -9,6 +9,7 @@ import (
 // between: only the post-checkout hook can tell that the agent's lines were
 // discarded, so the retyped lines are the person's.
 func TestRestoreThenRetypeIsHuman(t *testing.T) {
+	t.Parallel()
 	for _, discard := range [][]string{{"restore", "f.go"}, {"checkout", "--", "f.go"}} {
 		t.Run(discard[0], func(t *testing.T) {
 			r := setup(t)

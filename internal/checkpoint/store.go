@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -36,8 +37,11 @@ func (a Author) Attribution() provenance.Attribution {
 // checkpoint last looked at it, and for each of those lines the agent that
 // wrote it (an index into Authors) or noAgent.
 type fileState struct {
-	Version int        `json:"v"`
-	Path    string     `json:"path"`
+	Version int    `json:"v"`
+	Path    string `json:"path"`
+	// RawPath holds Path's bytes (base64) when Path is not valid UTF-8,
+	// which a JSON string cannot carry.
+	RawPath []byte     `json:"raw_path,omitempty"`
 	Authors []Author   `json:"authors,omitempty"`
 	Runs    [][2]int32 `json:"runs,omitempty"`
 	Size    int        `json:"size"`
@@ -119,9 +123,12 @@ func (s *store) load(path string) (*fileState, error) {
 		return nil, err
 	}
 	st, err := decodeState(b)
-	if err != nil || st.Path != path {
+	if err == nil && st.Path != path {
+		err = fmt.Errorf("it is the state of %q", st.Path)
+	}
+	if err != nil {
 		_ = os.Remove(s.file(path))
-		return nil, fmt.Errorf("pending state of %s was unreadable and is dropped: %v", path, err)
+		return nil, fmt.Errorf("pending state of %q was unreadable and is dropped: %v", path, err)
 	}
 	return st, nil
 }
@@ -134,6 +141,9 @@ func decodeState(b []byte) (*fileState, error) {
 	st := &fileState{}
 	if err := json.Unmarshal(head, st); err != nil {
 		return nil, err
+	}
+	if len(st.RawPath) > 0 {
+		st.Path, st.RawPath = string(st.RawPath), nil
 	}
 	if st.Version != stateVersion {
 		return nil, fmt.Errorf("state version %d", st.Version)
@@ -155,6 +165,10 @@ func (s *store) save(st *fileState) error {
 	st.Version, st.Size, st.Runs = stateVersion, len(st.content), runs(st.tags)
 	st.Updated = time.Now().Unix()
 	st.Reflog = s.reflogSize()
+	st.RawPath = nil
+	if !utf8.ValidString(st.Path) {
+		st.RawPath = []byte(st.Path)
+	}
 	head, err := json.Marshal(st)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"sync"
+	"syscall"
 )
 
 // transcriptTail is how much of a transcript's end is read for the model.
@@ -20,15 +21,17 @@ func ModelFromTranscript(path string) string {
 	if path == "" {
 		return ""
 	}
-	fi, err := os.Stat(path)
-	if err != nil || !fi.Mode().IsRegular() {
-		return ""
-	}
-	f, err := os.Open(path)
+	// O_NONBLOCK: a FIFO put at the path opens at once (and is refused
+	// below) instead of holding the checkpoint.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
 	off := max(fi.Size()-transcriptTail, 0)
 	b, err := io.ReadAll(io.NewSectionReader(f, off, fi.Size()-off))
 	if err != nil {

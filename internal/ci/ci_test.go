@@ -59,7 +59,8 @@ func TestParseEvent(t *testing.T) {
 	for _, bad := range []struct{ name, json, msg string }{
 		{"pull_request", `{`, "not valid JSON"},
 		{"pull_request", `[]`, "not valid JSON"},
-		{"pull_request", `{"pull_request":{"head":{"sha":"main"}}}`, "names no pull_request.head.sha"},
+		{"pull_request", `{"pull_request":{"head":{"sha":"main"}}}`, `pull_request.head.sha "main" is not a commit id`},
+		{"pull_request", `{"pull_request":{"head":{"sha":"--output=/tmp/x"}}}`, `pull_request.head.sha "--output=/tmp/x" is not a commit id`},
 		{"pull_request_target", `{}`, "names no pull_request.head.sha"},
 		{"pull_request", `{"pull_request":{"head":{"sha":"` + head + `"},"base":{"sha":"x; rm -rf"}}}`, "not a commit id"},
 		{"push", `{"after":"--upload-pack=evil"}`, "not a commit id"},
@@ -123,6 +124,7 @@ func sampleReport() *survival.Report {
 	return &survival.Report{Range: "HEAD", End: strings.Repeat("e", 40), Commits: survival.Commits{Total: 3, WithNotes: 3},
 		Totals: survival.Totals{AI: survival.Rate{Added: 10, Surviving: 6, SurvivalRate: ptr(0.6)},
 			Human: survival.Rate{Added: 4, Surviving: 4, SurvivalRate: ptr(1)}},
+		Coverage: survival.Coverage{LineLevel: 12, CommitLevel: 1, None: 1}, UnknownAs: "unknown",
 		AIShare: ptr(0.6)}
 }
 
@@ -133,7 +135,9 @@ func TestOutputsAndMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "ai_survival_rate=0.6\nhuman_survival_rate=1\nai_share=0.6\nai_lines_added=10\nai_lines_surviving=6\n" +
-		"pr_ai_survival_rate=0.6\npr_human_survival_rate=1\npr_ai_share=0.6\npr_ai_lines_added=10\npr_ai_lines_surviving=6\nscopes=pr\n"
+		"coverage_line_level=12\ncoverage_commit_level=1\ncoverage_none=1\nunknown_as=unknown\n" +
+		"pr_ai_survival_rate=0.6\npr_human_survival_rate=1\npr_ai_share=0.6\npr_ai_lines_added=10\npr_ai_lines_surviving=6\n" +
+		"pr_coverage_line_level=12\npr_coverage_commit_level=1\npr_coverage_none=1\npr_unknown_as=unknown\nscopes=pr\n"
 	if b.String() != want {
 		t.Errorf("outputs:\n%s\nwant:\n%s", b.String(), want)
 	}
@@ -142,7 +146,7 @@ func TestOutputsAndMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := b.String()
-	for _, s := range []string{"# TYPE ai_survival_rate gauge\n# HELP ai_survival_rate ", "ai_survival_rate{scope=\"pr\"} 0.6\n", "ai_lines_added{scope=\"pr\"} 10\n", "commits_with_notes{scope=\"pr\"} 3\n"} {
+	for _, s := range []string{"# TYPE ai_survival_rate gauge\n# HELP ai_survival_rate ", "ai_survival_rate{scope=\"pr\"} 0.6\n", "ai_lines_added{scope=\"pr\"} 10\n", "commits_with_notes{scope=\"pr\"} 3\n", "coverage_line_level_lines{scope=\"pr\"} 12\n", "coverage_none_lines{scope=\"pr\"} 1\n"} {
 		if !strings.Contains(m, s) {
 			t.Errorf("metrics lack %q:\n%s", s, m)
 		}

@@ -77,8 +77,11 @@ func ParseEvent(r io.Reader, name string) (Event, error) {
 		ev.HeadRef = pr.Head.Ref
 	}
 	if ev.IsPullRequest() {
-		if !isHex(ev.HeadSHA) {
+		switch {
+		case ev.HeadSHA == "":
 			return ev, errors.New("the pull_request event names no pull_request.head.sha")
+		case !isHex(ev.HeadSHA):
+			return ev, fmt.Errorf("pull_request.head.sha %q is not a commit id", ev.HeadSHA)
 		}
 		if ev.BaseSHA != "" && !isHex(ev.BaseSHA) {
 			return ev, fmt.Errorf("pull_request.base.sha %q is not a commit id", ev.BaseSHA)

@@ -18,7 +18,9 @@ type MeasureOptions struct {
 	Config   *config.Config
 	Classify capture.Classifier
 	Moves    bool
-	Warn     func(string)
+	// Unknown, when set, counts lines with no evidence as human.
+	Unknown *capture.UnknownAs
+	Warn    func(string)
 	// OnProgress reports walked commits (may be nil).
 	OnProgress func(done, total int)
 }
@@ -64,7 +66,7 @@ func NewMeasurer(ctx context.Context, repo *gitx.Repo, opts MeasureOptions) (*Me
 // same figures, same cache) and takes the AI figures per file from it.
 func (m *Measurer) Measure(ctx context.Context, s Scope) Result {
 	rep, err := measure.Report(ctx, m.repo, measure.Options{
-		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves,
+		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves, Unknown: m.opts.Unknown,
 		OnProgress: m.opts.OnProgress, Warn: m.opts.Warn, Files: true, Branch: s.Branch,
 	})
 	if err != nil {

@@ -37,7 +37,7 @@ type Summary struct {
 
 // ScopeNotes are the notes of one measured scope.
 func ScopeNotes(rep *survival.Report) []string {
-	if rep != nil && rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 {
+	if rep != nil && rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 && rep.Commits.GitAI == 0 {
 		return []string{EvidenceOnlyNote}
 	}
 	return nil
@@ -148,7 +148,9 @@ func Fraction(rate *float64) string {
 }
 
 // Outputs are the step outputs: ai_survival_rate, human_survival_rate,
-// ai_share (fractions) and the line counts of the primary scope, the same
+// ai_share (fractions), the line counts, the coverage line counts
+// (coverage_line_level, coverage_commit_level, coverage_none) and
+// unknown_as ("unknown" or "human") of the primary scope, the same
 // prefixed with each scope's id (pr_ai_survival_rate, ...), and scopes.
 func Outputs(results []Result) [][2]string {
 	var out [][2]string
@@ -160,6 +162,10 @@ func Outputs(results []Result) [][2]string {
 			[2]string{prefix + "ai_share", Fraction(rep.AIShare)},
 			[2]string{prefix + "ai_lines_added", strconv.Itoa(t.AI.Added)},
 			[2]string{prefix + "ai_lines_surviving", strconv.Itoa(t.AI.Surviving)},
+			[2]string{prefix + "coverage_line_level", strconv.Itoa(rep.Coverage.LineLevel)},
+			[2]string{prefix + "coverage_commit_level", strconv.Itoa(rep.Coverage.CommitLevel)},
+			[2]string{prefix + "coverage_none", strconv.Itoa(rep.Coverage.None)},
+			[2]string{prefix + "unknown_as", rep.UnknownAs},
 		)
 	}
 	if p := Primary(results); p != nil {
@@ -235,6 +241,10 @@ var metricDefs = []struct {
 	{"unknown_lines_surviving", "Lines of unknown origin added in the scope still present at its end.", count(func(r *survival.Report) int { return r.Totals.Unknown.Surviving })},
 	{"commits", "Commits in the scope.", count(func(r *survival.Report) int { return r.Commits.Total })},
 	{"commits_with_notes", "Commits in the scope that have a provenance note.", count(func(r *survival.Report) int { return r.Commits.WithNotes })},
+	{"commits_git_ai", "Commits in the scope without a note of ours that git-ai's authorship note tags.", count(func(r *survival.Report) int { return r.Commits.GitAI })},
+	{"coverage_line_level_lines", "Lines added in the scope that a note (ours or git-ai's) tags line by line.", count(func(r *survival.Report) int { return r.Coverage.LineLevel })},
+	{"coverage_commit_level_lines", "Lines added in the scope classified from commit evidence only.", count(func(r *survival.Report) int { return r.Coverage.CommitLevel })},
+	{"coverage_none_lines", "Lines added in the scope with no evidence of their origin (counted as human when unknown_as is human).", count(func(r *survival.Report) int { return r.Coverage.None })},
 }
 
 func rate(f func(*survival.Report) *float64) func(*survival.Report) (float64, bool) {

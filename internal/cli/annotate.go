@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
@@ -39,7 +40,8 @@ Without --agent or --human, each commit is classified from its metadata by
 the same rules the post-commit hook uses (Co-authored-by, Assisted-by and
 other agents' trailers, agent markers, agents' bot accounts, your
 .ai-survival.yaml rules); commits with no evidence are left without a note
-and counted as "unknown" by reports.
+and counted as "unknown" by reports, and commits with a git-ai note
+(refs/notes/ai) are left to it, as it tags them line by line.
 
 With --agent or --human, every line those commits added is tagged that way
 (evidence "manual"); a revision or range must then be named.
@@ -156,12 +158,29 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	if err != nil {
 		return err
 	}
+	// Classifying from metadata gives commit-level evidence, which would
+	// hide the line-level evidence of a git-ai note: such commits keep
+	// theirs.
+	var gitAI map[string]gitai.Entry
+	if !opts.Human && opts.Agent == "" {
+		tips, err := gitai.Refs(ctx, repo)
+		if err == nil && len(tips) > 0 {
+			gitAI, err = gitai.ReadAll(ctx, repo, tips, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
 	chosen := map[string]provenance.Attribution{}
 	var ids []string
-	kept, noEvidence := 0, 0
+	kept, noEvidence, byGitAI := 0, 0, 0
 	for _, m := range metas {
 		if _, has := existing[m.ID]; has && !opts.Force {
 			kept++
+			continue
+		}
+		if e, ok := gitAI[m.ID]; ok && e.OK() {
+			byGitAI++
 			continue
 		}
 		a, ok := annotation(opts, classify, m)
@@ -185,6 +204,9 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 		return err
 	}
 	printAnnotate(f, batch, chosen, res, kept, noEvidence)
+	if byGitAI > 0 {
+		fmt.Fprintf(f.IO.Out, "left %d commit%s to their git-ai notes (refs/notes/ai), which tag them line by line\n", byGitAI, plural(byGitAI))
+	}
 	if len(metas) == 0 {
 		return errors.New("no commits selected")
 	}
@@ -213,7 +235,8 @@ func printAnnotate(f *Factory, batch map[string]provenance.Note, chosen map[stri
 		parts = append(parts, fmt.Sprintf("%d %s", n, l))
 	}
 	sort.Strings(parts)
-	w := f.IO.Out
+	w := safeOut(f.IO.Out)
+	defer w.Flush()
 	n := res.Written + res.Replaced
 	fmt.Fprintf(w, "annotated %d commit%s", n, plural(n))
 	if n > 0 {

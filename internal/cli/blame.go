@@ -1,16 +1,20 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // BlameOptions are the flags of blame.
@@ -19,25 +23,49 @@ type BlameOptions struct {
 	Rev    string
 	Format string
 	Moves  bool
+	// Ranges are the -L <start>,<end> ranges (all lines when none).
+	Ranges []string
+	// AIOnly shows only the lines AI agents wrote.
+	AIOnly bool
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 func newCmdBlame(f *Factory, runF func(context.Context, *BlameOptions) error) *cobra.Command {
 	opts := &BlameOptions{}
 	cmd := &cobra.Command{
-		Use:   "blame <file> [--rev <rev>] [--format text|json] [--moves]",
+		Use:   "blame <file> [--rev <rev>] [-L <start>,<end>] [--ai-only] [--format text|json] [--moves]",
 		Short: "Show every line of a file with its origin, commit and agent",
 		Long: `Show, for every line of <file> as it is at <rev> (default HEAD), the commit
-that added it and whether an AI agent or a person wrote it. Lines are traced
-as by git blame (whole-file renames followed), by the same history walk as
-'git ai-survival report'. With --moves (or moves: true in the configuration),
-moved and copied lines keep their origin, as git blame -M -C -C traces them.`,
+that added it, that commit's author and date, whether an AI agent or a
+person wrote the line (and which agent), and the line itself. Lines are
+traced as by git blame (whole-file renames followed), by the same history
+walk as 'git ai-survival report'. With --moves (or moves: true in the
+configuration), moved and copied lines keep their origin, as git blame
+-M -C -C traces them.
+
+Each text line reads: commit, origin and agent, (author date line) content.
+On a terminal the origin is coloured (ai magenta, human green, unknown
+grey; NO_COLOR turns colour off). -L takes git blame's forms: <start>,<end>,
+<start>,+<count>, <start>, and ,<end>; give it more than once for several
+ranges. --format json gives each line's line, origin, commit, agent,
+model, author, date (RFC 3339) and content.`,
 		Example: `  $ git ai-survival blame src/main.go
+  $ git ai-survival blame src/main.go -L 10,40 --ai-only
   $ git ai-survival blame src/main.go --rev v1.2.0 --format json
   $ git ai-survival blame src/main.go --moves`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if err := checkFormat(opts.Format, "text", "json"); err != nil {
+				return err
+			}
+			for _, r := range opts.Ranges {
+				if _, err := parseLineRange(r, 0); err != nil {
+					return err
+				}
+			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -49,6 +77,9 @@ moved and copied lines keep their origin, as git blame -M -C -C traces them.`,
 	cmd.Flags().StringVar(&opts.Rev, "rev", "HEAD", "the revision to blame the file at")
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
 	cmd.Flags().BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
+	cmd.Flags().StringArrayVarP(&opts.Ranges, "lines", "L", nil, "show only lines `<start>,<end>` (as git blame -L; repeatable)")
+	cmd.Flags().BoolVar(&opts.AIOnly, "ai-only", false, "show only the lines AI agents wrote")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -96,28 +127,210 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 		return err
 	}
 	progress := f.progress(opts.Format != "json")
-	lines, err := measure.Blame(ctx, repo, id, path, measure.Options{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, OnProgress: progress.callback(), Warn: f.warnOnce()})
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
+	lines, err := measure.Blame(ctx, repo, id, path, measure.Options{Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, OnProgress: progress.callback(), Warn: f.warnOnce()})
 	progress.done()
 	if err != nil {
 		return usageErrorIfMissing(walkError(err))
+	}
+	if lines, err = selectLines(lines, opts); err != nil {
+		return err
 	}
 	if opts.Format == "json" {
 		if lines == nil {
 			lines = []measure.BlameLine{}
 		}
-		return writeJSON(f.IO.Out, struct {
-			Lines []measure.BlameLine `json:"lines"`
-		}{lines})
-	}
-	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 1, ' ', 0)
-	for _, l := range lines {
-		who := string(l.Origin)
-		if l.Agent != "" {
-			who += " " + l.Agent
+		// unknown_as is there when lines with no evidence count as human
+		// (those lines have no evidence).
+		out := struct {
+			UnknownAs string              `json:"unknown_as,omitempty"`
+			Lines     []measure.BlameLine `json:"lines"`
+		}{Lines: lines}
+		if unknown != nil {
+			out.UnknownAs = "human"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\n", l.Commit[:12], who, l.Line)
+		return writeJSON(f.IO.Out, out)
 	}
-	return tw.Flush()
+	return writeBlame(f.IO.Out, lines, f.IO.OutTTY && f.getenv("NO_COLOR") == "")
+}
+
+// selectLines keeps the lines of the -L ranges (in the order given, as git
+// does) and, with --ai-only, the AI lines among them.
+func selectLines(lines []measure.BlameLine, opts *BlameOptions) ([]measure.BlameLine, error) {
+	if len(opts.Ranges) > 0 {
+		var out []measure.BlameLine
+		seen := map[int]bool{}
+		total := 0
+		if len(lines) > 0 {
+			total = lines[len(lines)-1].Line
+		}
+		for _, raw := range opts.Ranges {
+			r, err := parseLineRange(raw, total)
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range lines {
+				if l.Line >= r.start && l.Line <= r.end && !seen[l.Line] {
+					seen[l.Line] = true
+					out = append(out, l)
+				}
+			}
+		}
+		lines = out
+	}
+	if opts.AIOnly {
+		out := lines[:0:0]
+		for _, l := range lines {
+			if l.Origin == provenance.AI {
+				out = append(out, l)
+			}
+		}
+		lines = out
+	}
+	return lines, nil
+}
+
+type lineRange struct{ start, end int }
+
+// parseLineRange reads -L as git blame does: "<start>,<end>",
+// "<start>,+<count>", "<start>,-<count>" (count lines ending at start),
+// "<start>" or "<start>," (to the end), ",<end>" (from the first line).
+// With total 0 only the syntax is checked.
+func parseLineRange(s string, total int) (lineRange, error) {
+	bad := func(why string) (lineRange, error) {
+		return lineRange{}, usageError("invalid -L %q: %s (use <start>,<end> as git blame -L does, e.g. -L 10,20)", s, why)
+	}
+	num := func(v string) (int, bool) {
+		n, err := strconv.Atoi(v)
+		return n, err == nil && n >= 0
+	}
+	a, b, hasComma := strings.Cut(s, ",")
+	r := lineRange{start: 1, end: total}
+	if a != "" {
+		n, ok := num(a)
+		if !ok || n < 1 {
+			return bad("the start must be a line number from 1")
+		}
+		r.start = n
+	} else if !hasComma || b == "" {
+		return bad("no line numbers")
+	}
+	switch {
+	case b == "":
+	case strings.HasPrefix(b, "+"):
+		n, ok := num(b[1:])
+		if !ok || n < 1 {
+			return bad("the count must be at least 1")
+		}
+		r.end = r.start + n - 1
+	case strings.HasPrefix(b, "-"):
+		n, ok := num(b[1:])
+		if !ok || n < 1 {
+			return bad("the count must be at least 1")
+		}
+		r.end, r.start = r.start, max(1, r.start-n+1)
+	default:
+		n, ok := num(b)
+		if !ok || n < 1 {
+			return bad("the end must be a line number from 1")
+		}
+		r.end = n
+		if r.end < r.start {
+			r.start, r.end = r.end, r.start // git accepts them reversed
+		}
+	}
+	if total == 0 {
+		return r, nil
+	}
+	if r.start > total {
+		return lineRange{}, usageError("invalid -L %q: the file has only %d lines", s, total)
+	}
+	r.end = min(r.end, total)
+	return r, nil
+}
+
+// Colours of the origins on a terminal.
+var originColour = map[provenance.Origin]string{
+	provenance.AI:      "\033[35m", // magenta
+	provenance.Human:   "\033[32m", // green
+	provenance.Unknown: "\033[90m", // grey
+}
+
+// writeBlame prints lines as "commit origin (author date line) content",
+// aligned; colour only on a terminal, where contents are made safe too.
+func writeBlame(w io.Writer, lines []measure.BlameLine, colour bool) error {
+	whoW, authorW, numW := 0, 0, 1
+	who := make([]string, len(lines))
+	for i, l := range lines {
+		who[i] = string(l.Origin)
+		if l.Agent != "" {
+			who[i] += " " + terminalSafe(l.Agent)
+		}
+		switch {
+		case l.Evidence == provenance.EvidenceGitAI:
+			who[i] += " (git-ai)"
+		case l.Origin == provenance.Human && l.Evidence == "":
+			who[i] += " (no evidence, counted as human)"
+		}
+		whoW = max(whoW, utf8.RuneCountInString(who[i]))
+		authorW = max(authorW, utf8.RuneCountInString(terminalSafe(l.Author)))
+		numW = max(numW, len(strconv.Itoa(l.Line)))
+	}
+	authorW = min(authorW, 24)
+	bw := bufio.NewWriter(w)
+	for i, l := range lines {
+		id := l.Commit
+		if len(id) > 8 {
+			id = id[:8]
+		}
+		label := pad(who[i], whoW)
+		if colour {
+			label = originColour[l.Origin] + label + "\033[0m"
+		}
+		content := l.Content
+		if colour {
+			content = terminalSafe(content)
+		}
+		fmt.Fprintf(bw, "%s %s (%s %s %*d) %s\n", id, label, pad(truncate(terminalSafe(l.Author), authorW), authorW),
+			l.Date.UTC().Format("2006-01-02"), numW, l.Line, content)
+	}
+	return bw.Flush()
+}
+
+// terminalSafe replaces control characters (but tab) so that an outside
+// string cannot move the cursor or change colours.
+func terminalSafe(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool {
+	return r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0))
+}
+
+func pad(s string, w int) string {
+	if n := utf8.RuneCountInString(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+func truncate(s string, w int) string {
+	if utf8.RuneCountInString(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:w-1]) + "…"
 }
 
 func usageErrorIfMissing(err error) error {

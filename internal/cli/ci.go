@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -33,6 +34,8 @@ type CIOptions struct {
 	Moves        bool
 	NoInference  bool
 	NoRestore    bool
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 // maxAnnotations bounds the ::notice lines (GitHub shows ten per step).
@@ -113,6 +116,9 @@ primary scope's AI survival rate is below the percentage.`,
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
 			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -132,6 +138,7 @@ primary scope's AI survival rate is below the percentage.`,
 	fl.BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
 	fl.BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	fl.BoolVar(&opts.NoRestore, "no-restore", false, "do not restore the notes of squashed or rebased pull requests' commits on a push to the default branch")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -200,7 +207,11 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
-	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Warn: f.warnOnce()})
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
+	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Unknown: unknown, Warn: f.warnOnce()})
 	if err != nil {
 		return err
 	}
@@ -270,7 +281,7 @@ func noteless(results []ci.Result) string {
 		if r.Err != nil {
 			continue
 		}
-		if r.Report.Commits.WithNotes > 0 {
+		if r.Report.Commits.WithNotes > 0 || r.Report.Commits.GitAI > 0 {
 			return ""
 		}
 		total += r.Report.Commits.Total
@@ -322,8 +333,8 @@ func ciWrite(f *Factory, env ci.Env, opts *CIOptions, results []ci.Result, notes
 	}
 	summaryFile, metricsFile := opts.SummaryFile, opts.MetricsFile
 	if env.Kind == ci.GitLab {
-		summaryFile = cmpOr(summaryFile, "ai-survival.md")
-		metricsFile = cmpOr(metricsFile, "metrics.txt")
+		summaryFile = cmp.Or(summaryFile, "ai-survival.md")
+		metricsFile = cmp.Or(metricsFile, "metrics.txt")
 	}
 	if summaryFile != "" {
 		if err := os.WriteFile(summaryFile, sum.Markdown(1<<30), 0o644); err != nil {
@@ -359,13 +370,6 @@ func ciWrite(f *Factory, env ci.Env, opts *CIOptions, results []ci.Result, notes
 		return fmt.Errorf("%d output(s) could not be written (see above)", len(errs))
 	}
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // stopToken is a fresh token for ::stop-commands::.

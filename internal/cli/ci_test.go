@@ -146,6 +146,7 @@ func noPanic(t *testing.T, stderr string) {
 }
 
 func TestCIPullRequest(t *testing.T) {
+	t.Parallel()
 	bare, ids := ciOrigin(t, true)
 	r := ciClone(t, bare, "refs/pull/7/merge")
 	summary, output := github(t, r, "pull_request", "pull_request.json", map[string]string{"HEAD_SHA": ids["f2"], "BASE_SHA": ids["m1"]})
@@ -195,6 +196,7 @@ func TestCIPullRequest(t *testing.T) {
 }
 
 func TestCIPushAndRelease(t *testing.T) {
+	t.Parallel()
 	bare, ids := ciOrigin(t, true)
 	r := ciClone(t, bare, "refs/heads/feature")
 	summary, output := github(t, r, "push", "push.json", map[string]string{"AFTER_SHA": ids["f2"]})
@@ -230,6 +232,7 @@ func TestCIPushAndRelease(t *testing.T) {
 }
 
 func TestCIAnnotationsEscaped(t *testing.T) {
+	t.Parallel()
 	bare, ids := ciOrigin(t, true)
 	r := ciClone(t, bare, "refs/heads/feature")
 	github(t, r, "push", "push.json", map[string]string{"AFTER_SHA": ids["f2"]})
@@ -256,6 +259,7 @@ func TestCIAnnotationsEscaped(t *testing.T) {
 }
 
 func TestCIGitLab(t *testing.T) {
+	t.Parallel()
 	bare, ids := ciOrigin(t, true)
 	r := ciClone(t, bare, "refs/pull/7/head")
 	r.Env = append(r.Env, "GITLAB_CI=true", "CI_PIPELINE_SOURCE=merge_request_event", "CI_MERGE_REQUEST_IID=7",
@@ -281,6 +285,7 @@ func TestCIGitLab(t *testing.T) {
 }
 
 func TestCINoNotesAnywhere(t *testing.T) {
+	t.Parallel()
 	bare, ids := ciOrigin(t, false)
 	r := ciClone(t, bare, "refs/heads/feature")
 	summary, output := github(t, r, "push", "push.json", map[string]string{"AFTER_SHA": ids["f2"]})
@@ -300,6 +305,7 @@ func TestCINoNotesAnywhere(t *testing.T) {
 }
 
 func TestCIShallowWithoutRemote(t *testing.T) {
+	t.Parallel()
 	bare, ids := ciOrigin(t, true)
 	r := ciClone(t, bare, "refs/heads/feature")
 	r.Git("remote", "remove", "origin")
@@ -315,6 +321,7 @@ func TestCIShallowWithoutRemote(t *testing.T) {
 }
 
 func TestCIBadInput(t *testing.T) {
+	t.Parallel()
 	bare, ids := ciOrigin(t, true)
 	pr := map[string]string{"HEAD_SHA": ids["f2"], "BASE_SHA": ids["m1"]}
 	cases := []struct {
@@ -386,6 +393,7 @@ func TestCIBadInput(t *testing.T) {
 }
 
 func TestCIFlags(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	out := r.MustTool("ci", "--help")
 	for _, s := range []string{"Usage:\n  git ai-survival ci", "$ git ai-survival ci", "--fail-under", "--annotate", "--summary-file", "--metrics-file", "--no-fetch", "--range", "--base"} {
@@ -397,6 +405,7 @@ func TestCIFlags(t *testing.T) {
 
 // A range with a start needs only enough depth: --deepen, not --unshallow.
 func TestCIRangeDeepens(t *testing.T) {
+	t.Parallel()
 	bare, ids := ciOrigin(t, true)
 	r := ciClone(t, bare, "refs/heads/feature")
 	out, errs, code := r.Tool("", "ci", "--range", ids["c3"]+"..HEAD", "--summary-file", "s.md")

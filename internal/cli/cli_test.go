@@ -12,6 +12,7 @@ import (
 )
 
 func TestExitCodesAndUsage(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("f", "1\n")
 	r.Commit("root")
@@ -52,6 +53,7 @@ func TestExitCodesAndUsage(t *testing.T) {
 }
 
 func TestNotARepository(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	dir := t.TempDir()
 	r.Dir = dir
@@ -68,6 +70,7 @@ func TestNotARepository(t *testing.T) {
 }
 
 func TestEmptyAndBareRepository(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	_, errs, code := r.Tool("", "annotate")
 	if code != 2 || !strings.Contains(errs, "no commits yet") {
@@ -97,6 +100,7 @@ func TestEmptyAndBareRepository(t *testing.T) {
 }
 
 func TestCorruptAndForeignNotes(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("f", "1\n2\n3\n")
 	head := r.Commit("root")
@@ -131,6 +135,7 @@ func TestCorruptAndForeignNotes(t *testing.T) {
 }
 
 func TestManPages(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	dir := filepath.Join(t.TempDir(), "man1")
 	gen := exec.Command("go", "run", "./internal/tools/genman", dir)
@@ -157,6 +162,7 @@ func TestManPages(t *testing.T) {
 }
 
 func TestConfigErrorsAndRules(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("f", "1\n")
 	r.Commit("root", "--author", "Bot Person <bot@corp.example>")

@@ -62,6 +62,7 @@ func (s shown) layout() string {
 }
 
 func TestHooksTagCommitsEndToEnd(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.MustTool("install")
 	r.Write("main.go", "package main\n\nfunc main() {}\n")
@@ -115,6 +116,7 @@ func TestHooksTagCommitsEndToEnd(t *testing.T) {
 }
 
 func TestHookHugeCommitAndDamagedNotesNeverFailCommit(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.MustTool("install")
 	r.Write("a.txt", "a\n")
@@ -168,6 +170,7 @@ func hookScript(t *testing.T, r *gittest.Repo) string {
 }
 
 func TestHookKeepsAnExistingNoteQuietly(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.MustTool("install")
 	r.Write("a.txt", "a\n")
@@ -189,6 +192,8 @@ func TestHookKeepsAnExistingNoteQuietly(t *testing.T) {
 }
 
 func TestHookFromAnotherVersionStillTags(t *testing.T) {
+	// Not parallel: it writes a hook script that git then runs, and a
+	// fork by a parallel test can hold it open for writing (ETXTBSY).
 	r := gittest.New(t)
 	r.MustTool("install")
 	r.Write("a.txt", "a\n")
@@ -237,6 +242,7 @@ func TestHookFromAnotherVersionStillTags(t *testing.T) {
 // never writes: the binary gives up at its budget, tags the commit as a
 // whole, and stops the feed, so that the pipeline (and git) goes on.
 func TestHookStopsAFeedThatHangs(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("a.txt", "a\n")
 	head := r.Commit("root\n\nCo-Authored-By: Claude <noreply@anthropic.com>")

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -44,9 +46,10 @@ line on stderr and the exit code is 0. It gives up after about two seconds
 on very large commits, tagging what it read and marking the note partial.
 
 The installed post-commit hook starts git log before the binary and pipes it
-in (--feed: stdin is the commit as that git log prints it), and pipes the
-note the binary prints (--note-to-stdout) into git notes add. Without these
-flags the command reads the commit and writes the note itself.`,
+in (--feed: stdin is the commit as that git log prints it); without --feed
+the command reads the commit itself. Either way it writes the note itself
+(hooks installed by older versions pass --note-to-stdout and pipe the note
+into git notes add).`,
 		Example: `  # Tag HEAD, as the post-commit hook does
   $ git ai-survival hook post-commit`,
 		Args:               cobra.MinimumNArgs(1),
@@ -113,6 +116,10 @@ func postCommitHook(ctx context.Context, f *Factory, fed, handOver bool) {
 		f.Warnf("git-ai-survival: provenance not recorded for this commit: %v (tag it later with 'git ai-survival annotate HEAD')", err)
 		return
 	}
+	if res.CheckRecent {
+		// With handOver, the script writes HEAD's note after we exit.
+		defer backfill(ctx, f.Warnf, repo, classify, handOver)
+	}
 	for _, w := range res.Warnings {
 		f.Warnf("git-ai-survival: %s", w)
 	}
@@ -144,3 +151,39 @@ func openFeed(in io.Reader, deadline time.Time) (io.Reader, func()) {
 
 // noDeadline lets a capture read for as long as it needs.
 var noDeadline time.Time
+
+// backfill writes the notes missing on the last commits of the current
+// branch (a hook killed before it wrote one) from what is still known,
+// and says so.
+func backfill(ctx context.Context, warnf func(string, ...any), repo *gitx.Repo, classify capture.Classifier, skipHead bool) {
+	deadline, _ := ctx.Deadline()
+	res, err := capture.Backfill(ctx, repo, classify, skipHead, deadline)
+	for _, w := range res.Warnings {
+		warnf("git-ai-survival: %s", w)
+	}
+	if err != nil && ctx.Err() == nil {
+		// Out of time is no news: the next run or sync looks again.
+		warnf("git-ai-survival: notes missing on earlier commits not filled in: %v (run 'git ai-survival sync' or 'git ai-survival annotate')", err)
+	}
+	if n := len(res.Filled); n > 0 {
+		warnf("git-ai-survival: %d earlier commit(s) had no note (their hook did not finish); filled in from their commit evidence and pending checkpoints: %s", n, shortList(res.Filled))
+	}
+}
+
+func shortList(ids []string) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i == 5 {
+			fmt.Fprintf(&b, " and %d more", len(ids)-5)
+			break
+		}
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		if len(id) > 12 {
+			id = id[:12]
+		}
+		b.WriteString(id)
+	}
+	return b.String()
+}

@@ -35,9 +35,11 @@ func NewCmdInstall(f *Factory, runF func(*InstallOptions) error) *cobra.Command 
 		Short: "Install the hooks that record provenance in this repository",
 		Long: `Install the post-commit, pre-push, post-rewrite, post-merge and post-checkout hooks in the directory git
 runs hooks from (git rev-parse --git-path hooks, so core.hooksPath and husky
-are followed), and configure the repository so that notes follow amend and
-rebase (notes.rewriteRef) and a plain git fetch brings each remote's notes
-into refs/notes/remotes/<remote>/ai-survival without touching local notes.
+are followed), and configure the repository so that a plain git fetch brings
+each remote's notes into refs/notes/remotes/<remote>/ai-survival without
+touching local notes. Notes follow amend and rebase through the post-rewrite
+hook (notes.rewriteRef is not set: git's own copy can make an amend fail;
+installing again removes the value older versions set).
 
 A hook already in place is kept and still runs, with the same input, and its
 exit status decides as before: a shell script gets a marked block after its
@@ -165,7 +167,11 @@ func printHookResult(io *IOStreams, res *hooks.Result, verb string) {
 		fmt.Fprintf(io.Out, "%s: %s\n", c.Hook, describeHookChange(c))
 	}
 	for _, c := range res.Config {
-		fmt.Fprintf(io.Out, "config: %s %s %s\n", verb, c.Key, c.Value)
+		v := verb
+		if c.Removed {
+			v = "removed"
+		}
+		fmt.Fprintf(io.Out, "config: %s %s %s\n", v, c.Key, c.Value)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(io.ErrOut, "warning: %s\n", w)

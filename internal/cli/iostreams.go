@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
 )
 
 // IOStreams is where a command reads and writes: data on Out, progress,
@@ -15,12 +16,25 @@ type IOStreams struct {
 	// OutTTY and ErrTTY say whether the streams are terminals: headers,
 	// colour and progress appear only there.
 	OutTTY, ErrTTY bool
+	// Width is the number of columns of the terminal Out is (0: not a
+	// terminal, or unknown): tables fit in it.
+	Width int
 }
 
 // System returns the process's streams.
 func System() *IOStreams {
-	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+	ios := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		OutTTY: isTerminal(os.Stdout), ErrTTY: isTerminal(os.Stderr)}
+	if ios.OutTTY {
+		ios.Width = termWidth(os.Stdout)
+		if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+			ios.Width = n
+		}
+		if ios.Width == 0 {
+			ios.Width = 80
+		}
+	}
+	return ios
 }
 
 // Test returns streams backed by buffers.

@@ -12,6 +12,7 @@ import (
 // lines die and are born again as the person's; with --moves they keep
 // their origin, as git blame -M -C -C says.
 func TestReportAndBlameWithMoves(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	head := "package util\n\n// Helpers written by hand.\nfunc Hand() int { return 1 }\n"
 	block := "// Sum adds every value in the slice and returns the total.\nfunc Sum(values []int) int {\n\ttotal := 0\n\tfor _, v := range values {\n\t\ttotal += v\n\t}\n\treturn total\n}\n"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,6 +32,16 @@ type ReportOptions struct {
 	failUnderSet bool
 	NoInference  bool
 	NoCache      bool
+	// Since, Until (commit dates) and Authors narrow the figures to the
+	// lines of the commits they match; filter is what they parse to.
+	Since, Until string
+	Authors      []string
+	filter       *commitFilter
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
+	// IncludeGenerated counts files .gitattributes marks
+	// linguist-generated or linguist-vendored.
+	IncludeGenerated bool
 }
 
 func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
@@ -44,8 +55,12 @@ human-written and unknown lines, how many were added and how many survive.
 
 <range> is what git rev-list reads: A..B measures lines added after A up to
 B, at B; a single revision, or nothing, measures all history of it (HEAD).
-Origins come from each commit's note, else from its metadata (trailers,
-agent markers, your rules; --no-infer turns this off), else "unknown".
+Origins come from each commit's note, else from git-ai's authorship note
+(refs/notes/ai, line by line), else from its metadata (trailers, agent
+markers, your rules; --no-infer turns this off), else "unknown";
+--unknown-as human (or unknown: human in .ai-survival.yaml) counts those as
+human and says so. A coverage line says how many added lines rest on
+line-level provenance, commit-level evidence, or nothing.
 
 Lines are traced as git blame traces them: whole-file renames are followed,
 a line replaced or deleted no longer survives. With --moves (or moves: true
@@ -53,7 +68,10 @@ in .ai-survival.yaml) they are traced as git blame -M -C -C traces them:
 blocks moved within a file or to another file, and blocks copied from a
 file of the parent commit, keep their origin instead of counting as
 deleted and added again. Binary files and paths excluded by
-.ai-survival.yaml do not count.
+.ai-survival.yaml do not count, nor do files that .gitattributes at the
+range's end marks linguist-generated or linguist-vendored (GitHub's marks
+for generated and vendored code): the report says how many lines it left
+out, and --include-generated counts them.
 
 Figures: survival_rate = surviving / added for each origin; ai_share =
 surviving AI lines / all surviving lines. --fail-under exits with code 1
@@ -67,9 +85,20 @@ lines died: deleted, modified (replaced in place, and by whose lines) and,
 with --moves, moved.
 
 --releases <pattern> adds the release table: tags matching <pattern> (as
-git tag -l matches) in semantic-version order; for each, the lines added
+git tag -l matches) in version order (semantic versions, PEP 440 versions
+such as 1.2.0rc1 or 0.54.13.dev, calendar versions such as 2024.01.15; other
+tags are listed as skipped in one line); for each, the lines added
 since the previous tag and how many are still there at the tag, by origin,
 and the AI share. Everything comes from the report's one walk.
+
+--since and --until (commit dates: 2024-01-31, "2024-01-31 12:00",
+2024-01-31T12:00:00Z, @<unix seconds>, yesterday, "2 weeks ago") and
+--author (a regular expression matched against "Name <email>"; give it more
+than once for any of several) narrow what is counted to the lines of the
+commits they match. They never change which commit a line belongs to: the
+walk is the same, a line rewritten by a commit outside the filter belongs to
+that commit and is not counted, and a counted line that such a commit
+deleted is counted as deleted.
 
 --format html writes one self-contained page (inline SVG, no network)
 with the curves, the release chart and the tables; open it in a browser.`,
@@ -80,7 +109,9 @@ with the curves, the release chart and the tables; open it in a browser.`,
   $ git ai-survival report --moves
   $ git ai-survival report --curves --releases 'v*'
   $ git ai-survival report --releases 'v*' --format html > survival.html
-  $ git ai-survival report --fail-under 60`,
+  $ git ai-survival report --since 2026-01-01 --author '@example\.com>$'
+  $ git ai-survival report --fail-under 60
+  $ git ai-survival report --unknown-as human`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -89,8 +120,14 @@ with the curves, the release chart and the tables; open it in a browser.`,
 			if err := checkFormat(opts.Format, "text", "json", "markdown", "html"); err != nil {
 				return err
 			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
+				return err
+			}
 			var err error
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
+				return err
+			}
+			if opts.filter, err = newCommitFilter(opts.Since, opts.Until, opts.Authors, time.Now()); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -106,6 +143,11 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().StringVar(&failUnder, "fail-under", "", "exit with code 1 if the AI survival rate is below this percentage (0-100)")
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "walk the whole range instead of continuing the walk saved in the git directory")
+	cmd.Flags().BoolVar(&opts.IncludeGenerated, "include-generated", false, "count files .gitattributes marks linguist-generated or linguist-vendored")
+	cmd.Flags().StringVar(&opts.Since, "since", "", "count only the lines of commits committed on or after `<date>`")
+	cmd.Flags().StringVar(&opts.Until, "until", "", "count only the lines of commits committed on or before `<date>`")
+	cmd.Flags().StringArrayVar(&opts.Authors, "author", nil, "count only the lines of commits whose author (\"Name <email>\") matches `<regexp>` (repeatable: any)")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -122,7 +164,7 @@ func failUnderFlag(cmd *cobra.Command, raw string) (pct float64, set bool, err e
 
 func parsePercent(s string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
-	if err != nil || v < 0 || v > 100 {
+	if err != nil || !(v >= 0 && v <= 100) { // NaN too: it would switch the gate off
 		return 0, usageError("invalid --fail-under %q: give a percentage from 0 to 100", s)
 	}
 	return v, nil
@@ -141,8 +183,14 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if opts.NoInference {
 		cfg.Inference = false
 	}
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
+		return err
+	}
 	progress := f.progress(opts.Format != "json")
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache})
+	var left measure.Generated
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts(),
+		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
 	progress.done()
 	if err != nil {
 		return walkError(err)
@@ -150,7 +198,15 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if rep.Commits.WithNotes < rep.Commits.Total {
 		warnLostNotes(ctx, f, repo)
 	}
-	if err := writeReport(f, rep, opts.Format, reportNotes(rep)); err != nil {
+	notes := reportNotes(rep)
+	if left.Files > 0 {
+		notes = append(notes, generatedNote(left))
+	}
+	if opts.filter != nil {
+		notes = append(notes, opts.filter.note())
+		rep.Filters = &opts.filter.json
+	}
+	if err := writeReport(f, rep, opts.Format, notes); err != nil {
 		return err
 	}
 	return gate(rep, opts)
@@ -158,10 +214,19 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 
 // reportNotes says what the figures rest on when that is not obvious.
 func reportNotes(rep *survival.Report) []string {
-	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 {
+	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 && rep.Commits.GitAI == 0 {
 		return []string{"no commit in the range has a note: figures come from commit evidence only (run 'git ai-survival install' to tag new commits)"}
 	}
 	return nil
+}
+
+// generatedNote says what .gitattributes left out.
+func generatedNote(g measure.Generated) string {
+	files := "files"
+	if g.Files == 1 {
+		files = "file"
+	}
+	return fmt.Sprintf("left out %d lines in %d %s that .gitattributes marks linguist-generated or linguist-vendored (--include-generated counts them)", g.Lines, g.Files, files)
 }
 
 func writeReport(f *Factory, rep *survival.Report, format string, notes []string) error {
@@ -169,11 +234,15 @@ func writeReport(f *Factory, rep *survival.Report, format string, notes []string
 	case "json":
 		return render.JSON(f.IO.Out, rep)
 	case "markdown":
-		return render.Markdown(f.IO.Out, rep, render.Options{Notes: notes})
+		out := safeOut(f.IO.Out)
+		defer out.Flush()
+		return render.Markdown(out, rep, render.Options{Notes: notes})
 	case "html":
 		return render.HTML(f.IO.Out, rep, render.Options{Notes: notes})
 	}
-	return render.Text(f.IO.Out, rep, render.Options{Notes: notes})
+	out := safeOut(f.IO.Out)
+	defer out.Flush()
+	return render.Text(out, rep, render.Options{Notes: notes, Width: f.IO.Width})
 }
 
 // gate applies --fail-under to the AI survival rate.

@@ -172,6 +172,7 @@ func isHex(s string) bool {
 // The release table against git blame <prev>..<tag> at every tag, with
 // and without --moves (then against git blame -M -C -C).
 func TestReleasesMatchBlame(t *testing.T) {
+	t.Parallel()
 	r, tags := taggedHistory(t, 46)
 	for _, moves := range []bool{false, true} {
 		args := []string{"report", "--format", "json", "--releases", "v*"}
@@ -215,6 +216,7 @@ func TestReleasesMatchBlame(t *testing.T) {
 }
 
 func TestReportCurvesJSONAndText(t *testing.T) {
+	t.Parallel()
 	r, _ := taggedHistory(t, 12)
 	var rep curvesJSON
 	if err := json.Unmarshal([]byte(r.MustTool("report", "--format", "json", "--curves")), &rep); err != nil {
@@ -258,6 +260,7 @@ func TestReportCurvesJSONAndText(t *testing.T) {
 // Golden files of the curves and the release table in text and Markdown,
 // on the five commits of history with two tags.
 func TestReportCurvesGolden(t *testing.T) {
+	t.Parallel()
 	r := history(t)
 	r.Git("tag", "v1.0.0", "HEAD~3")
 	r.Git("tag", "-a", "v1.1.0", "HEAD~1", "-m", "release")
@@ -282,6 +285,7 @@ func TestReportCurvesGolden(t *testing.T) {
 // The page from a repository whose names carry markup: escaped, and
 // nothing fetched.
 func TestReportHTMLEscapes(t *testing.T) {
+	t.Parallel()
 	r := gittest.New(t)
 	r.Write("<b>evil&.txt", lines("x", 4))
 	r.Commit("first\n\nCo-authored-by: Claude <noreply@anthropic.com>", "--author", "Mal <script>alert(1)</script> <mal@example.com>")

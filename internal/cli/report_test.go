@@ -84,6 +84,7 @@ func report(t *testing.T, r *gittest.Repo, args ...string) reportJSON {
 }
 
 func TestReportFigures(t *testing.T) {
+	t.Parallel()
 	r := history(t)
 	rep := report(t, r)
 	want := map[string][2]int{"ai": {10, 7}, "human": {11, 10}, "unknown": {3, 3}}
@@ -143,6 +144,7 @@ func TestReportFigures(t *testing.T) {
 }
 
 func TestReportGateAndBadInput(t *testing.T) {
+	t.Parallel()
 	r := history(t)
 	for _, tt := range []struct {
 		args     []string
@@ -153,6 +155,8 @@ func TestReportGateAndBadInput(t *testing.T) {
 		{[]string{"--fail-under", "70.1"}, 1, "AI survival 70.0% is below --fail-under 70.1%"},
 		{[]string{"--fail-under", "101"}, 2, `invalid --fail-under "101"`},
 		{[]string{"--fail-under", "lots"}, 2, `invalid --fail-under "lots"`},
+		{[]string{"--fail-under", "NaN"}, 2, `invalid --fail-under "NaN"`},
+		{[]string{"--fail-under", "-Inf"}, 2, `invalid --fail-under "-Inf"`},
 		{[]string{"--format", "pdf"}, 2, `invalid --format "pdf"`},
 		{[]string{"nope..HEAD"}, 2, `"nope"`},
 	} {
@@ -171,6 +175,7 @@ func TestReportGateAndBadInput(t *testing.T) {
 }
 
 func TestBlameMatchesGitBlame(t *testing.T) {
+	t.Parallel()
 	r := history(t)
 	var got struct {
 		Lines []struct {
@@ -205,6 +210,7 @@ func TestBlameMatchesGitBlame(t *testing.T) {
 }
 
 func TestReportGolden(t *testing.T) {
+	t.Parallel()
 	r := history(t)
 	for _, format := range []string{"text", "markdown", "json"} {
 		got := r.MustTool("report", "--format", format)

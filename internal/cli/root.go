@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 )
 
 // Factory gives commands what they share: streams and the repository.
@@ -37,7 +38,9 @@ func (f *Factory) Repo(ctx context.Context) (*gitx.Repo, error) {
 
 // Warnf prints one warning line on stderr.
 func (f *Factory) Warnf(format string, args ...any) {
-	fmt.Fprintf(f.IO.ErrOut, "warning: "+format+"\n", args...)
+	// One line, whatever the strings from notes, payloads or git held.
+	msg := strings.TrimPrefix(fmt.Sprintf(format, args...), "warning: ") // never "warning: warning:"
+	fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", term.Line(msg))
 }
 
 // NewRootCmd builds the command tree.
@@ -71,7 +74,7 @@ code survives in later history.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError("%v\nRun '%s --help' for usage.", err, cmd.CommandPath())
 	})
-	root.CompletionOptions.HiddenDefaultCmd = true
+	root.CompletionOptions.DisableDefaultCmd = true // ours: newCmdCompletion
 	root.PersistentFlags().StringVar(&f.ConfigPath, "config", "", "configuration file to use instead of the repository's .ai-survival.yaml")
 	for _, c := range []*cobra.Command{
 		newCmdVersion(f),
@@ -83,11 +86,14 @@ code survives in later history.`,
 		NewCmdSync(f, nil),
 		newCmdReport(f, nil),
 		newCmdBlame(f, nil),
+		newCmdStatus(f, nil),
+		newCmdCompletion(f),
 		newCmdCheckpoint(f, nil),
 		NewCmdCI(f, nil),
 	} {
 		root.AddCommand(c)
 	}
+	completeFormats(root)
 	return root
 }
 

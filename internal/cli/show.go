@@ -8,12 +8,16 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -21,6 +25,8 @@ import (
 type ShowOptions struct {
 	Rev    string
 	Format string
+	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
+	UnknownAs string
 }
 
 func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
@@ -29,9 +35,11 @@ func newCmdShow(f *Factory, runF func(context.Context, *ShowOptions) error) *cob
 		Use:   "show [<rev>]",
 		Short: "Show one commit's provenance: files, line ranges, origin, agent",
 		Long: `Show which lines a commit added and who wrote them, as its git note
-(refs/notes/ai-survival) records. A commit without a note is classified from
-its metadata (trailers such as Co-authored-by, agent markers, your rules);
-with no evidence at all its lines are "unknown".`,
+(refs/notes/ai-survival) records. A commit without a note takes git-ai's
+authorship note (refs/notes/ai, or a remote's refs/notes/remotes/<remote>/ai)
+when it has one, else is classified from its metadata (trailers such as
+Co-authored-by, agent markers, your rules); with no evidence at all its
+lines are "unknown" (or human, with --unknown-as human).`,
 		Example: `  $ git ai-survival show
   $ git ai-survival show HEAD~3
   $ git ai-survival show v1.2.0 --format json`,
@@ -44,6 +52,9 @@ with no evidence at all its lines are "unknown".`,
 			if err := checkFormat(opts.Format, "text", "json"); err != nil {
 				return err
 			}
+			if err := checkUnknownAs(opts.UnknownAs); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -51,6 +62,7 @@ with no evidence at all its lines are "unknown".`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	unknownAsFlag(cmd, &opts.UnknownAs)
 	return cmd
 }
 
@@ -65,20 +77,28 @@ func checkFormat(got string, allowed ...string) error {
 
 // showResult is the JSON form of show.
 type showResult struct {
-	Commit   string                 `json:"commit"`
-	Source   capture.Source         `json:"source"`
-	Partial  bool                   `json:"partial"`
-	Origin   provenance.Attribution `json:"origin"`
-	Sources  []string               `json:"sources"`
-	Added    map[string]int         `json:"added"`
-	Files    []showFile             `json:"files"`
-	Binary   []string               `json:"binary_files"`
-	Warnings []string               `json:"warnings"`
+	Commit string         `json:"commit"`
+	Source capture.Source `json:"source"`
+	// NotesRef is the ref git-ai's note was read from (source "git-ai").
+	NotesRef string `json:"notes_ref,omitempty"`
+	// UnknownAs is "human" when the commit has no evidence and counts as
+	// human by the unknown-as setting.
+	UnknownAs string                 `json:"unknown_as,omitempty"`
+	Partial   bool                   `json:"partial"`
+	Origin    provenance.Attribution `json:"origin"`
+	Sources   []string               `json:"sources"`
+	Added     map[string]int         `json:"added"`
+	Files     []showFile             `json:"files"`
+	Binary    []string               `json:"binary_files"`
+	Warnings  []string               `json:"warnings"`
 }
 
 type showFile struct {
-	Path   string      `json:"path"`
-	Ranges []showRange `json:"ranges"`
+	Path string `json:"path"`
+	// RawPath holds the bytes of a path that is not valid UTF-8 (base64;
+	// "path" then shows it with replacement characters).
+	RawPath []byte      `json:"raw_path,omitempty"`
+	Ranges  []showRange `json:"ranges"`
 }
 
 type showRange struct {
@@ -119,7 +139,30 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("the note on %s only holds records copied from rewritten commits (%s)", id[:12], strings.Join(entry.Note.Commits(), ", ")))
 		}
 	}
+	if !has || !entry.Describes() {
+		if r.GitAI, err = gitai.Read(ctx, repo, id); err != nil {
+			return err
+		}
+	}
+	if r.UnknownAs, err = unknownAs(ctx, repo, cfg, opts.UnknownAs); err != nil {
+		return err
+	}
+	if r.UnknownAs != nil {
+		ct, err := repo.Line(ctx, "log", "-1", "--format=%ct", id)
+		if err != nil {
+			return err
+		}
+		if secs, err := strconv.ParseInt(ct, 10, 64); err == nil {
+			metas[0].CommitTime = time.Unix(secs, 0)
+		}
+	}
 	pc, src := r.Resolve(metas[0])
+	if src == capture.SourceNone && pc.Default.Origin == provenance.Human {
+		res.UnknownAs = "human"
+	}
+	if src == capture.SourceGitAI {
+		res.NotesRef = r.GitAI[id].Ref
+	}
 	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
 	res.Sources = append(res.Sources, pc.Sources...)
 	var added capture.Added
@@ -132,6 +175,9 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	}
 	for _, v := range views {
 		sf := showFile{Path: v.Path}
+		if !utf8.ValidString(v.Path) {
+			sf.RawPath = []byte(v.Path)
+		}
 		for _, s := range v.Spans {
 			sf.Ranges = append(sf.Ranges, showRange{Lines: provenance.NewLineSet(s.Range).String(), Start: s.Start, End: s.End, Attribution: s.Attribution})
 		}
@@ -144,8 +190,12 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	for _, w := range res.Warnings {
 		f.Warnf("%s", w)
 	}
-	return printShow(f.IO.Out, res)
+	return printShow(safeOut(f.IO.Out), res)
 }
+
+// safeOut wraps w, the stdout of a human-readable output, so that what
+// came from notes, trailers and file names cannot drive the terminal.
+func safeOut(w io.Writer) *term.Writer { return term.NewWriter(w) }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
@@ -159,13 +209,20 @@ var sourceText = map[capture.Source]string{
 	capture.SourceNone:     "none: no note and no evidence",
 }
 
-func printShow(w io.Writer, res showResult) error {
+func printShow(w *term.Writer, res showResult) error {
+	defer w.Flush()
 	total := 0
 	for _, n := range res.Added {
 		total += n
 	}
 	fmt.Fprintf(w, "commit   %s\n", res.Commit)
-	fmt.Fprintf(w, "source   %s\n", sourceText[res.Source])
+	if res.Source == capture.SourceGitAI {
+		fmt.Fprintf(w, "source   git-ai's authorship note (%s); no note of ours\n", res.NotesRef)
+	} else if res.UnknownAs == "human" {
+		fmt.Fprintln(w, "source   none: no note and no evidence; counted as human (unknown-as human)")
+	} else {
+		fmt.Fprintf(w, "source   %s\n", sourceText[res.Source])
+	}
 	fmt.Fprintf(w, "origin   %s\n", describe(res.Origin))
 	fmt.Fprintf(w, "added    %d lines: %d ai, %d human", total, res.Added["ai"], res.Added["human"])
 	if n := res.Added["unknown"]; n > 0 {
@@ -203,7 +260,7 @@ func describe(a provenance.Attribution) string {
 	if l := a.Agents.List(); len(l) > 1 {
 		s += "; agents " + strings.Join(l, ", ")
 	}
-	return s
+	return term.Line(s) // agent and model names come from notes
 }
 
 // displayPath quotes a path that holds control or invisible characters.

@@ -10,10 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 )
 
 // Time limits of the hooks that move notes: pre-push talks to the remote
@@ -44,6 +46,9 @@ type SyncOptions struct {
 	// Remote is the remote's name or URL ("" = the current branch's
 	// remote, else origin, else the only remote).
 	Remote string
+	// Classifier gives the evidence rules that fill in notes missing on
+	// the last commits (nil: none filled in).
+	Classifier func(context.Context, *gitx.Repo) capture.Classifier
 	// NoRestore skips restoring the notes of squashed and rebased pull
 	// requests' commits.
 	NoRestore bool
@@ -53,7 +58,7 @@ type SyncOptions struct {
 
 // NewCmdSync builds `sync`; runF replaces syncRun in tests.
 func NewCmdSync(f *Factory, runF func(*SyncOptions) error) *cobra.Command {
-	opts := &SyncOptions{IO: f.IO, Repo: f.Repo, restore: f.restoreNotes}
+	opts := &SyncOptions{IO: f.IO, Repo: f.Repo, Classifier: f.hookClassifier, restore: f.restoreNotes}
 	cmd := &cobra.Command{
 		Use:   "sync [<remote>]",
 		Short: "Fetch, merge and push the provenance notes",
@@ -68,8 +73,10 @@ notes moved meanwhile, sync fetches and merges again (three attempts).
 
 The pre-push hook does the same with every push, and a plain git fetch
 brings the remote's notes (install configures it); run sync when the hook
-could not push, or to share notes without pushing code. It is safe to run
-at any time: a failure leaves the local notes as they were.
+could not push, or to share notes without pushing code. Before merging, it
+fills in the notes missing on the last commits of the current branch (made
+while a hook was killed) from their commit evidence, with a warning. It is
+safe to run at any time: a failure leaves the local notes as they were.
 
 Commits of HEAD's history that a server squashed or rebased (pull requests
 merged on GitHub or GitLab) get their notes back from the commits they came
@@ -113,7 +120,12 @@ func syncRun(opts *SyncOptions) error {
 			return err
 		}
 	}
-	warn := func(s string) { fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", s) }
+	warn := func(s string) { fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", term.Line(s)) }
+	if opts.Classifier != nil && repo.Top != "" {
+		backfill(ctx, func(format string, a ...any) {
+			warn(strings.TrimPrefix(fmt.Sprintf(format, a...), "git-ai-survival: "))
+		}, repo, opts.Classifier(ctx, repo), false)
+	}
 	merged, err := notesync.MergeFetched(ctx, repo)
 	for _, m := range merged {
 		for _, w := range m.Warnings {
@@ -237,7 +249,7 @@ func prePushHook(ctx context.Context, f *Factory, args []string) {
 	case errors.As(err, &rej):
 		f.Warnf("git-ai-survival: provenance notes not pushed: %s refused them (%s); %s", remote, rej.Reason, later)
 	case errors.Is(err, notesync.ErrForeign):
-		f.Warnf("git-ai-survival: provenance notes not pushed: %s's %v; %s", remote, err, later)
+		f.Warnf("git-ai-survival: provenance notes not pushed to %s: %v; %s", remote, err, later)
 	case err != nil:
 		f.Warnf("git-ai-survival: provenance notes not pushed to %s: %v; %s", remote, err, later)
 	default:

@@ -65,8 +65,14 @@ func unpushed(r *gittest.Repo) int {
 // has, locally and on the remote, a note whose lines are exactly the lines
 // the commit added.
 func TestPropertyEveryReachableCommitHasACompleteNote(t *testing.T) {
-	for seed := int64(1); seed <= 3; seed++ {
+	t.Parallel()
+	seeds := int64(3)
+	if testing.Short() {
+		seeds = 1 // make test-slow runs them all
+	}
+	for seed := int64(1); seed <= seeds; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
 			w := newWorld(t)
 			a := w.clone("a")
 			a.Write("a0.go", "start\n")

@@ -94,6 +94,7 @@ func (w *world) checkRemoteNotes() {
 }
 
 func TestAmendThatDropsTheTrailerKeepsTheNote(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.clone("a")
 	a.Write("f.go", nlines(3, "h"))
@@ -122,6 +123,7 @@ func TestAmendThatDropsTheTrailerKeepsTheNote(t *testing.T) {
 }
 
 func TestRebaseOntoMovedMain(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.clone("a")
 	a.Write("f.go", nlines(4, "base"))
@@ -145,6 +147,7 @@ func TestRebaseOntoMovedMain(t *testing.T) {
 }
 
 func TestInteractiveFixupAndSquashInOneFile(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.clone("a")
 	a.Write("f.go", nlines(2, "base"))
@@ -171,6 +174,7 @@ func TestInteractiveFixupAndSquashInOneFile(t *testing.T) {
 }
 
 func TestCherryPickCarriesProvenance(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.clone("a")
 	a.Write("f.go", nlines(3, "base"))
@@ -189,6 +193,7 @@ func TestCherryPickCarriesProvenance(t *testing.T) {
 }
 
 func TestMergeSquashCarriesProvenance(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.clone("a")
 	a.Write("f.go", nlines(2, "base"))
@@ -217,6 +222,7 @@ func TestMergeSquashCarriesProvenance(t *testing.T) {
 }
 
 func TestFreshCloneSeesEveryNoteAfterFetch(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.clone("a")
 	a.Write("f.go", nlines(2, "h"))
@@ -260,6 +266,7 @@ func reportOf(t *testing.T, r *gittest.Repo) reportTotals {
 }
 
 func TestTwoClonesPushingConcurrently(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.clone("a")
 	a.Write("f.go", nlines(2, "base"))
@@ -300,6 +307,8 @@ func TestTwoClonesPushingConcurrently(t *testing.T) {
 }
 
 func TestRemoteThatRefusesNotesDoesNotStopThePush(t *testing.T) {
+	// Not parallel: it writes a hook script that git then runs, and a
+	// fork by a parallel test can hold it open for writing (ETXTBSY).
 	w := newWorld(t)
 	hook := filepath.Join(w.remote.Dir, "hooks", "pre-receive")
 	script := "#!/bin/sh\nwhile read old new ref; do case $ref in refs/notes/*) echo 'notes are not allowed here' >&2; exit 1;; esac; done\nexit 0\n"
@@ -331,6 +340,7 @@ func TestRemoteThatRefusesNotesDoesNotStopThePush(t *testing.T) {
 }
 
 func TestForeignAndCorruptRemoteNotes(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.clone("a")
 	a.Write("f.go", nlines(2, "ai"))
@@ -375,6 +385,7 @@ func TestForeignAndCorruptRemoteNotes(t *testing.T) {
 }
 
 func TestNetworkFailureMidSyncLosesNothing(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.clone("a")
 	a.Write("f.go", nlines(2, "me"))
@@ -406,6 +417,7 @@ func TestNetworkFailureMidSyncLosesNothing(t *testing.T) {
 }
 
 func TestSyncFlags(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -425,6 +437,7 @@ func TestSyncFlags(t *testing.T) {
 }
 
 func TestSyncOutput(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.clone("a")
 	a.Write("f.go", nlines(1, "me"))

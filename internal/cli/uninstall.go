@@ -29,7 +29,7 @@ func NewCmdUninstall(f *Factory, runF func(*UninstallOptions) error) *cobra.Comm
 		Short: "Remove the hooks and configuration that install added",
 		Long: `Undo 'git ai-survival install' in this repository: every hook it changed is
 restored byte for byte (and mode), the hooks it created are removed, and the
-configuration values it added (notes.rewriteRef, the notes fetch refspecs)
+configuration values it added (the notes fetch refspecs)
 are removed when they still have the value install gave them; other values
 are kept. A hook edited since install only loses the git-ai-survival block.
 Agent settings that 'install --agent' changed (.claude/settings.json,

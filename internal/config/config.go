@@ -12,6 +12,8 @@
 //	  exclude: ["vendor/", "*_gen.go"]
 //	moves: false      # trace moved and copied lines, as --moves does
 //	inference: true   # classify commits without a note from their metadata
+//	unknown: human    # lines with no evidence count as human; or
+//	                  # unknown: {as: human, since: 2024-03-01}  (a date or a revision)
 //
 // Every setting is optional; a missing file means the defaults. The file is
 // read strictly: an unknown key, a value of the wrong type, a rule without
@@ -64,6 +66,18 @@ type Config struct {
 	// Inference classifies commits without a note from their metadata
 	// (author, committer, message). On unless the file says false.
 	Inference bool
+	// Unknown says what lines with no evidence count as.
+	Unknown Unknown
+}
+
+// Unknown is the unknown setting: As is "human" when lines of commits
+// with no note and no evidence count as human ("" or "unknown": they stay
+// unknown); Since, a date (2006-01-02 or RFC 3339) or a revision, limits
+// that to the commits made before it: the history from before the hooks
+// were installed.
+type Unknown struct {
+	As    string
+	Since string
 }
 
 // Rule is one user evidence rule: a commit whose metadata matches every

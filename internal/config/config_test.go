@@ -98,6 +98,25 @@ func TestParseDefaults(t *testing.T) {
 	}
 }
 
+func TestParseUnknown(t *testing.T) {
+	for in, want := range map[string]Unknown{
+		"unknown: human\n":                                      {As: "human"},
+		"unknown: unknown\n":                                    {As: "unknown"},
+		"unknown: {as: human, since: 2024-03-01}\n":             {As: "human", Since: "2024-03-01"},
+		"unknown:\n  as: human\n  since: v1.0\n":                {As: "human", Since: "v1.0"},
+		"unknown: {as: human, since: '2024-03-01T10:00:00Z'}\n": {As: "human", Since: "2024-03-01T10:00:00Z"},
+	} {
+		cfg, err := Parse("c.yaml", []byte(in))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if cfg.Unknown != want {
+			t.Errorf("%q: %+v, want %+v", in, cfg.Unknown, want)
+		}
+	}
+}
+
 func TestParseAliases(t *testing.T) {
 	in := `rules:
   - &r
@@ -129,12 +148,18 @@ func TestParseErrors(t *testing.T) {
 		{"moves: true\n---\nmoves: false\n", "c.yaml:2: holds more than one YAML document; remove the '---' separator"},
 
 		// Shape and unknown keys.
-		{"- rules\n", `c.yaml:1: want a mapping of settings (rules, paths, moves, inference), got a list`},
-		{"hello\n", `c.yaml:1: want a mapping of settings (rules, paths, moves, inference), got text "hello"`},
-		{"moves: true\nrule:\n  - agent: x\n", `c.yaml:2: unknown setting "rule" (want rules, paths, moves or inference)`},
+		{"- rules\n", `c.yaml:1: want a mapping of settings (rules, paths, moves, inference, unknown), got a list`},
+		{"hello\n", `c.yaml:1: want a mapping of settings (rules, paths, moves, inference, unknown), got text "hello"`},
+		{"moves: true\nrule:\n  - agent: x\n", `c.yaml:2: unknown setting "rule" (want rules, paths, moves, inference or unknown)`},
 		{"moves: true\nmoves: false\n", "c.yaml:2: moves: given twice (first at line 1)"},
 		{"? [a]\n: b\n", "c.yaml:1: a key must be a name, got a list"},
-		{"<<: {moves: true}\n", `c.yaml:1: unknown setting "<<" (want rules, paths, moves or inference)`},
+		{"<<: {moves: true}\n", `c.yaml:1: unknown setting "<<" (want rules, paths, moves, inference or unknown)`},
+
+		// unknown.
+		{"unknown: ai\n", `c.yaml:1: unknown: want human or unknown, got "ai"`},
+		{"unknown: [human]\n", `c.yaml:1: unknown: want human, or a mapping with as and since, got a list`},
+		{"unknown: {since: v1}\n", `c.yaml:1: unknown: no as; say what lines with no evidence count as (as: human)`},
+		{"unknown: {as: human, when: v1}\n", `c.yaml:1: unknown: unknown key "when" (want as or since)`},
 
 		// Types.
 		{"moves: yes\n", `c.yaml:1: moves: want true or false, got text "yes"`},
@@ -286,7 +311,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = LoadRepo(dir)
-	if want := path + `:2: unknown setting "movs" (want rules, paths, moves or inference)`; err == nil || err.Error() != want {
+	if want := path + `:2: unknown setting "movs" (want rules, paths, moves, inference or unknown)`; err == nil || err.Error() != want {
 		t.Errorf("LoadRepo bad file: %v, want %s", err, want)
 	}
 

@@ -181,7 +181,7 @@ func (p *parser) config(doc *yaml.Node, cfg *Config) error {
 	if isNull(root) {
 		return nil
 	}
-	known := []string{"rules", "paths", "moves", "inference"}
+	known := []string{"rules", "paths", "moves", "inference", "unknown"}
 	if root.Kind != yaml.MappingNode {
 		return p.errorf(root, "", "want a mapping of settings (%s), got %s", strings.Join(known, ", "), describe(root))
 	}
@@ -196,6 +196,8 @@ func (p *parser) config(doc *yaml.Node, cfg *Config) error {
 			cfg.Moves, err = p.boolean(v, key)
 		case "inference":
 			cfg.Inference, err = p.boolean(v, key)
+		case "unknown":
+			cfg.Unknown, err = p.unknown(v)
 		}
 		return err
 	})
@@ -325,6 +327,50 @@ func (p *parser) regexp(n *yaml.Node, field, what string) (*regexp.Regexp, error
 		return nil, e
 	}
 	return re, nil
+}
+
+// unknown reads "unknown: human" or "unknown: {as: human, since: <date
+// or rev>}".
+func (p *parser) unknown(n *yaml.Node) (Unknown, error) {
+	n = deref(n)
+	as := func(v *yaml.Node, field string) (string, error) {
+		s, err := p.str(v, field)
+		if err != nil {
+			return "", err
+		}
+		if s != "human" && s != "unknown" {
+			return "", p.errorf(deref(v), field, "want human or unknown, got %q", s)
+		}
+		return s, nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		s, err := as(n, "unknown")
+		return Unknown{As: s}, err
+	}
+	if n.Kind != yaml.MappingNode {
+		return Unknown{}, p.errorf(n, "unknown", "want human, or a mapping with as and since, got %s", describe(n))
+	}
+	var u Unknown
+	err := p.mapping(n, "unknown", []string{"as", "since"}, func(key string, _, v *yaml.Node) error {
+		var err error
+		switch key {
+		case "as":
+			u.As, err = as(v, "unknown.as")
+		case "since":
+			v = deref(v)
+			// An unquoted date is a YAML timestamp: take its text.
+			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!timestamp" {
+				u.Since = v.Value
+				return nil
+			}
+			u.Since, err = p.name(v, "unknown.since", true)
+		}
+		return err
+	})
+	if err == nil && u.As == "" {
+		err = p.errorf(n, "unknown", "no as; say what lines with no evidence count as (as: human)")
+	}
+	return u, err
 }
 
 func (p *parser) boolean(n *yaml.Node, field string) (bool, error) {

@@ -234,7 +234,7 @@ func isVersion(s string) bool {
 }
 
 // hasDigit reports whether s holds an ASCII digit.
-func hasDigit(s string) bool { return strings.IndexAny(s, "0123456789") >= 0 }
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 func isTier(id *identity, w string) bool {
 	for _, t := range id.tiers {

@@ -162,23 +162,58 @@ func (r *Repo) MustTool(args ...string) string {
 	return out
 }
 
+// BinEnv names an environment variable that may hold a directory with a
+// git-ai-survival binary already built (make test sets it, so that each
+// test package does not link its own); it is used as it is and never
+// removed.
+const BinEnv = "GIT_AI_SURVIVAL_TEST_BIN"
+
 var (
 	buildOnce sync.Once
 	binDir    string
 	buildErr  error
+	// built is true when binDir was made by this process, which then owns
+	// its removal.
+	built bool
 )
 
 // BinDir builds the git-ai-survival binary once per test process and
-// returns the directory holding it.
+// returns the directory holding it. A test package that uses it removes
+// that directory with Main.
 func BinDir(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
+		if d := os.Getenv(BinEnv); d != "" {
+			if _, err := os.Stat(filepath.Join(d, "git-ai-survival")); err == nil {
+				binDir = d
+				return
+			}
+		}
 		binDir, buildErr = build()
+		built = buildErr == nil
 	})
 	if buildErr != nil {
 		t.Fatalf("building git-ai-survival: %v", buildErr)
 	}
 	return binDir
+}
+
+// Main runs the tests of a package and then removes the binary BinDir
+// built, if any; call it from TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(gittest.Main(m)) }
+func Main(m *testing.M) int {
+	code := m.Run()
+	Cleanup()
+	return code
+}
+
+// Cleanup removes the binary that BinDir built in this process (not one
+// given through BinEnv).
+func Cleanup() {
+	if built && binDir != "" {
+		os.RemoveAll(binDir)
+	}
 }
 
 func build() (string, error) {
@@ -188,11 +223,13 @@ func build() (string, error) {
 	}
 	root, err := moduleRoot()
 	if err != nil {
+		os.RemoveAll(dir)
 		return "", err
 	}
 	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "git-ai-survival"), "./cmd/git-ai-survival")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
 		return "", fmt.Errorf("%v\n%s", err, out)
 	}
 	return dir, nil

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -52,9 +53,16 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 func firstLines(s string, n int) string {
-	lines := strings.SplitN(s, "\n", n+1)
-	if len(lines) > n {
-		lines = append(lines[:n], "…")
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l == "" {
+			continue // no "; ;" for git's blank lines
+		}
+		if len(lines) == n {
+			lines = append(lines, "…")
+			break
+		}
+		lines = append(lines, l)
 	}
 	return strings.Join(lines, "; ")
 }
@@ -112,6 +120,43 @@ func scrubbed(kv string) bool {
 	return false
 }
 
+// TraceEnv names the variable that, set to 1 (or true), makes every git
+// command we run logged on stderr with its duration, as GIT_TRACE does for
+// git's own work.
+const TraceEnv = "AI_SURVIVAL_TRACE"
+
+// traceOut is where traces go (replaceable in tests).
+var traceOut io.Writer = os.Stderr
+
+var tracing = func() bool {
+	v := strings.ToLower(os.Getenv(TraceEnv))
+	return v == "1" || v == "true" || v == "yes"
+}()
+
+// trace logs one finished git command when tracing is on.
+func trace(args []string, start time.Time, err error) {
+	if !tracing {
+		return
+	}
+	status := "ok"
+	if err != nil {
+		status = "failed"
+	}
+	fmt.Fprintf(traceOut, "trace: %s git %s (%s, %s)\n", start.Format("15:04:05.000000"), strings.Join(quoteArgs(args), " "), time.Since(start).Round(time.Microsecond), status)
+}
+
+// quoteArgs quotes arguments that a reader could not tell apart otherwise.
+func quoteArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if a == "" || strings.ContainsAny(a, " \t\n\"'\\") || strings.IndexFunc(a, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+			out[i] = strconv.Quote(a)
+		}
+	}
+	return out
+}
+
 func (g *Git) wrap(args []string, err error, stderr []byte) error {
 	if err == nil {
 		return nil
@@ -137,7 +182,9 @@ func (g *Git) Input(ctx context.Context, stdin io.Reader, args ...string) ([]byt
 	cmd := g.command(ctx, args)
 	var out, errb bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &out, &errb
+	start := time.Now()
 	err := cmd.Run()
+	trace(args, start, err)
 	return out.Bytes(), g.wrap(args, err, errb.Bytes())
 }
 
@@ -163,9 +210,11 @@ func (g *Git) Stream(ctx context.Context, stdin io.Reader, fn func(io.Reader) er
 	if err != nil {
 		return fmt.Errorf("git %s: %w", args[0], err)
 	}
+	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return g.wrap(args, err, nil)
 	}
+	defer func() { trace(args, start, nil) }()
 	fnErr := fn(bufio.NewReaderSize(out, 1<<16))
 	if fnErr != nil {
 		cancel()
@@ -194,13 +243,14 @@ type Proc struct {
 	out    bytes.Buffer
 	errb   bytes.Buffer
 	cancel context.CancelFunc
+	start  time.Time
 }
 
 // Start starts git now, so that its start-up overlaps the caller's work;
 // the caller then writes stdin with Finish, or abandons it with Abort.
 func (g *Git) Start(ctx context.Context, args ...string) (*Proc, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &Proc{g: g, args: args, cmd: g.command(ctx, args), cancel: cancel}
+	p := &Proc{g: g, args: args, cmd: g.command(ctx, args), cancel: cancel, start: time.Now()}
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.errb
 	var err error
 	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
@@ -223,6 +273,7 @@ func (p *Proc) Finish(input []byte) ([]byte, error) {
 	if err == nil && (werr != nil || cerr != nil) {
 		err = errors.Join(werr, cerr)
 	}
+	trace(p.args, p.start, err)
 	return p.out.Bytes(), p.g.wrap(p.args, err, p.errb.Bytes())
 }
 

@@ -8,9 +8,12 @@ import (
 	"regexp"
 	"runtime/debug"
 	"sort"
+	"strings"
 	"sync"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
@@ -30,9 +33,13 @@ func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*
 		wo.Attributor = attr
 		return walk.Run(ctx, repo, wo)
 	}
+	tips, err := gitai.Refs(ctx, repo)
+	if err != nil {
+		return nil, err
+	}
 	res, st, err := walkcache.Run(ctx, repo, wo, walkcache.Options{
 		Dir:      walkcache.Dir(repo),
-		Settings: settings(opts.Config, wo.Include != nil) + branchesKey(branches),
+		Settings: settings(opts.Config, wo.Include != nil) + branchesKey(branches) + gitAISettings(tips) + unknownSettings(opts.Unknown) + opts.generated.key(),
 		NotesRef: provenance.NotesRef,
 		Attributor: func(commits []string) (walk.Attributor, error) {
 			return attributor(ctx, repo, opts, commits, branches)
@@ -67,6 +74,35 @@ func settings(cfg *config.Config, paths bool) string {
 		fmt.Fprintf(h, "rule %q %q %s %s %s\n", r.Agent, r.Model, re(r.Author), re(r.Committer), re(r.Message))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// gitAISettings fingerprints git-ai's notes refs: when one moves, the
+// saved walk is redone (git-ai notes are rare enough that this is cheap).
+func gitAISettings(tips []gitai.Tip) string {
+	f := gitai.Fingerprint(tips)
+	if f == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(f))
+	return " git-ai " + hex.EncodeToString(h[:])
+}
+
+// unknownSettings fingerprints the unknown-as setting.
+func unknownSettings(u *capture.UnknownAs) string {
+	s := u.String()
+	if s == "" {
+		return ""
+	}
+	if u.Ancestors != nil {
+		ids := make([]string, 0, len(u.Ancestors))
+		for id := range u.Ancestors {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		h := sha256.Sum256([]byte(strings.Join(ids, "\n")))
+		s += " " + hex.EncodeToString(h[:])
+	}
+	return " unknown-as " + s
 }
 
 // branchesKey fingerprints the branch evidence, so that a walk saved

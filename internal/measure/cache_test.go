@@ -253,12 +253,18 @@ func (e *env) commits(rng string) int {
 }
 
 func TestCacheContinuesWithOnlyTheNewCommits(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		seed     int64
 		branches bool
 		moves    bool
-	}{{1, false, false}, {2, true, false}, {3, true, true}, {4, false, true}, {5, true, false}} {
+		short    bool // run with -short too
+	}{{1, false, false, true}, {2, true, false, false}, {3, true, true, true}, {4, false, true, false}, {5, true, false, false}} {
 		t.Run(fmt.Sprintf("seed%d-branches%t-moves%t", tc.seed, tc.branches, tc.moves), func(t *testing.T) {
+			if testing.Short() && !tc.short {
+				t.Skip("skipped with -short: make test-slow runs every seed")
+			}
+			t.Parallel()
 			e, g := newEnv(t, tc.seed, 25, tc.branches)
 			st := e.check("first report", "", tc.moves)
 			if st.Resumed || !st.Saved {
@@ -294,6 +300,7 @@ func TestCacheContinuesWithOnlyTheNewCommits(t *testing.T) {
 }
 
 func TestCacheOfARange(t *testing.T) {
+	t.Parallel()
 	e, g := newEnv(t, 7, 20, true)
 	start := strings.TrimSpace(e.r.Git("rev-parse", "HEAD~5"))
 	rng := start + ".."
@@ -313,6 +320,7 @@ func TestCacheOfARange(t *testing.T) {
 }
 
 func TestCacheRebuildsARewrittenHistory(t *testing.T) {
+	t.Parallel()
 	e, g := newEnv(t, 11, 20, true)
 	e.check("first", "", false)
 	e.r.Write("amended.txt", "amended\n")
@@ -341,6 +349,7 @@ func TestCacheRebuildsARewrittenHistory(t *testing.T) {
 }
 
 func TestCacheRebuildsAfterAMergeOfOldHistory(t *testing.T) {
+	t.Parallel()
 	e, g := newEnv(t, 13, 15, false)
 	e.r.Git("branch", "old", "HEAD~6")
 	e.check("first", "", false)
@@ -363,6 +372,7 @@ func entryFile(t *testing.T, e *env) string {
 }
 
 func TestCacheCorrupt(t *testing.T) {
+	t.Parallel()
 	e, g := newEnv(t, 17, 20, true)
 	e.check("first", "", true)
 	path := entryFile(t, e)
@@ -429,6 +439,7 @@ func addNote(t *testing.T, r *gittest.Repo, commit string, origin provenance.Ori
 }
 
 func TestCacheNotes(t *testing.T) {
+	t.Parallel()
 	e, g := newEnv(t, 19, 20, true)
 	old := strings.TrimSpace(e.r.Git("rev-parse", "HEAD~4"))
 	addNote(t, e.r, old, provenance.Human, false)
@@ -458,6 +469,7 @@ func TestCacheNotes(t *testing.T) {
 }
 
 func TestCacheConfig(t *testing.T) {
+	t.Parallel()
 	e, g := newEnv(t, 23, 15, false)
 	e.check("first", "", false)
 	g.commit("")

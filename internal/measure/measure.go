@@ -9,14 +9,17 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/evidence"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
 	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -37,6 +40,12 @@ type Options struct {
 	Releases string
 	// Files asks for the AI figures of every file (Report.ByFile).
 	Files bool
+	// Counts, when set, narrows the figures to the lines of the commits
+	// it accepts (survival.Collector.Counts); the walk is the same.
+	Counts func(*linemap.Commit) bool
+	// Unknown, when set, counts lines with no evidence as human (see
+	// UnknownPolicy).
+	Unknown *capture.UnknownAs
 	// Branch is the branch the commits of an "A..B" range come from (a
 	// pull request's head branch), "" when unknown: an agent's branch name
 	// ("codex/fix-parser") is the weakest evidence for them.
@@ -50,6 +59,13 @@ type Options struct {
 	// told what the cache did.
 	NoCache bool
 	OnCache func(walkcache.Stats)
+	// IncludeGenerated counts files that .gitattributes at the end of the
+	// range marks linguist-generated or linguist-vendored; by default they
+	// do not count, and OnGenerated (when set) is told what was left out.
+	IncludeGenerated bool
+	OnGenerated      func(Generated)
+
+	generated *generated // read by Report, part of the cache key
 }
 
 func (o Options) warn(msg string) {
@@ -76,20 +92,52 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 	if err != nil {
 		return nil, err
 	}
-	res := &capture.Resolver{Notes: all, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, Warn: opts.warn}
+	ai, err := readGitAI(ctx, repo, all, commits)
+	if err != nil {
+		return nil, err
+	}
+	res := &capture.Resolver{Notes: all, GitAI: ai, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, UnknownAs: opts.Unknown, Warn: opts.warn}
 	if !res.NoInference {
 		res.Branches = branches
 	}
 	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
-		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message})
+		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message, CommitTime: c.CommitTime})
 		switch src {
 		case capture.SourceNote:
 			return pc, walk.SourceNote, nil
 		case capture.SourceInferred:
 			return pc, walk.SourceInferred, nil
+		case capture.SourceGitAI:
+			return pc, walk.SourceGitAI, nil
 		}
 		return pc, walk.SourceUnknown, nil
 	}), nil
+}
+
+// readGitAI reads git-ai's notes of commits (nil: every one) that have
+// no readable note of ours.
+func readGitAI(ctx context.Context, repo *gitx.Repo, ours map[string]notes.Entry, commits []string) (map[string]gitai.Entry, error) {
+	if commits != nil && len(commits) == 0 {
+		return nil, nil
+	}
+	tips, err := gitai.Refs(ctx, repo)
+	if err != nil || len(tips) == 0 {
+		return nil, err
+	}
+	var set map[string]bool
+	if commits != nil {
+		set = make(map[string]bool, len(commits))
+		for _, c := range commits {
+			set[c] = true
+		}
+	}
+	return gitai.ReadAll(ctx, repo, tips, func(c string) bool {
+		if set != nil && !set[c] {
+			return false
+		}
+		e, ok := ours[c]
+		return !ok || !e.Describes()
+	})
 }
 
 // mergedBranches gives the commits of the range that merges brought in
@@ -139,14 +187,25 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	var err error
 	col := survival.NewCollector()
 	col.Curves, col.Moves, col.Files = opts.Curves, opts.Moves, opts.Files
+	col.Counts = opts.Counts
 	if opts.Releases != "" {
 		if col.Tags, err = Tags(ctx, repo, opts.Releases); err != nil {
 			return nil, err
 		}
 		col.ReleasePattern = opts.Releases
 	}
+	var gen *generated
+	if !opts.IncludeGenerated {
+		if gen, err = readGenerated(ctx, repo, opts.Range, opts.Warn); err != nil {
+			return nil, err
+		}
+		if gen != nil && opts.OnGenerated != nil {
+			opts.OnGenerated(gen.left)
+		}
+	}
+	opts.generated = gen
 	wo := walk.Options{
-		Range: opts.Range, Include: include(opts.Config), OnProgress: opts.OnProgress,
+		Range: opts.Range, Include: keep(opts.Config, gen), OnProgress: opts.OnProgress,
 		Moves: opts.Moves, OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
 	}
 	if opts.Moves && opts.Curves {
@@ -156,7 +215,48 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	if err != nil {
 		return nil, err
 	}
-	return col.Report(res.Range, res.End, res.Survivors), nil
+	rep := col.Report(res.Range, res.End, res.Survivors)
+	if opts.Unknown != nil {
+		rep.UnknownAs, rep.UnknownAsBefore = "human", opts.Unknown.Since
+	}
+	return rep, nil
+}
+
+// UnknownPolicy reads the unknown-as setting: as is "human" or "unknown"
+// ("" is unknown); since, when given, is a date (2006-01-02 or RFC 3339)
+// or a revision, and limits the setting to the commits made before it.
+// A bad value is a usage error.
+func UnknownPolicy(ctx context.Context, repo *gitx.Repo, as, since string) (*capture.UnknownAs, error) {
+	switch as {
+	case "", "unknown":
+		return nil, nil
+	case "human":
+	default:
+		return nil, fmt.Errorf("unknown-as %q: use human or unknown", as)
+	}
+	u := &capture.UnknownAs{Since: since}
+	if since == "" {
+		return u, nil
+	}
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, since, time.UTC); err == nil {
+			u.Before = t
+			return u, nil
+		}
+	}
+	id, err := repo.ResolveCommit(ctx, since)
+	if err != nil {
+		return nil, fmt.Errorf("unknown since %q is neither a date (2006-01-02) nor a commit: %v", since, err)
+	}
+	out, err := repo.Output(ctx, "rev-list", id+"^@", "--")
+	if err != nil {
+		return nil, fmt.Errorf("listing the commits before %s: %w", since, err)
+	}
+	u.Ancestors = map[string]bool{}
+	for _, c := range strings.Fields(string(out)) {
+		u.Ancestors[c] = true
+	}
+	return u, nil
 }
 
 // Tags lists the tags matching pattern (as git tag -l matches) with the
@@ -182,13 +282,21 @@ func Tags(ctx context.Context, repo *gitx.Repo, pattern string) ([]survival.Tag,
 	return tags, nil
 }
 
-// BlameLine is one line of a file with where it came from.
+// BlameLine is one line of a file with where it came from: the line's
+// text, and the commit that added it with that commit's author (name) and
+// author date.
 type BlameLine struct {
 	Line   int               `json:"line"`
 	Origin provenance.Origin `json:"origin"`
 	Commit string            `json:"commit"`
 	Agent  string            `json:"agent,omitempty"`
 	Model  string            `json:"model,omitempty"`
+	// Evidence says how the origin was established ("git-ai" for lines
+	// git-ai's authorship note tags); empty for unknown lines.
+	Evidence provenance.Evidence `json:"evidence,omitempty"`
+	Author   string              `json:"author"`
+	Date     time.Time           `json:"date"`
+	Content  string              `json:"content"`
 }
 
 // ErrNoSuchFile is returned by Blame for a path not in the end revision.
@@ -207,7 +315,8 @@ func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options)
 			continue
 		}
 		for i := 0; i < s.Lines; i++ {
-			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: s.Birth.Commit.ID}
+			c := s.Birth.Commit
+			bl := BlameLine{Line: s.Line + i, Origin: s.Birth.Attribution.Origin, Commit: c.ID, Evidence: s.Birth.Attribution.Evidence, Author: authorName(c.Author), Date: c.AuthorTime}
 			if bl.Origin == provenance.AI {
 				bl.Agent, bl.Model = s.Birth.Attribution.Agent, s.Birth.Attribution.Model
 			}
@@ -218,5 +327,36 @@ func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options)
 		return nil, fmt.Errorf("%q at %s: %w (or it has no text lines)", path, rev, ErrNoSuchFile)
 	}
 	sort.Slice(lines, func(i, j int) bool { return lines[i].Line < lines[j].Line })
+	blob, err := repo.Output(ctx, "cat-file", "blob", res.End+":"+path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s at %s: %w", path, rev, err)
+	}
+	text := splitLines(blob)
+	for i := range lines {
+		if n := lines[i].Line; n >= 1 && n <= len(text) {
+			lines[i].Content = text[n-1]
+		}
+	}
 	return lines, nil
+}
+
+// splitLines splits a file's content into lines as git blame shows them:
+// without their newline (a carriage return before it is kept).
+func splitLines(b []byte) []string {
+	s := strings.TrimSuffix(string(b), "\n")
+	if s == "" && len(b) <= 1 {
+		if len(b) == 1 {
+			return []string{""}
+		}
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// authorName is the name of "Name <email>".
+func authorName(ident string) string {
+	if i := strings.LastIndex(ident, " <"); i >= 0 && strings.HasSuffix(ident, ">") {
+		return ident[:i]
+	}
+	return ident
 }

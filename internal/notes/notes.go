@@ -5,11 +5,11 @@
 package notes
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -48,8 +48,16 @@ func (e Entry) Describes() bool {
 	return e.Err == nil && e.Note.Describes(e.Commit)
 }
 
+// MaxNoteBytes bounds what one note may hold: a commit adding a million
+// lines in ten thousand files needs a few MiB; a note beyond the bound is
+// ignored with a warning rather than read for minutes.
+const MaxNoteBytes = 16 << 20
+
 // ParseEntry reads the note blob data of commit.
 func ParseEntry(commit string, data []byte) Entry {
+	if len(data) > MaxNoteBytes {
+		return Entry{Commit: commit, Err: fmt.Errorf("the note on commit %s is larger than %d MiB (%d bytes); it is ignored", short(commit), MaxNoteBytes>>20, len(data))}
+	}
 	n, warn, err := provenance.Parse(data)
 	if err != nil {
 		err = fmt.Errorf("the note on commit %s is not a valid git-ai-survival note (%w); it is ignored", short(commit), err)
@@ -139,51 +147,92 @@ func (s *Store) read(ctx context.Context, want func(commit string) bool) (map[st
 
 // AddArgs is the git command line (without "git") that adds the note it
 // reads on stdin to rev in ref, and refuses to replace one that is there.
-// On empty input it writes nothing.
+// On empty input it writes nothing. It is not a compare-and-swap (git notes
+// add moves the ref to its own commit whatever happened meanwhile): it is
+// kept for the post-commit hooks installed by older versions only.
 func AddArgs(ref, rev string) []string {
 	return []string{"notes", "--ref=" + ref, "add", "-F", "-", rev}
 }
 
-// Add writes the note of one commit; it returns ErrExists rather than
-// replace a note that is there.
+// Add writes the note of one commit (a full id) as a compare-and-swap on
+// the ref, trying again when another writer moved it; it returns ErrExists
+// rather than replace a note that is there.
 func (s *Store) Add(ctx context.Context, commit string, n provenance.Note) error {
-	_, err := s.repo.Input(ctx, bytes.NewReader(n.Bytes()), AddArgs(s.Ref, commit)...)
-	return addError(commit, err)
+	return s.StartAdd(ctx).Finish(commit, "", n)
 }
 
-// PendingAdd is a note write whose git process is already running.
+// PendingAdd is a note write whose git fast-import is already running.
 type PendingAdd struct {
-	proc *gitx.Proc
-	rev  string
+	store *Store
+	ctx   context.Context
+	proc  *gitx.Proc // nil once used, or when it could not start
+	// Neighbour, when set before Finish, is another commit (a full id)
+	// whose note Finish looks for on the way; NeighbourNoted then says
+	// whether it has one.
+	Neighbour      string
+	NeighbourNoted bool
 }
 
-// StartAdd starts `git notes add` for rev before the note is known, so that
-// git's start-up overlaps the caller's work. git reads the note while it
-// parses its options, before it reads or locks anything, so Abort is safe.
-func (s *Store) StartAdd(ctx context.Context, rev string) (*PendingAdd, error) {
-	p, err := s.repo.Start(ctx, AddArgs(s.Ref, rev)...)
-	if err != nil {
-		return nil, err
+// StartAdd starts the git process that writes a note before the note is
+// known, so that its start-up overlaps the caller's work.
+func (s *Store) StartAdd(ctx context.Context) *PendingAdd {
+	a := &PendingAdd{store: s, ctx: ctx}
+	a.proc, _ = s.repo.Start(ctx, fastImportArgs...)
+	return a
+}
+
+// Finish writes the note of commit (a full id); ErrExists as for Add.
+// committer ("Name <email>", e.g. the committer of the commit just made)
+// signs the notes commit; "" asks git.
+func (a *PendingAdd) Finish(commit, committer string, n provenance.Note) error {
+	defer a.Abort()
+	s, ctx := a.store, a.ctx
+	ident := ""
+	if committer != "" {
+		ident = fmt.Sprintf("%s %d +0000", committer, time.Now().Unix())
+	} else {
+		var err error
+		if ident, err = s.repo.Line(ctx, "var", "GIT_COMMITTER_IDENT"); err != nil {
+			return fmt.Errorf("writing the note of %s: finding the committer identity: %w", short(commit), err)
+		}
 	}
-	return &PendingAdd{proc: p, rev: rev}, nil
-}
-
-// Finish writes the note and waits; ErrExists as for Add.
-func (a *PendingAdd) Finish(n provenance.Note) error {
-	_, err := a.proc.Finish(n.Bytes())
-	return addError(a.rev, err)
-}
-
-// Abort gives up the write.
-func (a *PendingAdd) Abort() { a.proc.Abort() }
-
-func addError(commit string, err error) error {
-	var ge *gitx.Error
-	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "existing notes") {
-		return ErrExists
-	}
-	if err != nil {
+	data := map[string][]byte{commit: n.Bytes()}
+	probed := false
+	err := Retry(ctx, func() error {
+		return s.serialized(ctx, func() error {
+			ids := []string{commit}
+			if a.Neighbour != "" && !probed {
+				ids = append(ids, a.Neighbour)
+			}
+			tip, has, err := s.probe(ctx, ids...)
+			if err != nil {
+				return err
+			}
+			if len(has) > 1 {
+				a.NeighbourNoted, probed = has[1], true
+			}
+			if has[0] {
+				return ErrExists
+			}
+			script := notesScript(s.Ref, tip, ident, "Notes added by 'git ai-survival'", []string{commit}, data)
+			if p := a.proc; p != nil {
+				a.proc = nil
+				_, err := p.Finish([]byte(script))
+				return casError(s.Ref, err)
+			}
+			return StreamCAS(ctx, s.repo, script, s.Ref)
+		})
+	})
+	if err != nil && !errors.Is(err, ErrExists) {
 		return fmt.Errorf("writing the note of %s: %w", short(commit), err)
 	}
-	return nil
+	return err
+}
+
+// Abort gives up the write (or ends the unused process after Finish).
+func (a *PendingAdd) Abort() {
+	if a.proc != nil {
+		a.proc.Abort()
+		a.proc = nil
+	}
 }

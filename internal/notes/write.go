@@ -2,11 +2,8 @@ package notes
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"sort"
-	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -22,28 +19,29 @@ type WriteResult struct {
 // Write stores many notes in one notes commit through a single
 // `git fast-import`. Commits that already have a note keep it unless
 // replace is set. The notes ref moves only forward: if someone else
-// updated it meanwhile, fast-import refuses and Write tries again.
+// updated it meanwhile, fast-import refuses and Write tries again from the
+// new tip (see Retry).
 func (s *Store) Write(ctx context.Context, batch map[string]provenance.Note, replace bool, message string) (WriteResult, error) {
 	var res WriteResult
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		res, err = s.write(ctx, batch, replace, message)
-		if err == nil || !errors.Is(err, errMoved) {
-			return res, err
-		}
-	}
+	err := Retry(ctx, func() error {
+		return s.serialized(ctx, func() error {
+			var err error
+			res, err = s.write(ctx, batch, replace, message)
+			return err
+		})
+	})
 	return res, err
 }
 
-var errMoved = errors.New("the notes ref moved during the write")
-
 func (s *Store) write(ctx context.Context, batch map[string]provenance.Note, replace bool, message string) (WriteResult, error) {
 	var res WriteResult
+	// The tip first: notes listed after it are at least as new, and the
+	// write fails if the ref moved past it.
+	tip := s.tip(ctx)
 	existing, err := s.List(ctx)
 	if err != nil {
 		return res, err
 	}
-	tip, _ := s.repo.Line(ctx, "rev-parse", "--verify", "--quiet", s.Ref+"^{commit}")
 	ident, err := s.repo.Line(ctx, "var", "GIT_COMMITTER_IDENT")
 	if err != nil {
 		return res, fmt.Errorf("finding the committer identity for the notes commit: %w", err)
@@ -53,11 +51,8 @@ func (s *Store) write(ctx context.Context, batch map[string]provenance.Note, rep
 		commits = append(commits, c)
 	}
 	sort.Strings(commits)
-	var b strings.Builder
-	fmt.Fprintf(&b, "commit %s\ncommitter %s\ndata %d\n%s\n", s.Ref, ident, len(message), message)
-	if tip != "" {
-		fmt.Fprintf(&b, "from %s\n", tip)
-	}
+	order := make([]string, 0, len(commits))
+	data := make(map[string][]byte, len(commits))
 	for _, c := range commits {
 		if _, ok := existing[c]; ok {
 			if !replace {
@@ -68,22 +63,11 @@ func (s *Store) write(ctx context.Context, batch map[string]provenance.Note, rep
 		} else {
 			res.Written++
 		}
-		data := batch[c].Bytes()
-		fmt.Fprintf(&b, "N inline %s\ndata %d\n%s\n", c, len(data), data)
+		order = append(order, c)
+		data[c] = batch[c].Bytes()
 	}
-	if res.Written+res.Replaced == 0 {
+	if len(order) == 0 {
 		return res, nil
 	}
-	b.WriteString("done\n")
-	err = s.repo.Stream(ctx, strings.NewReader(b.String()), func(r io.Reader) error {
-		_, err := io.Copy(io.Discard, r)
-		return err
-	}, "fast-import", "--quiet", "--done")
-	if err != nil {
-		if strings.Contains(err.Error(), "does not contain") || strings.Contains(err.Error(), "not updating") {
-			return res, errMoved
-		}
-		return res, fmt.Errorf("writing notes to %s: %w", s.Ref, err)
-	}
-	return res, nil
+	return res, s.commitNotes(ctx, tip, ident, message, order, data)
 }

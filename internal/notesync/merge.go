@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -70,17 +71,22 @@ var ErrForeign = errors.New("the notes ref holds no git-ai-survival notes (anoth
 // updated only if nobody moved it meanwhile (else Merge tries again).
 func Merge(ctx context.Context, repo *gitx.Repo, theirs string) (MergeResult, error) {
 	var res MergeResult
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
+	err := notes.Retry(ctx, func() error {
+		var err error
 		res, err = merge(ctx, repo, theirs)
-		if !errors.Is(err, errMoved) {
-			return res, err
-		}
-	}
+		return err
+	})
 	return res, err
 }
 
-var errMoved = errors.New("the local notes ref moved during the merge")
+// refError is err from update-ref: a race (notes.ErrMoved or
+// notes.ErrLocked, Merge tries again) or a failure.
+func refError(err error) error {
+	if race := notes.Race(err); race != nil {
+		return race
+	}
+	return fmt.Errorf("updating %s: %w", provenance.NotesRef, err)
+}
 
 func merge(ctx context.Context, repo *gitx.Repo, theirs string) (MergeResult, error) {
 	res := MergeResult{From: theirs}
@@ -185,14 +191,14 @@ func merge(ctx context.Context, repo *gitx.Repo, theirs string) (MergeResult, er
 	if ours == "" && len(res.Kept) == 0 {
 		// Nothing here yet: take their ref as it is.
 		if _, err := repo.Output(ctx, "update-ref", "-m", "git-ai-survival: notes from "+short(theirs), provenance.NotesRef, theirs, zeroID(theirs)); err != nil {
-			return res, errMoved
+			return res, refError(err)
 		}
 		res.Action = Created
 		return res, nil
 	}
 	if len(res.Kept) == 0 && isAncestor(ctx, repo, ours, theirs) {
 		if _, err := repo.Output(ctx, "update-ref", "-m", "git-ai-survival: notes fast-forward to "+short(theirs), provenance.NotesRef, theirs, ours); err != nil {
-			return res, errMoved
+			return res, refError(err)
 		}
 		res.Action = FastForward
 		return res, nil
@@ -234,17 +240,7 @@ func writeMerge(ctx context.Context, repo *gitx.Repo, ours, theirs string, edits
 		}
 	}
 	b.WriteString("done\n")
-	err = repo.Stream(ctx, strings.NewReader(b.String()), func(r io.Reader) error {
-		_, err := io.Copy(io.Discard, r)
-		return err
-	}, "fast-import", "--quiet", "--done")
-	if err != nil {
-		if strings.Contains(err.Error(), "does not contain") || strings.Contains(err.Error(), "not updating") {
-			return errMoved
-		}
-		return fmt.Errorf("writing the notes merge to %s: %w", provenance.NotesRef, err)
-	}
-	return nil
+	return notes.StreamCAS(ctx, repo, b.String(), provenance.NotesRef)
 }
 
 // union is the cat_sort_uniq merge of two notes: their lines, sorted and

@@ -73,14 +73,33 @@ type FetchResult struct {
 	Tracking string
 }
 
-// Fetch brings remote's notes ref into its tracking ref. A remote without
-// notes is not an error (Tip is then ""). FETCH_HEAD is left alone.
+// GitAITrackingRefspec fetches git-ai's notes (refs/notes/ai) of remote
+// next to its git-ai-survival notes: into refs/notes/remotes/<remote>/ai,
+// never onto the local refs/notes/ai. A pattern, so that a remote without
+// git-ai notes is no error.
+func GitAITrackingRefspec(remote string) string {
+	return "+refs/notes/ai*:" + strings.TrimSuffix(TrackingRef(remote), "-survival") + "*"
+}
+
+// Fetch brings remote's notes ref into its tracking ref, and git-ai's
+// notes (refs/notes/ai), when the remote has them, into theirs. A remote
+// without notes is not an error (Tip is then ""). FETCH_HEAD is left
+// alone.
 func Fetch(ctx context.Context, repo *gitx.Repo, remote string) (FetchResult, error) {
 	res := FetchResult{Tracking: TrackingRef(remote)}
-	_, err := withSyncEnv(repo).Output(ctx, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
-		"--no-recurse-submodules", "--end-of-options", remote, "+"+provenance.NotesRef+":"+res.Tracking)
+	fetch := func(refspecs ...string) error {
+		args := append([]string{"fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
+			"--no-recurse-submodules", "--end-of-options", remote}, refspecs...)
+		_, err := withSyncEnv(repo).Output(ctx, args...)
+		return err
+	}
+	err := fetch("+"+provenance.NotesRef+":"+res.Tracking, GitAITrackingRefspec(remote))
 	var ge *gitx.Error
 	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "couldn't find remote ref") {
+		// No notes of ours there: git-ai's may still be.
+		if err := fetch(GitAITrackingRefspec(remote)); err != nil {
+			return res, fmt.Errorf("fetching git-ai notes from %s: %w", remote, networkError(ctx, err))
+		}
 		return res, nil
 	}
 	if err != nil {

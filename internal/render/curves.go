@@ -219,14 +219,49 @@ func lastRelease(rel *survival.Releases) survival.ReleaseRow {
 }
 
 func skipped(w io.Writer, rel *survival.Releases, indent string) {
+	if line := SkippedLine(rel); line != "" {
+		fmt.Fprintf(w, "%s%s\n", indent, line)
+	}
+}
+
+// skippedNames is how many tags of each reason SkippedLine names.
+const skippedNames = 3
+
+// SkippedLine says in one short line which tags the release table left out
+// and why, naming the first few of each reason ("" when none): "skipped 76
+// tags: 75 not versions (latest, nightly, stable, …), 1 not in the measured
+// history (v9.0.0)". The JSON report lists them all.
+func SkippedLine(rel *survival.Releases) string {
 	if len(rel.Skipped) == 0 {
-		return
+		return ""
 	}
-	var names []string
+	var reasons []string
+	byReason := map[string][]string{}
 	for _, s := range rel.Skipped {
-		names = append(names, s.Tag+" ("+s.Reason+")")
+		if _, ok := byReason[s.Reason]; !ok {
+			reasons = append(reasons, s.Reason)
+		}
+		byReason[s.Reason] = append(byReason[s.Reason], s.Tag)
 	}
-	fmt.Fprintf(w, "%sskipped: %s\n", indent, strings.Join(names, ", "))
+	var parts []string
+	for _, r := range reasons {
+		names := byReason[r]
+		shown := names[:min(len(names), skippedNames)]
+		list := strings.Join(shown, ", ")
+		if len(names) > len(shown) {
+			list += ", …"
+		}
+		what := r
+		if len(names) > 1 && r == survival.NotAVersion {
+			what = "not versions"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s (%s)", len(names), what, list))
+	}
+	tags := "tags"
+	if len(rel.Skipped) == 1 {
+		tags = "tag"
+	}
+	return fmt.Sprintf("skipped %d %s: %s", len(rel.Skipped), tags, strings.Join(parts, "; "))
 }
 
 func lifetimesMarkdown(w io.Writer, r *survival.Report) {

@@ -52,23 +52,28 @@ type curveChart struct {
 	Span                           string
 }
 
-type barSeg struct {
-	X, Y, W, H float64
-	Color      string
-}
+// ChartReleases is how many releases, the most recent, the release chart
+// shows; the table below it has them all.
+const ChartReleases = 24
 
-type releaseBar struct {
-	Label      string
-	LX, LY     float64
-	Segs       []barSeg
-	Share      string
-	SX, SY     float64
-	ShareTitle string
+// ColorShare is the colour of the AI share in the release chart (apart
+// from ColorAI, which the screenshot test counts as the curves').
+const ColorShare = "#e64980"
+
+// shareBar is one release of the chart: the AI share of its lines still
+// there at its tag, as a bar on a 0–100% scale.
+type shareBar struct {
+	Label string
+	// Width is the AI share in percent ("0" when nothing survives).
+	Width string
+	Share string
+	// Title is what hovering the bar says: the sentence and the counts.
+	Title string
 }
 
 type releaseChart struct {
-	W, H, Base float64
-	Bars       []releaseBar
+	Bars         []shareBar
+	Shown, Total int
 }
 
 type htmlPage struct {
@@ -87,24 +92,26 @@ type htmlPage struct {
 	RelHead   []string
 	RelChart  *releaseChart
 	RelLine   string
-	Skipped   []string
-	Origins   [][]string
-	Agents    [][]string
-	Dirs      [][]string
-	Authors   [][]string
-	DirHead   []string
-	AuthHead  []string
-	ColorAI   string
-	ColorHum  string
+	// RelFold says the table is long: it is folded under the chart.
+	RelFold  bool
+	Skipped  string
+	Origins  [][]string
+	Agents   [][]string
+	Dirs     [][]string
+	Authors  [][]string
+	DirHead  []string
+	AuthHead []string
+	ColorAI  string
+	ColorHum string
 }
 
 func htmlData(r *survival.Report, opts Options) htmlPage {
 	p := htmlPage{
 		Title:    "AI code survival: " + describeRange(r),
 		Headline: Headline(r),
-		Sub: fmt.Sprintf("Added lines in %s, measured at %s: %s commits, %s with notes, %s inferred from commit metadata.",
-			describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), Count(r.Commits.Inferred)),
-		Notes:    opts.Notes,
+		Sub: fmt.Sprintf("Added lines in %s, measured at %s: %s commits, %s with notes,%s %s inferred from commit metadata.",
+			describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred)) + " " + CoverageText(r) + ".",
+		Notes:    notesWith(r, opts.Notes),
 		ColorAI:  ColorAI,
 		ColorHum: ColorHuman,
 		DirHead:  breakdownHeader("directory"),
@@ -146,10 +153,9 @@ func htmlData(r *survival.Report, opts Options) htmlPage {
 		if len(rel.Rows) > 0 {
 			p.RelLine = ReleaseSentence(lastRelease(rel))
 			p.RelChart = releasesChart(rel)
+			p.RelFold = len(rel.Rows) > ChartReleases
 		}
-		for _, s := range rel.Skipped {
-			p.Skipped = append(p.Skipped, s.Tag+" ("+s.Reason+")")
-		}
+		p.Skipped = SkippedLine(rel)
 	}
 	for _, row := range originRows(r) {
 		p.Origins = append(p.Origins, []string{row.name, Count(row.rate.Added), Count(row.rate.Surviving), Percent(row.rate.SurvivalRate)})
@@ -239,7 +245,9 @@ func curvesChart(lt *survival.Lifetimes) *curveChart {
 		}
 		ch.Lines = append(ch.Lines, l)
 	}
-	// AI and human on top.
+	// The dashed lines (each agent, unknown) are drawn wider, under AI and
+	// human: an agent that wrote all the AI lines has the AI curve's very
+	// shape, and its dashes still show on both sides of it.
 	var top, rest []svgLine
 	for _, l := range ch.Lines {
 		if l.Label == "ai" || l.Label == "human" {
@@ -249,36 +257,34 @@ func curvesChart(lt *survival.Lifetimes) *curveChart {
 		}
 	}
 	ch.Legend = ch.Lines
+	for i := range rest {
+		rest[i].Width = 6
+	}
 	ch.Lines = append(rest, top...)
 	return ch
 }
 
+// releasesChart is the AI share of the most recent ChartReleases releases,
+// oldest first, each a bar on the same 0–100% scale: it fits any page
+// width, and a release with few lines reads as well as a huge one.
 func releasesChart(rel *survival.Releases) *releaseChart {
-	n := len(rel.Rows)
-	bw := 36.0
-	gap := 14.0
-	ch := &releaseChart{W: max(320, 50+float64(n)*(bw+gap)), H: 240, Base: 190}
-	most := 1
-	for _, row := range rel.Rows {
-		most = max(most, row.AI.Surviving+row.Human.Surviving+row.Unknown.Surviving)
+	rows := rel.Rows
+	if len(rows) > ChartReleases {
+		rows = rows[len(rows)-ChartReleases:]
 	}
-	scale := 160.0 / float64(most)
-	for i, row := range rel.Rows {
-		x := 40 + float64(i)*(bw+gap)
-		b := releaseBar{Label: releaseName(row), LX: x + bw/2, LY: ch.Base + 16, Share: Percent(row.AIShare), SX: x + bw/2}
-		y := ch.Base
-		for _, s := range []struct {
-			n     int
-			color string
-		}{{row.Human.Surviving, "#a5d8ff"}, {row.Unknown.Surviving, "#dee2e6"}, {row.AI.Surviving, "#fcc2d7"}} {
-			h := float64(s.n) * scale
-			if h > 0 {
-				y -= h
-				b.Segs = append(b.Segs, barSeg{X: x, Y: y, W: bw, H: h, Color: s.color})
-			}
+	ch := &releaseChart{Shown: len(rows), Total: len(rel.Rows)}
+	for _, row := range rows {
+		b := shareBar{Label: releaseName(row), Width: "0", Share: Percent(row.AIShare)}
+		if row.AIShare != nil {
+			b.Width = strconv.FormatFloat(math.Min(100, math.Max(0, *row.AIShare*100)), 'f', 1, 64)
 		}
-		b.SY = y - 4
-		b.ShareTitle = ReleaseSentence(row)
+		commits := Count(row.Commits) + " commits"
+		if row.Commits == 1 {
+			commits = "1 commit"
+		}
+		b.Title = fmt.Sprintf("%s — at the tag: %s AI lines of %s added, %s human of %s, %s unknown of %s; %s",
+			ReleaseSentence(row), Count(row.AI.Surviving), Count(row.AI.Added), Count(row.Human.Surviving), Count(row.Human.Added),
+			Count(row.Unknown.Surviving), Count(row.Unknown.Added), commits)
 		ch.Bars = append(ch.Bars, b)
 	}
 	return ch
@@ -313,6 +319,15 @@ th{background:#f8f9fa}
 .legend span{display:inline-flex;align-items:center;gap:4px}
 .legend i{display:inline-block;width:18px;height:0;border-top:3px solid}
 .legend i.dash{border-top-style:dashed;border-top-width:2px}
+.rel{margin:.6em 0;font-size:.85rem}
+.rel .row{display:grid;grid-template-columns:minmax(4em,9em) 1fr 3.6em;gap:8px;align-items:center;padding:1px 0}
+.rel .t{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.rel .b{height:14px;background:#dbe4ff linear-gradient(90deg,transparent calc(25% - 1px),#fff calc(25% - 1px),#fff 25%,transparent 25%,transparent calc(50% - 1px),#fff calc(50% - 1px),#fff 50%,transparent 50%,transparent calc(75% - 1px),#fff calc(75% - 1px),#fff 75%,transparent 75%)}
+.rel .b i{display:block;height:100%;background:` + ColorShare + `}
+.rel .v{text-align:right;font-variant-numeric:tabular-nums}
+.rel .axis{color:#495057;font-size:.75rem}
+.rel .axis .b{background:none;height:auto;display:flex;justify-content:space-between}
+details summary{cursor:pointer;margin:.6em 0;color:#1c7ed6}
 </style>
 </head>
 <body>
@@ -346,15 +361,17 @@ th{background:#f8f9fa}
 {{end}}</table></div>{{end}}
 {{if .RelHead}}<h2>Releases</h2>
 {{if .RelLine}}<p class="lead">{{.RelLine}}</p>{{end}}
-{{with .RelChart}}<p class="sub">Lines added in each release that are still there at its tag: <span style="color:#c2255c">AI</span> on top of human and unknown; the figure above each bar is the AI share.</p>
-<div class="scroll"><svg id="releases" viewBox="0 0 {{.W}} {{.H}}" style="width:{{.W}}px;max-width:none" role="img" aria-label="Release chart">
-<line x1="30" x2="{{.W}}" y1="{{.Base}}" y2="{{.Base}}" stroke="#adb5bd"/>
-{{range .Bars}}<g><title>{{.ShareTitle}}</title>{{range .Segs}}<rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="{{.Color}}"/>{{end}}<text x="{{.SX}}" y="{{.SY}}" font-size="10" text-anchor="middle" fill="#495057">{{.Share}}</text><text x="{{.LX}}" y="{{.LY}}" font-size="10" text-anchor="end" transform="rotate(-35 {{.LX}} {{.LY}})" fill="#212529">{{.Label}}</text></g>
-{{end}}</svg></div>{{end}}
-<div class="scroll"><table><tr>{{range .RelHead}}<th>{{.}}</th>{{end}}</tr>
+{{with .RelChart}}<p class="sub">AI share of the lines each release added that are still there at its tag, from 0 to 100%{{if lt .Shown .Total}}: the most recent {{.Shown}} of {{.Total}} releases (all of them in the table below){{end}}. Hover a bar for the counts.</p>
+<div class="rel" id="releases" role="list" aria-label="AI share by release">
+{{range .Bars}}<div class="row" role="listitem" title="{{.Title}}"><span class="t">{{.Label}}</span><span class="b"><i style="width:{{.Width}}%"></i></span><span class="v">{{.Share}}</span></div>
+{{end}}<div class="row axis" aria-hidden="true"><span></span><span class="b"><span>0%</span><span>25%</span><span>50%</span><span>75%</span><span>100%</span></span><span></span></div>
+</div>{{end}}
+{{if .RelFold}}<details><summary>All {{len .Releases}} releases: lines added and still there at each tag</summary>{{end}}
+<div class="scroll"><table id="release-table"><tr>{{range .RelHead}}<th>{{.}}</th>{{end}}</tr>
 {{range .Releases}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table></div>
-{{if .Skipped}}<p class="note">Skipped: {{range $i, $s := .Skipped}}{{if $i}}, {{end}}{{$s}}{{end}}</p>{{end}}
+{{if .RelFold}}</details>{{end}}
+{{if .Skipped}}<p class="note">{{.Skipped}}</p>{{end}}
 {{end}}
 <h2>By origin</h2>
 <div class="scroll"><table><tr><th>origin</th><th>added</th><th>surviving</th><th>survival</th></tr>

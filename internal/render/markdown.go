@@ -11,9 +11,10 @@ import (
 // Markdown writes the report as GitHub-flavoured Markdown.
 func Markdown(w io.Writer, r *survival.Report, opts Options) error {
 	fmt.Fprintf(w, "## AI code survival\n\n**%s**\n\n", MarkdownText(Headline(r)))
-	fmt.Fprintf(w, "Added lines in %s, measured at `%s`: %s commits, %s with notes, %s inferred from commit metadata.\n",
-		MarkdownText(describeRange(r)), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), Count(r.Commits.Inferred))
-	for _, n := range opts.Notes {
+	fmt.Fprintf(w, "Added lines in %s, measured at `%s`: %s commits, %s with notes,%s %s inferred from commit metadata.\n",
+		MarkdownText(describeRange(r)), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred))
+	fmt.Fprintf(w, "\n%s.\n", MarkdownText(CoverageText(r)))
+	for _, n := range notesWith(r, opts.Notes) {
 		fmt.Fprintf(w, "\n> %s\n", MarkdownText(n))
 	}
 	fmt.Fprint(w, "\n| origin | added | surviving | survival |\n|---|---:|---:|---:|\n")

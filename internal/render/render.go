@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 )
 
 // Options tune the human formats.
@@ -21,6 +22,10 @@ type Options struct {
 	// Notes are lines of context shown under the headline (e.g. that
 	// figures come from commit evidence only).
 	Notes []string
+	// Width, when not 0, is the width of the terminal the text report is
+	// for: the directory and author tables shorten their names to fit
+	// (other formats, and JSON above all, keep them whole).
+	Width int
 }
 
 func (o Options) top() int {
@@ -93,7 +98,8 @@ func agentName(a survival.AgentRow) string {
 	if a.Model != "" {
 		name += " (" + a.Model + ")"
 	}
-	return name
+	// Agent and model names come from notes anyone can push.
+	return term.Line(name)
 }
 
 // bar draws rate as a bar of width cells.
@@ -114,4 +120,51 @@ func originRows(r *survival.Report) []struct {
 		name string
 		rate survival.Rate
 	}{{"ai", r.Totals.AI}, {"human", r.Totals.Human}, {"unknown", r.Totals.Unknown}}
+}
+
+// CoverageText says how much of the added lines rests on what, e.g.
+// "Provenance of the 120 added lines: 100 (83.3%) line by line (notes),
+// 15 (12.5%) from commit-level evidence, 5 (4.2%) with none".
+func CoverageText(r *survival.Report) string {
+	c := r.Coverage
+	total := c.Total()
+	part := func(n int) string {
+		if total == 0 {
+			return Count(n)
+		}
+		v := float64(n) / float64(total)
+		return Count(n) + " (" + Percent(&v) + ")"
+	}
+	return fmt.Sprintf("Provenance of the %s added lines: %s line by line (notes, git-ai notes), %s from commit-level evidence, %s with none",
+		Count(total), part(c.LineLevel), part(c.CommitLevel), part(c.None))
+}
+
+// UnknownAsText says that lines with no evidence count as human, when
+// they do ("" otherwise).
+func UnknownAsText(r *survival.Report) string {
+	if r.UnknownAs != "human" {
+		return ""
+	}
+	s := "lines with no evidence count as human (--unknown-as human or unknown: human in the configuration)"
+	if r.UnknownAsBefore != "" {
+		s = "lines with no evidence from before " + r.UnknownAsBefore + " count as human (unknown.since in the configuration); later ones stay unknown"
+	}
+	return s
+}
+
+// notesWith adds the report's own remarks to the caller's notes.
+func notesWith(r *survival.Report, notes []string) []string {
+	if s := UnknownAsText(r); s != "" {
+		notes = append([]string{s}, notes...)
+	}
+	return notes
+}
+
+// gitAICommits is " N with git-ai notes," when git-ai's notes tag some
+// commits, else "".
+func gitAICommits(r *survival.Report) string {
+	if r.Commits.GitAI == 0 {
+		return ""
+	}
+	return " " + Count(r.Commits.GitAI) + " with git-ai notes,"
 }

@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 )
 
 // Text writes the report for a terminal or a log.
 func Text(w io.Writer, r *survival.Report, opts Options) error {
-	fmt.Fprintf(w, "Survival of added lines in %s, measured at %s (%s commits: %s with notes, %s inferred from commit metadata)\n",
-		describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), Count(r.Commits.Inferred))
-	for _, n := range opts.Notes {
+	fmt.Fprintf(w, "Survival of added lines in %s, measured at %s (%s commits: %s with notes,%s %s inferred from commit metadata)\n",
+		describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred))
+	fmt.Fprintf(w, "%s\n", CoverageText(r))
+	for _, n := range notesWith(r, opts.Notes) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	fmt.Fprintf(w, "\n%s\n\n", Headline(r))
@@ -30,8 +32,8 @@ func Text(w io.Writer, r *survival.Report, opts Options) error {
 		}
 		table(w, []string{"agent", "added", "surviving", "survival"}, rows)
 	}
-	breakdown(w, "Top directories", "directory", topDirs(r, opts.top()))
-	breakdown(w, "Top authors", "author", topAuthors(r, opts.top()))
+	breakdown(w, "Top directories", "directory", topDirs(r, opts.top()), opts.Width)
+	breakdown(w, "Top authors", "author", topAuthors(r, opts.top()), opts.Width)
 	lifetimesText(w, r)
 	deathsText(w, r)
 	releasesText(w, r)
@@ -74,7 +76,7 @@ func top(rows []named, n int) []named {
 	return rows
 }
 
-func breakdown(w io.Writer, title, what string, rows []named) {
+func breakdown(w io.Writer, title, what string, rows []named, width int) {
 	if len(rows) == 0 {
 		return
 	}
@@ -83,7 +85,36 @@ func breakdown(w io.Writer, title, what string, rows []named) {
 	for _, row := range rows {
 		cells = append(cells, breakdownCells(row))
 	}
-	table(w, breakdownHeader(what), cells)
+	table(w, breakdownHeader(what), fitFirst(breakdownHeader(what), cells, width))
+}
+
+// minName is the fewest characters fitFirst leaves of a name.
+const minName = 10
+
+// fitFirst shortens the first cell of each row (with "…") so that the
+// table is at most width columns wide, as table lays it out; width 0
+// leaves the rows as they are.
+func fitFirst(header []string, rows [][]string, width int) [][]string {
+	if width <= 0 {
+		return rows
+	}
+	rest := 2 // the indent
+	for i := 1; i < len(header); i++ {
+		w := utf8.RuneCountInString(header[i])
+		for _, r := range rows {
+			w = max(w, utf8.RuneCountInString(r[i]))
+		}
+		rest += 2 + w
+	}
+	room := max(minName, utf8.RuneCountInString(header[0]), width-rest)
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = append([]string{}, r...)
+		if name := []rune(r[0]); len(name) > room {
+			out[i][0] = string(name[:room-1]) + "…"
+		}
+	}
+	return out
 }
 
 func breakdownHeader(what string) []string {

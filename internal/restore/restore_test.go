@@ -205,6 +205,7 @@ func greeting(t *testing.T, alice *gittest.Repo, branch string) (agent, human st
 const greetingLayout = "app.txt:3 ai/claude-code restored; app.txt:4 human restored; app.txt:5-6 ai/claude-code restored"
 
 func TestServerSquashRestoredOnPull(t *testing.T) {
+	t.Parallel()
 	w, alice, base := start(t)
 	bob := w.clone("bob")
 	agent, human := greeting(t, alice, "feature")
@@ -239,6 +240,7 @@ func TestServerSquashRestoredOnPull(t *testing.T) {
 }
 
 func TestServerSquashWithoutHookThenAnnotateRestore(t *testing.T) {
+	t.Parallel()
 	w, alice, base := start(t)
 	greeting(t, alice, "feature")
 	w.remote.Git("update-ref", "refs/pull/12/head", w.rev("feature"))
@@ -271,6 +273,7 @@ func TestServerSquashWithoutHookThenAnnotateRestore(t *testing.T) {
 }
 
 func TestServerRebaseMergeRestoredOnPull(t *testing.T) {
+	t.Parallel()
 	w, alice, base := start(t)
 	bob := w.clone("bob")
 	agent, human := greeting(t, alice, "feature")
@@ -300,6 +303,7 @@ func TestServerRebaseMergeRestoredOnPull(t *testing.T) {
 }
 
 func TestServerMergeCommitKeepsAttribution(t *testing.T) {
+	t.Parallel()
 	w, alice, base := start(t)
 	bob := w.clone("bob")
 	greeting(t, alice, "feature")
@@ -321,6 +325,7 @@ func TestServerMergeCommitKeepsAttribution(t *testing.T) {
 }
 
 func TestServerSquashWithEditedMessageMatchedByContent(t *testing.T) {
+	t.Parallel()
 	w, alice, base := start(t)
 	agent, human := greeting(t, alice, "feature")
 	// The message names no pull request, the branch is gone from the
@@ -344,6 +349,7 @@ func TestServerSquashWithEditedMessageMatchedByContent(t *testing.T) {
 }
 
 func TestGitLabSquashRestoredFromMergeRequestRef(t *testing.T) {
+	t.Parallel()
 	w, alice, base := start(t)
 	bob := w.clone("bob")
 	greeting(t, alice, "feature")
@@ -364,6 +370,7 @@ func TestGitLabSquashRestoredFromMergeRequestRef(t *testing.T) {
 }
 
 func TestGitLabSquashMergedByMergeCommit(t *testing.T) {
+	t.Parallel()
 	w, alice, base := start(t)
 	bob := w.clone("bob")
 	greeting(t, alice, "feature")
@@ -387,6 +394,7 @@ func TestGitLabSquashMergedByMergeCommit(t *testing.T) {
 }
 
 func TestSquashWithoutSourcesGetsNoNote(t *testing.T) {
+	t.Parallel()
 	w, alice, base := start(t)
 	bob := w.clone("bob")
 	greeting(t, alice, "feature")
@@ -401,6 +409,7 @@ func TestSquashWithoutSourcesGetsNoNote(t *testing.T) {
 }
 
 func TestFindRequest(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		msg  string
 		want restore.Request
@@ -437,6 +446,7 @@ func squashed(t *testing.T) (*world, string, string) {
 }
 
 func TestCIRestoresAndPushesOnPushToDefaultBranch(t *testing.T) {
+	t.Parallel()
 	w, base, squash := squashed(t)
 	job := gittest.NewAt(t, filepath.Join(w.root, "job"), filepath.Join(w.root, "home-job"))
 	job.Git("clone", "-q", "--depth", "1", "file://"+w.remote.Dir, job.Dir)
@@ -471,6 +481,7 @@ func TestCIRestoresAndPushesOnPushToDefaultBranch(t *testing.T) {
 }
 
 func TestSyncRestoresAndPushes(t *testing.T) {
+	t.Parallel()
 	w, base, squash := squashed(t)
 	carol := gittest.NewAt(t, filepath.Join(w.root, "carol"), filepath.Join(w.root, "home-carol"))
 	carol.Git("clone", "-q", "file://"+w.remote.Dir, carol.Dir)

@@ -16,5 +16,8 @@ func howDied(d linemap.Death) (deathKind, provenance.Origin) {
 // Move counts lines a commit moved (the walk's OnMove, with moves traced):
 // not deaths.
 func (c *Collector) Move(d linemap.Death) {
+	if !c.counted(d.Birth.Commit) {
+		return
+	}
 	c.fates.moved[c.fates.cohortOf(d.Birth)] += d.Lines
 }

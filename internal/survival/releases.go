@@ -3,7 +3,6 @@ package survival
 import (
 	"cmp"
 	"math/bits"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,15 +13,15 @@ type Tag struct {
 	Commit string `json:"commit"`
 }
 
-// Releases is the release table: for each tag (in semantic-version order),
+// Releases is the release table: for each tag (in version order),
 // the lines born in the release (commits the tag contains and no earlier
 // tag contains: prev..tag when every tag contains the one before) and how
 // many of them are still there at the tag itself, by origin.
 type Releases struct {
 	Pattern string       `json:"pattern"`
 	Rows    []ReleaseRow `json:"rows"`
-	// Skipped are tags that matched but are not measured: not a semantic
-	// version, or not in the walked history (not an ancestor of the end,
+	// Skipped are tags that matched but are not measured: not a version
+	// (semantic, PEP 440 or calendar), or not in the walked history (not an ancestor of the end,
 	// or older than the range's start).
 	Skipped []SkippedTag `json:"skipped"`
 }
@@ -121,29 +120,17 @@ func CompareSemver(a, b Semver) int {
 	return cmp.Compare(len(a.Pre), len(b.Pre))
 }
 
-// SortTags orders tags by semantic version (ties by name) and returns the
-// ones that are not versions apart.
+// SortTags orders tags by version (semantic, PEP 440 or calendar; see
+// Version), ties by name, and returns the ones that are not versions apart.
 func SortTags(tags []Tag) (sorted []Tag, notVersions []Tag) {
-	type tv struct {
-		t Tag
-		v Semver
-	}
-	var vs []tv
-	for _, t := range tags {
-		if v, ok := ParseSemver(t.Name); ok {
-			vs = append(vs, tv{t, v})
-		} else {
-			notVersions = append(notVersions, t)
-		}
-	}
-	slices.SortStableFunc(vs, func(a, b tv) int {
-		return cmp.Or(CompareSemver(a.v, b.v), cmp.Compare(a.t.Name, b.t.Name))
-	})
-	for _, x := range vs {
-		sorted = append(sorted, x.t)
-	}
-	return sorted, notVersions
+	return sortVersions(tags)
 }
+
+// The reasons a tag is skipped.
+const (
+	NotAVersion   = "not a version"
+	NotInMeasured = "not in the measured history"
+)
 
 // tagSet is a bit set over the measured tags.
 type tagSet []uint64
@@ -172,14 +159,14 @@ func (f *fates) releases(pattern string, tags []Tag, end string) *Releases {
 	rel := &Releases{Pattern: pattern, Rows: []ReleaseRow{}, Skipped: []SkippedTag{}}
 	sorted, bad := SortTags(tags)
 	for _, t := range bad {
-		rel.Skipped = append(rel.Skipped, SkippedTag{Tag: t.Name, Reason: "not a semantic version"})
+		rel.Skipped = append(rel.Skipped, SkippedTag{Tag: t.Name, Reason: NotAVersion})
 	}
 	var measured []Tag
 	var at []int32
 	for _, t := range sorted {
 		i, ok := f.byID[t.Commit]
 		if !ok {
-			rel.Skipped = append(rel.Skipped, SkippedTag{Tag: t.Name, Reason: "not in the measured history"})
+			rel.Skipped = append(rel.Skipped, SkippedTag{Tag: t.Name, Reason: NotInMeasured})
 			continue
 		}
 		measured = append(measured, t)

@@ -57,7 +57,25 @@ type Commits struct {
 	Total     int `json:"total"`
 	WithNotes int `json:"with_notes"`
 	Inferred  int `json:"inferred"`
+	// GitAI counts commits without a note of ours that git-ai's
+	// authorship note (refs/notes/ai) tags line by line.
+	GitAI int `json:"git_ai"`
 }
+
+// Coverage counts the added lines by how much is known of their origin:
+// LineLevel, lines of commits whose note (ours, or git-ai's authorship
+// note) tags them line by line; CommitLevel, lines of commits without a
+// note, classified from commit evidence (trailers, agent markers, bots,
+// rules); None, lines nothing is known about (unknown, or counted as
+// human by the unknown-as setting).
+type Coverage struct {
+	LineLevel   int `json:"line_level"`
+	CommitLevel int `json:"commit_level"`
+	None        int `json:"none"`
+}
+
+// Total is every added line.
+func (c Coverage) Total() int { return c.LineLevel + c.CommitLevel + c.None }
 
 // Totals is the figures per origin.
 type Totals struct {
@@ -110,6 +128,15 @@ type Report struct {
 	End           string  `json:"end"`
 	Commits       Commits `json:"commits"`
 	Totals        Totals  `json:"totals"`
+	// Coverage says how much of Totals rests on line-level provenance,
+	// commit-level evidence, or nothing.
+	Coverage Coverage `json:"coverage"`
+	// UnknownAs is "human" when lines with no evidence count as human
+	// (--unknown-as human, or unknown: human in the configuration),
+	// else "unknown"; UnknownAsBefore limits it to the history before a
+	// date or revision.
+	UnknownAs       string `json:"unknown_as"`
+	UnknownAsBefore string `json:"unknown_as_before,omitempty"`
 	// AIShare is surviving AI lines over all surviving lines; nil when
 	// nothing survives.
 	AIShare     *float64       `json:"ai_share"`
@@ -125,6 +152,17 @@ type Report struct {
 	Deaths *Deaths `json:"deaths,omitempty"`
 	// Releases is the release table, when asked for (releases.go).
 	Releases *Releases `json:"releases,omitempty"`
+	// Filters says which commits' lines the figures count, when narrowed
+	// (report --since, --until, --author).
+	Filters *Filters `json:"filters,omitempty"`
+}
+
+// Filters are the commit filters of a report: commit-date bounds (RFC 3339,
+// "" for none) and author patterns (any matches).
+type Filters struct {
+	Since   string   `json:"since,omitempty"`
+	Until   string   `json:"until,omitempty"`
+	Authors []string `json:"authors,omitempty"`
 }
 
 // group is the finest grouping of lines; every table sums groups.
@@ -137,9 +175,10 @@ type group struct {
 // Collector accumulates a walk's events. Its methods have the signatures
 // of the walk's callbacks.
 type Collector struct {
-	commits Commits
-	groups  map[group]*Rate
-	fates   *fates
+	commits  Commits
+	coverage Coverage
+	groups   map[group]*Rate
+	fates    *fates
 
 	// Curves asks for the lifetimes and the deaths (cheap: counts by
 	// birth and death commit, kept during the walk either way).
@@ -153,6 +192,16 @@ type Collector struct {
 	// Files asks for the AI figures of every file (Report.ByFile).
 	Files bool
 	files map[string]*FileRow
+	// Counts, when set, says which commits' lines are counted (report
+	// --since, --until, --author): the walk still gives every line the
+	// commit that added it, and lines of other commits are left out of
+	// every figure, as are the commits themselves.
+	Counts func(*linemap.Commit) bool
+}
+
+// counted says whether the lines of commit cm count.
+func (c *Collector) counted(cm *linemap.Commit) bool {
+	return c.Counts == nil || c.Counts(cm)
 }
 
 // NewCollector returns an empty collector.
@@ -197,24 +246,43 @@ func TopDirectory(path string) string {
 // Commit counts a commit of the range.
 func (c *Collector) Commit(cm *linemap.Commit) {
 	c.fates.commit(cm)
+	if !c.counted(cm) {
+		return
+	}
 	c.commits.Total++
 	switch cm.Source {
 	case linemap.SourceNote:
 		c.commits.WithNotes++
 	case linemap.SourceInferred:
 		c.commits.Inferred++
+	case linemap.SourceGitAI:
+		c.commits.GitAI++
 	}
 }
 
 // Birth counts lines added.
 func (c *Collector) Birth(b *linemap.Birth) {
+	if !c.counted(b.Commit) {
+		return
+	}
 	c.rate(b).Added += b.Lines
+	switch b.Commit.Source {
+	case linemap.SourceNote, linemap.SourceGitAI:
+		c.coverage.LineLevel += b.Lines
+	case linemap.SourceInferred:
+		c.coverage.CommitLevel += b.Lines
+	default:
+		c.coverage.None += b.Lines
+	}
 	c.fates.birth(b)
 	c.fileBirth(b)
 }
 
 // Death counts lines deleted.
 func (c *Collector) Death(d linemap.Death) {
+	if !c.counted(d.Birth.Commit) {
+		return
+	}
 	c.rate(d.Birth).Deleted += d.Lines
 	kind, by := howDied(d)
 	c.fates.death(d, kind, by)
@@ -229,6 +297,9 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 	surviving := map[group]int{}
 	seen := map[*linemap.Birth][]uint64{}
 	for _, s := range survivors {
+		if !c.counted(s.Birth.Commit) {
+			continue
+		}
 		bits := seen[s.Birth]
 		if bits == nil {
 			bits = make([]uint64, (s.Birth.Lines+63)/64)
@@ -245,7 +316,7 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 		c.fileSurvivors(s.Birth, n)
 	}
 
-	rep := &Report{SchemaVersion: SchemaVersion, Range: rangeSpec, End: end, Commits: c.commits,
+	rep := &Report{SchemaVersion: SchemaVersion, Range: rangeSpec, End: end, Commits: c.commits, Coverage: c.coverage, UnknownAs: "unknown",
 		ByAgent: []AgentRow{}, ByDirectory: []DirectoryRow{}, ByAuthor: []AuthorRow{}}
 	agents := map[[2]string]*AgentRow{}
 	dirs := map[string]*DirectoryRow{}

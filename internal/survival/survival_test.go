@@ -47,7 +47,8 @@ func TestReport(t *testing.T) {
  "commits": {
   "total": 3,
   "with_notes": 1,
-  "inferred": 1
+  "inferred": 1,
+  "git_ai": 0
  },
  "totals": {
   "ai": {
@@ -69,6 +70,12 @@ func TestReport(t *testing.T) {
    "survival_rate": 0
   }
  },
+ "coverage": {
+  "line_level": 5,
+  "commit_level": 10,
+  "none": 5
+ },
+ "unknown_as": "unknown",
  "ai_share": 0.5454545454545454,
  "by_agent": [
   {

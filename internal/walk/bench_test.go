@@ -166,6 +166,7 @@ func benchWalk(b *testing.B, moves bool) {
 // The fast-import history, with its merges of disjoint changes, checked
 // against blame like the others.
 func TestTruthFastImport(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	fastHistory(t, r, 300, 20, 7)
 	truth(t, r, "", true)
@@ -174,6 +175,7 @@ func TestTruthFastImport(t *testing.T) {
 // The fast-import history with moves and copies, checked against
 // git blame -M -C -C like the others.
 func TestTruthFastImportMoves(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	fastHistoryWith(t, r, 300, 20, 7, true)
 	// Blocks of 3 to 10 unique lines moved between files or copied into

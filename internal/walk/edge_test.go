@@ -32,6 +32,7 @@ func run(t *testing.T, r *gittest.Repo, opts walk.Options) *walk.Result {
 }
 
 func TestPathsQuotingCRLFAndFinalNewline(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	names := []string{"a b.txt", "ünï/cödé.go", "new\nline.txt", "tab\there.txt", `quote".txt`, "back\\slash.txt"}
 	for i, n := range names {
@@ -52,6 +53,7 @@ func TestPathsQuotingCRLFAndFinalNewline(t *testing.T) {
 }
 
 func TestEmptyCommitsAndMerges(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.Write("f.txt", numbered("base", 1, 10))
 	r.Commit("AI: base")
@@ -74,6 +76,7 @@ func TestEmptyCommitsAndMerges(t *testing.T) {
 }
 
 func TestOctopusMerge(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.Write("a.txt", numbered("a", 1, 6))
 	r.Write("b.txt", numbered("b", 1, 6))
@@ -93,6 +96,7 @@ func TestOctopusMerge(t *testing.T) {
 }
 
 func TestBinaryFilesDoNotCount(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.Write("img.bin", "\x00\x01\x02\nabc\n")
 	r.Write("text.txt", numbered("t", 1, 4))
@@ -116,6 +120,7 @@ func TestBinaryFilesDoNotCount(t *testing.T) {
 }
 
 func TestIncludeFilter(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.Write("src/a.go", numbered("a", 1, 5))
 	r.Write("vendor/v.go", numbered("v", 1, 50))
@@ -142,6 +147,7 @@ func TestIncludeFilter(t *testing.T) {
 // Per-line provenance: a note can say lines 2-3 of a file are the agent's
 // and the rest a person's.
 func TestLineLevelAttribution(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.Write("f.txt", numbered("x", 1, 5))
 	id := r.Commit("mixed")
@@ -172,6 +178,7 @@ func TestLineLevelAttribution(t *testing.T) {
 }
 
 func TestMillionLineFile(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("large file")
 	}
@@ -218,6 +225,7 @@ func TestMillionLineFile(t *testing.T) {
 }
 
 func TestRangeErrors(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	repo := openRepo(t, r)
 	if _, err := walk.Run(context.Background(), repo, walk.Options{}); err == nil || !strings.Contains(err.Error(), "no commits") {
@@ -245,6 +253,7 @@ func TestRangeErrors(t *testing.T) {
 }
 
 func TestRangeStartingAtMergeBoundary(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.Write("f.txt", numbered("base", 1, 8))
 	r.Commit("base")
@@ -265,6 +274,7 @@ func TestRangeStartingAtMergeBoundary(t *testing.T) {
 }
 
 func TestShallowClone(t *testing.T) {
+	t.Parallel()
 	src := newRepo(t)
 	for i := range 4 {
 		src.Write("f.txt", numbered("l", 1, 3*(i+1)))
@@ -289,6 +299,7 @@ func TestShallowClone(t *testing.T) {
 }
 
 func TestMissingObject(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.Write("keep.txt", "k\n")
 	r.Write("lost.txt", numbered("x", 1, 3))
@@ -307,6 +318,7 @@ func TestMissingObject(t *testing.T) {
 }
 
 func TestProgressAndCancel(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	for i := range 5 {
 		r.Write("f.txt", numbered("l", 1, i+1))
@@ -330,6 +342,7 @@ func TestProgressAndCancel(t *testing.T) {
 }
 
 func TestCommitMetadata(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.Write("f", "x\n")
 	r.Git("add", "-A")

@@ -163,14 +163,9 @@ func walkOwners(res *walk.Result, lens map[string]int) lineOwners {
 	return o
 }
 
-// blameOwners blames every text file of end (limited to revs, e.g.
-// "A..B" or "B") and keeps the commits in inRange.
-func blameOwners(t testing.TB, r *gittest.Repo, revs, end string, inRange map[string]bool, skip func(string) bool) (lineOwners, map[string]int) {
-	t.Helper()
-	return blameOwnersWith(t, r, nil, revs, end, inRange, skip)
-}
-
-// blameOwnersWith is blameOwners with more options for git blame.
+// blameOwnersWith blames every text file of end (limited to revs, e.g.
+// "A..B" or "B") with the given git blame flags and keeps the commits in
+// inRange.
 func blameOwnersWith(t testing.TB, r *gittest.Repo, flags []string, revs, end string, inRange map[string]bool, skip func(string) bool) (lineOwners, map[string]int) {
 	t.Helper()
 	o := lineOwners{}
@@ -294,4 +289,13 @@ func numstat(t testing.TB, r *gittest.Repo, revs ...string) map[string]int {
 		m[id] = least
 	}
 	return m
+}
+
+// seeds are the seeds a property test runs: all of them, or only the
+// first with -short (make test-slow runs them all).
+func seeds(all ...int64) []int64 {
+	if testing.Short() {
+		return all[:1]
+	}
+	return all
 }

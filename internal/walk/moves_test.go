@@ -218,7 +218,8 @@ func movesTruth(t *testing.T, r *gittest.Repo) (surviving, fragmented, aligned i
 }
 
 func TestTruthMoves(t *testing.T) {
-	for _, seed := range []int64{31, 32, 33, 34} {
+	t.Parallel()
+	for _, seed := range seeds(31, 32, 33, 34) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
@@ -229,10 +230,15 @@ func TestTruthMoves(t *testing.T) {
 			// A range: files from before it are background, whose content
 			// the walk does not read, so moves out of them are births
 			// (blame: lines of the range's start). Only the walk's own
-			// bookkeeping is checked.
+			// bookkeeping is checked, and the number of lines that differ
+			// from blame is the one this history gave when that was
+			// examined: a change means the walk traces lines differently.
 			start := strings.TrimSpace(r.Git("rev-parse", "HEAD~40"))
 			_, differ := truthWith(t, r, start+"..HEAD", false, true)
-			t.Logf("range: %d lines differ from blame", differ)
+			want := map[int64]int{31: 48, 32: 41, 33: 21, 34: 23}[seed]
+			if differ != want {
+				t.Errorf("range: %d lines differ from blame, want %d", differ, want)
+			}
 		})
 	}
 }
@@ -240,7 +246,8 @@ func TestTruthMoves(t *testing.T) {
 // Moves on branches, merged back: blame looks for the lines a merge adds
 // in each parent in turn.
 func TestTruthMovesMerges(t *testing.T) {
-	for _, seed := range []int64{41, 42, 43} {
+	t.Parallel()
+	for _, seed := range seeds(41, 42, 43) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
@@ -256,7 +263,8 @@ func TestTruthMovesMerges(t *testing.T) {
 // Moves among repeated lines (blank lines, braces), which blame's diff
 // may pair differently from the walk's search.
 func TestTruthMovesRepeatedLines(t *testing.T) {
-	for _, seed := range []int64{51, 52} {
+	t.Parallel()
+	for _, seed := range seeds(51, 52) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)

@@ -158,7 +158,8 @@ func firstLine(s string) string {
 }
 
 func TestTruthLinear(t *testing.T) {
-	for _, seed := range []int64{1, 2, 3, 4} {
+	t.Parallel()
+	for _, seed := range seeds(1, 2, 3, 4) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
@@ -173,7 +174,8 @@ func TestTruthLinear(t *testing.T) {
 }
 
 func TestTruthMerges(t *testing.T) {
-	for _, seed := range []int64{11, 12, 13, 14, 15} {
+	t.Parallel()
+	for _, seed := range seeds(11, 12, 13, 14, 15) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
@@ -191,7 +193,8 @@ func TestTruthMerges(t *testing.T) {
 // than one way; the walk reads the same diffs blame computes, so it agrees
 // with blame on them too.
 func TestTruthRepeatedLines(t *testing.T) {
-	for _, seed := range []int64{21, 22, 23} {
+	t.Parallel()
+	for _, seed := range seeds(21, 22, 23) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)

@@ -78,6 +78,7 @@ const (
 	SourceUnknown  = linemap.SourceUnknown
 	SourceNote     = linemap.SourceNote
 	SourceInferred = linemap.SourceInferred
+	SourceGitAI    = linemap.SourceGitAI
 )
 
 // Attributor gives the provenance of a commit from its metadata (id,

@@ -225,20 +225,6 @@ type replayer struct {
 	paths   []string
 }
 
-// frame replays one frame.
-func (p *replayer) frame(data []byte) error {
-	var evs []event
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&evs); err != nil {
-		return err
-	}
-	for i := range evs {
-		if err := p.event(&evs[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (p *replayer) path(ev *event) (string, error) {
 	switch {
 	case ev.P == len(p.paths) && ev.NewPath != "":

@@ -38,6 +38,8 @@ const (
 	SourceNote
 	// SourceInferred: classified from the commit's metadata by rules.
 	SourceInferred
+	// SourceGitAI: no note of ours; git-ai's authorship note tags its lines.
+	SourceGitAI
 )
 
 func (s Source) String() string {
@@ -46,6 +48,8 @@ func (s Source) String() string {
 		return "note"
 	case SourceInferred:
 		return "inferred"
+	case SourceGitAI:
+		return "git-ai"
 	}
 	return "unknown"
 }

@@ -1,0 +1,150 @@
+package capture
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// BackfillDepth is how many first-parent commits before HEAD Backfill
+// looks at.
+const BackfillDepth = 20
+
+// Missing lists, newest first, the commits on HEAD's first-parent line
+// (at most BackfillDepth, from HEAD or, with skipHead, from its parent)
+// that have no note and are newer than one that has: commits made with the
+// hook installed whose hook did not record anything (killed, out of disk,
+// interrupted). Commits older than every noted one (history from before
+// install) and merges (whose notes the post-commit hook does not write)
+// are left alone.
+func Missing(ctx context.Context, repo *gitx.Repo, skipHead bool) ([]string, error) {
+	tip := provenance.NotesRef // a missing ref: every note missing, nothing noted
+	skip := "--skip=0"
+	if skipHead {
+		skip = "--skip=1"
+	}
+	out, err := repo.Output(ctx, "rev-list", "--first-parent", "--parents", fmt.Sprintf("--max-count=%d", BackfillDepth), skip, "HEAD")
+	if err != nil {
+		return nil, nil // no HEAD: nothing to fill in
+	}
+	type commit struct {
+		id    string
+		merge bool
+	}
+	var line []commit
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(l)
+		if len(f) > 0 {
+			line = append(line, commit{id: f[0], merge: len(f) > 2})
+		}
+	}
+	if len(line) == 0 {
+		return nil, nil
+	}
+	// A note sits at <commit>, or under a fan-out of one or two levels.
+	var q strings.Builder
+	for _, c := range line {
+		id := c.id
+		fmt.Fprintf(&q, "%s:%s\n%s:%s/%s\n%s:%s/%s/%s\n", tip, id, tip, id[:2], id[2:], tip, id[:2], id[2:4], id[4:])
+	}
+	res, err := repo.Input(ctx, strings.NewReader(q.String()), "cat-file", "--batch-check=%(objecttype)")
+	if err != nil {
+		return nil, fmt.Errorf("looking for missing notes: %w", err)
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(res)))
+	var missing, gap []string
+	for _, c := range line {
+		has := false
+		for range 3 {
+			if !sc.Scan() {
+				return nil, fmt.Errorf("looking for missing notes: short answer from git cat-file")
+			}
+			has = has || sc.Text() == "blob"
+		}
+		switch {
+		case has:
+			// Commits after a noted one were made with the hook installed.
+			missing, gap = append(missing, gap...), nil
+		case !c.merge:
+			gap = append(gap, c.id)
+		}
+	}
+	// The gap below the oldest noted commit is history from before install.
+	return missing, nil
+}
+
+// BackfillResult says what Backfill wrote.
+type BackfillResult struct {
+	// Filled lists the commits that got a note.
+	Filled []string
+	// Warnings are problems that did not stop the others.
+	Warnings []string
+}
+
+// Backfill writes the notes missing on recent commits of the current
+// branch (see Missing) from what is still known: the lines each added,
+// tagged by its commit evidence and the agent checkpoints still pending.
+// It stops at deadline, leaving the rest for a later run. skipHead leaves
+// HEAD alone (the post-commit hook writes its note).
+func Backfill(ctx context.Context, repo *gitx.Repo, classify Classifier, skipHead bool, deadline time.Time) (BackfillResult, error) {
+	var res BackfillResult
+	missing, err := Missing(ctx, repo, skipHead)
+	if err != nil || len(missing) == 0 {
+		return res, err
+	}
+	ckpts := startCheckpoints(ctx, repo)
+	batch := map[string]provenance.Note{}
+	var settles []func()
+	// Oldest first, as the commits were made.
+	for i := len(missing) - 1; i >= 0; i-- {
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			break
+		}
+		meta, added, err := ReadCommit(ctx, repo, missing[i], deadline)
+		if err != nil && meta.ID == "" {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("commit %s not read: %v", abbrev(missing[i]), err))
+			continue
+		}
+		note, settle, cerr := ckpts.note(ctx, added, Attribute(classify, meta))
+		if cerr != nil {
+			res.Warnings = append(res.Warnings, "agent checkpoints not applied: "+cerr.Error())
+		}
+		if settle != nil {
+			settles = append(settles, settle)
+		}
+		batch[meta.ID] = note
+	}
+	if len(batch) == 0 {
+		return res, nil
+	}
+	wr, err := notes.New(repo).Write(ctx, batch, false, "Notes filled in by 'git ai-survival'")
+	if err != nil {
+		return res, err
+	}
+	for _, s := range settles {
+		s()
+	}
+	kept := map[string]bool{}
+	for _, c := range wr.Kept {
+		kept[c] = true
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if _, ok := batch[missing[i]]; ok && !kept[missing[i]] {
+			res.Filled = append(res.Filled, missing[i])
+		}
+	}
+	return res, nil
+}
+
+func abbrev(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
