@@ -76,3 +76,11 @@ uninstall:
 
 clean:
 	rm -rf bin
+
+# The report's figures against git blame on the real histories of
+# ../shared/realrepos (skipped when absent); the table goes to
+# bench/oracle.md. ORACLE_FLAGS="-variants plain,filtered" runs the exact
+# checks alone.
+.PHONY: oracle
+oracle:
+	$(GO) run ./bench/oracle $(ORACLE_FLAGS)

@@ -20,20 +20,39 @@ type ConfigChange struct {
 }
 
 // FetchRefspec is the refspec added to remote.<remote>.fetch: the remote's
-// notes land in a tracking ref, never on top of the local notes.
+// notes, ours and git-ai's (refs/notes/ai), land in tracking refs under
+// refs/notes/remotes/<remote>/, never on top of the local notes. It is a
+// pattern because a plain refspec naming a ref the remote lacks makes every
+// `git fetch` fail ("couldn't find remote ref") until the first notes are
+// pushed; a pattern that matches nothing fetches nothing, quietly.
 func FetchRefspec(remote string) string {
+	return "+refs/notes/ai*:refs/notes/remotes/" + remote + "/ai*"
+}
+
+// oldFetchRefspec is the plain refspec older versions added; see retired.
+func oldFetchRefspec(remote string) string {
 	return "+" + provenance.NotesRef + ":refs/notes/remotes/" + remote + "/ai-survival"
 }
 
-// GitAIFetchRefspec is the refspec added to remote.<remote>.fetch for
-// git-ai's authorship notes: the remote's refs/notes/ai lands in
-// refs/notes/remotes/<remote>/ai, never on top of the local refs/notes/ai
-// git-ai writes. It is a pattern so that a remote without git-ai notes
-// does not make git fetch fail (a plain refspec naming a ref the remote
-// lacks does); it also matches refs/notes/ai-survival, which it maps
-// where FetchRefspec does.
-func GitAIFetchRefspec(remote string) string {
-	return "+refs/notes/ai*:refs/notes/remotes/" + remote + "/ai*"
+// FetchesNotes reports whether the fetch refspec spec of remote brings the
+// remote's refs/notes/ai-survival into refs/notes/remotes/<remote>/ai-survival.
+func FetchesNotes(spec, remote string) bool {
+	src, dst, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(spec), "+"), ":")
+	if !ok {
+		return false
+	}
+	want := "refs/notes/remotes/" + remote + "/ai-survival"
+	if src == provenance.NotesRef {
+		return dst == want
+	}
+	sp, ss, ok1 := strings.Cut(src, "*")
+	dp, ds, ok2 := strings.Cut(dst, "*")
+	if !ok1 || !ok2 || !strings.HasPrefix(provenance.NotesRef, sp) || !strings.HasSuffix(provenance.NotesRef, ss) ||
+		len(sp)+len(ss) > len(provenance.NotesRef) {
+		return false
+	}
+	mid := provenance.NotesRef[len(sp) : len(provenance.NotesRef)-len(ss)]
+	return dp+mid+ds == want
 }
 
 // getAll returns every value of key; scope is "" (all scopes) or "--local".
@@ -68,8 +87,7 @@ func wanted(ctx context.Context, repo *gitx.Repo) ([]configEntry, error) {
 	}
 	var w []configEntry
 	for _, r := range remotes {
-		w = append(w, configEntry{Key: "remote." + r + ".fetch", Value: FetchRefspec(r)},
-			configEntry{Key: "remote." + r + ".fetch", Value: GitAIFetchRefspec(r)})
+		w = append(w, configEntry{Key: "remote." + r + ".fetch", Value: FetchRefspec(r)})
 	}
 	return w, nil
 }
@@ -96,8 +114,18 @@ func covered(key, value string, values []string) bool {
 // the note itself on amend and rebase, and a failure of that copy (a full
 // disk, a locked ref) makes `git commit --amend` fail. The post-rewrite hook
 // remaps the notes anyway, better, and never fails the command.
+// The plain notes fetch refspec of older versions made every `git fetch`
+// fail while the remote had no notes yet; FetchRefspec replaces it.
 func retired(key, value string) bool {
-	return strings.EqualFold(key, "notes.rewriteRef") && value == provenance.NotesRef
+	if strings.EqualFold(key, "notes.rewriteRef") {
+		return value == provenance.NotesRef
+	}
+	lk := strings.ToLower(key)
+	if remote, ok := strings.CutPrefix(lk, "remote."); ok && strings.HasSuffix(remote, ".fetch") {
+		name := key[len("remote.") : len(key)-len(".fetch")]
+		return value == oldFetchRefspec(name)
+	}
+	return false
 }
 
 // installConfig takes out the values an older version added that install

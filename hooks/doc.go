@@ -89,9 +89,11 @@
 // # Configuration
 //
 // Install adds, for every configured remote, the fetch refspec
-// +refs/notes/ai-survival:refs/notes/remotes/<remote>/ai-survival, so a plain
-// `git fetch` brings the remote's notes into a tracking ref and never
-// overwrites local notes. Values are written to the repository's own config
+// +refs/notes/ai*:refs/notes/remotes/<remote>/ai*, so a plain `git fetch`
+// brings the remote's notes (ours and git-ai's refs/notes/ai) into tracking
+// refs and never overwrites local notes. It is a pattern because a plain
+// refspec naming a ref the remote lacks makes every `git fetch` fail; a
+// reinstall replaces the plain refspec older versions added. Values are written to the repository's own config
 // (git config --local).
 //
 // Install does not set notes.rewriteRef: the post-rewrite hook remaps notes

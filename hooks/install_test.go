@@ -47,7 +47,6 @@ func TestFreshInstall(t *testing.T) {
 		}
 	}
 	wantConfig := []hooks.ConfigChange{
-		{Key: "remote.origin.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival"},
 		{Key: "remote.origin.fetch", Value: "+refs/notes/ai*:refs/notes/remotes/origin/ai*"},
 	}
 	if !reflect.DeepEqual(res.Config, wantConfig) {
@@ -56,7 +55,7 @@ func TestFreshInstall(t *testing.T) {
 	if got := configValues(r, "notes.rewriteRef"); len(got) != 0 {
 		t.Errorf("notes.rewriteRef = %q, want none (the post-rewrite hook remaps notes)", got)
 	}
-	if got, want := configValues(r, "remote.origin.fetch"), []string{"+refs/heads/*:refs/remotes/origin/*", "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival", "+refs/notes/ai*:refs/notes/remotes/origin/ai*"}; !reflect.DeepEqual(got, want) {
+	if got, want := configValues(r, "remote.origin.fetch"), []string{"+refs/heads/*:refs/remotes/origin/*", "+refs/notes/ai*:refs/notes/remotes/origin/ai*"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("remote.origin.fetch = %q, want %q", got, want)
 	}
 	if len(res.Warnings) != 0 {
@@ -439,7 +438,6 @@ func TestUninstallRestoresByteForByte(t *testing.T) {
 		t.Errorf("uninstall actions: %s, want %s", got, want)
 	}
 	wantConfig := []hooks.ConfigChange{
-		{Key: "remote.origin.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival"},
 		{Key: "remote.origin.fetch", Value: "+refs/notes/ai*:refs/notes/remotes/origin/ai*"},
 	}
 	if !reflect.DeepEqual(res.Config, wantConfig) {
@@ -697,25 +695,25 @@ func TestConfigValuesOfOthersAreKept(t *testing.T) {
 	r.Git("config", "--add", "notes.rewriteRef", "refs/notes/commits")
 
 	res := install(t, r)
-	if len(res.Config) != 2 {
+	if len(res.Config) != 1 {
 		t.Errorf("config changes %v", res.Config)
 	}
 	// A remote added later gets its refspec on the next install.
 	bareRemote(t, r, "backup")
 	res = install(t, r)
-	if want := []hooks.ConfigChange{{Key: "remote.backup.fetch", Value: "+refs/notes/ai-survival:refs/notes/remotes/backup/ai-survival"}, {Key: "remote.backup.fetch", Value: "+refs/notes/ai*:refs/notes/remotes/backup/ai*"}}; !reflect.DeepEqual(res.Config, want) {
+	if want := []hooks.ConfigChange{{Key: "remote.backup.fetch", Value: "+refs/notes/ai*:refs/notes/remotes/backup/ai*"}}; !reflect.DeepEqual(res.Config, want) {
 		t.Errorf("config changes %v, want %v", res.Config, want)
 	}
 	// Someone adds our value too: one copy stays after uninstall.
-	r.Git("config", "--add", "remote.origin.fetch", "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival")
+	r.Git("config", "--add", "remote.origin.fetch", "+refs/notes/ai*:refs/notes/remotes/origin/ai*")
 	// Someone changes a value we added: it is theirs now.
-	r.Git("config", "--replace-all", "remote.backup.fetch", "+refs/notes/*:refs/notes/*", "ai-survival")
+	r.Git("config", "--replace-all", "remote.backup.fetch", "+refs/notes/*:refs/notes/*", "notes/ai")
 
 	uninstall(t, r)
 	if got, want := configValues(r, "notes.rewriteRef"), []string{"refs/notes/commits"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("notes.rewriteRef = %q, want %q", got, want)
 	}
-	if got, want := configValues(r, "remote.origin.fetch"), []string{"+refs/heads/*:refs/remotes/origin/*", "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival"}; !reflect.DeepEqual(got, want) {
+	if got, want := configValues(r, "remote.origin.fetch"), []string{"+refs/heads/*:refs/remotes/origin/*", "+refs/notes/ai*:refs/notes/remotes/origin/ai*"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("remote.origin.fetch = %q, want %q", got, want)
 	}
 	if got, want := configValues(r, "remote.backup.fetch"), []string{"+refs/heads/*:refs/remotes/backup/*", "+refs/notes/*:refs/notes/*"}; !reflect.DeepEqual(got, want) {
@@ -866,6 +864,64 @@ func TestBlockPassesStdinThrough(t *testing.T) {
 					t.Errorf("%s%s: git-ai-survival got %q, want %q", shell, flags, got, want)
 				}
 			}
+		}
+	}
+}
+
+// A remote without notes yet: git fetch keeps working once we are
+// installed (a plain refspec naming refs/notes/ai-survival made it fail with
+// "couldn't find remote ref"), and a reinstall replaces that plain refspec
+// where an older version added it.
+func TestFetchWorksBeforeTheRemoteHasNotes(t *testing.T) {
+	r := gittest.New(t)
+	withFake(t, r)
+	bareRemote(t, r, "origin")
+	r.Git("commit", "-q", "--allow-empty", "-m", "first")
+	r.Git("push", "-q", "origin", "HEAD:refs/heads/main")
+	install(t, r)
+	if _, errs, err := r.Run("", "git", "fetch", "origin"); err != nil {
+		t.Fatalf("git fetch after install failed: %v\n%s", err, errs)
+	}
+
+	// What an older version left: the plain refspec, recorded in the state.
+	old := "+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival"
+	r.Git("config", "--add", "remote.origin.fetch", old)
+	statePath := filepath.Join(r.Dir, ".git", "ai-survival", "install", "state.json")
+	st := readFile(t, statePath)
+	st = strings.Replace(st, `"config": [`, `"config": [{"key": "remote.origin.fetch", "value": "`+old+`"}, `, 1)
+	if !strings.Contains(st, old) {
+		t.Fatalf("state.json has no config list to edit:\n%s", st)
+	}
+	writeFile(t, statePath, st, 0o644)
+	if _, _, err := r.Run("", "git", "fetch", "origin"); err == nil {
+		t.Fatalf("git fetch with the old plain refspec succeeded; the test no longer shows the failure")
+	}
+	res := install(t, r)
+	want := []hooks.ConfigChange{{Key: "remote.origin.fetch", Value: old, Removed: true}}
+	if !reflect.DeepEqual(res.Config, want) {
+		t.Errorf("config changes %v, want %v", res.Config, want)
+	}
+	if got, want := configValues(r, "remote.origin.fetch"), []string{"+refs/heads/*:refs/remotes/origin/*", "+refs/notes/ai*:refs/notes/remotes/origin/ai*"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("remote.origin.fetch = %q, want %q", got, want)
+	}
+	if _, errs, err := r.Run("", "git", "fetch", "origin"); err != nil {
+		t.Fatalf("git fetch after reinstall failed: %v\n%s", err, errs)
+	}
+}
+
+func TestFetchesNotes(t *testing.T) {
+	for spec, want := range map[string]bool{
+		"+refs/notes/ai*:refs/notes/remotes/origin/ai*":                   true,
+		"+refs/notes/ai-survival:refs/notes/remotes/origin/ai-survival":   true,
+		"refs/notes/*:refs/notes/remotes/origin/*":                        true,
+		"+refs/notes/ai-survival*:refs/notes/remotes/origin/ai-survival*": true,
+		"+refs/notes/ai*:refs/notes/remotes/backup/ai*":                   false,
+		"+refs/notes/ai-survival:refs/notes/ai-survival":                  false,
+		"+refs/heads/*:refs/remotes/origin/*":                             false,
+		"refs/notes/ai-survival":                                          false,
+	} {
+		if got := hooks.FetchesNotes(spec, "origin"); got != want {
+			t.Errorf("FetchesNotes(%q) = %v, want %v", spec, got, want)
 		}
 	}
 }

@@ -10,7 +10,9 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/internal/pathspec"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
 // MeasureOptions are the measure.Options every scope shares.
@@ -18,6 +20,10 @@ type MeasureOptions struct {
 	Config   *config.Config
 	Classify capture.Classifier
 	Moves    bool
+	// MoveThresholds are, with Moves, git blame's -M<num> and -C<num>.
+	MoveThresholds walk.Thresholds
+	// Pathspec selects the lines that count (nil: all).
+	Pathspec *pathspec.Set
 	// Unknown, when set, counts lines with no evidence as human.
 	Unknown *capture.UnknownAs
 	Warn    func(string)
@@ -66,7 +72,7 @@ func NewMeasurer(ctx context.Context, repo *gitx.Repo, opts MeasureOptions) (*Me
 // same figures, same cache) and takes the AI figures per file from it.
 func (m *Measurer) Measure(ctx context.Context, s Scope) Result {
 	rep, err := measure.Report(ctx, m.repo, measure.Options{
-		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves, Unknown: m.opts.Unknown,
+		Range: s.Range, Config: m.opts.Config, Classify: m.opts.Classify, Moves: m.opts.Moves, MoveThresholds: m.opts.MoveThresholds, Pathspec: m.opts.Pathspec, Unknown: m.opts.Unknown,
 		OnProgress: m.opts.OnProgress, Warn: m.opts.Warn, Files: true, Branch: s.Branch,
 	})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -131,7 +132,11 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 	if err != nil {
 		return err
 	}
-	lines, err := measure.Blame(ctx, repo, id, path, measure.Options{Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, OnProgress: progress.callback(), Warn: f.warnOnce()})
+	var th walk.Thresholds
+	if !opts.Moves && cfg.Moves {
+		th = walk.Thresholds{Within: cfg.MovesWithin, Across: cfg.MovesAcross}
+	}
+	lines, err := measure.Blame(ctx, repo, id, path, measure.Options{Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, MoveThresholds: th, OnProgress: progress.callback(), Warn: f.warnOnce()})
 	progress.done()
 	if err != nil {
 		return usageErrorIfMissing(walkError(err))

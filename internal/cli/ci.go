@@ -16,6 +16,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/render"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
 // CIOptions are the flags of ci.
@@ -32,8 +33,11 @@ type CIOptions struct {
 	NoFetch      bool
 	Remote       string
 	Moves        bool
+	moves        movesFlag
 	NoInference  bool
-	NoRestore    bool
+	// Pathspecs (after --) select the lines that count, as git pathspecs.
+	Pathspecs []string
+	NoRestore bool
 	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
 	UnknownAs string
 }
@@ -46,7 +50,7 @@ func NewCmdCI(f *Factory, runF func(context.Context, *CIOptions) error) *cobra.C
 	opts := &CIOptions{}
 	var failUnder string
 	cmd := &cobra.Command{
-		Use:   "ci [--fail-under <pct>] [--range <range> | --base <rev>] [--annotate]",
+		Use:   "ci [--fail-under <pct>] [--range <range> | --base <rev>] [--annotate] [-- <pathspec>...]",
 		Short: "Measure survival in a CI job: summary, outputs, metrics and a gate",
 		Long: `Measure AI and human code survival in a CI job, from the checkout CI gives.
 
@@ -102,8 +106,13 @@ primary scope's AI survival rate is below the percentage.`,
 
   # Measure what a branch added since main, without any network access
   $ git ai-survival ci --base origin/main --no-fetch`,
-		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			_, specs, err := splitDash(cmd, args, 0)
+			if err != nil {
+				return err
+			}
+			opts.Pathspecs = specs
+			opts.Moves = opts.moves.on
 			if opts.Range != "" && opts.Base != "" {
 				return usageError("give --range or --base, not both")
 			}
@@ -112,7 +121,6 @@ primary scope's AI survival rate is below the percentage.`,
 					return usageError("invalid %s %q", name, v)
 				}
 			}
-			var err error
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
 			}
@@ -135,7 +143,8 @@ primary scope's AI survival rate is below the percentage.`,
 	fl.StringVar(&opts.MetricsFile, "metrics-file", "", "write OpenMetrics figures to this `file` (GitLab: metrics.txt)")
 	fl.BoolVar(&opts.NoFetch, "no-fetch", false, "do not deepen the clone nor fetch notes and tags")
 	fl.StringVar(&opts.Remote, "remote", "", "remote to fetch history and notes from (default: origin, else the only remote)")
-	fl.BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
+	fl.Var(&opts.moves, "moves", movesUsage)
+	fl.Lookup("moves").NoOptDefVal = "true"
 	fl.BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	fl.BoolVar(&opts.NoRestore, "no-restore", false, "do not restore the notes of squashed or rebased pull requests' commits on a push to the default branch")
 	unknownAsFlag(cmd, &opts.UnknownAs)
@@ -211,7 +220,15 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 	if err != nil {
 		return err
 	}
-	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: opts.Moves || cfg.Moves, Unknown: unknown, Warn: f.warnOnce()})
+	specs, err := readPathspecs(repo, f.Dir, opts.Pathspecs)
+	if err != nil {
+		return err
+	}
+	moves, th := opts.moves.resolve(cfg)
+	if !opts.moves.set && opts.Moves {
+		moves, th = true, walk.Thresholds{}
+	}
+	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: moves, MoveThresholds: th, Pathspec: specs, Unknown: unknown, Warn: f.warnOnce()})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
@@ -23,6 +24,8 @@ type ReportOptions struct {
 	Range  string
 	Format string
 	Moves  bool
+	// moves is --moves as given (with its thresholds).
+	moves movesFlag
 	// Curves adds lifetimes and how lines died; Releases (a tag pattern)
 	// the release table. HTML always has the curves.
 	Curves    bool
@@ -32,6 +35,8 @@ type ReportOptions struct {
 	failUnderSet bool
 	NoInference  bool
 	NoCache      bool
+	// Pathspecs (after --) select the lines that count, as git pathspecs.
+	Pathspecs []string
 	// Since, Until (commit dates) and Authors narrow the figures to the
 	// lines of the commits they match; filter is what they parse to.
 	Since, Until string
@@ -48,7 +53,7 @@ func newCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) 
 	opts := &ReportOptions{}
 	var failUnder string
 	cmd := &cobra.Command{
-		Use:   "report [<range>] [--format text|json|markdown|html] [--moves] [--curves] [--releases <pattern>] [--fail-under <pct>]",
+		Use:   "report [<range>] [--format text|json|markdown|html] [--moves[=<m>[,<c>]]] [--curves] [--releases <pattern>] [--fail-under <pct>] [-- <pathspec>...]",
 		Short: "Report how much AI-written and human-written code survives",
 		Long: `Trace every line added in <range> to the range's end and report, for AI-written,
 human-written and unknown lines, how many were added and how many survive.
@@ -72,6 +77,13 @@ deleted and added again. Binary files and paths excluded by
 range's end marks linguist-generated or linguist-vendored (GitHub's marks
 for generated and vendored code): the report says how many lines it left
 out, and --include-generated counts them.
+
+Pathspecs after -- (git's syntax: dir, '*.go', ':!vendor', ':(glob)**/x')
+select which lines count, like the paths of .ai-survival.yaml: a line
+counts under the path where it is at the range's end, or where it was when
+it died. Filters never change which commit a line belongs to: a file moved
+from an excluded path into an included one keeps its history, as git blame
+of the included files says.
 
 Figures: survival_rate = surviving / added for each origin; ai_share =
 surviving AI lines / all surviving lines. --fail-under exits with code 1
@@ -107,13 +119,19 @@ with the curves, the release chart and the tables; open it in a browser.`,
   $ git ai-survival report origin/main..HEAD --format markdown
   $ git ai-survival report --format json | jq .totals.ai
   $ git ai-survival report --moves
+  $ git ai-survival report v1.0.0..v1.1.0 -- src ':!src/gen'
   $ git ai-survival report --curves --releases 'v*'
   $ git ai-survival report --releases 'v*' --format html > survival.html
   $ git ai-survival report --since 2026-01-01 --author '@example\.com>$'
   $ git ai-survival report --fail-under 60
   $ git ai-survival report --unknown-as human`,
-		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			args, specs, err := splitDash(cmd, args, 1)
+			if err != nil {
+				return err
+			}
+			opts.Pathspecs = specs
+			opts.Moves = opts.moves.on
 			if len(args) == 1 {
 				opts.Range = args[0]
 			}
@@ -123,7 +141,6 @@ with the curves, the release chart and the tables; open it in a browser.`,
 			if err := checkUnknownAs(opts.UnknownAs); err != nil {
 				return err
 			}
-			var err error
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
 			}
@@ -139,7 +156,8 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json, markdown or html")
 	cmd.Flags().BoolVar(&opts.Curves, "curves", false, "add survival curves over time (Kaplan–Meier) and how lines died")
 	cmd.Flags().StringVar(&opts.Releases, "releases", "", "add the release table for tags matching `<pattern>` (e.g. 'v*')")
-	cmd.Flags().BoolVar(&opts.Moves, "moves", false, "keep the origin of moved and copied lines (as git blame -M -C -C)")
+	cmd.Flags().Var(&opts.moves, "moves", movesUsage)
+	cmd.Flags().Lookup("moves").NoOptDefVal = "true"
 	cmd.Flags().StringVar(&failUnder, "fail-under", "", "exit with code 1 if the AI survival rate is below this percentage (0-100)")
 	cmd.Flags().BoolVar(&opts.NoInference, "no-infer", false, "do not classify commits without a note from their metadata")
 	cmd.Flags().BoolVar(&opts.NoCache, "no-cache", false, "walk the whole range instead of continuing the walk saved in the git directory")
@@ -187,9 +205,14 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	specs, err := readPathspecs(repo, f.Dir, opts.Pathspecs)
+	if err != nil {
+		return err
+	}
+	moves, th := opts.movesOf(cfg)
 	progress := f.progress(opts.Format != "json")
 	var left measure.Generated
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: opts.Moves || cfg.Moves, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts(),
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: moves, MoveThresholds: th, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts(),
 		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
 	progress.done()
 	if err != nil {
@@ -210,6 +233,14 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 		return err
 	}
 	return gate(rep, opts)
+}
+
+// movesOf is what to trace: --moves when given, else the configuration.
+func (o *ReportOptions) movesOf(cfg *config.Config) (bool, walk.Thresholds) {
+	if !o.moves.set && o.Moves {
+		return true, walk.Thresholds{}
+	}
+	return o.moves.resolve(cfg)
 }
 
 // reportNotes says what the figures rest on when that is not obvious.

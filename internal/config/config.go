@@ -10,7 +10,8 @@
 //	paths:            # gitignore-style patterns (see Paths)
 //	  include: ["*.go", "cmd/**"]
 //	  exclude: ["vendor/", "*_gen.go"]
-//	moves: false      # trace moved and copied lines, as --moves does
+//	moves: false      # trace moved and copied lines, as --moves does;
+//	                  # or {within: 100, across: 100}, as --moves=100
 //	inference: true   # classify commits without a note from their metadata
 //	unknown: human    # lines with no evidence count as human; or
 //	                  # unknown: {as: human, since: 2024-03-01}  (a date or a revision)
@@ -61,8 +62,11 @@ type Config struct {
 	Rules []Rule
 	// Paths selects the files that count; never nil.
 	Paths *Paths
-	// Moves traces moved and copied lines (as git blame -M -C -C).
-	Moves bool
+	// Moves traces moved and copied lines (as git blame -M -C -C);
+	// MovesWithin and MovesAcross are its -M<num> and -C<num> thresholds
+	// (0: git's defaults, 20 and 40), from moves: {within: N, across: N}.
+	Moves                    bool
+	MovesWithin, MovesAcross int
 	// Inference classifies commits without a note from their metadata
 	// (author, committer, message). On unless the file says false.
 	Inference bool
@@ -79,6 +83,10 @@ type Unknown struct {
 	As    string
 	Since string
 }
+
+// MaxMoveScore bounds the move and copy thresholds (a sanity bound: no
+// real block scores that much).
+const MaxMoveScore = 1 << 20
 
 // Rule is one user evidence rule: a commit whose metadata matches every
 // pattern the rule gives is attributed to Agent (and Model, when given).

@@ -162,8 +162,8 @@ func TestParseErrors(t *testing.T) {
 		{"unknown: {as: human, when: v1}\n", `c.yaml:1: unknown: unknown key "when" (want as or since)`},
 
 		// Types.
-		{"moves: yes\n", `c.yaml:1: moves: want true or false, got text "yes"`},
-		{"moves: 1\n", "c.yaml:1: moves: want true or false, got a number (1)"},
+		{"moves: yes\n", `c.yaml:1: moves: want true, false or {within: <n>, across: <n>}, got text "yes"`},
+		{"moves: 1\n", "c.yaml:1: moves: want true, false or {within: <n>, across: <n>}, got a number (1)"},
 		{"inference:\n", "c.yaml:1: inference: want true or false, got nothing"},
 		{"inference: [true]\n", "c.yaml:1: inference: want true or false, got a list"},
 		{"rules: {agent: x}\n", "c.yaml:1: rules: want a list of rules, got a mapping"},
@@ -327,5 +327,38 @@ func TestLoad(t *testing.T) {
 	_, err = LoadRepo(sub)
 	if want := filepath.Join(sub, FileName) + ": is a directory, not a configuration file"; err == nil || err.Error() != want {
 		t.Errorf("LoadRepo on a directory: %v, want %s", err, want)
+	}
+}
+
+func TestParseMoveThresholds(t *testing.T) {
+	for _, tt := range []struct {
+		in             string
+		on             bool
+		within, across int
+	}{
+		{"moves: true", true, 0, 0},
+		{"moves: false", false, 0, 0},
+		{"moves: {within: 100, across: 100}", true, 100, 100},
+		{"moves:\n  across: 60", true, 0, 60},
+	} {
+		cfg, err := Parse("c.yaml", []byte(tt.in))
+		if err != nil {
+			t.Errorf("%q: %v", tt.in, err)
+			continue
+		}
+		if cfg.Moves != tt.on || cfg.MovesWithin != tt.within || cfg.MovesAcross != tt.across {
+			t.Errorf("%q: moves %v, %d, %d; want %v, %d, %d", tt.in, cfg.Moves, cfg.MovesWithin, cfg.MovesAcross, tt.on, tt.within, tt.across)
+		}
+	}
+	for in, want := range map[string]string{
+		"moves: {within: 0}": `c.yaml:1: moves.within: want a whole number from 1 to 1048576`,
+		"moves: {within: x}": `c.yaml:1: moves.within: want a whole number from 1 to 1048576`,
+		"moves: {inside: 3}": `moves: unknown key "inside" (want within or across)`,
+		"moves: 100":         `c.yaml:1: moves: want true, false or {within: <n>, across: <n>}, got`,
+	} {
+		_, err := Parse("c.yaml", []byte(in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %s", in, err, want)
+		}
 	}
 }

@@ -193,7 +193,7 @@ func (p *parser) config(doc *yaml.Node, cfg *Config) error {
 		case "paths":
 			cfg.Paths, err = p.paths(v)
 		case "moves":
-			cfg.Moves, err = p.boolean(v, key)
+			cfg.Moves, cfg.MovesWithin, cfg.MovesAcross, err = p.moves(v)
 		case "inference":
 			cfg.Inference, err = p.boolean(v, key)
 		case "unknown":
@@ -380,6 +380,33 @@ func (p *parser) boolean(n *yaml.Node, field string) (bool, error) {
 		return false, p.errorf(n, field, "want true or false, got %s", describe(n))
 	}
 	return b, nil
+}
+
+// moves reads moves: true, false, or {within: N, across: N} (either may
+// be left out: git's default).
+func (p *parser) moves(n *yaml.Node) (on bool, within, across int, err error) {
+	n = deref(n)
+	if n.Kind != yaml.MappingNode {
+		on, err = p.boolean(n, "moves")
+		if err != nil {
+			err = p.errorf(n, "moves", "want true, false or {within: <n>, across: <n>}, got %s", describe(n))
+		}
+		return on, 0, 0, err
+	}
+	err = p.mapping(n, "moves", []string{"within", "across"}, func(key string, _, v *yaml.Node) error {
+		v = deref(v)
+		var x int
+		if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" || v.Decode(&x) != nil || x < 1 || x > MaxMoveScore {
+			return p.errorf(v, "moves."+key, "want a whole number from 1 to %d (alphanumeric characters, as git blame -M<n>/-C<n>), got %s", MaxMoveScore, describe(v))
+		}
+		if key == "within" {
+			within = x
+		} else {
+			across = x
+		}
+		return nil
+	})
+	return err == nil, within, across, err
 }
 
 func (p *parser) paths(n *yaml.Node) (*Paths, error) {

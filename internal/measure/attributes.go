@@ -118,18 +118,6 @@ func readGenerated(ctx context.Context, repo *gitx.Repo, rng string, warn func(s
 	return g, nil
 }
 
-// keep is the path filter of the walk: the config's paths, less what
-// .gitattributes marks generated or vendored; nil keeps everything.
-func keep(cfg *config.Config, gen *generated) func(string) bool {
-	inc := include(cfg)
-	if gen == nil {
-		return inc
-	}
-	return func(p string) bool {
-		return (inc == nil || inc(p)) && !gen.attrs.Generated(p)
-	}
-}
-
 // key is the part of the cache key the attributes make ("" without them).
 func (g *generated) key() string {
 	if g == nil {

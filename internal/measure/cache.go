@@ -39,7 +39,7 @@ func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*
 	}
 	res, st, err := walkcache.Run(ctx, repo, wo, walkcache.Options{
 		Dir:      walkcache.Dir(repo),
-		Settings: settings(opts.Config, wo.Include != nil) + branchesKey(branches) + gitAISettings(tips) + unknownSettings(opts.Unknown) + opts.generated.key(),
+		Settings: settings(opts.Config) + branchesKey(branches) + gitAISettings(tips) + unknownSettings(opts.Unknown) + opts.generated.key(),
 		NotesRef: provenance.NotesRef,
 		Attributor: func(commits []string) (walk.Attributor, error) {
 			return attributor(ctx, repo, opts, commits, branches)
@@ -52,18 +52,16 @@ func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*
 	return res, err
 }
 
-// settings fingerprints what changes the figures besides the range and
-// moves: the path filter (when the walk uses it), the evidence rules,
-// inference, and the build of this program (its built-in rules).
-func settings(cfg *config.Config, paths bool) string {
+// settings fingerprints what changes the walk besides the range and
+// moves: the evidence rules, inference, and the build of this program
+// (its built-in rules). Path filters are not in it: they decide what
+// counts after the walk, which is the same for every filter.
+func settings(cfg *config.Config) string {
 	if cfg == nil {
 		cfg = config.Default()
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "build %s\ninference %t\n", build(), cfg.Inference)
-	if paths && cfg.Paths != nil {
-		fmt.Fprintf(h, "include %q\nexclude %q\n", cfg.Paths.Include, cfg.Paths.Exclude)
-	}
 	re := func(r *regexp.Regexp) string {
 		if r == nil {
 			return "-"

@@ -17,6 +17,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/pathspec"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
@@ -33,6 +34,16 @@ type Options struct {
 	// Moves traces moved and copied lines to their origin, as
 	// git blame -M -C -C does (slower: the walk reads line content).
 	Moves bool
+	// MoveThresholds are, with Moves, git blame's -M<num> and -C<num>
+	// (zero: its defaults, 20 and 40).
+	MoveThresholds walk.Thresholds
+	// Filters and Pathspec decide which lines count, all of them together
+	// with the configuration's paths: a line counts when every filter
+	// accepts the path where it is at the end of the range, or where it
+	// was when it died. They never change which commit a line belongs to:
+	// the walk follows every text file.
+	Filters  []func(path string) bool
+	Pathspec *pathspec.Set
 	// Curves adds the lifetimes (Kaplan–Meier curves) and how lines died.
 	Curves bool
 	// Releases, a tag pattern as git tag -l reads it ("v*"), adds the
@@ -175,11 +186,32 @@ func mergedBranches(ctx context.Context, repo *gitx.Repo, opts Options) map[stri
 	return branches
 }
 
-func include(cfg *config.Config) func(string) bool {
-	if cfg == nil || cfg.Paths == nil {
+// filter joins the configuration's paths, opts.Filters and opts.Pathspec
+// into one; nil when every path counts.
+func (o Options) filter() func(string) bool {
+	var fs []func(string) bool
+	if o.Config != nil && o.Config.Paths != nil && len(o.Config.Paths.Include)+len(o.Config.Paths.Exclude) > 0 {
+		fs = append(fs, o.Config.Paths.Match)
+	}
+	for _, f := range o.Filters {
+		if f != nil {
+			fs = append(fs, f)
+		}
+	}
+	if !o.Pathspec.Empty() {
+		fs = append(fs, o.Pathspec.Match)
+	}
+	if len(fs) == 0 {
 		return nil
 	}
-	return cfg.Paths.Match
+	return func(path string) bool {
+		for _, f := range fs {
+			if !f(path) {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // Report measures survival over opts.Range.
@@ -187,6 +219,8 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 	var err error
 	col := survival.NewCollector()
 	col.Curves, col.Moves, col.Files = opts.Curves, opts.Moves, opts.Files
+	col.Thresholds = opts.MoveThresholds
+	col.Filter = opts.filter()
 	col.Counts = opts.Counts
 	if opts.Releases != "" {
 		if col.Tags, err = Tags(ctx, repo, opts.Releases); err != nil {
@@ -204,9 +238,15 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 		}
 	}
 	opts.generated = gen
+	if gen != nil {
+		// Generated and vendored files count nowhere, like excluded paths:
+		// decided where lines end, never changing a line's commit.
+		opts.Filters = append(opts.Filters, func(p string) bool { return !gen.attrs.Generated(p) })
+		col.Filter = opts.filter()
+	}
 	wo := walk.Options{
-		Range: opts.Range, Include: keep(opts.Config, gen), OnProgress: opts.OnProgress,
-		Moves: opts.Moves, OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
+		Range: opts.Range, OnProgress: opts.OnProgress,
+		Moves: opts.Moves, MoveThresholds: opts.MoveThresholds, OnCommit: col.Commit, OnBirth: col.Birth, OnDeath: col.Death,
 	}
 	if opts.Moves && opts.Curves {
 		wo.OnMove = col.Move
@@ -305,7 +345,7 @@ var ErrNoSuchFile = fmt.Errorf("no such file")
 // Blame gives every line of path at rev (default HEAD) its origin, from
 // the same walk as the report.
 func Blame(ctx context.Context, repo *gitx.Repo, rev, path string, opts Options) ([]BlameLine, error) {
-	res, err := run(ctx, repo, walk.Options{Range: rev, OnProgress: opts.OnProgress, Moves: opts.Moves}, opts)
+	res, err := run(ctx, repo, walk.Options{Range: rev, OnProgress: opts.OnProgress, Moves: opts.Moves, MoveThresholds: opts.MoveThresholds}, opts)
 	if err != nil {
 		return nil, err
 	}

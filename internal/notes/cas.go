@@ -187,16 +187,3 @@ func (s *Store) probe(ctx context.Context, commits ...string) (tip string, has [
 	}
 	return tip, has, nil
 }
-
-// has reports whether commit has a note on the ref.
-func (s *Store) has(ctx context.Context, commit string) (bool, error) {
-	_, err := s.repo.Output(ctx, "notes", "--ref="+s.Ref, "list", commit)
-	var ge *gitx.Error
-	if errors.As(err, &ge) && ge.ExitCode == 1 {
-		return false, nil
-	}
-	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "no note found") {
-		return false, nil
-	}
-	return err == nil, err
-}

@@ -13,6 +13,9 @@ func Markdown(w io.Writer, r *survival.Report, opts Options) error {
 	fmt.Fprintf(w, "## AI code survival\n\n**%s**\n\n", MarkdownText(Headline(r)))
 	fmt.Fprintf(w, "Added lines in %s, measured at `%s`: %s commits, %s with notes,%s %s inferred from commit metadata.\n",
 		MarkdownText(describeRange(r)), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred))
+	if m := MovesLine(r); m != "" {
+		fmt.Fprintf(w, "%s\n", MarkdownText(m))
+	}
 	fmt.Fprintf(w, "\n%s.\n", MarkdownText(CoverageText(r)))
 	for _, n := range notesWith(r, opts.Notes) {
 		fmt.Fprintf(w, "\n> %s\n", MarkdownText(n))

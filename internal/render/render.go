@@ -83,6 +83,15 @@ func describeRange(r *survival.Report) string {
 	return r.Range
 }
 
+// MovesLine says how moved and copied lines were traced; "" when they
+// were not.
+func MovesLine(r *survival.Report) string {
+	if r.Moves == nil {
+		return ""
+	}
+	return fmt.Sprintf("Moved and copied lines traced as git blame -M%d -C%d -C -C traces them.", r.Moves.Within, r.Moves.Across)
+}
+
 func short(id string) string {
 	if len(id) > 12 {
 		return id[:12]

@@ -13,6 +13,9 @@ import (
 func Text(w io.Writer, r *survival.Report, opts Options) error {
 	fmt.Fprintf(w, "Survival of added lines in %s, measured at %s (%s commits: %s with notes,%s %s inferred from commit metadata)\n",
 		describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred))
+	if m := MovesLine(r); m != "" {
+		fmt.Fprintln(w, m)
+	}
 	fmt.Fprintf(w, "%s\n", CoverageText(r))
 	for _, n := range notesWith(r, opts.Notes) {
 		fmt.Fprintf(w, "note: %s\n", n)

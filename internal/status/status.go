@@ -288,8 +288,7 @@ func (s *Status) collectNotes(ctx context.Context, repo *gitx.Repo) error {
 		r := Remote{Name: name, TrackingRef: notesync.TrackingRef(name)}
 		specs, _ := repo.Output(ctx, "config", "--get-all", "remote."+name+".fetch")
 		for _, spec := range strings.Split(string(specs), "\n") {
-			src, dst, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(spec), "+"), ":")
-			if src == provenance.NotesRef && dst == r.TrackingRef || src == "refs/notes/*" && dst == "refs/notes/remotes/"+name+"/*" {
+			if hooks.FetchesNotes(spec, name) {
 				r.Refspec = true
 			}
 		}

@@ -2,12 +2,14 @@ package status_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/git-ai-survival/git-ai-survival/hooks"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 )
 
@@ -113,9 +115,10 @@ func TestStatusStale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := strings.Replace(string(b), "# >>> git-ai-survival hook v2 >>>", "# >>> git-ai-survival hook v1 >>>", 1)
+	cur := fmt.Sprintf("# >>> git-ai-survival hook v%d >>>", hooks.Version)
+	old := strings.Replace(string(b), cur, "# >>> git-ai-survival hook v1 >>>", 1)
 	if old == string(b) {
-		t.Fatal("no v2 block in the post-commit hook")
+		t.Fatalf("no %q block in the post-commit hook", cur)
 	}
 	if err := os.WriteFile(pc, []byte(old), 0o755); err != nil {
 		t.Fatal(err)

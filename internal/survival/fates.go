@@ -2,6 +2,7 @@ package survival
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
@@ -131,8 +132,22 @@ func (f *fates) cohortOf(b *linemap.Birth) int16 {
 	return i
 }
 
-func (f *fates) birth(b *linemap.Birth) {
-	f.lines[fate{born: f.commit(b.Commit), died: -1, cohort: f.cohortOf(b)}] += b.Lines
+func (f *fates) birth(b *linemap.Birth) { f.born(b, b.Lines) }
+
+// born counts n lines of b as born (and alive until a death says otherwise).
+func (f *fates) born(b *linemap.Birth, n int) {
+	f.lines[fate{born: f.commit(b.Commit), died: -1, cohort: f.cohortOf(b)}] += n
+}
+
+// clone copies f, for the counts only the end adds (filtered survivors).
+func (f *fates) clone() *fates {
+	g := *f
+	g.lines = maps.Clone(f.lines)
+	g.commits = slices.Clone(f.commits)
+	g.byPtr, g.byID = maps.Clone(f.byPtr), maps.Clone(f.byID)
+	g.cohorts, g.cohortIx = slices.Clone(f.cohorts), maps.Clone(f.cohortIx)
+	g.lastC, g.lastB = nil, nil
+	return &g
 }
 
 func (f *fates) death(d linemap.Death, kind deathKind, by provenance.Origin) {

@@ -25,6 +25,13 @@ func (c *Collector) fileBirth(b *linemap.Birth) {
 	c.fileRow(b.Path).Added += b.Lines
 }
 
+// fileLines counts n AI lines of b as added (with a Filter: once they end).
+func (c *Collector) fileLines(b *linemap.Birth, n int) {
+	if c.Files && b.Attribution.Origin == provenance.AI {
+		c.fileRow(b.Path).Added += n
+	}
+}
+
 // fileSurvivors counts n surviving lines of birth b.
 func (c *Collector) fileSurvivors(b *linemap.Birth, n int) {
 	if c.Files && b.Attribution.Origin == provenance.AI {

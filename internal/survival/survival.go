@@ -123,11 +123,14 @@ type AuthorRow struct {
 
 // Report is the survival report of a range.
 type Report struct {
-	SchemaVersion int     `json:"schema_version"`
-	Range         string  `json:"range"`
-	End           string  `json:"end"`
-	Commits       Commits `json:"commits"`
-	Totals        Totals  `json:"totals"`
+	SchemaVersion int    `json:"schema_version"`
+	Range         string `json:"range"`
+	End           string `json:"end"`
+	// Moves is nil when moved and copied lines were not traced, else the
+	// thresholds they were traced with (git blame -M<within> -C<across>).
+	Moves   *linemap.Thresholds `json:"moves"`
+	Commits Commits             `json:"commits"`
+	Totals  Totals              `json:"totals"`
 	// Coverage says how much of Totals rests on line-level provenance,
 	// commit-level evidence, or nothing.
 	Coverage Coverage `json:"coverage"`
@@ -184,7 +187,9 @@ type Collector struct {
 	// birth and death commit, kept during the walk either way).
 	Curves bool
 	// Moves says the walk traced moved lines: the deaths then count them.
-	Moves bool
+	// Thresholds are the scores it traced them with (zero: git's defaults).
+	Moves      bool
+	Thresholds linemap.Thresholds
 	// ReleasePattern and Tags ask for the release table: the tags that
 	// matched the pattern, in any order.
 	ReleasePattern string
@@ -192,6 +197,12 @@ type Collector struct {
 	// Files asks for the AI figures of every file (Report.ByFile).
 	Files bool
 	files map[string]*FileRow
+	// Filter, when set, says which lines count: a line counts when the
+	// path where it died, or where it survives at the end, is one Filter
+	// accepts. It never changes which commit a line belongs to (the walk
+	// follows every path); lines are then counted as added when they die
+	// or survive, not when they are born.
+	Filter func(path string) bool
 	// Counts, when set, says which commits' lines are counted (report
 	// --since, --until, --author): the walk still gives every line the
 	// commit that added it, and lines of other commits are left out of
@@ -260,20 +271,28 @@ func (c *Collector) Commit(cm *linemap.Commit) {
 	}
 }
 
+// add counts n lines of b by the provenance they rest on.
+func (cv *Coverage) add(b *linemap.Birth, n int) {
+	switch b.Commit.Source {
+	case linemap.SourceNote, linemap.SourceGitAI:
+		cv.LineLevel += n
+	case linemap.SourceInferred:
+		cv.CommitLevel += n
+	default:
+		cv.None += n
+	}
+}
+
 // Birth counts lines added.
 func (c *Collector) Birth(b *linemap.Birth) {
 	if !c.counted(b.Commit) {
 		return
 	}
-	c.rate(b).Added += b.Lines
-	switch b.Commit.Source {
-	case linemap.SourceNote, linemap.SourceGitAI:
-		c.coverage.LineLevel += b.Lines
-	case linemap.SourceInferred:
-		c.coverage.CommitLevel += b.Lines
-	default:
-		c.coverage.None += b.Lines
+	if c.Filter != nil {
+		return // counted where the lines end (Death, Report)
 	}
+	c.rate(b).Added += b.Lines
+	c.coverage.add(b, b.Lines)
 	c.fates.birth(b)
 	c.fileBirth(b)
 }
@@ -282,6 +301,15 @@ func (c *Collector) Birth(b *linemap.Birth) {
 func (c *Collector) Death(d linemap.Death) {
 	if !c.counted(d.Birth.Commit) {
 		return
+	}
+	if c.Filter != nil {
+		if !c.Filter(d.Path) {
+			return
+		}
+		c.rate(d.Birth).Added += d.Lines
+		c.coverage.add(d.Birth, d.Lines)
+		c.fates.born(d.Birth, d.Lines)
+		c.fileLines(d.Birth, d.Lines)
 	}
 	c.rate(d.Birth).Deleted += d.Lines
 	kind, by := howDied(d)
@@ -296,8 +324,14 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 	}
 	surviving := map[group]int{}
 	seen := map[*linemap.Birth][]uint64{}
+	fates, coverage := c.fates, c.coverage
+	var addedAtEnd map[group]int
+	if c.Filter != nil {
+		fates = c.fates.clone()
+		addedAtEnd = map[group]int{}
+	}
 	for _, s := range survivors {
-		if !c.counted(s.Birth.Commit) {
+		if !c.counted(s.Birth.Commit) || c.Filter != nil && !c.Filter(s.Path) {
 			continue
 		}
 		bits := seen[s.Birth]
@@ -313,11 +347,21 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 			}
 		}
 		surviving[groupOf(s.Birth)] += n
+		if c.Filter != nil {
+			addedAtEnd[groupOf(s.Birth)] += n
+			coverage.add(s.Birth, n)
+			fates.born(s.Birth, n)
+			c.fileLines(s.Birth, n)
+		}
 		c.fileSurvivors(s.Birth, n)
 	}
 
-	rep := &Report{SchemaVersion: SchemaVersion, Range: rangeSpec, End: end, Commits: c.commits, Coverage: c.coverage, UnknownAs: "unknown",
+	rep := &Report{SchemaVersion: SchemaVersion, Range: rangeSpec, End: end, Commits: c.commits, Coverage: coverage, UnknownAs: "unknown",
 		ByAgent: []AgentRow{}, ByDirectory: []DirectoryRow{}, ByAuthor: []AuthorRow{}}
+	if c.Moves {
+		th := c.Thresholds.Or()
+		rep.Moves = &th
+	}
 	agents := map[[2]string]*AgentRow{}
 	dirs := map[string]*DirectoryRow{}
 	authors := map[string]*AuthorRow{}
@@ -328,6 +372,7 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 	for g, n := range surviving {
 		r := all[g]
 		r.Surviving += n
+		r.Added += addedAtEnd[g]
 		all[g] = r
 	}
 	for g, r := range all {
@@ -370,11 +415,11 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 		return cmp.Or(cmp.Compare(total(b.Totals), total(a.Totals)), cmp.Compare(a.Author, b.Author))
 	})
 	if c.Curves {
-		rep.Lifetimes = c.fates.lifetimes(end)
-		rep.Deaths = c.fates.deaths(c.Moves)
+		rep.Lifetimes = fates.lifetimes(end)
+		rep.Deaths = fates.deaths(c.Moves)
 	}
 	if c.ReleasePattern != "" || c.Tags != nil {
-		rep.Releases = c.fates.releases(c.ReleasePattern, c.Tags, end)
+		rep.Releases = fates.releases(c.ReleasePattern, c.Tags, end)
 	}
 	rep.ByFile = c.byFile()
 	return rep

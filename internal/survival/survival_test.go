@@ -44,6 +44,7 @@ func TestReport(t *testing.T) {
  "schema_version": 1,
  "range": "HEAD",
  "end": "c3",
+ "moves": null,
  "commits": {
   "total": 3,
   "with_notes": 1,

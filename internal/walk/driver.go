@@ -33,6 +33,8 @@ type driver struct {
 	metaEnded bool
 	// lastPath is the last file read, for error messages.
 	lastPath string
+	// bg reads the trees of parents outside the range (with Moves).
+	bg *boundary
 }
 
 // open is a commit's tree with the number of its children still to come.
@@ -153,8 +155,17 @@ func (d *driver) finish() error {
 	for _, p := range c.Parents {
 		o := d.trees[p]
 		if o == nil {
-			// A parent outside the range: its lines are background.
-			step.Parents = append(step.Parents, d.m.Outside())
+			// A parent outside the range: its lines are background (read,
+			// with moves, so that lines can move out of it).
+			bg := d.m.Outside()
+			if d.bg != nil {
+				content, err := d.bg.content(d.ctx, p)
+				if err != nil {
+					return err
+				}
+				bg = d.m.Known(content)
+			}
+			step.Parents = append(step.Parents, bg)
 			step.Last = append(step.Last, true)
 			continue
 		}

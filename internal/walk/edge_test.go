@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -119,28 +120,55 @@ func TestBinaryFilesDoNotCount(t *testing.T) {
 	}
 }
 
-func TestIncludeFilter(t *testing.T) {
-	t.Parallel()
+// A filter decides what counts, never which commit a line belongs to: a
+// file renamed from an excluded path into an included one keeps the
+// commits that wrote its lines, and lines count under the path where they
+// end (where they survive, or where they died).
+func TestFilterCountsWhereLinesEnd(t *testing.T) {
 	r := newRepo(t)
 	r.Write("src/a.go", numbered("a", 1, 5))
 	r.Write("vendor/v.go", numbered("v", 1, 50))
-	r.Commit("AI: both")
+	r.Write("vendor/gone.go", numbered("g", 1, 3))
+	first := r.Commit("both")
 	r.Write("src/a.go", numbered("a", 1, 7))
-	r.Write("vendor/v.go", numbered("v", 1, 20))
-	r.Commit("edit")
+	r.Git("mv", "vendor/v.go", "src/v.go")
+	r.Write("src/v.go", numbered("v", 1, 40))
+	r.Git("rm", "-q", "vendor/gone.go")
+	r.Commit("edit, move v.go out of vendor/, drop gone.go")
 	e := newEvents(t)
 	opts := e.options("")
-	opts.Include = func(p string) bool { return !strings.HasPrefix(p, "vendor/") }
+	coll := survival.NewCollector()
+	coll.Filter = func(p string) bool { return !strings.HasPrefix(p, "vendor/") }
+	onCommit, onBirth, onDeath := opts.OnCommit, opts.OnBirth, opts.OnDeath
+	opts.OnCommit = func(c *walk.Commit) { onCommit(c); coll.Commit(c) }
+	opts.OnBirth = func(b *walk.Birth) { onBirth(b); coll.Birth(b) }
+	opts.OnDeath = func(d walk.Death) { onDeath(d); coll.Death(d) }
 	res := run(t, r, opts)
 	e.check(res)
-	if got := sumBorn(e.bornBy()); got != 7 {
-		t.Errorf("%d lines born, want 7 (vendor/ excluded)", got)
+	// The walk follows every file: 58 lines born in the first commit,
+	// 2 in the second; 10 of v.go and 3 of gone.go die.
+	if got := sumBorn(e.bornBy()); got != 60 {
+		t.Errorf("%d lines born, want 60 (every path is walked)", got)
 	}
-	if got := lineCount(res.Survivors); got != 7 {
-		t.Errorf("%d lines survive, want 7", got)
+	fromFirst := 0
+	for _, s := range res.Survivors {
+		if s.Path == "src/v.go" && s.Birth.Commit.ID == first {
+			fromFirst += s.Lines
+		}
 	}
-	if e.deaths != 0 {
-		t.Errorf("%d deaths; vendor lines should not count", e.deaths)
+	if fromFirst != 40 {
+		t.Errorf("%d lines of src/v.go from the first commit, want 40 (as git blame says)", fromFirst)
+	}
+	rep := coll.Report(res.Range, res.End, res.Survivors)
+	// Counted: src/a.go (7 survive) and src/v.go (40 survive where they
+	// end); the 10 lines the rename cut died under vendor/v.go (they were
+	// never in src/), and gone.go under vendor/: neither counts.
+	u := rep.Totals.Human
+	u.Added += rep.Totals.AI.Added + rep.Totals.Unknown.Added
+	u.Surviving += rep.Totals.AI.Surviving + rep.Totals.Unknown.Surviving
+	u.Deleted += rep.Totals.AI.Deleted + rep.Totals.Unknown.Deleted
+	if u.Added != 47 || u.Surviving != 47 || u.Deleted != 0 {
+		t.Errorf("added %d, surviving %d, deleted %d; want 47, 47, 0", u.Added, u.Surviving, u.Deleted)
 	}
 }
 

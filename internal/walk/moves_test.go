@@ -227,18 +227,16 @@ func TestTruthMoves(t *testing.T) {
 			h.moves = true
 			h.run(80)
 			checkMoves(t, r, false)
-			// A range: files from before it are background, whose content
-			// the walk does not read, so moves out of them are births
-			// (blame: lines of the range's start). Only the walk's own
-			// bookkeeping is checked, and the number of lines that differ
-			// from blame is the one this history gave when that was
-			// examined: a change means the walk traces lines differently.
+			// A range: files from before it are background, read so that
+			// moves out of them keep their place before the range (blame:
+			// lines of the range's start). What differs is bounded as on
+			// the whole history.
 			start := strings.TrimSpace(r.Git("rev-parse", "HEAD~40"))
-			_, differ := truthWith(t, r, start+"..HEAD", false, true)
-			want := map[int64]int{31: 48, 32: 41, 33: 21, 34: 23}[seed]
-			if differ != want {
-				t.Errorf("range: %d lines differ from blame, want %d", differ, want)
+			res, differ := truthWith(t, r, start+"..HEAD", false, true)
+			if n := lineCount(res.Survivors); differ*100 > n*15 {
+				t.Errorf("range: %d of %d surviving lines differ from blame: more than 15%%", differ, n)
 			}
+			t.Logf("range: %d lines differ from blame", differ)
 		})
 	}
 }
@@ -275,5 +273,33 @@ func TestTruthMovesRepeatedLines(t *testing.T) {
 			h.run(80)
 			checkMoves(t, r, true)
 		})
+	}
+}
+
+// A block moved, in a range, out of a file that existed before the range
+// started is not the range's: git blame -M -C -C A..B gives it to the
+// boundary, and so does the walk, which reads the boundary's files.
+func TestMovesFromBeforeTheRange(t *testing.T) {
+	r := newRepo(t)
+	fn := func(name string) string {
+		return fmt.Sprintf("func %s(values []int) int {\n\ttotal := 0\n\tfor _, v := range values {\n\t\ttotal += v * 2\n\t}\n\treturn total\n}\n", name)
+	}
+	r.Write("old.go", "package x\n\n"+fn("Double")+"\n"+fn("Twice"))
+	r.Write("keep.go", "package x\n\n"+fn("Kept"))
+	start := r.Commit("before the range")
+	r.Write("old.go", "package x\n\n"+fn("Twice"))
+	r.Write("new.go", "package x\n\n"+fn("Double")+"\nvar added = 1\n")
+	r.Commit("AI: move Double to new.go")
+	r.Write("copy.go", "package x\n\n"+fn("Kept")+"\nvar more = 2\n")
+	r.Commit("AI: copy Kept from a file the commit does not touch")
+	res, differ := truthWith(t, r, start+"..HEAD", true, true)
+	if differ != 0 {
+		t.Errorf("%d lines differ from git blame -M -C -C", differ)
+	}
+	// Born in the range and surviving: "var added = 1", "var more = 2"
+	// and a blank line before it. The functions, with the "package x" and
+	// blank lines above them, are the boundary's (copied with them).
+	if got := lineCount(res.Survivors); got != 3 {
+		t.Errorf("%d lines of the range survive, want 3", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
@@ -203,6 +204,79 @@ func TestTruthRepeatedLines(t *testing.T) {
 			h.repeated = true
 			h.run(100)
 			truth(t, r, "", true)
+		})
+	}
+}
+
+// Path filters decide what counts, never a line's commit: on generated
+// histories with renames across the filter's edge (and merges), the
+// filtered report's surviving lines equal git blame of the included files
+// at the end, line for line, and what counts as added is what survives
+// there plus what died under an included path.
+func TestTruthFiltered(t *testing.T) {
+	paths, err := config.NewPaths([]string{"*.go", "docs/"}, []string{"internal/b/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, seed := range []int64{61, 62} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t)
+			h := newHistory(t, r, seed)
+			h.branches = seed == 62
+			h.run(60)
+			for _, rng := range []string{"", strings.TrimSpace(r.Git("rev-parse", "HEAD~25")) + "..HEAD"} {
+				e := newEvents(t)
+				coll := survival.NewCollector()
+				coll.Filter = paths.Match
+				opts := e.options(rng)
+				deaths := 0
+				onCommit, onBirth, onDeath := opts.OnCommit, opts.OnBirth, opts.OnDeath
+				opts.OnCommit = func(c *walk.Commit) { onCommit(c); coll.Commit(c) }
+				opts.OnBirth = func(b *walk.Birth) { onBirth(b); coll.Birth(b) }
+				opts.OnDeath = func(d walk.Death) {
+					onDeath(d)
+					coll.Death(d)
+					if paths.Match(d.Path) {
+						deaths += d.Lines
+					}
+				}
+				res, err := walk.Run(context.Background(), openRepo(t, r), opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				revs := rng
+				if revs == "" {
+					revs = "HEAD"
+				}
+				inRange := map[string]bool{}
+				for id := range rangeCommits(t, r, revs) {
+					inRange[id] = true
+				}
+				want, lens := blameOwnersWith(t, r, nil, revs, res.End, inRange, func(p string) bool { return !paths.Match(p) })
+				got := walkOwners(res, lens)
+				if n := compareOwners(t, got, want, true); n != 0 {
+					t.Errorf("%s: %d lines of the included files differ from blame", revs, n)
+				}
+				blamed := 0
+				for _, lines := range want {
+					for _, id := range lines {
+						if id != "" {
+							blamed++
+						}
+					}
+				}
+				rep := coll.Report(rng, res.End, res.Survivors)
+				tot := rep.Totals.AI
+				for _, o := range []survival.Rate{rep.Totals.Human, rep.Totals.Unknown} {
+					tot.Added += o.Added
+					tot.Surviving += o.Surviving
+					tot.Deleted += o.Deleted
+				}
+				if tot.Surviving != blamed || tot.Added != blamed+deaths || tot.Deleted != deaths {
+					t.Errorf("%s: report %+v; blame of the included files %d, deaths under them %d", revs, tot, blamed, deaths)
+				}
+			}
 		})
 	}
 }

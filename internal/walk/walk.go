@@ -32,12 +32,11 @@
 // commit that moved it (the walk decides on the whole block when it is
 // moved); and blame pairs a block with a file by diffing them, which can
 // pair repeated lines (blank lines, braces) differently. In a range A..B
-// the content of files from before A is not read, so lines moved out of
-// them are born in the range.
-//
-// Room to grow: reading the content of background files (one
-// git cat-file --batch, on demand) would let moves out of them be found
-// in ranges.
+// the files of the commits outside it that commits of the range have as
+// parents (A, and where older branches join) are read, with one git
+// cat-file --batch each (boundary.go): their lines are background,
+// and blocks moved or copied out of them stay background, as blame gives
+// them to the boundary.
 //
 // A walk can be saved and continued (package walkcache): Result.Tree is
 // the end's map (linemap's Tree.Export makes it plain values), and
@@ -71,6 +70,8 @@ type (
 	Death    = linemap.Death
 	Survivor = linemap.Survivor
 	Source   = linemap.Source
+	// Thresholds are git blame's -M<num> and -C<num>.
+	Thresholds = linemap.Thresholds
 )
 
 // Where a commit's provenance came from.
@@ -106,9 +107,6 @@ type Options struct {
 	// of REV), or "A..B" as git rev-list reads it ("A.." is A..HEAD).
 	// The end of the range is B (HEAD by default).
 	Range string
-	// Include says whether lines of a path are measured; nil measures
-	// every path. Lines added to other paths count nowhere.
-	Include func(path string) bool
 	// Attributor gives each commit's provenance; nil makes every line
 	// unknown.
 	Attributor Attributor
@@ -134,6 +132,9 @@ type Options struct {
 	// It reads the diffs with their content, which costs time and memory
 	// (a 64-bit hash per line of the open trees).
 	Moves bool
+	// MoveThresholds are, with Moves, git blame's -M<num> and -C<num>
+	// (zero: its defaults, 20 and 40).
+	MoveThresholds linemap.Thresholds
 	// Resume continues an earlier walk of the range from its end instead
 	// of walking the commits up to it (see Resume).
 	Resume *Resume
@@ -216,7 +217,10 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		total:   total,
 		trees:   map[string]*open{},
 	}
-	d.m = linemap.New(linemap.Options{Include: opts.Include, OnDeath: opts.OnDeath, OnMove: opts.OnMove, Moves: opts.Moves})
+	d.m = linemap.New(linemap.Options{OnDeath: opts.OnDeath, OnMove: opts.OnMove, Moves: opts.Moves, Thresholds: opts.MoveThresholds})
+	if opts.Moves {
+		d.bg = &boundary{repo: repo, blobs: map[string][]linemap.Line{}, trees: map[string]map[string][]linemap.Line{}}
+	}
 	if opts.Resume != nil {
 		d.resume(opts.Resume)
 	}

@@ -74,15 +74,22 @@ type Key struct {
 	// Start is the resolved start of the range (A of A..B), "" when the
 	// range reaches the root.
 	Start string
-	// Moves says whether moved and copied lines were traced.
-	Moves bool
+	// Moves says whether moved and copied lines were traced, and
+	// Thresholds with which scores (git's defaults when zero).
+	Moves      bool
+	Thresholds walk.Thresholds
 	// Settings fingerprints every other setting that changes the
 	// figures (see measure).
 	Settings string
 }
 
 func (k Key) name() string {
-	h := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%t\x00%s", FormatVersion, k.Start, k.Moves, k.Settings))
+	th := ""
+	if k.Moves {
+		t := k.Thresholds.Or()
+		th = fmt.Sprintf("\x00%d,%d", t.Within, t.Across)
+	}
+	h := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%t\x00%s%s", FormatVersion, k.Start, k.Moves, k.Settings, th))
 	return hex.EncodeToString(h[:12]) + ".walk"
 }
 
@@ -256,7 +263,7 @@ func resolve(ctx context.Context, repo *gitx.Repo, opts walk.Options) (Key, stri
 	if err != nil {
 		return Key{}, "", err
 	}
-	key := Key{Moves: opts.Moves}
+	key := Key{Moves: opts.Moves, Thresholds: opts.MoveThresholds}
 	end, err := repo.ResolveCommit(ctx, endRev)
 	if err != nil {
 		return Key{}, "", err

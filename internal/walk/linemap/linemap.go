@@ -94,9 +94,6 @@ func (t *Tree) lookup(path string) *file {
 
 // Options configure a Map.
 type Options struct {
-	// Include says whether lines of a path are measured; nil measures all.
-	// Lines added to other paths are background.
-	Include func(path string) bool
 	// OnDeath receives the deaths of lines, as they happen.
 	OnDeath func(Death)
 	// OnMove receives, with Moves, lines a commit removed from one place
@@ -107,6 +104,9 @@ type Options struct {
 	// as git blame -M -C -C does (see findMoves), instead of making them
 	// deaths and births. The hunks must then carry their added lines.
 	Moves bool
+	// Thresholds are the scores moved and copied blocks must pass (git
+	// blame's -M<num> and -C<num>); zero values are git's defaults.
+	Thresholds Thresholds
 }
 
 // Map applies commits to trees and keeps every line's live count.
@@ -139,6 +139,28 @@ func (m *Map) Empty() *Tree { return &Tree{files: map[string]*file{}} }
 // Outside returns the tree of a commit outside the walk: any path may
 // exist, with background lines of unknown number.
 func (m *Map) Outside() *Tree { return &Tree{files: map[string]*file{}, outside: true} }
+
+// Known returns the tree of a commit outside the walk whose files were
+// read: every path of content holds background lines and, for moves and
+// copies out of it, their content; a nil slice is a file whose content is
+// not known (binary). Only paths of content exist.
+func (m *Map) Known(content map[string][]Line) *Tree {
+	t := &Tree{files: make(map[string]*file, len(content))}
+	for path, lines := range content {
+		f := &file{refs: 1, counted: true}
+		switch {
+		case lines == nil:
+			f.runs = []run{{n: unknownLen}}
+		case len(lines) > 0:
+			f.runs = []run{{n: len(lines)}}
+			f.lines = lines
+		default:
+			f.lines = lines
+		}
+		t.files[path] = f
+	}
+	return t
+}
 
 // Step is one commit to apply.
 type Step struct {
@@ -521,14 +543,14 @@ func (c *cursor) rest(out *runs) {
 // the new version keeps its content.
 func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs, sources []moveSource) (*file, error) {
 	var matches []match
-	if len(sources) > 0 && m.measured(path) {
+	if len(sources) > 0 {
 		var added []stretch
 		for _, h := range hunks {
 			if h.NewLines > 0 && len(h.Added) == h.NewLines {
 				added = append(added, stretch{at: h.NewStart - 1, lines: h.Added})
 			}
 		}
-		matches = findMoves(added, sources)
+		matches = findMoves(added, sources, m.opts.Thresholds)
 	}
 	var out runs
 	c := newCursor(old)
@@ -640,17 +662,9 @@ func content(old *file, hunks []Hunk) []Line {
 	return append(out, prev[at:]...)
 }
 
-func (m *Map) measured(path string) bool {
-	return m.opts.Include == nil || m.opts.Include(path)
-}
-
 // born adds n lines the current commit wrote at lines start.. of path.
 func (m *Map) born(out *runs, path string, start, n int) {
 	if n <= 0 {
-		return
-	}
-	if !m.measured(path) {
-		out.add(run{n: n})
 		return
 	}
 	prov := &m.cur.Provenance

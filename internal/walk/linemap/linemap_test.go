@@ -170,19 +170,3 @@ func TestHunkPastEnd(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
-
-func TestIncludeMakesBackground(t *testing.T) {
-	var births []*Birth
-	m := New(Options{Include: func(p string) bool { return p != "vendor/x" }})
-	tr, bs, err := m.Apply(Step{Commit: commit("c", "AI"), Diffs: [][]Change{{add("vendor/x", 4), add("src/y", 2)}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	births = append(births, bs...)
-	if len(births) != 1 || births[0].Path != "src/y" || births[0].Lines != 2 {
-		t.Errorf("births %+v", births)
-	}
-	if got := layout(tr, "vendor/x"); got != "bg+4" {
-		t.Errorf("vendor/x %s", got)
-	}
-}

@@ -111,7 +111,7 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 				break
 			}
 		}
-		if lines != nil && m.measured(path) {
+		if lines != nil {
 			// Lines in none of the parents: blame looks for them in
 			// each parent in turn.
 			var added []stretch
@@ -137,7 +137,7 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 				}
 				sources[i] = m.sources(p, changesOf(byNew[i]), ch, same)[0]
 			}
-			matches = findMoves(added, sources)
+			matches = findMoves(added, sources, m.opts.Thresholds)
 		}
 	}
 	var out runs

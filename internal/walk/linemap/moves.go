@@ -133,9 +133,30 @@ type match struct {
 	from  int
 }
 
+// Thresholds are git blame's -M<num> (Within: lines moved within a file)
+// and -C<num> (Across: lines moved or copied from other files): the score
+// a block must pass to keep its origin. Zero means git's default (20, 40).
+type Thresholds struct {
+	Within int `json:"within"`
+	Across int `json:"across"`
+}
+
+// Or returns t with git's defaults in place of zeros.
+func (t Thresholds) Or() Thresholds {
+	if t.Within <= 0 {
+		t.Within = moveScore
+	}
+	if t.Across <= 0 {
+		t.Across = copyScore
+	}
+	return t
+}
+
 // findMoves traces the stretches to the sources' lines as blame -M -C -C
-// does, and returns the matches in order of position.
-func findMoves(added []stretch, sources []moveSource) []match {
+// does, with th's thresholds, and returns the matches in order of position.
+func findMoves(added []stretch, sources []moveSource, th Thresholds) []match {
+	th = th.Or()
+	moveScore, copyScore := th.Within, th.Across
 	var out []match
 	un := bigEnough(added, moveScore)
 	for _, s := range sources {

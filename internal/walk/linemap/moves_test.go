@@ -59,7 +59,7 @@ func TestFindMovesThresholds(t *testing.T) {
 		} else {
 			s = moveSource{copies: func() []*file { return []*file{src} }}
 		}
-		got := findMoves([]stretch{{at: 0, lines: c.lines}}, []moveSource{s})
+		got := findMoves([]stretch{{at: 0, lines: c.lines}}, []moveSource{s}, Thresholds{})
 		var parts []string
 		for _, m := range got {
 			parts = append(parts, fmt.Sprintf("%d+%d@%d", m.at, m.n, m.from))
@@ -76,7 +76,7 @@ func TestFindMovesSplits(t *testing.T) {
 	long := func(s string) string { return s + "-0123456789abcdefghijklmnopqrstuvwxyz" }
 	src := known(text(long("x"), long("y"), "pad", long("a"), long("b"), long("c")))
 	block := text(long("a"), long("b"), "new1", long("x"), long("y"), "n")
-	got := findMoves([]stretch{{at: 10, lines: block}}, []moveSource{{copies: func() []*file { return []*file{src} }}})
+	got := findMoves([]stretch{{at: 10, lines: block}}, []moveSource{{copies: func() []*file { return []*file{src} }}}, Thresholds{})
 	if fmt.Sprint(got[0].at, got[0].n, got[0].from, got[1].at, got[1].n, got[1].from) != "10 2 3 13 2 0" || len(got) != 2 {
 		t.Errorf("matches %+v", got)
 	}

@@ -7,9 +7,11 @@
 //
 // Lines are identified by their birth: a Birth is the run of lines one
 // commit added to one path with one attribution, and a line is (Birth,
-// offset). Lines that were there before the measured range, or whose path is
-// not measured, are background: they take up positions but have no birth
-// and produce no events.
+// offset). Lines that were there before the measured range are background:
+// they take up positions but have no birth and produce no events. Every
+// text file is followed: which paths count is the caller's choice, made on
+// the path where a line dies or survives (a filter never changes which
+// commit a line belongs to).
 //
 // With Options.Moves, a line a commit moves or copies from its parent
 // (as git blame -M -C -C finds it) is the line it came from, not a new
