@@ -9,6 +9,10 @@
 # Environment:
 #   BENCH_COMMIT_FLAGS   extra flags for bench/commitbench (e.g. "-commits 60")
 #   BENCH_REPORT_FLAGS   extra flags for bench/reportbench (e.g. "-reps 3")
+#   BENCH_REAL_FLAGS     extra flags for bench/realbench (e.g. "-rebase 15 -load 0")
+#   BENCH_REAL_BUNDLE    the real repository's bundle (default: the first of
+#                        ../shared/realrepos/hercules.bundle and
+#                        ../../shared/realrepos/hercules.bundle that exists)
 #   BENCH_STANDIN=1      measure 'hook post-commit' through a stand-in hook
 #                        when the binary has no 'install' command yet
 set -euo pipefail
@@ -17,7 +21,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN="$ROOT/bin/git-ai-survival"
 RESULTS="$ROOT/bench/results.md"
-ALL=(commit report checkpoint)
+ALL=(real commit report checkpoint)
 
 usage() {
 	echo "usage: bench/run.sh [NAME...]   (benchmarks: ${ALL[*]})" >&2
@@ -62,6 +66,24 @@ machine() {
 
 # Each bench_NAME writes the body of its section to $1 and its summary to
 # stdout; it fails when the benchmark could not run.
+
+# The commit and rebase benchmarks on a clone of a real repository, quiet
+# and beside a CPU load (bench/realbench); one line when the bundle is absent.
+bench_real() {
+	local flags=() bundle=${BENCH_REAL_BUNDLE:-}
+	# shellcheck disable=SC2206 # word splitting wanted
+	flags=(${BENCH_REAL_FLAGS:-})
+	if [ -z "$bundle" ]; then
+		bundle=$ROOT/../shared/realrepos/hercules.bundle
+		for b in "$ROOT/../shared/realrepos/hercules.bundle" "$ROOT/../../shared/realrepos/hercules.bundle"; do
+			[ -f "$b" ] && { bundle=$b; break; }
+		done
+	fi
+	go build -o "$TMP/realbench" ./bench/realbench
+	"$TMP/realbench" -bin "$BIN" -bundle "$bundle" -work "$TMP" -out "$1" "${flags[@]}"
+}
+
+title_real='real: the hooks on a real repository (commit and rebase)'
 
 bench_commit() {
 	local flags=()

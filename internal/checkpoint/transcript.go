@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"sync"
 	"syscall"
 )
 
@@ -59,8 +60,13 @@ func ModelFromTranscript(path string) string {
 	return ""
 }
 
-// geminiModel matches a message's model in a Gemini CLI session file.
-var geminiModel = regexp.MustCompile(`"model"\s*:\s*"([^"\\]{1,200})"`)
+// geminiModel matches a message's model in a Gemini CLI session file. It
+// is compiled on first use: its counted repetition makes a large program,
+// and compiling it at start-up cost every run of the binary (every hook)
+// about a millisecond.
+var geminiModel = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`"model"\s*:\s*"([^"\\]{1,200})"`)
+})
 
 // ModelFromGeminiSession returns the model of the last Gemini message in a
 // Gemini CLI session file (one JSON object, {"messages": [{"type":
@@ -85,7 +91,7 @@ func ModelFromGeminiSession(path string) string {
 	if err != nil {
 		return ""
 	}
-	m := geminiModel.FindAllSubmatch(b, -1)
+	m := geminiModel().FindAllSubmatch(b, -1)
 	if len(m) == 0 {
 		return ""
 	}

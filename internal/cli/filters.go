@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
@@ -94,7 +95,9 @@ func (f *commitFilter) note() string {
 	return "counting only the lines of commits " + strings.Join(f.desc, ", ") + "; lines keep the commit that added them"
 }
 
-var agoRE = regexp.MustCompile(`^(\d+)\s*\.?\s*(second|minute|hour|day|week|month|year)s?\s+ago$`)
+var agoRE = sync.OnceValue(func() *regexp.Regexp { // compiled on first use, not at every start
+	return regexp.MustCompile(`^(\d+)\s*\.?\s*(second|minute|hour|day|week|month|year)s?\s+ago$`)
+})
 
 // parseDate reads a date of --since/--until: 2024-01-31 (the start of that
 // day in local time, or its end for --until), 2024-01-31 12:00[:00],
@@ -136,7 +139,7 @@ func parseDate(s string, now time.Time, endOfDay bool) (time.Time, error) {
 			return t, nil
 		}
 	}
-	if m := agoRE.FindStringSubmatch(strings.ToLower(s)); m != nil {
+	if m := agoRE().FindStringSubmatch(strings.ToLower(s)); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		switch m[2] {
 		case "second":

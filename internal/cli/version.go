@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -15,9 +16,14 @@ import (
 // `go install ...@version` carry the module version in their build info.
 var Version = ""
 
+// The patterns are compiled on first use: their counted repetitions make
+// large programs, and compiling them at start-up would cost every run of
+// the binary (every hook), not only the ones that print the version.
 var (
-	commitOnly = regexp.MustCompile(`^([0-9a-f]{7,40})(-dirty)?$`)
-	described  = regexp.MustCompile(`^(.+)-[0-9]+-g([0-9a-f]{7,40})(-dirty)?$`)
+	commitOnly = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9a-f]{7,40})(-dirty)?$`) })
+	described  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(.+)-[0-9]+-g([0-9a-f]{7,40})(-dirty)?$`)
+	})
 )
 
 // version says what this binary is: the release (the module version of
@@ -30,9 +36,9 @@ func version() string {
 
 func formatVersion(ld string, info *debug.BuildInfo) string {
 	v, commit, dirty := ld, "", false
-	if m := commitOnly.FindStringSubmatch(ld); m != nil {
+	if m := commitOnly().FindStringSubmatch(ld); m != nil {
 		v, commit, dirty = "", m[1], m[2] != ""
-	} else if m := described.FindStringSubmatch(ld); m != nil {
+	} else if m := described().FindStringSubmatch(ld); m != nil {
 		commit, dirty = m[2], m[3] != ""
 	} else if t, ok := strings.CutSuffix(ld, "-dirty"); ok {
 		v, dirty = t, true

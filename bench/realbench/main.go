@@ -1,0 +1,757 @@
+// Command realbench measures what the git-ai-survival hooks cost on a real
+// repository: a clone of a git bundle (hercules.bundle by default) with the
+// hooks installed by `git-ai-survival install`, against an identical clone
+// without them.
+//
+//   - commits of -changed edited files, alternating between the two clones
+//     (and which goes first), -commits measured after -warmup unmeasured;
+//   - `git rebase --force-rebase` of branches of each size in -rebase
+//     commits (made beforehand, with the hooks in the hooked clone so their
+//     notes exist), -rebase-reps times each, alternating likewise; every
+//     hook that runs during the rebase is counted (post-checkout,
+//     post-commit for each picked commit, post-rewrite);
+//
+// first on the machine as it is, then with -load CPU-bound processes
+// running beside it. It reports medians, the ratio of medians and its 95%
+// bootstrap interval. Then, untimed, it counts the processes each
+// operation starts (strace, when present) and the time git spent in each
+// hook (trace2).
+//
+// It writes the Markdown section for bench/results.md to -out, a summary to
+// stdout and progress to stderr. When the bundle is absent it writes one
+// line saying so and exits 0.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/bench/benchkit"
+)
+
+// Targets (see bench/README.md).
+const (
+	maxCommitRatio = 1.1
+	maxRebaseRatio = 1.2
+)
+
+type options struct {
+	bin        string
+	bundle     string
+	workRoot   string
+	out        string
+	changed    int
+	commits    int
+	warmup     int
+	rebase     []int
+	rebaseReps int
+	load       int
+	trace      bool
+	keep       bool
+}
+
+func main() {
+	var o options
+	var sizes string
+	flag.StringVar(&o.bin, "bin", "bin/git-ai-survival", "the git-ai-survival binary to install the hooks from")
+	flag.StringVar(&o.bundle, "bundle", "../shared/realrepos/hercules.bundle", "git bundle of the real repository")
+	flag.StringVar(&o.workRoot, "work", os.TempDir(), "directory to make the temporary clones in (removed afterwards)")
+	flag.StringVar(&o.out, "out", "", "file to write the Markdown results section to (default: none)")
+	flag.IntVar(&o.changed, "changed", 3, "files edited by each measured commit")
+	flag.IntVar(&o.commits, "commits", 30, "measured commits per clone and series")
+	flag.IntVar(&o.warmup, "warmup", 3, "unmeasured commits per clone and series first")
+	flag.StringVar(&sizes, "rebase", "15,100", "commits of the rebased branches, comma-separated (empty: no rebases)")
+	flag.IntVar(&o.rebaseReps, "rebase-reps", 5, "rebases of each size per clone and series (scaled down by size/15 above 15 commits, at least 2)")
+	flag.IntVar(&o.load, "load", 2, "CPU-bound processes beside the second series (0: no second series)")
+	flag.BoolVar(&o.trace, "trace", true, "count processes and hook time afterwards (untimed)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
+	flag.Parse()
+	argsOK := flag.NArg() == 0 && o.changed >= 1 && o.commits >= 1 && o.warmup >= 0 && o.rebaseReps >= 1 && o.load >= 0
+	for _, s := range strings.Split(sizes, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			argsOK = false
+		}
+		o.rebase = append(o.rebase, n)
+	}
+	benchkit.Exit("realbench", argsOK, func() error { return run(o) })
+}
+
+var progress = benchkit.Progress("realbench")
+
+// epoch is the date of the first commit the benchmark makes; each later
+// operation is one minute on, so both clones get the same commit ids.
+const epoch = 1767225600 // 2026-01-01T00:00:00Z
+
+type repo struct {
+	name string
+	dir  string
+	env  []string
+	tick int
+}
+
+func (r *repo) runEnv(extra []string, name string, args ...string) (string, string, time.Duration, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = r.dir
+	d := fmt.Sprintf("@%d +0000", epoch+60*r.tick)
+	cmd.Env = append(append(append([]string{}, r.env...), "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d), extra...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	if err != nil {
+		err = fmt.Errorf("%s %s (in %s): %v\n%s", name, strings.Join(args, " "), r.dir, err, errb.String())
+	}
+	return out.String(), errb.String(), took, err
+}
+
+func (r *repo) git(args ...string) (string, error) {
+	out, _, _, err := r.runEnv(nil, "git", args...)
+	return out, err
+}
+
+// series is one pass of every measure, quiet or loaded.
+type series struct {
+	label         string
+	load          int
+	loadStart     string
+	loadEnd       string
+	plain, hooked []time.Duration
+	rebases       []rebaseTimes
+}
+
+type rebaseTimes struct {
+	n             int
+	plain, hooked []time.Duration
+}
+
+type result struct {
+	opts      options
+	bundle    string
+	head      string
+	commits   int
+	setup     time.Duration
+	hooks     []string
+	series    []*series
+	notes     int
+	warnings  []string
+	counts    []procCount
+	hookTimes []hookTime
+	traceErr  string
+}
+
+func run(o options) error {
+	if _, err := os.Stat(o.bundle); err != nil {
+		line := fmt.Sprintf("Skipped: %s not found.\n", o.bundle)
+		fmt.Print("real: " + line)
+		if o.out != "" {
+			return os.WriteFile(o.out, []byte(line), 0o644)
+		}
+		return nil
+	}
+	bin, err := filepath.Abs(o.bin)
+	if err != nil {
+		return err
+	}
+	if err := exec.Command(bin, "version").Run(); err != nil {
+		return fmt.Errorf("%s version: %v", bin, err)
+	}
+	bundle, err := filepath.Abs(o.bundle)
+	if err != nil {
+		return err
+	}
+	work, remove, err := benchkit.WorkDir(o.workRoot, "git-ai-survival-realbench-", o.keep, progress)
+	if err != nil {
+		return err
+	}
+	defer remove()
+	env, err := benchkit.Environ(filepath.Join(work, "home"), filepath.Dir(bin))
+	if err != nil {
+		return err
+	}
+	res := &result{opts: o, bundle: filepath.Base(bundle)}
+	plain := &repo{name: "plain", dir: filepath.Join(work, "plain"), env: env}
+	hooked := &repo{name: "hooked", dir: filepath.Join(work, "hooked"), env: env}
+	start := time.Now()
+	for _, r := range []*repo{plain, hooked} {
+		progress("cloning %s into the %s clone", res.bundle, r.name)
+		top := &repo{dir: work, env: env}
+		if _, err := top.git("clone", "-q", "--no-checkout", bundle, r.dir); err != nil {
+			return err
+		}
+		// A bundle may carry no HEAD: start from its first branch.
+		out, err := r.git("for-each-ref", "--count=1", "--format=%(refname)", "refs/remotes/origin/")
+		if err != nil {
+			return err
+		}
+		if ref := strings.TrimSpace(out); ref == "" {
+			return fmt.Errorf("%s has no branch", res.bundle)
+		} else if _, err := r.git("checkout", "-q", "-b", "bench", ref); err != nil {
+			return err
+		}
+	}
+	res.setup = time.Since(start)
+	out, err := plain.git("rev-list", "--count", "HEAD")
+	if err != nil {
+		return err
+	}
+	res.commits, _ = strconv.Atoi(strings.TrimSpace(out))
+	out, _ = plain.git("log", "-1", "--format=%h %s")
+	res.head = strings.TrimSpace(out)
+	if _, errs, _, err := hooked.runEnv(nil, bin, "install"); err != nil {
+		return err
+	} else if s := strings.TrimSpace(errs); s != "" {
+		progress("install said: %s", s)
+	}
+	hooksDir, err := hooked.git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
+	if err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(strings.TrimSpace(hooksDir))
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".sample") {
+			res.hooks = append(res.hooks, e.Name())
+		}
+	}
+	if len(res.hooks) == 0 {
+		return fmt.Errorf("no hook was installed in the hooked clone")
+	}
+
+	out, err = plain.git("ls-files", "--", "*.go")
+	if err != nil {
+		return err
+	}
+	files := strings.Fields(out)
+	if len(files) < o.changed {
+		return fmt.Errorf("%s has %d .go files, fewer than -changed %d", res.bundle, len(files), o.changed)
+	}
+	slices.Sort(files)
+
+	// The rebased branches, made once in each clone from the same base.
+	base, err := plain.git("rev-parse", "HEAD")
+	if err != nil {
+		return err
+	}
+	base = strings.TrimSpace(base)
+	tips := map[int]string{}
+	for _, n := range o.rebase {
+		progress("making a branch of %d commits in each clone", n)
+		for _, r := range []*repo{plain, hooked} {
+			if _, err := r.git("checkout", "-q", "-B", fmt.Sprintf("rebase%d", n), base); err != nil {
+				return err
+			}
+			for i := 0; i < n; i++ {
+				if _, err := edit(r, files, o.changed, 100000+n*1000+i, res); err != nil {
+					return err
+				}
+			}
+			tip, err := r.git("rev-parse", "HEAD")
+			if err != nil {
+				return err
+			}
+			tips[n] = strings.TrimSpace(tip)
+			if _, err := r.git("checkout", "-q", "bench"); err != nil {
+				return err
+			}
+		}
+	}
+
+	loads := []int{0}
+	if o.load > 0 {
+		loads = append(loads, o.load)
+	}
+	round := 0
+	for _, load := range loads {
+		s := &series{label: "quiet", load: load}
+		if load > 0 {
+			s.label = fmt.Sprintf("with %d CPU-bound processes beside it", load)
+		}
+		res.series = append(res.series, s)
+		if err := runSeries(o, s, plain, hooked, files, base, tips, &round, res); err != nil {
+			return err
+		}
+	}
+
+	if o.trace {
+		// Tracing is a note, not a measure: when it fails (strace can),
+		// the timings are still written.
+		if err := traceAll(o, plain, hooked, files, base, tips, res); err != nil {
+			res.traceErr = err.Error()
+			progress("tracing failed: %v", err)
+		}
+	}
+	out, err = hooked.git("notes", "--ref=refs/notes/ai-survival", "list")
+	if err != nil {
+		return err
+	}
+	res.notes = len(strings.Fields(out)) / 2
+
+	md := report(res)
+	if o.out != "" {
+		if err := os.WriteFile(o.out, []byte(md), 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Print(summary(res))
+	return nil
+}
+
+// edit rewrites the last line of o.changed files and appends two, stages
+// them and times the commit.
+func edit(r *repo, files []string, changed, round int, res *result) (time.Duration, error) {
+	const stride = 7919
+	var paths []string
+	for k := 0; k < changed; k++ {
+		p := files[((round*changed+k)*stride)%len(files)]
+		full := filepath.Join(r.dir, p)
+		b, err := os.ReadFile(full)
+		if err != nil {
+			return 0, err
+		}
+		b = append(b, fmt.Sprintf("\n// edited in round %d\nvar _ = %d\n", round, round*10+k)...)
+		if err := os.WriteFile(full, b, 0o644); err != nil {
+			return 0, err
+		}
+		paths = append(paths, p)
+	}
+	if _, err := r.git(append([]string{"add", "-f", "--"}, paths...)...); err != nil {
+		return 0, err
+	}
+	_, errs, took, err := r.runEnv(nil, "git", "commit", "-q", "-m", fmt.Sprintf("Edit %d files (round %d)", changed, round))
+	r.tick++
+	if err != nil {
+		return 0, err
+	}
+	res.warn(errs)
+	return took, nil
+}
+
+func (res *result) warn(stderr string) {
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !slices.Contains(res.warnings, l) && len(res.warnings) < 10 {
+			res.warnings = append(res.warnings, l)
+		}
+	}
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// burn starts n CPU-bound processes; stop ends exactly those.
+func burn(n int) (stop func(), err error) {
+	var cmds []*exec.Cmd
+	stop = func() {
+		for _, c := range cmds {
+			_ = c.Process.Kill()
+			_ = c.Wait()
+		}
+	}
+	for i := 0; i < n; i++ {
+		c := exec.Command("sh", "-c", "while :; do :; done")
+		if err := c.Start(); err != nil {
+			stop()
+			return nil, err
+		}
+		cmds = append(cmds, c)
+	}
+	return stop, nil
+}
+
+func runSeries(o options, s *series, plain, hooked *repo, files []string, base string, tips map[int]string, round *int, res *result) error {
+	if s.load > 0 {
+		stop, err := burn(s.load)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		time.Sleep(2 * time.Second) // let the load average feel it
+	}
+	s.loadStart = loadavg()
+	defer func() { s.loadEnd = loadavg() }()
+	progress("%s: %d warm-up and %d measured commits of %d files in each clone", s.label, o.warmup, o.commits, o.changed)
+	for i := 0; i < o.warmup+o.commits; i++ {
+		order := []*repo{plain, hooked}
+		if i%2 == 1 {
+			order = []*repo{hooked, plain}
+		}
+		for _, r := range order {
+			took, err := edit(r, files, o.changed, *round, res)
+			if err != nil {
+				return err
+			}
+			if i >= o.warmup {
+				if r == plain {
+					s.plain = append(s.plain, took)
+				} else {
+					s.hooked = append(s.hooked, took)
+				}
+			}
+		}
+		*round++
+	}
+	for _, n := range o.rebase {
+		reps := max(2, o.rebaseReps*15/max(n, 15))
+		reps = min(reps, o.rebaseReps)
+		progress("%s: %d rebases of %d commits (--force-rebase) in each clone", s.label, reps, n)
+		rt := rebaseTimes{n: n}
+		for i := 0; i < reps; i++ {
+			order := []*repo{plain, hooked}
+			if i%2 == 1 {
+				order = []*repo{hooked, plain}
+			}
+			for _, r := range order {
+				took, errs, err := rebase(r, n, base, tips[n], nil)
+				if err != nil {
+					return err
+				}
+				res.warn(errs)
+				if r == plain {
+					rt.plain = append(rt.plain, took)
+				} else {
+					rt.hooked = append(rt.hooked, took)
+				}
+			}
+		}
+		s.rebases = append(s.rebases, rt)
+	}
+	return nil
+}
+
+// rebase puts a fresh work branch at tip (untimed), times `git rebase
+// --force-rebase base` of its n commits, and goes back to the bench branch.
+func rebase(r *repo, n int, base, tip string, extra []string) (time.Duration, string, error) {
+	if _, err := r.git("checkout", "-q", "-B", "rebasework", tip); err != nil {
+		return 0, "", err
+	}
+	_, errs, took, err := r.runEnv(extra, "git", "rebase", "-q", "--force-rebase", base)
+	r.tick++
+	if err != nil {
+		return 0, "", err
+	}
+	if _, err := r.git("checkout", "-q", "bench"); err != nil {
+		return 0, "", err
+	}
+	return took, errs, nil
+}
+
+// procCount is what one traced operation started, in one clone.
+type procCount struct {
+	what   string
+	plain  map[string]int
+	hooked map[string]int
+}
+
+// hookTime is the time git spent running one hook during an operation.
+type hookTime struct {
+	what  string
+	hook  string
+	runs  int
+	total time.Duration
+}
+
+// traceAll runs one commit and one rebase of each size in both clones
+// under strace (process counts) and, in the hooked one, under trace2
+// (time in each hook). None of it is timed.
+func traceAll(o options, plain, hooked *repo, files []string, base string, tips map[int]string, res *result) error {
+	strace, _ := exec.LookPath("strace")
+	type op struct {
+		what string
+		do   func(r *repo, extra []string, wrap string) error
+	}
+	round := 200000
+	ops := []op{{
+		what: fmt.Sprintf("`git commit` of %d files", o.changed),
+		do: func(r *repo, extra []string, wrap string) error {
+			if _, err := edit(r, files, o.changed, round, res); err != nil {
+				return err
+			}
+			return nil
+		},
+	}}
+	for _, n := range o.rebase {
+		ops = append(ops, op{
+			what: fmt.Sprintf("`git rebase --force-rebase` of %d commits", n),
+			do: func(r *repo, extra []string, wrap string) error {
+				_, _, err := rebaseWrapped(r, n, base, tips[n], extra, wrap)
+				return err
+			},
+		})
+	}
+	work := filepath.Dir(plain.dir)
+	for k, op := range ops {
+		pc := procCount{what: op.what}
+		for _, r := range []*repo{plain, hooked} {
+			if strace == "" || k > 0 && o.rebase[k-1] > 15 {
+				break // strace of a long rebase is slow and can fail
+			}
+			out := filepath.Join(work, fmt.Sprintf("strace-%d-%s", k, r.name))
+			if k == 0 {
+				if err := straceCommit(r, files, o.changed, round, strace, out, res); err != nil {
+					return err
+				}
+			} else {
+				if _, _, err := rebaseWrapped(r, o.rebase[k-1], base, tips[o.rebase[k-1]], nil, strace+" -f -qq -e trace=execve -e signal=none -o "+out); err != nil {
+					return err
+				}
+			}
+			m, err := countExecs(out)
+			if err != nil {
+				return err
+			}
+			if r == plain {
+				pc.plain = m
+			} else {
+				pc.hooked = m
+			}
+		}
+		round++
+		if pc.plain != nil && pc.hooked != nil {
+			res.counts = append(res.counts, pc)
+		}
+		// trace2 in the hooked clone (the plain one moves along, so both
+		// keep the same history).
+		tr := filepath.Join(work, fmt.Sprintf("trace2-%d", k))
+		if k == 0 {
+			if _, err := edit(plain, files, o.changed, round, res); err != nil {
+				return err
+			}
+			if err := editTraced(hooked, files, o.changed, round, tr, res); err != nil {
+				return err
+			}
+		} else {
+			n := o.rebase[k-1]
+			if _, _, err := rebase(plain, n, base, tips[n], nil); err != nil {
+				return err
+			}
+			if _, _, err := rebase(hooked, n, base, tips[n], []string{"GIT_TRACE2_EVENT=" + tr}); err != nil {
+				return err
+			}
+		}
+		round++
+		hts, err := hookTimes(tr)
+		if err != nil {
+			return err
+		}
+		for _, h := range hts {
+			h.what = op.what
+			res.hookTimes = append(res.hookTimes, h)
+		}
+	}
+	return nil
+}
+
+func editTraced(r *repo, files []string, changed, round int, tr string, res *result) error {
+	saved := r.env
+	r.env = append(append([]string{}, saved...), "GIT_TRACE2_EVENT="+tr)
+	defer func() { r.env = saved }()
+	_, err := edit(r, files, changed, round, res)
+	return err
+}
+
+func straceCommit(r *repo, files []string, changed, round int, strace, out string, res *result) error {
+	// Stage as edit does, then commit under strace.
+	const stride = 7919
+	var paths []string
+	for k := 0; k < changed; k++ {
+		p := files[((round*changed+k)*stride)%len(files)]
+		full := filepath.Join(r.dir, p)
+		b, err := os.ReadFile(full)
+		if err != nil {
+			return err
+		}
+		b = append(b, fmt.Sprintf("\n// traced in round %d\n", round)...)
+		if err := os.WriteFile(full, b, 0o644); err != nil {
+			return err
+		}
+		paths = append(paths, p)
+	}
+	if _, err := r.git(append([]string{"add", "-f", "--"}, paths...)...); err != nil {
+		return err
+	}
+	_, errs, _, err := r.runEnv(nil, strace, "-f", "-qq", "-e", "trace=execve", "-e", "signal=none", "-o", out, "git", "commit", "-q", "-m", "Traced commit")
+	r.tick++
+	res.warn(errs)
+	return err
+}
+
+func rebaseWrapped(r *repo, n int, base, tip string, extra []string, wrap string) (time.Duration, string, error) {
+	if wrap == "" {
+		return rebase(r, n, base, tip, extra)
+	}
+	if _, err := r.git("checkout", "-q", "-B", "rebasework", tip); err != nil {
+		return 0, "", err
+	}
+	w := strings.Fields(wrap)
+	args := append(w[1:], "git", "rebase", "-q", "--force-rebase", base)
+	_, errs, took, err := r.runEnv(extra, w[0], args...)
+	r.tick++
+	if err != nil {
+		return 0, "", err
+	}
+	if _, err := r.git("checkout", "-q", "bench"); err != nil {
+		return 0, "", err
+	}
+	return took, errs, nil
+}
+
+// countExecs counts the successful execve calls of an strace -f log by
+// what was run: "git <subcommand>", a hook's name, or the program's base
+// name. A call another process interrupted is split into an unfinished
+// line and a resumed one; it counts when the resumed one succeeds.
+func countExecs(path string) (map[string]int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m := map[string]int{}
+	pending := map[string]string{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		l := sc.Text()
+		pid, rest, _ := strings.Cut(l, " ")
+		switch {
+		case strings.Contains(rest, "<... execve resumed>"):
+			if strings.HasSuffix(rest, "= 0") {
+				m[execName(pending[pid])]++
+			}
+			delete(pending, pid)
+		case strings.Contains(rest, "execve("):
+			args := rest[strings.Index(rest, "execve(")+len("execve("):]
+			if strings.HasSuffix(rest, "<unfinished ...>") {
+				pending[pid] = args
+			} else if strings.HasSuffix(rest, "= 0") {
+				m[execName(args)]++
+			}
+		}
+	}
+	return m, sc.Err()
+}
+
+// execName names an execve from its arguments: `"/usr/bin/git", ["git",
+// "commit", ...`.
+func execName(args string) string {
+	var strs []string
+	for len(strs) < 20 {
+		i := strings.IndexByte(args, '"')
+		if i < 0 {
+			break
+		}
+		args = args[i+1:]
+		j := strings.IndexByte(args, '"')
+		if j < 0 {
+			break
+		}
+		strs = append(strs, args[:j])
+		args = args[j+1:]
+	}
+	if len(strs) == 0 {
+		return "?"
+	}
+	prog := filepath.Base(strs[0])
+	switch {
+	case prog == "git":
+		for i := 2; i < len(strs); i++ {
+			switch a := strs[i]; {
+			case a == "-c" || a == "-C":
+				i++
+			case strings.HasPrefix(a, "-"):
+			default:
+				return "git " + a
+			}
+		}
+		return "git"
+	case strings.Contains(strs[0], "/hooks/"):
+		return "hook " + prog
+	case prog == "git-ai-survival" && len(strs) > 3:
+		return "git-ai-survival " + strs[2] + " " + strs[3]
+	}
+	return prog
+}
+
+// hookTimes reads a GIT_TRACE2_EVENT file and sums the time git spent in
+// each hook it ran (child_exit of class hook).
+func hookTimes(path string) ([]hookTime, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	type ev struct {
+		Event      string   `json:"event"`
+		SID        string   `json:"sid"`
+		ChildID    int      `json:"child_id"`
+		ChildClass string   `json:"child_class"`
+		HookName   string   `json:"hook_name"`
+		Argv       []string `json:"argv"`
+		TRel       float64  `json:"t_rel"`
+	}
+	names := map[string]string{}
+	byHook := map[string]*hookTime{}
+	var order []string
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		var e ev
+		if err := dec.Decode(&e); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		key := fmt.Sprintf("%s/%d", e.SID, e.ChildID)
+		switch e.Event {
+		case "child_start":
+			if e.ChildClass == "hook" {
+				name := e.HookName
+				if name == "" && len(e.Argv) > 0 {
+					name = filepath.Base(e.Argv[0])
+				}
+				names[key] = name
+			}
+		case "child_exit":
+			name, ok := names[key]
+			if !ok {
+				continue
+			}
+			h := byHook[name]
+			if h == nil {
+				h = &hookTime{hook: name}
+				byHook[name] = h
+				order = append(order, name)
+			}
+			h.runs++
+			h.total += time.Duration(e.TRel * float64(time.Second))
+		}
+	}
+	var out []hookTime
+	for _, n := range order {
+		out = append(out, *byHook[n])
+	}
+	return out, nil
+}

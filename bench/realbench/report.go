@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/bench/benchkit"
+)
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**MISSED**"
+}
+
+// ratio returns the ratio of medians hooked/plain and its interval.
+func ratio(plain, hooked []time.Duration) (r, lo, hi float64) {
+	p, h := benchkit.Median(plain), benchkit.Median(hooked)
+	if p == 0 {
+		return 0, 0, 0
+	}
+	lo, hi = benchkit.RatioInterval(plain, hooked)
+	return float64(h) / float64(p), lo, hi
+}
+
+func report(res *result) string {
+	var b strings.Builder
+	o := res.opts
+	fmt.Fprintf(&b, "Clones of `%s` (%d commits; head %s), one with `git-ai-survival install` (%s), made in %.1f s. ",
+		res.bundle, res.commits, "`"+res.head+"`", strings.Join(res.hooks, ", "), res.setup.Seconds())
+	fmt.Fprintf(&b, "Only the timed git command is measured; editing and staging are not. The two clones are measured in alternation, and which goes first alternates too.\n\n")
+	fmt.Fprintf(&b, "This machine is shared (2 CPUs, several other builds and tests running): the load average is given for each series, and the process counts below, which the load does not move, say more than the seconds.\n\n")
+	for _, s := range res.series {
+		fmt.Fprintf(&b, "### %s\n\n", strings.ToUpper(s.label[:1])+s.label[1:])
+		fmt.Fprintf(&b, "Load average (1, 5, 15 min) at the start: %s; at the end: %s.\n\n", s.loadStart, s.loadEnd)
+		b.WriteString("| operation | plain (median) | with hooks (median) | ratio | 95% interval | target |\n|---|---:|---:|---:|---:|---|\n")
+		r, lo, hi := ratio(s.plain, s.hooked)
+		fmt.Fprintf(&b, "| `git commit` of %d edited files (%d each) | %s | %s | **%.2fx** | %.2f–%.2fx | at most %.1fx: %s |\n",
+			o.changed, len(s.plain), ms(benchkit.Median(s.plain)), ms(benchkit.Median(s.hooked)), r, lo, hi, maxCommitRatio, verdict(r <= maxCommitRatio))
+		for _, rt := range s.rebases {
+			r, lo, hi := ratio(rt.plain, rt.hooked)
+			fmt.Fprintf(&b, "| `git rebase --force-rebase` of %d commits (%d each) | %s | %s | **%.2fx** | %.2f–%.2fx | at most %.1fx: %s |\n",
+				rt.n, len(rt.plain), ms(benchkit.Median(rt.plain)), ms(benchkit.Median(rt.hooked)), r, lo, hi, maxRebaseRatio, verdict(r <= maxRebaseRatio))
+		}
+		b.WriteString("\n")
+	}
+	if len(res.counts) > 0 {
+		b.WriteString("### Processes started (strace, untimed)\n\n")
+		b.WriteString("Every program executed during one operation, the operation's own git included (`git` counts the top-level command; shells and hook scripts count as themselves).\n\n")
+		b.WriteString("| operation | plain | with hooks | what the hooks added |\n|---|---:|---:|---|\n")
+		for _, c := range res.counts {
+			fmt.Fprintf(&b, "| %s | %d | %d | %s |\n", c.what, total(c.plain), total(c.hooked), added(c.plain, c.hooked))
+		}
+		b.WriteString("\n")
+	}
+	if len(res.hookTimes) > 0 {
+		b.WriteString("### Time git spent in each hook (trace2, untimed run)\n\n")
+		b.WriteString("| operation | hook | runs | total | per run |\n|---|---|---:|---:|---:|\n")
+		for _, h := range res.hookTimes {
+			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s |\n", h.what, h.hook, h.runs, ms(h.total), ms(h.total/time.Duration(max(h.runs, 1))))
+		}
+		b.WriteString("\n")
+	}
+	if res.traceErr != "" {
+		fmt.Fprintf(&b, "Tracing failed (the timings above stand): `%s`\n\n", strings.SplitN(res.traceErr, "\n", 2)[0])
+	}
+	fmt.Fprintf(&b, "The hooked clone holds %d notes at the end.\n", res.notes)
+	if len(res.warnings) > 0 {
+		b.WriteString("\nWhat the hooks printed (first lines, deduplicated):\n\n```\n")
+		for _, w := range res.warnings {
+			b.WriteString(w + "\n")
+		}
+		b.WriteString("```\n")
+	}
+	return b.String()
+}
+
+func total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func added(plain, hooked map[string]int) string {
+	type kv struct {
+		k string
+		v int
+	}
+	var d []kv
+	for k, v := range hooked {
+		if v-plain[k] > 0 {
+			d = append(d, kv{k, v - plain[k]})
+		}
+	}
+	slices.SortFunc(d, func(a, b kv) int {
+		if a.v != b.v {
+			return b.v - a.v
+		}
+		return strings.Compare(a.k, b.k)
+	})
+	var parts []string
+	for _, x := range d {
+		parts = append(parts, fmt.Sprintf("%d `%s`", x.v, x.k))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func summary(res *result) string {
+	var b strings.Builder
+	for _, s := range res.series {
+		r, lo, hi := ratio(s.plain, s.hooked)
+		fmt.Fprintf(&b, "real (%s): commit %.2fx (%.2f–%.2f)", s.label, r, lo, hi)
+		for _, rt := range s.rebases {
+			r, lo, hi := ratio(rt.plain, rt.hooked)
+			fmt.Fprintf(&b, ", rebase %d %.2fx (%.2f–%.2f)", rt.n, r, lo, hi)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
