@@ -157,4 +157,3 @@ func settings(cfg *Config) string {
 	}
 	return fmt.Sprintf("%#v %#v %#v %v %d %d %v %#v", rules, inc, exc, cfg.Moves, cfg.MovesWithin, cfg.MovesAcross, cfg.Inference, cfg.Unknown)
 }
-
