@@ -112,7 +112,7 @@ func (c *checkpoints) note(ctx context.Context, added Added, attr provenance.Att
 	if c == nil || len(added.Files) == 0 {
 		return Note(added, attr), nil, nil
 	}
-	rctx, cancel := context.WithTimeout(ctx, checkpointBudget)
+	rctx, cancel := context.WithTimeout(ctx, Scaled(checkpointBudget))
 	defer cancel()
 	res, err := c.pending.Resolve(rctx, c.reader(rctx, added.Blobs), added.Commit, added.Files)
 	if err != nil || res == nil {

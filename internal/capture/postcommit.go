@@ -59,7 +59,7 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 	// The note's write outlives the hook's reading budget: once the note
 	// is known, losing it to a slow machine or a race with other
 	// worktrees' writes is worse than a commit that takes a little longer.
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), NoteWriteTimeout)
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), Scaled(NoteWriteTimeout))
 	defer cancel()
 	var pending *notes.PendingAdd
 	if opts.NoteOut == nil {

@@ -64,6 +64,8 @@ func TestParseEvent(t *testing.T) {
 		{"pull_request_target", `{}`, "names no pull_request.head.sha"},
 		{"pull_request", `{"pull_request":{"head":{"sha":"` + head + `"},"base":{"sha":"x; rm -rf"}}}`, "not a commit id"},
 		{"push", `{"after":"--upload-pack=evil"}`, "not a commit id"},
+		{"pull_request", `{"pull_request":{"head":{"sha":"` + head + `"},"base":{"ref":"main..` + head + `"}}}`, "is not a branch name"},
+		{"pull_request", `{"pull_request":{"head":{"sha":"` + head + `"},"base":{"ref":"x\u001b]0;t\u0007"}}}`, `pull_request.base.ref "x\x1b]0;t\a" is not a branch name`},
 	} {
 		if _, err := ParseEvent(strings.NewReader(bad.json), bad.name); err == nil || !strings.Contains(err.Error(), bad.msg) {
 			t.Errorf("%s %s: %v, want %q", bad.name, bad.json, err, bad.msg)

@@ -86,6 +86,9 @@ func ParseEvent(r io.Reader, name string) (Event, error) {
 		if ev.BaseSHA != "" && !isHex(ev.BaseSHA) {
 			return ev, fmt.Errorf("pull_request.base.sha %q is not a commit id", ev.BaseSHA)
 		}
+		if ev.BaseRef != "" && !branchName(ev.BaseRef) {
+			return ev, fmt.Errorf("pull_request.base.ref %q is not a branch name", ev.BaseRef)
+		}
 	}
 	if ev.After != "" && !isHex(ev.After) {
 		return ev, fmt.Errorf("the push event's after %q is not a commit id", ev.After)
@@ -99,4 +102,24 @@ func isHex(s string) bool {
 		return false
 	}
 	return strings.Trim(strings.ToLower(s), "0123456789abcdef") == ""
+}
+
+// branchName reports whether s is a branch name git accepts (the rules of
+// git check-ref-format --branch), so that it can stand in a range.
+func branchName(s string) bool {
+	if s == "" || s == "@" || s[0] == '-' || strings.HasSuffix(s, "/") || strings.HasSuffix(s, ".") ||
+		strings.Contains(s, "..") || strings.Contains(s, "@{") || strings.Contains(s, "//") {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < 0x20 || c == 0x7f || strings.IndexByte(" ~^:?*[\\", c) >= 0 {
+			return false
+		}
+	}
+	for _, part := range strings.Split(s, "/") {
+		if part == "" || part[0] == '.' || strings.HasSuffix(part, ".lock") {
+			return false
+		}
+	}
+	return true
 }

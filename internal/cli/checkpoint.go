@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/git-ai-survival/git-ai-survival/hooks"
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
 )
 
@@ -123,7 +124,7 @@ func checkpointRun(opts *CheckpointOptions) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ctx, cancel := context.WithTimeout(ctx, checkpointTimeout)
+	ctx, cancel := context.WithTimeout(ctx, capture.Scaled(checkpointTimeout))
 	defer cancel()
 	if strings.TrimSpace(opts.Agent) == "gemini" && !opts.Before && !opts.After {
 		// Gemini CLI parses the stdout of its hooks as JSON.
@@ -137,7 +138,7 @@ func checkpointRun(opts *CheckpointOptions) {
 	ev.Enabled = hooks.Active
 	if err := checkpoint.Record(ctx, ev, warn); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("gave up after %s", checkpointTimeout)
+			err = fmt.Errorf("gave up after %s", capture.Scaled(checkpointTimeout))
 		}
 		warn(err.Error() + "; nothing recorded")
 	}

@@ -65,7 +65,7 @@ into git notes add).`,
 }
 
 func runHook(ctx context.Context, f *Factory, name string, args []string) {
-	ctx, cancel := context.WithTimeout(ctx, hookTimeoutFor(name))
+	ctx, cancel := context.WithTimeout(ctx, capture.Scaled(hookTimeoutFor(name)))
 	defer cancel()
 	switch name {
 	case "post-commit":
@@ -98,9 +98,9 @@ func postCommitHook(ctx context.Context, f *Factory, fed, handOver bool) {
 		dir, _ = os.Getwd()
 	}
 	repo := gitx.AtHookDir(dir)
-	opts := capture.PostCommitOptions{Budget: hookDiffBudget}
+	opts := capture.PostCommitOptions{Budget: capture.Scaled(hookDiffBudget)}
 	if fed {
-		r, closeFeed := openFeed(f.IO.In, time.Now().Add(hookDiffBudget))
+		r, closeFeed := openFeed(f.IO.In, time.Now().Add(capture.Scaled(hookDiffBudget)))
 		defer closeFeed()
 		opts.Feed = r
 	}

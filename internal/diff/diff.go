@@ -253,18 +253,27 @@ func unexpected(err error) error {
 	return err
 }
 
+// parseSpan reads "start[,count]" of a hunk header: unsigned decimal
+// numbers, as git writes them (a sign would make a count negative).
 func parseSpan(s string) (start, count int, err error) {
 	a, b, hasCount := strings.Cut(s, ",")
-	if start, err = strconv.Atoi(a); err != nil {
+	if start, err = number(a); err != nil {
 		return 0, 0, err
 	}
 	count = 1
 	if hasCount {
-		if count, err = strconv.Atoi(b); err != nil {
+		if count, err = number(b); err != nil {
 			return 0, 0, err
 		}
 	}
 	return start, count, nil
+}
+
+func number(s string) (int, error) {
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, fmt.Errorf("%q is not a line number", s)
+	}
+	return strconv.Atoi(s)
 }
 
 func (s *state) flush() error {

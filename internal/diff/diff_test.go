@@ -77,11 +77,13 @@ func TestParseCommits(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for name, in := range map[string]string{
-		"short hunk":   "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-x\n",
-		"bad header":   "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -x +1 @@\n",
-		"context line": "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n x\n",
-		"combined":     "diff --cc f\n",
-		"no prefix":    "diff --git f f\n--- f\n+++ f\n",
+		"short hunk":     "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-x\n",
+		"bad header":     "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -x +1 @@\n",
+		"context line":   "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n x\n",
+		"combined":       "diff --cc f\n",
+		"negative count": "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,-1 +0,0 @@\n",
+		"negative start": "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ --5,0 +1 @@\n+x\n",
+		"no prefix":      "diff --git f f\n--- f\n+++ f\n",
 	} {
 		p := &Parser{}
 		if err := p.Parse(strings.NewReader(in)); err == nil {

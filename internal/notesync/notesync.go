@@ -346,7 +346,8 @@ type PushLine struct {
 }
 
 // ParsePrePush reads what git passes the pre-push hook on stdin:
-// "<local ref> <local oid> <remote ref> <remote oid>" lines.
+// "<local ref> <local oid> <remote ref> <remote oid>" lines, the ids full
+// and lowercase (all zeros for a ref that does not exist on that side).
 func ParsePrePush(r io.Reader) ([]PushLine, error) {
 	var lines []PushLine
 	sc := bufio.NewScanner(r)
@@ -356,7 +357,7 @@ func ParsePrePush(r io.Reader) ([]PushLine, error) {
 		if len(f) == 0 {
 			continue
 		}
-		if len(f) != 4 {
+		if len(f) != 4 || !provenance.IsObjectID(f[1]) || !provenance.IsObjectID(f[3]) {
 			return nil, fmt.Errorf("pre-push input line %d: %q is not \"<local ref> <local oid> <remote ref> <remote oid>\"", n, sc.Text())
 		}
 		lines = append(lines, PushLine{f[0], f[1], f[2], f[3]})
