@@ -16,7 +16,7 @@ import (
 
 // Version is the version of the block we install. Bump it whenever the text
 // of Block or Wrapper changes, so that installing again updates old hooks.
-const Version = 3
+const Version = 4
 
 // Binary is the command the hooks run.
 const Binary = "git-ai-survival"
@@ -125,7 +125,7 @@ func (h Hook) block(version int) string {
 	case h.Pipe != nil:
 		h.ifOnPath(&b, h.pipeRun(h.Pipe()))
 	default:
-		h.ifOnPath(&b, fmt.Sprintf("\t\t%s hook %s ${1+\"$@\"} </dev/null || :\n", Binary, h.Name))
+		h.ifOnPath(&b, quietRun(fmt.Sprintf(": | %s hook %s ${1+\"$@\"} </dev/null", Binary, h.Name)))
 	}
 	b.WriteString("fi\n")
 	b.WriteString(endLine + "\n")
@@ -146,9 +146,9 @@ func (h Hook) ifOnPath(b *strings.Builder, run string) {
 func (h Hook) stdinBody(b *strings.Builder) {
 	b.WriteString("\tai_survival_stdin=$(cat) || ai_survival_stdin=\n")
 	h.ifOnPath(b, "\t\tif [ -n \"$ai_survival_stdin\" ]; then\n"+
-		fmt.Sprintf("\t\t\tprintf '%%s\\n' \"$ai_survival_stdin\" | %s hook %s ${1+\"$@\"} || :\n", Binary, h.Name)+
+		"\t"+quietRun(fmt.Sprintf("printf '%%s\\n' \"$ai_survival_stdin\" | %s hook %s ${1+\"$@\"}", Binary, h.Name))+
 		"\t\telse\n"+
-		fmt.Sprintf("\t\t\t%s hook %s ${1+\"$@\"} </dev/null || :\n", Binary, h.Name)+
+		"\t"+quietRun(fmt.Sprintf(": | %s hook %s ${1+\"$@\"} </dev/null", Binary, h.Name))+
 		"\t\tfi\n")
 	b.WriteString("\t# The rest of this hook reads the same stdin.\n")
 	b.WriteString("\tif [ -n \"$ai_survival_stdin\" ]; then\n")
@@ -157,6 +157,17 @@ func (h Hook) stdinBody(b *strings.Builder) {
 	b.WriteString("\t\texec </dev/null\n")
 	b.WriteString("\tfi\n")
 	b.WriteString("\tunset ai_survival_stdin\n")
+}
+
+// quietRun is the line of shell that runs pipeline (ending in the binary)
+// with the binary's stderr kept and the shell's own sent to /dev/null: when
+// the binary is killed (by a time limit, the OOM killer, a closed terminal)
+// the shell prints "Terminated" or "Killed" on its stderr, a line that
+// would follow our warnings with nothing to say. dash prints it only while
+// the redirection is in place when the binary ends a pipeline, hence the
+// `: |` in front of a lone command. Its exit status is ignored.
+func quietRun(pipeline string) string {
+	return "\t\t{ " + pipeline + " 2>&3 || :; } 3>&2 2>/dev/null\n"
 }
 
 // pipeRun is the pipeline p (see Pipeline) as lines of shell.

@@ -1,6 +1,8 @@
 package provenance
 
 import (
+	"container/heap"
+	"slices"
 	"sort"
 )
 
@@ -36,7 +38,7 @@ func (n Note) Resolve(commit string) Commit {
 			own = append(own, r)
 		}
 	}
-	sort.SliceStable(own, func(i, j int) bool { return weaker(own[i], own[j]) })
+	sortWeakestFirst(own)
 	byFile := map[string][]Record{}
 	for _, r := range own {
 		if r.File == "" {
@@ -48,13 +50,13 @@ func (n Note) Resolve(commit string) Commit {
 		byFile[r.File] = append(byFile[r.File], r)
 	}
 	for file, recs := range byFile {
-		var spans []Span
+		var layers []Span
 		for _, r := range recs {
 			for _, rg := range r.Lines.Ranges() {
-				spans = Paint(spans, Span{Range: rg, Attribution: r.Attribution})
+				layers = append(layers, Span{Range: rg, Attribution: r.Attribution})
 			}
 		}
-		c.Files[file] = spans
+		c.Files[file] = PaintAll(layers)
 	}
 	if !c.HasDefault {
 		c.Default = majority(c.Files)
@@ -81,6 +83,87 @@ func weaker(a, b Record) bool {
 		return ra < rb
 	}
 	return string(a.line()) < string(b.line())
+}
+
+// sortWeakestFirst sorts recs as weaker does, each record's text computed
+// once (a note may hold a hundred thousand records).
+func sortWeakestFirst(recs []Record) {
+	type keyed struct {
+		rank int
+		line string
+		rec  Record
+	}
+	ks := make([]keyed, len(recs))
+	for i, r := range recs {
+		ks[i] = keyed{int(r.Evidence.Rank()), string(r.line()), r}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		if ks[i].rank != ks[j].rank {
+			return ks[i].rank < ks[j].rank
+		}
+		return ks[i].line < ks[j].line
+	})
+	for i := range ks {
+		recs[i] = ks[i].rec
+	}
+}
+
+// PaintAll lays each of layers over those before it, as Paint applied to
+// them in turn would, and returns the spans, sorted and disjoint. It takes
+// O(n log n) where painting one at a time takes O(n²).
+func PaintAll(layers []Span) []Span {
+	if len(layers) == 0 {
+		return nil
+	}
+	byStart := make([]int, len(layers))
+	points := make([]int, 0, 2*len(layers))
+	for i, l := range layers {
+		byStart[i] = i
+		points = append(points, l.Start, l.End+1)
+	}
+	sort.SliceStable(byStart, func(i, j int) bool { return layers[byStart[i]].Start < layers[byStart[j]].Start })
+	sort.Ints(points)
+	points = slices.Compact(points)
+	var active layerHeap // the layers covering the current point, latest on top
+	var out []Span
+	last := -1 // the layer out's last span comes from
+	next := 0
+	for k := 0; k+1 < len(points); k++ {
+		x := points[k]
+		for next < len(byStart) && layers[byStart[next]].Start <= x {
+			heap.Push(&active, byStart[next])
+			next++
+		}
+		for active.Len() > 0 && layers[active[0]].End < x {
+			heap.Pop(&active)
+		}
+		if active.Len() == 0 {
+			last = -1
+			continue
+		}
+		top, end := active[0], points[k+1]-1
+		if top == last && out[len(out)-1].End == x-1 {
+			out[len(out)-1].End = end
+			continue
+		}
+		out = append(out, Span{Range: Range{Start: x, End: end}, Attribution: layers[top].Attribution})
+		last = top
+	}
+	return out
+}
+
+// layerHeap is a max-heap of layer indices.
+type layerHeap []int
+
+func (h layerHeap) Len() int           { return len(h) }
+func (h layerHeap) Less(i, j int) bool { return h[i] > h[j] }
+func (h layerHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *layerHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *layerHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // Paint lays s over spans (sorted, disjoint), replacing what it covers, and

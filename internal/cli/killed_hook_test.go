@@ -144,3 +144,57 @@ func TestAmendSucceedsWhenTheNotesRefCannotBeWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A hook binary killed by a signal (a time limit's SIGTERM, the OOM
+// killer's SIGKILL) leaves its own warning on stderr and nothing else: the
+// shell running the hook does not add a "Terminated" or "Killed" line, in
+// any of the hooks.
+func TestKilledHookBinaryLeavesNoShellMessage(t *testing.T) {
+	for _, sig := range []string{"TERM", "KILL"} {
+		t.Run(sig, func(t *testing.T) {
+			t.Parallel()
+			r := gittest.New(t)
+			remote := t.TempDir()
+			r.Git("init", "-q", "--bare", remote)
+			r.Git("remote", "add", "origin", remote)
+			r.MustTool("install")
+			r.Write("a.txt", "one\n")
+			r.Commit("first")
+			r.Git("push", "-q", "origin", "HEAD:refs/heads/main")
+
+			killer := t.TempDir()
+			script := "#!/bin/sh\nprintf 'warning: stopped by a time limit\\n' >&2\nkill -" + sig + " $$\n"
+			if err := os.WriteFile(filepath.Join(killer, "git-ai-survival"), []byte(script), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			r.Env = withPath(r.Env, killer)
+			lost := "warning: git-ai-survival: provenance not recorded for this commit (it stopped early; the next commit or 'git ai-survival sync' fills the note in from the commit's evidence)\n"
+			own := "warning: stopped by a time limit\n"
+			r.Write("b.txt", "two\n")
+			r.Git("add", "b.txt")
+			steps := []struct {
+				hook string
+				args []string
+				want string
+			}{
+				{"post-commit", []string{"commit", "-q", "-m", "second"}, own + lost},
+				{"post-rewrite", []string{"commit", "-q", "--amend", "-m", "second, amended"}, own + lost + own}, // post-commit, then post-rewrite
+				{"post-checkout", []string{"checkout", "-q", "-b", "side"}, own},
+				{"pre-push", []string{"push", "-q", "origin", "HEAD:refs/heads/side"}, own},
+				{"post-merge", []string{"merge", "-q", "--ff-only", "side@{1}"}, own},
+			}
+			for _, s := range steps {
+				if s.hook == "post-merge" {
+					r.Git("reset", "-q", "--hard", "HEAD~1")
+				}
+				_, errs, err := r.Run("", "git", s.args...)
+				if err != nil {
+					t.Fatalf("%s: git %v failed: %v\n%s", s.hook, s.args, err, errs)
+				}
+				if errs != s.want {
+					t.Errorf("%s: stderr of git %v:\n%q\nwant\n%q", s.hook, s.args, errs, s.want)
+				}
+			}
+		})
+	}
+}

@@ -39,7 +39,11 @@ func (f *Factory) Repo(ctx context.Context) (*gitx.Repo, error) {
 // Warnf prints one warning line on stderr.
 func (f *Factory) Warnf(format string, args ...any) {
 	// One line, whatever the strings from notes, payloads or git held.
-	msg := strings.TrimPrefix(fmt.Sprintf(format, args...), "warning: ") // never "warning: warning:"
+	// Never "warning: warning:", nor "warning: git-ai-survival: warning:".
+	msg := strings.TrimPrefix(fmt.Sprintf(format, args...), "warning: ")
+	if rest, ok := strings.CutPrefix(msg, "git-ai-survival: "); ok {
+		msg = "git-ai-survival: " + strings.TrimPrefix(rest, "warning: ")
+	}
 	fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", term.Line(msg))
 }
 

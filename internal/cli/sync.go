@@ -146,7 +146,8 @@ func syncRun(opts *SyncOptions) error {
 	}
 	if err != nil {
 		if errors.Is(err, notesync.ErrForeign) {
-			return fmt.Errorf("%s: %w; the local notes are untouched and were not pushed", remote, err)
+			// err names the remote ("merging the notes of <remote>: ...").
+			return fmt.Errorf("%w; the local notes are untouched and were not pushed", err)
 		}
 		return fmt.Errorf("%w (the local notes are safe; run 'git ai-survival sync %s' again)", err, remote)
 	}
@@ -249,7 +250,7 @@ func prePushHook(ctx context.Context, f *Factory, args []string) {
 	case errors.As(err, &rej):
 		f.Warnf("git-ai-survival: provenance notes not pushed: %s refused them (%s); %s", remote, rej.Reason, later)
 	case errors.Is(err, notesync.ErrForeign):
-		f.Warnf("git-ai-survival: provenance notes not pushed to %s: %v; %s", remote, err, later)
+		f.Warnf("git-ai-survival: provenance notes not pushed: %v; %s", err, later) // err names the remote
 	case err != nil:
 		f.Warnf("git-ai-survival: provenance notes not pushed to %s: %v; %s", remote, err, later)
 	default:

@@ -355,14 +355,16 @@ func TestForeignAndCorruptRemoteNotes(t *testing.T) {
 	other.Git("notes", "--ref="+provenance.NotesRef, "add", "-m", "reviewed-by: someone", a.Head())
 	a.Git("remote", "add", "other", other.Dir)
 	_, stderr, code := a.Tool("", "sync", "other")
-	if code == 0 || !strings.Contains(stderr, "another tool") || !strings.Contains(stderr, "untouched") {
-		t.Errorf("sync with another tool's notes: exit %d\n%s", code, stderr)
+	foreign := other.Git("rev-parse", provenance.NotesRef)[:12]
+	want := "git-ai-survival: merging the notes of other: " + foreign + ": the notes ref holds no git-ai-survival notes (another tool's?); the local notes are untouched and were not pushed\n"
+	if code == 0 || stderr != want {
+		t.Errorf("sync with another tool's notes: exit %d, stderr\n%q\nwant\n%q", code, stderr, want)
 	}
 	if got := a.Git("rev-parse", provenance.NotesRef); got != before {
 		t.Error("the local notes moved")
 	}
 	_, stderr, err := a.Run("", "git", "push", "-q", "other", "main")
-	if err != nil || strings.Count(stderr, "warning:") != 1 {
+	if err != nil || strings.Count(stderr, "warning:") != 1 || !strings.Contains(stderr, "warning: git-ai-survival: provenance notes not pushed: merging the notes of other: "+foreign+": ") {
 		t.Errorf("push to a remote with another tool's notes: %v\n%s", err, stderr)
 	}
 

@@ -255,13 +255,14 @@ func (l *Log) Commit(id string) provenance.Commit {
 	for _, f := range l.Files {
 		// Later attestations of a line win over earlier ones; a file
 		// listed twice adds to what it said before.
-		spans := c.Files[f.Path]
+		layers := c.Files[f.Path] // disjoint: laid first, as painted before
 		for _, a := range f.Attestations {
 			attr := l.Attribution(a.Key)
 			for _, r := range a.Lines.Ranges() {
-				spans = provenance.Paint(spans, provenance.Span{Range: r, Attribution: attr})
+				layers = append(layers, provenance.Span{Range: r, Attribution: attr})
 			}
 		}
+		spans := provenance.PaintAll(layers)
 		if len(spans) > 0 {
 			c.Files[f.Path] = spans
 		}

@@ -111,3 +111,28 @@ func TestHugeNoteIsIgnored(t *testing.T) {
 		t.Errorf("small note: %v", e.Err)
 	}
 }
+
+// A note within the byte bound but with more records than MaxNoteRecords is
+// ignored with a warning; one at the bound is read.
+func TestNoteWithTooManyRecordsIsIgnored(t *testing.T) {
+	id := strings.Repeat("b", 40)
+	rec := func(i int) string {
+		return fmt.Sprintf(`{"v":1,"commit":"%s","file":"a","lines":"%d","origin":"ai"}`+"\n", id, 2*i+1)
+	}
+	var b strings.Builder
+	for i := 0; i < notes.MaxNoteRecords; i++ {
+		b.WriteString(rec(i))
+	}
+	if e := notes.ParseEntry(id, []byte(b.String())); e.Err != nil || len(e.Note.Records) != notes.MaxNoteRecords {
+		t.Errorf("note at the bound: %d records, %v", len(e.Note.Records), e.Err)
+	}
+	b.WriteString(rec(notes.MaxNoteRecords))
+	if b.Len() > notes.MaxNoteBytes {
+		t.Fatalf("the test note is %d bytes, beyond the byte bound", b.Len())
+	}
+	e := notes.ParseEntry(id, []byte(b.String()))
+	want := "the note on commit bbbbbbbbbbbb holds more than 100000 records (100001 lines); it is ignored"
+	if e.Err == nil || e.Err.Error() != want {
+		t.Errorf("note beyond the bound: %v, want %q", e.Err, want)
+	}
+}

@@ -5,6 +5,7 @@
 package notes
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -53,16 +54,32 @@ func (e Entry) Describes() bool {
 // ignored with a warning rather than read for minutes.
 const MaxNoteBytes = 16 << 20
 
+// MaxNoteRecords bounds the records of one note the same way: our hooks
+// write one record by run of lines of one origin in one file, so a real
+// note holds a few thousand; one beyond the bound is ignored with a
+// warning rather than resolved for seconds on every read.
+const MaxNoteRecords = 100_000
+
 // ParseEntry reads the note blob data of commit.
 func ParseEntry(commit string, data []byte) Entry {
 	if len(data) > MaxNoteBytes {
 		return Entry{Commit: commit, Err: fmt.Errorf("the note on commit %s is larger than %d MiB (%d bytes); it is ignored", short(commit), MaxNoteBytes>>20, len(data))}
+	}
+	if lines := bytes.Count(data, []byte{'\n'}) + 1 - boolInt(bytes.HasSuffix(data, []byte{'\n'})); lines > MaxNoteRecords {
+		return Entry{Commit: commit, Err: fmt.Errorf("the note on commit %s holds more than %d records (%d lines); it is ignored", short(commit), MaxNoteRecords, lines)}
 	}
 	n, warn, err := provenance.Parse(data)
 	if err != nil {
 		err = fmt.Errorf("the note on commit %s is not a valid git-ai-survival note (%w); it is ignored", short(commit), err)
 	}
 	return Entry{Commit: commit, Note: n, Err: err, Warnings: warn}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func short(id string) string {
