@@ -78,15 +78,9 @@ func appendNew(list []string, add ...string) []string {
 	return list
 }
 
-func weaker(a, b Record) bool {
-	if ra, rb := a.Evidence.Rank(), b.Evidence.Rank(); ra != rb {
-		return ra < rb
-	}
-	return string(a.line()) < string(b.line())
-}
-
-// sortWeakestFirst sorts recs as weaker does, each record's text computed
-// once (a note may hold a hundred thousand records).
+// sortWeakestFirst sorts recs by evidence rank, weakest first, then by
+// their text, each record's text computed once (a note may hold a hundred
+// thousand records).
 func sortWeakestFirst(recs []Record) {
 	type keyed struct {
 		rank int
