@@ -311,13 +311,13 @@ func parenModel(id *identity, paren string) string {
 }
 
 // cleanModel drops a model name that is too long or holds control
-// characters or spaces.
+// characters, spaces or commas (a comma separates names in lists).
 func cleanModel(m string) string {
 	if len(m) > 128 {
 		return ""
 	}
 	for _, r := range m {
-		if unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError {
+		if unicode.IsControl(r) || unicode.IsSpace(r) || r == ',' || r == utf8.RuneError {
 			return ""
 		}
 	}
