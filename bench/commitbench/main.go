@@ -447,7 +447,7 @@ func report(res *result) string {
 	}{{"plain `git commit`", res.plain}, {"with hooks", res.hooked}} {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", row.name, ms(benchkit.Median(row.d)), ms(percentile(row.d, 90)), ms(minOf(row.d)), ms(maxOf(row.d)))
 	}
-	lo, hi := ratioInterval(res.plain, res.hooked)
+	lo, hi := benchkit.RatioInterval(res.plain, res.hooked)
 	fmt.Fprintf(&b, "\n**Ratio of medians: %.2fx** (threshold %.1fx: %s; 95%% bootstrap interval %.2f–%.2fx); p90 ratio %.2fx; the hooks add %s per commit at the median.\n",
 		ratio, maxRatio, verdict(ratio <= maxRatio), lo, hi, float64(percentile(res.hooked, 90))/float64(percentile(res.plain, 90)), ms(hm-pm))
 	fmt.Fprintf(&b, "Start-up of the binary alone (`git-ai-survival version`): median %s.\n", ms(benchkit.Median(res.startup)))
@@ -506,7 +506,7 @@ func summary(res *result) string {
 	var b bytes.Buffer
 	pm, hm := benchkit.Median(res.plain), benchkit.Median(res.hooked)
 	ratio := float64(hm) / float64(pm)
-	lo, hi := ratioInterval(res.plain, res.hooked)
+	lo, hi := benchkit.RatioInterval(res.plain, res.hooked)
 	fmt.Fprintf(&b, "commit: %d-file commits in a %d-file repository: plain median %s (p90 %s), with hooks median %s (p90 %s): ratio %.2fx (95%% interval %.2f-%.2fx), threshold %.1fx %s\n",
 		res.opts.changed, res.opts.files, ms(pm), ms(percentile(res.plain, 90)), ms(hm), ms(percentile(res.hooked, 90)), ratio, lo, hi, maxRatio, verdict(ratio <= maxRatio))
 	b.WriteString(pendingSummary(res))

@@ -106,7 +106,7 @@ func pendingReport(res *result) string {
 	if !res.pendingTagged {
 		tagged = "**WARNING: the last commit's note has no checkpoint evidence**"
 	}
-	lo, hi := ratioInterval(res.pendingPlain, res.pendingHooked)
+	lo, hi := benchkit.RatioInterval(res.pendingPlain, res.pendingHooked)
 	fmt.Fprintf(&b, "\n**Ratio of medians: %.2fx** (threshold %.1fx: %s; 95%% bootstrap interval %.2f–%.2fx); the hooks add %s; %s.\n", ratio, maxRatio, verdict(ratio <= maxRatio), lo, hi, ms(hm-pm), tagged)
 	return b.String()
 }
@@ -118,7 +118,7 @@ func pendingSummary(res *result) string {
 	}
 	pm, hm := benchkit.Median(res.pendingPlain), benchkit.Median(res.pendingHooked)
 	ratio := float64(hm) / float64(pm)
-	lo, hi := ratioInterval(res.pendingPlain, res.pendingHooked)
+	lo, hi := benchkit.RatioInterval(res.pendingPlain, res.pendingHooked)
 	return fmt.Sprintf("commit: %d-file commits with checkpoints pending on %d files: plain median %s, with hooks median %s: ratio %.2fx (95%% interval %.2f-%.2fx), threshold %.1fx %s\n",
 		res.opts.changed, res.opts.pending, ms(pm), ms(hm), ratio, lo, hi, maxRatio, verdict(ratio <= maxRatio))
 }
