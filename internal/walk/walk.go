@@ -231,8 +231,29 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	metaDone := make(chan error, 1)
 	go func() { metaDone <- readMeta(mctx, repo, revs, d.meta) }()
 
+	var combinedDone chan error
+	if !opts.Moves {
+		d.repo, d.revs = repo, revs
+		d.merges = make(chan *mergeDiffs, 256)
+		combinedDone = make(chan error, 1)
+		go func() { combinedDone <- readCombined(mctx, repo, revs, d.merges) }()
+	}
+	// waitCombined ends the combined diffs' stream and returns its error.
+	waitCombined := func(cancel bool) error {
+		if combinedDone == nil {
+			return nil
+		}
+		if cancel {
+			cancelMeta()
+		}
+		err := <-combinedDone
+		combinedDone = nil
+		return err
+	}
+	defer waitCombined(true)
+
 	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file, KeepContent: opts.Moves}
-	args := append(append([]string{}, logArgs...), revs...)
+	args := append(append([]string{}, logArgsFor(opts.Moves)...), revs...)
 	err = repo.Stream(ctx, nil, func(r io.Reader) error {
 		if opts.Moves {
 			r = markNoNewline(r)
@@ -247,6 +268,9 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		metaErr := <-metaDone
 		if d.metaEnded && metaErr != nil && !errors.Is(metaErr, context.Canceled) {
 			err = metaErr
+		}
+		if cerr := waitCombined(true); d.mergesEnded && cerr != nil && !errors.Is(cerr, context.Canceled) {
+			err = cerr
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -263,6 +287,14 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	}
 	if err := <-metaDone; err != nil {
 		return nil, fmt.Errorf("reading commits: %w", err)
+	}
+	if d.merges != nil {
+		if _, more := <-d.merges; more {
+			return nil, errors.New("reading history: the merges' combined diffs and the commit list disagree (a merge too many)")
+		}
+		if err := waitCombined(false); err != nil {
+			return nil, fmt.Errorf("reading the merges' diffs: %w", err)
+		}
 	}
 	res.Commits = d.done
 	if d.final != nil {
@@ -285,6 +317,22 @@ var logArgs = []string{"log", "--reverse", "--topo-order", "--children",
 	"--no-ext-diff", "--no-textconv", "--diff-algorithm=myers", "--indent-heuristic",
 	"--inter-hunk-context=0", "--ignore-submodules=all",
 	"--src-prefix=a/", "--dst-prefix=b/", "--no-relative"}
+
+// logArgsFor is logArgs; without moves, a merge's diff is against its
+// first parent alone, and the other parents' diffs come from the combined
+// diffs (combined.go).
+func logArgsFor(moves bool) []string {
+	if moves {
+		return logArgs
+	}
+	out := append([]string{}, logArgs...)
+	for i, a := range out {
+		if a == "--diff-merges=separate" {
+			out[i] = "--diff-merges=first-parent"
+		}
+	}
+	return out
+}
 
 // metaFormat: id, parents, author, author time, committer, commit time,
 // message; records end with NUL (-z).
