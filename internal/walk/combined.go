@@ -216,13 +216,13 @@ func (f *combinedFile) hunk(line string, n int) error {
 	}
 	for i := range n {
 		f.close(i)
-		s, _, err := span(fields[1+i], '-')
+		s, err := start(fields[1+i], '-')
 		if err != nil {
 			return fmt.Errorf("unreadable combined hunk header %q", line)
 		}
 		f.old[i] = s
 	}
-	s, _, err := span(fields[1+n], '+')
+	s, err := start(fields[1+n], '+')
 	if err != nil {
 		return fmt.Errorf("unreadable combined hunk header %q", line)
 	}
@@ -230,22 +230,14 @@ func (f *combinedFile) hunk(line string, n int) error {
 	return nil
 }
 
-func span(s string, sign byte) (int, int, error) {
+// start reads the start of a hunk header's span ("-a,b" or "+a,b"); the
+// count is not needed (and git may print it wrapped below zero).
+func start(s string, sign byte) (int, error) {
 	if len(s) < 2 || s[0] != sign {
-		return 0, 0, fmt.Errorf("bad span")
+		return 0, fmt.Errorf("bad span")
 	}
-	a, b, ok := strings.Cut(s[1:], ",")
-	start, err := strconv.Atoi(a)
-	if err != nil {
-		return 0, 0, err
-	}
-	count := 1
-	if ok {
-		if count, err = strconv.Atoi(b); err != nil {
-			return 0, 0, err
-		}
-	}
-	return start, count, nil
+	a, _, _ := strings.Cut(s[1:], ",")
+	return strconv.Atoi(a)
 }
 
 // body reads one line's columns.
