@@ -66,11 +66,11 @@ func readCombined(ctx context.Context, repo *gitx.Repo, revs []string, out chan<
 
 // combinedFile is one path of a combined diff being read.
 type combinedFile struct {
-	header   string   // the path of the "diff --combined" line
-	paths    []string // each parent's path ("" none)
-	newPath  string   // the merge's ("" deleted)
-	hasNew   bool
-	binary   bool
+	header  string   // the path of the "diff --combined" line
+	paths   []string // each parent's path ("" none)
+	newPath string   // the merge's ("" deleted)
+	hasNew  bool
+	binary  bool
 	hunks   [][]linemap.Hunk // per parent
 	pending []pendingHunk    // per parent, the change being read
 	old     []int            // per parent, the next line of the parent
