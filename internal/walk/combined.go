@@ -13,24 +13,27 @@ import (
 )
 
 // A merge's diff against its second parent is, in a history of long-lived
-// branches, everything the first parent's side did since they last met:
-// asking git for it (--diff-merges=separate) costs far more than every
-// other diff of the history together. The walk needs it only for the
-// paths the merge changes relative to every parent (a path unchanged
-// relative to some parent is that parent's version): exactly the paths
-// of git's combined diff (-c), which diffs the contents of those paths
-// alone. So, without moves, the main stream has each merge's diff against
-// its first parent (--diff-merges=first-parent) and a second stream, one
-// `git log --merges -c`, gives the other parents' hunks of those paths,
-// read back from the combined diff's columns: for parent i, a line with
-// '-' in column i is a line of parent i the merge removed, '+' a line of
-// the merge not in parent i, ' ' a line in both. With moves, blame's
-// search for copies needs every path a merge changed relative to each
-// parent, and the walk reads separate diffs.
+// branches, everything the first parent's side did since they last met,
+// and its diff against the first parent everything the branch did, which
+// its own commits' diffs already hold: asking git for both
+// (--diff-merges=separate) cost several times every other diff of the
+// history together. The walk needs hunks only for the paths a merge
+// changes relative to every parent (a path unchanged relative to some
+// parent is that parent's version): exactly the paths of git's combined
+// diff (-c), which diffs the contents of those paths alone. So, without
+// moves, the main stream has no diffs for merges (--diff-merges=off, as a
+// plain git log -p), and two more streams give, merge by merge in the
+// same order, the paths it changed relative to its first parent (git log
+// --raw, no contents read) and the combined diff, read back into one -U0
+// diff per parent from its columns: for parent i, a line with '-' in
+// column i is a line of parent i the merge removed, '+' a line of the
+// merge not in parent i, ' ' a line in both. With moves, blame's search
+// for copies needs every path a merge changed relative to each parent,
+// and the walk reads separate diffs.
 //
 // A merge of three or more parents (rare) cannot say from the combined
 // diff which parent a path unchanged relative to some of them comes from;
-// its diffs against the other parents are read with git diff-tree.
+// its diffs against each parent are read with git diff-tree.
 
 // combinedArgs read the combined diffs of the merges, in the walk's order.
 var combinedArgs = []string{"log", "--reverse", "--topo-order", "--merges",
@@ -39,13 +42,121 @@ var combinedArgs = []string{"log", "--reverse", "--topo-order", "--merges",
 	"--diff-algorithm=myers", "--indent-heuristic", "--inter-hunk-context=0",
 	"--ignore-submodules=all", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative"}
 
-// mergeDiffs is one merge's diffs against its parents after the first,
-// for the paths it changes relative to every parent: others[k] is the
-// diff against parent k+2.
+// mergeDiffs is one merge's diffs against its parents for the paths it
+// changes relative to every parent: parents[k] is the diff against parent
+// k+1.
 type mergeDiffs struct {
-	id     string
-	others [][]linemap.Change
-	err    error
+	id      string
+	parents [][]linemap.Change
+}
+
+// mergeRaw is one merge's changes relative to its first parent, paths
+// alone (git log --raw): a change of content carries changedContent as
+// its hunks until the combined diff gives the real ones.
+type mergeRaw struct {
+	id      string
+	changes []linemap.Change
+}
+
+// changedContent stands for the hunks of a path whose content a merge
+// changed relative to its first parent and which, being some other
+// parent's version, needs none; it fits no file.
+var changedContent = []linemap.Hunk{{OldStart: -1, OldLines: 1, NewStart: -1, NewLines: 1}}
+
+// rawArgs list the merges' changes relative to their first parent.
+var rawArgs = []string{"log", "--reverse", "--topo-order", "--merges",
+	"--format=commit %H %P", "--no-notes", "--diff-merges=first-parent", "--raw", "--no-abbrev",
+	"-M", "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules=all", "--no-relative"}
+
+// readRaw streams the merges' changes relative to their first parent.
+func readRaw(ctx context.Context, repo *gitx.Repo, revs []string, out chan<- *mergeRaw) error {
+	defer close(out)
+	args := append(append([]string{}, rawArgs...), revs...)
+	return repo.Stream(ctx, nil, func(r io.Reader) error {
+		return parseRaw(r, func(m *mergeRaw) error {
+			select {
+			case out <- m:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}, append(args, "--")...)
+}
+
+// parseRaw reads `git log --format="commit %H %P" --raw --no-abbrev`.
+func parseRaw(r io.Reader, emit func(*mergeRaw) error) error {
+	br := bufio.NewReaderSize(r, 1<<16)
+	var cur *mergeRaw
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil && err != io.EOF {
+			return err
+		}
+		line = strings.TrimSuffix(line, "\n")
+		switch {
+		case strings.HasPrefix(line, "commit "):
+			if cur != nil {
+				if eerr := emit(cur); eerr != nil {
+					return eerr
+				}
+			}
+			ids := strings.Fields(strings.TrimPrefix(line, "commit "))
+			if len(ids) == 0 {
+				return fmt.Errorf("unexpected line %q", line)
+			}
+			cur = &mergeRaw{id: ids[0]}
+		case strings.HasPrefix(line, ":"):
+			if cur == nil {
+				return fmt.Errorf("raw diff line before any commit: %q", line)
+			}
+			ch, perr := rawChange(line)
+			if perr != nil {
+				return fmt.Errorf("commit %s: %w", cur.id, perr)
+			}
+			cur.changes = append(cur.changes, ch)
+		}
+		if err == io.EOF {
+			if cur != nil {
+				return emit(cur)
+			}
+			return nil
+		}
+	}
+}
+
+// rawChange reads ":<mode> <mode> <id> <id> <status>\t<path>[\t<path>]".
+func rawChange(line string) (linemap.Change, error) {
+	meta, paths, ok := strings.Cut(line, "\t")
+	f := strings.Fields(meta)
+	if !ok || len(f) != 5 || f[4] == "" {
+		return linemap.Change{}, fmt.Errorf("unreadable raw diff line %q", line)
+	}
+	names := strings.Split(paths, "\t")
+	for i, n := range names {
+		u, err := unquotePath(n)
+		if err != nil {
+			return linemap.Change{}, err
+		}
+		names[i] = u
+	}
+	var ch linemap.Change
+	switch status := f[4][0]; {
+	case status == 'A' && len(names) == 1:
+		ch.NewPath = names[0]
+	case status == 'D' && len(names) == 1:
+		ch.OldPath = names[0]
+	case (status == 'R' || status == 'C') && len(names) == 2:
+		ch.OldPath, ch.NewPath = names[0], names[1]
+	case len(names) == 1:
+		ch.OldPath, ch.NewPath = names[0], names[0]
+	default:
+		return linemap.Change{}, fmt.Errorf("unreadable raw diff line %q", line)
+	}
+	if ch.NewPath != "" && f[2] != f[3] {
+		ch.Hunks = changedContent
+	}
+	return ch, nil
 }
 
 // readCombined streams the merges' combined diffs to out.
@@ -115,13 +226,13 @@ func parseCombined(r io.Reader, emit func(*mergeDiffs) error) error {
 		for i := range ff.pending {
 			ff.close(i)
 		}
-		if len(cur.others) < n-1 {
-			grown := make([][]linemap.Change, n-1)
-			copy(grown, cur.others)
-			cur.others = grown
+		if len(cur.parents) < n {
+			grown := make([][]linemap.Change, n)
+			copy(grown, cur.parents)
+			cur.parents = grown
 		}
-		for i := 1; i < n; i++ {
-			cur.others[i-1] = append(cur.others[i-1], linemap.Change{
+		for i := 0; i < n; i++ {
+			cur.parents[i] = append(cur.parents[i], linemap.Change{
 				OldPath: ff.paths[i], NewPath: newPath, Binary: ff.binary, Hunks: ff.hunks[i]})
 		}
 		return nil

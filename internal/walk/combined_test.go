@@ -57,30 +57,32 @@ func TestCombinedDiffsMatchSeparate(t *testing.T) {
 					}
 					return byPath
 				}
-				first, second := separate("1"), separate("2")
-				read := map[string]linemap.Change{}
-				if others := got[m]; len(others) > 0 {
-					for _, ch := range others[0] {
-						read[ch.NewPath] = ch
+				sep := []map[string]linemap.Change{separate("1"), separate("2")}
+				for k := range 2 {
+					read := map[string]linemap.Change{}
+					if parents := got[m]; len(parents) > 0 {
+						for _, ch := range parents[k] {
+							read[ch.NewPath] = ch
+						}
 					}
-				}
-				for path, want := range second {
-					if _, ok := first[path]; !ok {
-						continue // the first parent's version: not in the combined diff
+					for path, want := range sep[k] {
+						if _, ok := sep[1-k][path]; !ok {
+							continue // the other parent's version: not in the combined diff
+						}
+						both++
+						ch, ok := read[path]
+						if !ok {
+							t.Errorf("merge %.8s: %q changed relative to both parents, not in the combined diff", m, path)
+							continue
+						}
+						if !reflect.DeepEqual(ch, want) {
+							t.Errorf("merge %.8s, %q: read %+v, git's diff against parent %d is %+v", m, path, ch, k+1, want)
+						}
 					}
-					both++
-					ch, ok := read[path]
-					if !ok {
-						t.Errorf("merge %.8s: %q changed relative to both parents, not in the combined diff", m, path)
-						continue
-					}
-					if !reflect.DeepEqual(ch, want) {
-						t.Errorf("merge %.8s, %q: read %+v, git's diff against parent 2 is %+v", m, path, ch, want)
-					}
-				}
-				for path := range read {
-					if _, ok := second[path]; !ok {
-						t.Errorf("merge %.8s: %q read from the combined diff but unchanged relative to parent 2", m, path)
+					for path := range read {
+						if _, ok := sep[k][path]; !ok {
+							t.Errorf("merge %.8s: %q read from the combined diff but unchanged relative to parent %d", m, path, k+1)
+						}
 					}
 				}
 			}
@@ -107,6 +109,10 @@ func TestParseCombinedHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]linemap.Change{{
+		{OldPath: "a.txt", NewPath: "a.txt", Hunks: []linemap.Hunk{{OldStart: 174, OldLines: 2, NewStart: 174, NewLines: 0}, {OldStart: 176, OldLines: 0, NewStart: 176, NewLines: 1}}},
+		{NewPath: "new.txt", Hunks: []linemap.Hunk{{OldStart: 0, OldLines: 0, NewStart: 1, NewLines: 2}}},
+		{OldPath: "bär.bin", NewPath: "bär.bin", Binary: true},
+	}, {
 		{OldPath: "old.txt", NewPath: "a.txt", Hunks: []linemap.Hunk{{OldStart: 175, OldLines: 1, NewStart: 175, NewLines: 1}}},
 		{NewPath: "new.txt", Hunks: []linemap.Hunk{{OldStart: 0, OldLines: 0, NewStart: 1, NewLines: 2}}},
 		{OldPath: "bär.bin", NewPath: "bär.bin", Binary: true},

@@ -40,6 +40,7 @@ type driver struct {
 	// parents after the first (combined.go); repo and revs read those of
 	// a merge of three or more parents.
 	merges      chan *mergeDiffs
+	raws        chan *mergeRaw
 	mergesEnded bool
 	repo        *gitx.Repo
 	revs        []string
@@ -214,25 +215,42 @@ func (d *driver) finish() error {
 	return nil
 }
 
-// otherParents fills a merge's diffs against its parents after the
-// first: from the combined diffs for two parents, from git diff-tree for
-// more.
+// otherParents fills a merge's diffs against its parents: the paths it
+// changed relative to the first from git log --raw, the hunks of those
+// it changed relative to both from the combined diff; with more than two
+// parents, from git diff-tree.
 func (d *driver) otherParents(r *reading) error {
-	rec, ok := <-d.merges
-	if !ok {
+	raw, ok := <-d.raws
+	rec, ok2 := <-d.merges
+	if !ok || !ok2 {
 		d.mergesEnded = true
-		return fmt.Errorf("merge %s: the combined diffs ended before the commit list", r.c.ID)
+		return fmt.Errorf("merge %s: the merges' diffs ended before the commit list", r.c.ID)
 	}
-	if rec.id != r.c.ID {
-		return fmt.Errorf("the combined diffs and the commit list disagree: %s against %s", rec.id, r.c.ID)
+	if rec.id != r.c.ID || raw.id != r.c.ID {
+		return fmt.Errorf("the merges' diffs and the commit list disagree: %s and %s against %s", raw.id, rec.id, r.c.ID)
 	}
 	if len(r.c.Parents) == 2 {
-		if len(rec.others) > 0 {
-			r.diffs[1] = rec.others[0]
+		first := raw.changes
+		if len(rec.parents) > 0 {
+			byNew := make(map[string]int, len(first))
+			for i, ch := range first {
+				if ch.NewPath != "" {
+					byNew[ch.NewPath] = i
+				}
+			}
+			for _, ch := range rec.parents[0] {
+				i, ok := byNew[ch.NewPath]
+				if !ok || first[i].OldPath != ch.OldPath {
+					return fmt.Errorf("merge %s, %q: the combined diff and the changes against the first parent disagree", r.c.ID, ch.NewPath)
+				}
+				first[i] = ch
+			}
+			r.diffs[1] = rec.parents[1]
 		}
+		r.diffs[0] = first
 		return nil
 	}
-	for i := 1; i < len(r.c.Parents); i++ {
+	for i := range r.c.Parents {
 		var changes []linemap.Change
 		p := &diff.Parser{OnFile: func(f *diff.File) error {
 			ch := linemap.Change{OldPath: f.OldPath, NewPath: f.NewPath, Binary: f.Binary}

@@ -235,8 +235,10 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	if !opts.Moves {
 		d.repo, d.revs = repo, revs
 		d.merges = make(chan *mergeDiffs, 256)
-		combinedDone = make(chan error, 1)
+		d.raws = make(chan *mergeRaw, 256)
+		combinedDone = make(chan error, 2)
 		go func() { combinedDone <- readCombined(mctx, repo, revs, d.merges) }()
+		go func() { combinedDone <- readRaw(mctx, repo, revs, d.raws) }()
 	}
 	// waitCombined ends the combined diffs' stream and returns its error.
 	waitCombined := func(cancel bool) error {
@@ -247,6 +249,9 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 			cancelMeta()
 		}
 		err := <-combinedDone
+		if err2 := <-combinedDone; err == nil {
+			err = err2
+		}
 		combinedDone = nil
 		return err
 	}
@@ -289,8 +294,10 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("reading commits: %w", err)
 	}
 	if d.merges != nil {
-		if _, more := <-d.merges; more {
-			return nil, errors.New("reading history: the merges' combined diffs and the commit list disagree (a merge too many)")
+		_, more := <-d.merges
+		_, moreRaw := <-d.raws
+		if more || moreRaw {
+			return nil, errors.New("reading history: the merges' diffs and the commit list disagree (a merge too many)")
 		}
 		if err := waitCombined(false); err != nil {
 			return nil, fmt.Errorf("reading the merges' diffs: %w", err)
@@ -318,9 +325,8 @@ var logArgs = []string{"log", "--reverse", "--topo-order", "--children",
 	"--inter-hunk-context=0", "--ignore-submodules=all",
 	"--src-prefix=a/", "--dst-prefix=b/", "--no-relative"}
 
-// logArgsFor is logArgs; without moves, a merge's diff is against its
-// first parent alone, and the other parents' diffs come from the combined
-// diffs (combined.go).
+// logArgsFor is logArgs; without moves, the stream has no diffs for
+// merges: those come from two more streams (combined.go).
 func logArgsFor(moves bool) []string {
 	if moves {
 		return logArgs
@@ -328,7 +334,7 @@ func logArgsFor(moves bool) []string {
 	out := append([]string{}, logArgs...)
 	for i, a := range out {
 		if a == "--diff-merges=separate" {
-			out[i] = "--diff-merges=first-parent"
+			out[i] = "--diff-merges=off"
 		}
 	}
 	return out
