@@ -121,3 +121,33 @@ func TestParseCombinedHeaders(t *testing.T) {
 		t.Errorf("read %+v\nwant %+v", got["m1"], want)
 	}
 }
+
+// TestTruthOctopus walks a merge of three branches that also edits a file
+// each of them changed, and a file none did, against git blame.
+func TestTruthOctopus(t *testing.T) {
+	t.Parallel()
+	r := newRepo(t)
+	r.Write("a.txt", numbered("a", 1, 9))
+	r.Write("b.txt", numbered("b", 1, 9))
+	r.Commit("base")
+	for i, br := range []string{"one", "two", "three"} {
+		r.Git("checkout", "-q", "-b", br, "main")
+		r.Write(fmt.Sprintf("f%d.txt", i), numbered(br, 1, 5))
+		r.Write("a.txt", numbered("a", 1, 3*i+1)+"AI "+br+"\n"+numbered("a", 3*i+2, 9))
+		r.Commit("AI: " + br)
+	}
+	r.Git("checkout", "-q", "main")
+	r.Write("b.txt", numbered("b", 1, 4)+"main\n"+numbered("b", 5, 9))
+	r.Commit("main")
+	if _, errs, err := r.Run("", "git", "merge", "-q", "--no-ff", "--no-commit", "one", "two", "three"); err != nil {
+		t.Fatalf("octopus: %v\n%s", err, errs)
+	}
+	r.Write("b.txt", numbered("b", 1, 4)+"main\nmerge\n"+numbered("b", 5, 9))
+	r.Write("a.txt", "merge top\n"+r.Git("show", ":a.txt"))
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "AI: octopus")
+	if got := strings.Fields(r.Git("rev-list", "--min-parents=3", "HEAD")); len(got) != 1 {
+		t.Fatalf("%d octopus merges", len(got))
+	}
+	truth(t, r, "", true)
+}
