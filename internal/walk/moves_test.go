@@ -303,3 +303,59 @@ func TestMovesFromBeforeTheRange(t *testing.T) {
 		t.Errorf("%d lines of the range survive, want 3", got)
 	}
 }
+
+// Blame decides on a moved block with the lines of it that survive, in
+// the pieces later commits left: a block moved whole and then cut into
+// pieces each too small for the threshold is, to git blame -M -C -C, born
+// in the commit that moved it. Within a file (-M, 20), across files (-C,
+// 40), and out of a file from before the range (background).
+func TestMovesCutAfterTheMove(t *testing.T) {
+	r := newRepo(t)
+	fn := func(name string) []string {
+		return []string{
+			"func " + name + "(values []int) int {",
+			"\ttotal := 0",
+			"\tfor _, v := range values {",
+			"\t\ttotal += v * 2",
+			"\t}",
+			"\treturn total",
+			"}",
+		}
+	}
+	join := func(parts ...[]string) string { return strings.Join(slicesConcat(parts...), "\n") + "\n" }
+	head := []string{"package x", ""}
+	tail := []string{""}
+	for i := 0; i < 10; i++ {
+		tail = append(tail, fmt.Sprintf("var keep%d = \"a line that stays where it is\"", i))
+	}
+	r.Write("a.go", join(head, fn("Double"), tail))
+	r.Write("c.go", join(head, fn("Triple"), tail))
+	start := r.Commit("first")
+	r.Write("a.go", join(head, tail, fn("Double")))         // moved within a.go
+	r.Write("b.go", join(head, fn("Triple"), []string{""})) // moved across files
+	r.Write("c.go", join(head, tail))
+	r.Commit("AI: move Double down and Triple to b.go")
+	cut := func(name string) []string {
+		l := fn(name)
+		l[1] = "\ttotal := 1 // start at one"
+		l[4] = "\t} // end of the loop"
+		return l
+	}
+	r.Write("a.go", join(head, tail, cut("Double")))
+	r.Write("b.go", join(head, cut("Triple"), []string{""}))
+	r.Commit("cut the moved blocks into small pieces")
+	if _, differ := truthWith(t, r, "", true, true); differ != 0 {
+		t.Errorf("whole history: %d lines differ from git blame -M -C -C", differ)
+	}
+	if _, differ := truthWith(t, r, start+"..HEAD", true, true); differ != 0 {
+		t.Errorf("range: %d lines differ from git blame -M -C -C", differ)
+	}
+}
+
+func slicesConcat(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}

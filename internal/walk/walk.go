@@ -265,6 +265,13 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("reading commits: %w", err)
 	}
 	res.Commits = d.done
+	if d.final != nil && opts.Moves {
+		for _, b := range d.m.Settle(d.final) {
+			if opts.OnBirth != nil {
+				opts.OnBirth(b)
+			}
+		}
+	}
 	if d.final != nil {
 		res.Survivors = d.m.Survivors(d.final)
 		res.Tree = d.endTree()

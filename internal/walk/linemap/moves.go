@@ -131,6 +131,9 @@ type match struct {
 	at, n int
 	src   *file
 	from  int
+	// lines are the n lines; threshold the score they had to pass.
+	lines     []Line
+	threshold int
 }
 
 // Thresholds are git blame's -M<num> (Within: lines moved within a file)
@@ -203,7 +206,8 @@ func searchIn(un []stretch, files []*file, threshold int, out *[]match) []stretc
 				left = append(left, s)
 				continue
 			}
-			*out = append(*out, match{at: s.at + b.t, n: b.n, src: files[b.f], from: b.j})
+			*out = append(*out, match{at: s.at + b.t, n: b.n, src: files[b.f], from: b.j,
+				lines: s.lines[b.t : b.t+b.n], threshold: threshold})
 			for _, piece := range []stretch{{s.at, s.lines[:b.t]}, {s.at + b.t + b.n, s.lines[b.t+b.n:]}} {
 				if len(piece.lines) > 0 && score(piece.lines) > threshold {
 					next = append(next, piece)
