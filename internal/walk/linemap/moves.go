@@ -37,12 +37,12 @@ import (
 // stretch unless lines repeated near the block make the diff pair them
 // otherwise.
 //
-// One difference is structural: blame searches only the lines that
-// survive to the end of its range, split into stretches wherever a later
-// commit changed lines between them, so a moved block that later commits
-// cut into pieces too small to pass the threshold is, to blame, born in
-// the commit that moved it. The map decides when the commit is applied,
-// on the whole stretch the commit added.
+// Blame searches only the lines that survive to the end of its range,
+// split into pieces wherever a later commit changed lines between them, so
+// a moved block that later commits cut into pieces too small to pass the
+// threshold is, to blame, born in the commit that moved it. The map
+// carries a found block as the lines it came from and settles it at the
+// end, on the pieces of it that survive (settle.go).
 const (
 	moveScore = 20 // git blame's BLAME_DEFAULT_MOVE_SCORE
 	copyScore = 40 // git blame's BLAME_DEFAULT_COPY_SCORE
