@@ -1,6 +1,7 @@
 package walk_test
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -357,4 +359,40 @@ func slicesConcat(parts ...[]string) []string {
 		out = append(out, p...)
 	}
 	return out
+}
+
+// Thresholds (--moves=100): the walk traces as git blame -M100 -C100 -C
+// does (the search of -M -C -C, with -C100 one of the two -C), line by
+// line.
+func TestTruthMovesThresholds(t *testing.T) {
+	t.Parallel()
+	for _, seed := range seeds(35, 36) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t)
+			h := newHistory(t, r, seed)
+			h.moves = true
+			h.run(80)
+			opts := newEvents(t).options("")
+			opts.Moves = true
+			opts.MoveThresholds = walk.Thresholds{Within: 100, Across: 100}
+			res, err := walk.Run(context.Background(), openRepo(t, r), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inRange := map[string]bool{}
+			for id := range rangeCommits(t, r, "HEAD") {
+				inRange[id] = true
+			}
+			want, lens := blameOwnersWith(t, r, []string{"-M100", "-C100", "-C"}, "HEAD", res.End, inRange, nil)
+			if differ := compareOwners(t, walkOwners(res, lens), want, true); differ != 0 {
+				t.Errorf("%d lines differ from git blame -M100 -C100 -C", differ)
+			}
+			// The thresholds matter: the defaults trace more lines to older commits.
+			def, _ := blameOwnersWith(t, r, []string{"-M", "-C", "-C"}, "HEAD", res.End, inRange, nil)
+			if compareOwners(t, def, want, false) == 0 {
+				t.Errorf("the history has no block that only the default thresholds keep")
+			}
+		})
+	}
 }
