@@ -229,12 +229,12 @@ func TestTruthMoves(t *testing.T) {
 			r := newRepo(t)
 			h := newHistory(t, r, seed)
 			h.moves = true
-			h.run(80)
+			h.run(steps(80))
 			checkMoves(t, r, false)
 			// A range: files from before it are background, read so that
 			// moves out of them keep their place before the range (blame:
 			// lines of the range's start); the same as blame, line by line.
-			start := strings.TrimSpace(r.Git("rev-parse", "HEAD~40"))
+			start := strings.TrimSpace(r.Git("rev-parse", fmt.Sprint("HEAD~", steps(40))))
 			if _, differ := truthWith(t, r, start+"..HEAD", true, true); differ != 0 {
 				t.Errorf("range: %d surviving lines differ from blame", differ)
 			}
@@ -253,7 +253,7 @@ func TestTruthMovesMerges(t *testing.T) {
 			h := newHistory(t, r, seed)
 			h.moves = true
 			h.branches = true
-			h.run(80)
+			h.run(steps(80))
 			checkMoves(t, r, false)
 		})
 	}
@@ -271,7 +271,7 @@ func TestTruthMovesRepeatedLines(t *testing.T) {
 			h.moves = true
 			h.repeated = true
 			h.branches = seed == 52
-			h.run(80)
+			h.run(steps(80))
 			checkMoves(t, r, true)
 		})
 	}
@@ -372,7 +372,7 @@ func TestTruthMovesThresholds(t *testing.T) {
 			r := newRepo(t)
 			h := newHistory(t, r, seed)
 			h.moves = true
-			h.run(80)
+			h.run(steps(80))
 			opts := newEvents(t).options("")
 			opts.Moves = true
 			opts.MoveThresholds = walk.Thresholds{Within: 100, Across: 100}
