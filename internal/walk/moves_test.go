@@ -396,3 +396,53 @@ func TestTruthMovesThresholds(t *testing.T) {
 		})
 	}
 }
+
+// A block moved twice, then cut: each piece is decided at each move, the
+// newest first, with that move's threshold. Pieces that pass the second
+// move (within a file, -M 20) but not the first (across files, -C 40) are
+// born in the first move; pieces too small for the second, in the second.
+func TestMovesCutAfterTwoMoves(t *testing.T) {
+	r := newRepo(t)
+	fn := []string{
+		"func Double(values []int) int {",
+		"\ttotal := 0",
+		"\tfor _, v := range values {",
+		"\t\ttotal += v * 2",
+		"\t}",
+		"\treturn total",
+		"}",
+	}
+	var tail []string
+	for i := 0; i < 10; i++ {
+		tail = append(tail, fmt.Sprintf("var keep%d = \"a line that stays where it is\"", i))
+	}
+	join := func(parts ...[]string) string { return strings.Join(slicesConcat(parts...), "\n") + "\n" }
+	r.Write("a.go", join([]string{"package x", ""}, fn, tail))
+	r.Write("b.go", join([]string{"package y", ""}, tail))
+	r.Commit("first")
+	r.Write("a.go", join([]string{"package x", ""}, tail))
+	r.Write("b.go", join([]string{"package y", ""}, fn, tail))
+	r.Commit("AI: move Double to b.go")
+	r.Write("b.go", join([]string{"package y", ""}, tail, fn))
+	r.Commit("NOTE: move Double down")
+	cut := append([]string(nil), fn...)
+	cut[1] = "\ttotal := 1 // start at one"
+	cut[4] = "\t} // end of the loop"
+	r.Write("b.go", join([]string{"package y", ""}, tail, cut))
+	r.Commit("cut Double into small pieces")
+	res, differ := truthWith(t, r, "", true, true)
+	if differ != 0 {
+		t.Errorf("%d lines differ from git blame -M -C -C", differ)
+	}
+	// Born in the first move: the function's first line and the loop's
+	// two lines (the pieces pass 20, not 40); in the second: the last two.
+	commits := map[string]int{}
+	for _, s := range res.Survivors {
+		if s.Path == "b.go" {
+			commits[firstLine(rangeCommits(t, r, s.Birth.Commit.ID, "-1")[s.Birth.Commit.ID])] += s.Lines
+		}
+	}
+	if commits["AI: move Double to b.go"] != 3 || commits["NOTE: move Double down"] != 2 {
+		t.Errorf("b.go lines by commit: %v", commits)
+	}
+}
