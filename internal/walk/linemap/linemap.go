@@ -655,7 +655,8 @@ func (m *Map) fill(out *runs, path string, start, n int, matches []match) []matc
 // source) to out: a moved or copied line is the line it came from, until
 // the end of the walk decides on the block (settle.go).
 func (m *Map) carry(out *runs, path string, mt match) {
-	rec := &moved{commit: m.cur, path: path, at: mt.at, lines: mt.lines, threshold: mt.threshold, seq: len(m.moves)}
+	rec := &moved{commit: m.cur, path: path, at: mt.at, lines: mt.lines, threshold: mt.threshold, seq: len(m.moves),
+		cands: mt.cands, srcFile: mt.src, from: mt.from}
 	m.moves = append(m.moves, rec)
 	seg := m.newSeg()
 	from, n := mt.from, mt.n

@@ -134,6 +134,8 @@ type match struct {
 	// lines are the n lines; threshold the score they had to pass.
 	lines     []Line
 	threshold int
+	// cands are the files searched (settle.go searches them again).
+	cands []*file
 }
 
 // Thresholds are git blame's -M<num> (Within: lines moved within a file)
@@ -207,7 +209,7 @@ func searchIn(un []stretch, files []*file, threshold int, out *[]match) []stretc
 				continue
 			}
 			*out = append(*out, match{at: s.at + b.t, n: b.n, src: files[b.f], from: b.j,
-				lines: s.lines[b.t : b.t+b.n], threshold: threshold})
+				lines: s.lines[b.t : b.t+b.n], threshold: threshold, cands: files})
 			for _, piece := range []stretch{{s.at, s.lines[:b.t]}, {s.at + b.t + b.n, s.lines[b.t+b.n:]}} {
 				if len(piece.lines) > 0 && score(piece.lines) > threshold {
 					next = append(next, piece)

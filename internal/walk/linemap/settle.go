@@ -36,8 +36,12 @@ type moved struct {
 	threshold int
 	// seq orders blocks: a later block has a higher one.
 	seq int
-	// src are the lines the block came from, as the source held them.
-	src []run
+	// src are the lines the block came from, as the source held them:
+	// lines from.. of srcFile, one of the files searched (cands).
+	src     []run
+	srcFile *file
+	from    int
+	cands   []*file
 }
 
 func (m *Map) newSeg() uint32 {
@@ -55,6 +59,11 @@ type entry struct {
 type item struct {
 	path    string
 	line, k int
+}
+
+type place struct {
+	path string
+	line int
 }
 
 type entryKey struct {
@@ -118,11 +127,20 @@ func (m *Map) Settle(t *Tree) []*Birth {
 		k   int
 	}
 	failed := map[string]map[int]failure{}
+	remap := map[place]run{}
 	for queue.Len() > 0 {
 		rec := heap.Pop(&queue).(*moved)
 		entries := pending[rec]
 		delete(pending, rec)
 		for _, e := range entries {
+			if rec.searchAgain(e, remap) {
+				for _, it := range e.items {
+					if s, ok := remap[place{it.path, it.line}]; ok && s.mv != nil {
+						add(entryKey{rec: s.mv, seg: s.seg, parent: e}, item{path: it.path, line: it.line, k: int(s.k)})
+					}
+				}
+				continue
+			}
 			sc := 1
 			for _, it := range e.items {
 				sc += rec.lines[it.k].alnum()
@@ -143,8 +161,13 @@ func (m *Map) Settle(t *Tree) []*Birth {
 			}
 		}
 	}
-	if len(failed) == 0 {
+	if len(failed) == 0 && len(remap) == 0 {
 		return nil
+	}
+	for it := range remap {
+		if failed[it.path] == nil {
+			failed[it.path] = map[int]failure{}
+		}
 	}
 	type birthKey struct {
 		c    *Commit
@@ -165,12 +188,20 @@ func (m *Map) Settle(t *Tree) []*Birth {
 	}
 	sort.Strings(paths)
 	end := m.cur
+	type loss struct {
+		r    run
+		by   *Commit
+		path string
+	}
+	var gains []func()
+	var losses []loss
+	var unrefs []func()
 	for _, path := range paths {
 		fails := failed[path]
 		old := t.files[path]
 		alone := old.refs == 1 && old.counted
-		var out, born, lost runs
-		var lostBy []*moved
+		var out, gained runs
+		var lost []loss
 		line := 0
 		for _, r := range old.runs {
 			if r.mv == nil {
@@ -182,6 +213,13 @@ func (m *Map) Settle(t *Tree) []*Birth {
 				f, ok := fails[line+j]
 				if !ok {
 					x := r.sub(j, 1)
+					if s, moved := remap[place{path, line + j}]; moved {
+						x = s
+						gained = append(gained, run{b: s.b, off: s.off, n: 1})
+						if r.b != nil {
+							lost = append(lost, loss{run{b: r.b, off: r.off + j, n: 1}, end, path})
+						}
+					}
 					x.mv, x.k, x.seg = nil, 0, 0
 					out.add(x)
 					continue
@@ -205,28 +243,36 @@ func (m *Map) Settle(t *Tree) []*Birth {
 					bornAt[at] = nr
 				}
 				out.add(nr)
-				born = append(born, nr)
+				gained = append(gained, nr)
 				if r.b != nil {
-					lost = append(lost, run{b: r.b, off: r.off + j, n: 1})
-					lostBy = append(lostBy, f.rec)
+					lost = append(lost, loss{run{b: r.b, off: r.off + j, n: 1}, f.rec.commit, path})
 				}
 			}
 			line += r.n
 		}
 		nf := &file{runs: out, lines: old.lines, refs: 1, counted: true}
 		if alone {
-			m.countRuns(born, +1, path)
-			for i, r := range lost {
-				m.cur = lostBy[i].commit
-				m.countRuns([]run{r}, -1, path)
-			}
-			m.cur = end
+			gains = append(gains, func() { m.countRuns(gained, +1, path) })
+			losses = append(losses, lost...)
 			old.refs, old.counted = 0, false
 		} else {
-			m.count(nf, +1, path)
-			m.unref(old, path)
+			gains = append(gains, func() { m.count(nf, +1, path) })
+			unrefs = append(unrefs, func() { m.unref(old, path) })
 		}
 		t.files[path] = nf
+	}
+	// Lines gained first, so that a line that leaves one place for
+	// another never looks dead.
+	for _, g := range gains {
+		g()
+	}
+	for _, l := range losses {
+		m.cur = l.by
+		m.countRuns([]run{l.r}, -1, l.path)
+	}
+	m.cur = end
+	for _, u := range unrefs {
+		u()
 	}
 	return births
 }
@@ -250,4 +296,56 @@ func attributionAt(c *Commit, path string, line int) provenance.Attribution {
 		return normal(spans[i].Attribution)
 	}
 	return normal(c.Provenance.Default)
+}
+
+// searchAgain searches the block's files again with the lines of one
+// surviving piece, as blame does; when the best stretch they find is not
+// where the block came from, the piece's lines map to it (remap) and it
+// returns true. It keeps the block when the piece is not one stretch of
+// it, or when the stretch found holds lines that died since.
+func (rec *moved) searchAgain(e *entry, remap map[place]run) bool {
+	if len(rec.cands) == 0 {
+		return false
+	}
+	k0 := e.items[0].k
+	for i, it := range e.items {
+		if it.k != k0+i {
+			return false
+		}
+	}
+	piece := rec.lines[k0 : k0+len(e.items)]
+	b := bestStretches([]stretch{{lines: piece}}, rec.cands)[0]
+	if b.n == 0 || b.score <= rec.threshold || rec.cands[b.f] == rec.srcFile && b.j == rec.from+k0+b.t && b.n == len(piece) {
+		return false
+	}
+	if b.t != 0 || b.n != len(piece) {
+		return false // blame would search the rest again: keep the block
+	}
+	f := rec.cands[b.f]
+	got := make([]run, 0, b.n)
+	at := 0
+	for _, r := range f.runs {
+		if at+r.n <= b.j {
+			at += r.n
+			continue
+		}
+		for d := max(0, b.j-at); d < r.n && len(got) < b.n; d++ {
+			s := r.sub(d, 1)
+			if s.b != nil && (s.b.live == nil || s.b.live[s.off] == 0) {
+				return false // died since: it cannot come back
+			}
+			got = append(got, s)
+		}
+		at += r.n
+		if len(got) == b.n {
+			break
+		}
+	}
+	if len(got) != b.n {
+		return false
+	}
+	for i, it := range e.items {
+		remap[place{it.path, it.line}] = got[i]
+	}
+	return true
 }
