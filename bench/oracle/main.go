@@ -578,15 +578,15 @@ func write(o options, rows []row, notes []string, took time.Duration) error {
 // movesCauses is what the differences listed with moves come from.
 const movesCauses = "Where `--moves` differs from `git blame -M -C -C`, the listed lines show two causes. Blame\n" +
 	"searches for a moved block with the lines of it that survive to the end of its range, in the\n" +
-	"pieces later commits left; the walk searches, when the block is moved, with all the lines the\n" +
-	"commit added, and only then settles each block it found on the pieces of it that survive (a\n" +
-	"piece too small for the threshold is born in the commit that moved it, as blame says). So\n" +
-	"where the lines a commit added hold several candidate blocks, a later edit can make blame\n" +
-	"choose another block, or another file, than the walk chose with the whole stretch (an import\n" +
-	"list found in another file once the lines after it changed). And where a block repeats\n" +
-	"lines (test tables, generated code such as `pb_pb2.py`, braces and blank lines), blame's\n" +
-	"diff pairs them with other copies of the same lines, of another commit, than the walk's\n" +
-	"search, which takes the longest run of identical lines.\n"
+	"pieces later commits left; the walk finds the block when it is moved, with all the lines the\n" +
+	"commit added, and settles it at the end on the pieces of it that survive: it searches each\n" +
+	"piece again where the block was searched, and a piece too small for the threshold is born\n" +
+	"in the commit that moved it, as blame says. But blame's piece can also hold lines the walk\n" +
+	"did not carry (an import list found in another file once the lines after it changed), or\n" +
+	"find its best stretch in lines that have died since, which the walk cannot bring back. And\n" +
+	"where a block repeats lines (test tables, generated code such as `pb_pb2.py`, braces and\n" +
+	"blank lines), blame's diff pairs them with other copies of the same lines, of another\n" +
+	"commit, than the walk's search, which takes the longest run of identical lines.\n"
 
 func gitVersion() string {
 	out, err := exec.Command("git", "version").Output()

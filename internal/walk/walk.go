@@ -28,11 +28,12 @@
 // Without Moves none of this is read or kept. Blame decides on a moved
 // block with the pieces of it that survive to the end of its range, so the
 // walk carries a block as the lines it came from and settles it at the
-// end, on the same pieces (linemap's settle.go): a piece too small for the
-// threshold is born in the commit that moved it. One difference from blame
-// remains, bounded by the truth tests: blame pairs a block with a file by
-// diffing them, which can pair repeated lines (blank lines, braces, the
-// lines of generated code) differently. In a range A..B
+// end, on the same pieces (linemap's settle.go): a piece is searched again,
+// and one too small for the threshold is born in the commit that moved it.
+// Differences from blame remain where blame's piece holds lines the walk
+// did not carry, or its best stretch is lines that have died since, and
+// where blame's diff pairs repeated lines (blank lines, braces, the lines
+// of generated code) differently. In a range A..B
 // the files of the commits outside it that commits of the range have as
 // parents (A, and where older branches join) are read, with one git
 // cat-file --batch each (boundary.go): their lines are background,

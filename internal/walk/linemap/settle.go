@@ -16,11 +16,16 @@ import (
 // block's lines as the lines they came from, but keeps the block (moved)
 // and, per line, its place in the block and the piece of it the line is
 // in: every hunk edge that falls in a piece starts a new piece (cursor.cut).
-// Settle, at the end, takes the pieces that survive, newest block first:
-// a piece whose lines score more than the block's threshold keeps its
-// lines' origin, and its lines, in the block they came from if they were
-// carried before, are a piece of that block; the lines of any other piece
-// are born in the commit that moved them.
+// Settle, at the end, takes the pieces that survive, newest block first,
+// and searches each again in the files the block was searched in (blame
+// searches with the piece, which may find its best stretch elsewhere than
+// the whole block did); then a piece whose lines score more than the
+// block's threshold keeps its lines' origin, and its lines, in the block
+// they came from if they were carried before, are a piece of that block;
+// the lines of any other piece are born in the commit that moved them.
+// What the walk cannot do is bring back lines that died since, or search
+// with lines the commit added that it did not carry (blame's piece may
+// hold both), so a few pieces still differ from blame.
 
 // moved is one block a commit carried from elsewhere (a match of
 // findMoves).
