@@ -394,8 +394,8 @@ func traceReport(r *repo, bin, work string, args ...string) (*reportTrace, error
 			argv := ev.Argv[1:]
 			bySID[ev.SID] = &gitRun{argv: argv, start: ev.Time.Sub(start)}
 			order = append(order, ev.SID)
-			if contains(argv, "log") && contains(argv, "-p") {
-				rt.logCmd = argv
+			if contains(argv, "log") && contains(argv, "-p") && !contains(argv, "--merges") {
+				rt.logCmd = argv // the walk's main stream, not its merges' diffs
 			} else if contains(argv, "log") && contains(argv, "-z") {
 				rt.metaCmd = argv
 			}
@@ -426,7 +426,7 @@ func contains(s []string, x string) bool {
 // be traced.
 var fallbackLog = []string{"log", "--reverse", "--topo-order", "--children",
 	"--format=short", "--no-abbrev-commit", "--no-decorate", "--no-notes",
-	"--diff-merges=separate", "--root", "-p", "-U0", "-M", "--no-color",
+	"--diff-merges=off", "--root", "-p", "-U0", "-M", "--no-color",
 	"--no-ext-diff", "--no-textconv", "--diff-algorithm=myers", "--indent-heuristic",
 	"--inter-hunk-context=0", "--ignore-submodules=all",
 	"--src-prefix=a/", "--dst-prefix=b/", "--no-relative", "HEAD", "--"}
