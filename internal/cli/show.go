@@ -166,7 +166,7 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
 	res.Sources = append(res.Sources, pc.Sources...)
 	var added capture.Added
-	if err := capture.StreamAdded(ctx, repo, noDeadline, func(a capture.Added) error { added = a; return nil }, "--no-walk", id); err != nil {
+	if err := capture.StreamAdded(ctx, repo, time.Time{}, func(a capture.Added) error { added = a; return nil }, "--no-walk", id); err != nil {
 		return err
 	}
 	views := capture.View(added, pc)
