@@ -11,12 +11,13 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // Version is the version of the block we install. Bump it whenever the text
 // of Block or Wrapper changes, so that installing again updates old hooks.
-const Version = 4
+const Version = 5
 
 // Binary is the command the hooks run.
 const Binary = "git-ai-survival"
@@ -50,15 +51,23 @@ type Hook struct {
 // Hooks of version 2 piped the binary's output (--note-to-stdout) into
 // `git notes add`, which moves the ref without checking where it was; the
 // binary still serves them.
+//
+// During a rebase (hooks of version 5 on), the script runs nothing: it adds
+// HEAD's id to Pending in the rebase's directory, reading both with the
+// shell alone, and the post-rewrite hook computes every listed commit's
+// note at the rebase's end (see rewrite.PendingFile). Where the git
+// directory cannot be found that way, the pipeline runs as for any commit.
 type Pipeline struct {
 	Feed, Check []string
+	Pending     string
 }
 
 // postCommitPipeline is the pipeline of the post-commit hook.
 func postCommitPipeline() Pipeline {
 	return Pipeline{
-		Feed:  capture.FeedArgs(),
-		Check: []string{"notes", "--ref=" + provenance.NotesRef, "list", "HEAD"},
+		Feed:    capture.FeedArgs(),
+		Check:   []string{"notes", "--ref=" + provenance.NotesRef, "list", "HEAD"},
+		Pending: rewrite.PendingFile,
 	}
 }
 
@@ -173,11 +182,38 @@ func quietRun(pipeline string) string {
 // pipeRun is the pipeline p (see Pipeline) as lines of shell.
 func (h Hook) pipeRun(p Pipeline) string {
 	lost := shellQuote("warning: " + Binary + ": " + h.Lost + " (it stopped early; the next commit or 'git ai-survival sync' fills the note in from the commit's evidence)")
-	return "\t\t# git reads the commit while the binary starts; the binary writes the note.\n" +
+	run := "\t\t# git reads the commit while the binary starts; the binary writes the note.\n" +
 		"\t\t# The shell's own messages (\"Killed\" when the binary was) go to /dev/null.\n" +
 		fmt.Sprintf("\t\t{ { unset %s; exec git%s; } </dev/null 2>/dev/null |\n", strings.Join(gitx.ScrubbedEnv(), " "), shellArgs(p.Feed)) +
 		fmt.Sprintf("\t\t\t%s hook %s --feed ${1+\"$@\"} 2>&3; } 3>&2 2>/dev/null ||\n", Binary, h.Name) +
 		fmt.Sprintf("\t\t\t{ git%s >/dev/null 2>&1 || printf '%%s\\n' %s >&2 || :; }\n", shellArgs(p.Check), lost)
+	if p.Pending == "" {
+		return run
+	}
+	return "\t\t# During a rebase, post-rewrite computes every commit's note at its end:\n" +
+		"\t\t# list HEAD for it, reading the git directory with the shell alone.\n" +
+		"\t\tai_survival_git=${GIT_DIR:-.git}\n" +
+		"\t\tif [ -f \"$ai_survival_git\" ]; then\n" +
+		"\t\t\tIFS= read -r ai_survival_git 2>/dev/null <\"$ai_survival_git\" || :\n" +
+		"\t\t\tai_survival_git=${ai_survival_git#gitdir: }\n" +
+		"\t\tfi\n" +
+		"\t\tai_survival_head=\n" +
+		"\t\tif [ -d \"$ai_survival_git/rebase-merge\" ]; then\n" +
+		"\t\t\tIFS= read -r ai_survival_head 2>/dev/null <\"$ai_survival_git/HEAD\" || :\n" +
+		"\t\t\tcase $ai_survival_head in '' | *[!0-9a-f]*) ai_survival_head= ;; esac\n" +
+		"\t\tfi\n" +
+		"\t\tif [ -n \"$ai_survival_head\" ] &&\n" +
+		fmt.Sprintf("\t\t\t{ printf '%%s\\n' \"$ai_survival_head\" >>\"$ai_survival_git/rebase-merge/%s\"; } 2>/dev/null; then\n", p.Pending) +
+		"\t\t\t:\n" +
+		"\t\telse\n" +
+		indent(run) +
+		"\t\tfi\n" +
+		"\t\tunset ai_survival_git ai_survival_head\n"
+}
+
+// indent puts one more tab before every line of lines.
+func indent(lines string) string {
+	return "\t" + strings.ReplaceAll(strings.TrimSuffix(lines, "\n"), "\n", "\n\t") + "\n"
 }
 
 // Script is the whole file of the hook when there was none before.

@@ -162,3 +162,42 @@ func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline tim
 	}
 	return ReadCommit(ctx, repo, "HEAD", deadline)
 }
+
+// Deferred computes the notes the post-commit hook left to post-rewrite
+// (the commits of a rebase), as PostCommit would have: the lines each
+// commit added, tagged by its evidence and the pending agent checkpoints.
+// Call Note in the order the commits were made, then Settle once the
+// notes are written.
+type Deferred struct {
+	ckpts    *checkpoints
+	classify Classifier
+	settles  []func()
+	// Warnings are problems that did not stop a note.
+	Warnings []string
+}
+
+// NewDeferred opens the working tree's pending checkpoints (none costs a
+// stat).
+func NewDeferred(ctx context.Context, repo *gitx.Repo, classify Classifier) *Deferred {
+	return &Deferred{ckpts: startCheckpoints(ctx, repo), classify: classify}
+}
+
+// Note is the note of the commit meta describes, which added added.
+func (d *Deferred) Note(ctx context.Context, added Added, meta Meta) provenance.Note {
+	note, settle, err := d.ckpts.note(ctx, added, Attribute(d.classify, meta))
+	if err != nil {
+		d.Warnings = append(d.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+err.Error())
+	}
+	if settle != nil {
+		d.settles = append(d.settles, settle)
+	}
+	return note
+}
+
+// Settle forgets the checkpoints the notes used, once they are written.
+func (d *Deferred) Settle() {
+	for _, s := range d.settles {
+		s()
+	}
+	d.settles = nil
+}

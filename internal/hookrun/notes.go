@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // prePush pushes the notes ref to the remote the user pushes to. git
@@ -60,6 +63,13 @@ func prePush(ctx context.Context, env Env, args []string) {
 // postRewrite computes the notes of commits amend or rebase made. git
 // passes "amend" or "rebase" as argument and "<old> <new> [<extra>]" lines
 // on stdin (several old commits map to one new one for squash and fixup).
+//
+// During a rebase the post-commit hook's script computes nothing: it lists
+// each commit in rewrite.PendingFile, and this hook, at the rebase's end,
+// computes the note of every commit listed (evidence and pending agent
+// checkpoints, as post-commit would have) and remaps those git names, with
+// one read of their diffs and one write of the notes. An amend during the
+// rebase is added to the list for that end.
 func postRewrite(ctx context.Context, env Env, args []string) {
 	pairs, err := rewrite.ParsePairs(env.In)
 	if err != nil {
@@ -67,25 +77,55 @@ func postRewrite(ctx context.Context, env Env, args []string) {
 		return
 	}
 	groups := rewrite.GroupPairs(pairs)
-	if len(groups) == 0 {
-		return
-	}
 	how := "rewrite"
 	if len(args) > 0 {
 		how = args[0]
 	}
 	repo, err := env.Repo(ctx)
 	if err != nil {
-		env.Warnf("git-ai-survival: provenance not carried over after %s: %v", how, err)
+		if len(groups) > 0 {
+			env.Warnf("git-ai-survival: provenance not carried over after %s: %v", how, err)
+		}
+		return
+	}
+	pending, err := rewrite.ReadPending(rewrite.PendingPath(ctx, repo))
+	if err != nil {
+		env.Warnf("git-ai-survival: commits of the rebase not listed: %v (run 'git ai-survival sync' once it ends to fill their notes in)", err)
+	}
+	if pending.Exists() && how == "amend" {
+		// Mid-rebase: the amended commit may have no note yet.
+		if err := pending.AddAmends(pairs); err == nil {
+			return
+		}
+	}
+	if how == "rebase" {
+		groups = pending.Groups(groups)
+	} else {
+		pending = rewrite.Pending{}
+	}
+	if len(groups) == 0 && len(pending.Fresh) == 0 {
 		return
 	}
 	classify := env.Classifier(ctx, repo)
-	res, err := rewrite.Remap(ctx, repo, groups, rewrite.Options{Classify: classify, Message: "Notes remapped by 'git ai-survival' after " + how})
-	for _, w := range res.Warnings {
+	deferred := capture.NewDeferred(ctx, repo, classify)
+	res, err := rewrite.Remap(ctx, repo, groups, rewrite.Options{
+		Classify: classify,
+		Message:  "Notes remapped by 'git ai-survival' after " + how,
+		Fresh:    pending.Fresh,
+		OwnNote: func(a capture.Added, m capture.Meta) provenance.Note {
+			return deferred.Note(ctx, a, m)
+		},
+	})
+	for _, w := range append(deferred.Warnings, res.Warnings...) {
 		env.Warnf("git-ai-survival: %s", w)
 	}
 	if err != nil {
 		env.Warnf("git-ai-survival: provenance not carried over after %s: %v (the notes git copied are kept; fix one commit with 'git ai-survival annotate <commit> --force')", how, err)
+		return
+	}
+	deferred.Settle()
+	if pending.Path != "" {
+		_ = os.Remove(pending.Path)
 	}
 }
 

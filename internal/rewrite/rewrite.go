@@ -121,6 +121,14 @@ type Options struct {
 	// "restored"); Sources then names, in each note, the old commits that
 	// gave lines their attribution.
 	Carry func(provenance.Attribution) provenance.Attribution
+	// Fresh are commits made during the rewrite whose note no hook
+	// computed (the post-commit hook leaves a rebase's commits to
+	// post-rewrite), in the order they were made. Each gets the note
+	// OwnNote gives it, called in that order: a group's new commit takes
+	// it as its own provenance, an old commit as its note, and the others
+	// get it written as it is, with the remapped notes.
+	Fresh   []string
+	OwnNote func(capture.Added, capture.Meta) provenance.Note
 }
 
 // Remap computes the note of each group's new commit from its old commits'
@@ -129,11 +137,21 @@ type Options struct {
 func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (Result, error) {
 	res := Result{Notes: map[string]provenance.Note{}}
 	groups = existing(ctx, repo, groups)
-	if len(groups) == 0 {
+	fresh := opts.Fresh
+	if opts.OwnNote == nil {
+		fresh = nil
+	}
+	if len(groups) == 0 && len(fresh) == 0 {
 		return res, nil
 	}
 	var ids []string
 	seen := map[string]bool{}
+	for _, id := range fresh {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
 	for _, g := range groups {
 		for _, id := range append([]string{g.New}, g.Olds...) {
 			if !seen[id] {
@@ -162,6 +180,16 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 	if err != nil {
 		return res, err
 	}
+	// The fresh commits' own notes stand for the notes they lack.
+	own := map[string]provenance.Note{}
+	for _, id := range fresh {
+		if _, ok := added[id]; !ok {
+			continue // not a commit any more
+		}
+		note := opts.OwnNote(added[id], metaOf[id])
+		own[id] = note
+		entries[id] = notes.Entry{Commit: id, Note: note}
+	}
 	maps, err := pairMaps(ctx, repo, groups, added)
 	if err != nil {
 		return res, err
@@ -187,6 +215,11 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 				res.CarriedBy = map[string]int{}
 			}
 			res.CarriedBy[g.New] = carried
+		}
+	}
+	for id, note := range own {
+		if _, ok := res.Notes[id]; !ok {
+			res.Notes[id] = note
 		}
 	}
 	if opts.DryRun {
