@@ -11,6 +11,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -55,19 +56,33 @@ type Hook struct {
 // During a rebase (hooks of version 5 on), the script runs nothing: it adds
 // HEAD's id to Pending in the rebase's directory, reading both with the
 // shell alone, and the post-rewrite hook computes every listed commit's
-// note at the rebase's end (see rewrite.PendingFile). Where the git
-// directory cannot be found that way, the pipeline runs as for any commit.
+// note at the rebase's end (see rewrite.PendingFile).
+//
+// Any other commit that copies nothing (no cherry-pick, sequencer or
+// squash in progress) is tagged off the commit's path: the script resolves
+// the new commit's id with the shell alone, creates its marker in Deferred
+// (relative to the common git directory) and starts the binary in the
+// background with --deferred <id> (see hookrun.DeferredDir); readers of
+// the notes wait for the markers. With hookrun.SyncEnv set, or where the
+// git directory or the commit cannot be found that way, the pipeline runs
+// in the foreground as before.
 type Pipeline struct {
 	Feed, Check []string
 	Pending     string
+	Deferred    string
+	// Copying are files of the git directory whose presence means the
+	// commit copies others (their provenance is read in the foreground).
+	Copying []string
 }
 
 // postCommitPipeline is the pipeline of the post-commit hook.
 func postCommitPipeline() Pipeline {
 	return Pipeline{
-		Feed:    capture.FeedArgs(),
-		Check:   []string{"notes", "--ref=" + provenance.NotesRef, "list", "HEAD"},
-		Pending: rewrite.PendingFile,
+		Feed:     capture.FeedArgs(),
+		Check:    []string{"notes", "--ref=" + provenance.NotesRef, "list", "HEAD"},
+		Pending:  rewrite.PendingFile,
+		Deferred: hookrun.DeferredDir,
+		Copying:  []string{"CHERRY_PICK_HEAD", "sequencer", rewrite.SquashState},
 	}
 }
 
@@ -190,25 +205,60 @@ func (h Hook) pipeRun(p Pipeline) string {
 	if p.Pending == "" {
 		return run
 	}
-	return "\t\t# During a rebase, post-rewrite computes every commit's note at its end:\n" +
-		"\t\t# list HEAD for it, reading the git directory with the shell alone.\n" +
+	var b strings.Builder
+	b.WriteString("\t\t# During a rebase, post-rewrite computes every commit's note at its end:\n" +
+		"\t\t# list HEAD for it. Else the note is written in the background. Both read\n" +
+		"\t\t# the git directory with the shell alone: no process on the commit's path.\n" +
 		"\t\tai_survival_git=${GIT_DIR:-.git}\n" +
 		"\t\tif [ -f \"$ai_survival_git\" ]; then\n" +
 		"\t\t\tIFS= read -r ai_survival_git 2>/dev/null <\"$ai_survival_git\" || :\n" +
 		"\t\t\tai_survival_git=${ai_survival_git#gitdir: }\n" +
 		"\t\tfi\n" +
 		"\t\tai_survival_head=\n" +
+		"\t\tIFS= read -r ai_survival_head 2>/dev/null <\"$ai_survival_git/HEAD\" || :\n" +
+		"\t\tai_survival_rebase=\n" +
+		"\t\tai_survival_deferred=\n" +
 		"\t\tif [ -d \"$ai_survival_git/rebase-merge\" ]; then\n" +
-		"\t\t\tIFS= read -r ai_survival_head 2>/dev/null <\"$ai_survival_git/HEAD\" || :\n" +
-		"\t\t\tcase $ai_survival_head in '' | *[!0-9a-f]*) ai_survival_head= ;; esac\n" +
-		"\t\tfi\n" +
-		"\t\tif [ -n \"$ai_survival_head\" ] &&\n" +
-		fmt.Sprintf("\t\t\t{ printf '%%s\\n' \"$ai_survival_head\" >>\"$ai_survival_git/rebase-merge/%s\"; } 2>/dev/null; then\n", p.Pending) +
-		"\t\t\t:\n" +
-		"\t\telse\n" +
+		"\t\t\tai_survival_rebase=$ai_survival_head\n")
+	if p.Deferred != "" {
+		b.WriteString(fmt.Sprintf("\t\telif [ -z \"${%s-}\" ]", hookrun.SyncEnv))
+		for _, f := range p.Copying {
+			b.WriteString(fmt.Sprintf(" && [ ! -e \"$ai_survival_git/%s\" ]", f))
+		}
+		b.WriteString("; then\n" +
+			"\t\t\tai_survival_common=$ai_survival_git\n" +
+			"\t\t\tif [ -f \"$ai_survival_git/commondir\" ]; then\n" +
+			"\t\t\t\tIFS= read -r ai_survival_common 2>/dev/null <\"$ai_survival_git/commondir\" || :\n" +
+			"\t\t\t\tcase $ai_survival_common in /*) ;; *) ai_survival_common=$ai_survival_git/$ai_survival_common ;; esac\n" +
+			"\t\t\tfi\n" +
+			"\t\t\tcase $ai_survival_head in 'ref: refs/heads/'*)\n" +
+			"\t\t\t\tIFS= read -r ai_survival_head 2>/dev/null <\"$ai_survival_common/${ai_survival_head#ref: }\" || ai_survival_head= ;;\n" +
+			"\t\t\tesac\n" +
+			"\t\t\tcase $ai_survival_head in '' | *[!0-9a-f]*) ;; *)\n" +
+			fmt.Sprintf("\t\t\t\tai_survival_deferred=$ai_survival_common/%s\n", p.Deferred) +
+			"\t\t\t\t# What the last ones left unsaid.\n" +
+			"\t\t\t\tfor ai_survival_w in \"$ai_survival_deferred\"/*.warn; do\n" +
+			"\t\t\t\t\t[ -f \"$ai_survival_w\" ] || continue\n" +
+			"\t\t\t\t\twhile IFS= read -r ai_survival_l; do printf 'warning: %s\\n' \"$ai_survival_l\" >&2; done <\"$ai_survival_w\" || :\n" +
+			"\t\t\t\t\trm -f \"$ai_survival_w\" 2>/dev/null || :\n" +
+			"\t\t\t\tdone\n" +
+			"\t\t\tesac\n")
+	}
+	b.WriteString("\t\tfi\n" +
+		"\t\tcase $ai_survival_rebase in *[!0-9a-f]*) ai_survival_rebase= ;; esac\n" +
+		"\t\tif [ -n \"$ai_survival_rebase\" ] &&\n" +
+		fmt.Sprintf("\t\t\t{ printf '%%s\\n' \"$ai_survival_rebase\" >>\"$ai_survival_git/rebase-merge/%s\"; } 2>/dev/null; then\n", p.Pending) +
+		"\t\t\t:\n")
+	if p.Deferred != "" {
+		b.WriteString("\t\telif [ -n \"$ai_survival_deferred\" ] &&\n" +
+			"\t\t\t{ printf '' >\"$ai_survival_deferred/$ai_survival_head\"; } 2>/dev/null; then\n" +
+			fmt.Sprintf("\t\t\t%s hook %s --deferred \"$ai_survival_head\" </dev/null >/dev/null 2>&1 &\n", Binary, h.Name))
+	}
+	b.WriteString("\t\telse\n" +
 		indent(run) +
 		"\t\tfi\n" +
-		"\t\tunset ai_survival_git ai_survival_head\n"
+		"\t\tunset ai_survival_git ai_survival_head ai_survival_rebase ai_survival_deferred ai_survival_common ai_survival_w ai_survival_l\n")
+	return b.String()
 }
 
 // indent puts one more tab before every line of lines.

@@ -45,6 +45,9 @@ type PostCommitOptions struct {
 	// commit (its caller builds on the note once it is in place).
 	NoteOut   io.Writer
 	WriteHere func(commit string) bool
+	// Rev is the commit to tag ("" = HEAD): a deferred hook names the
+	// commit it was started for, HEAD having maybe moved on since.
+	Rev string
 }
 
 // NoteWriteTimeout bounds writing the note once it is known (retries
@@ -72,7 +75,11 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 			pending.Abort() // a no-op once the note is written
 		}
 	}()
-	meta, added, err := readForNote(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
+	rev := opts.Rev
+	if rev == "" {
+		rev = "HEAD"
+	}
+	meta, added, err := readForNote(ctx, repo, rev, opts.Feed, start.Add(opts.Budget), &res)
 	if err != nil {
 		return res, err
 	}
@@ -109,18 +116,18 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 	return res, err
 }
 
-// readForNote reads what HEAD added, within the deadline: when git could
+// readForNote reads what rev added, within the deadline: when git could
 // not even name the commit in time, its metadata alone (the note's commit
 // record then covers every line, and the note is partial).
-func readForNote(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
-	meta, added, err := readHead(ctx, repo, feed, deadline, res)
+func readForNote(ctx context.Context, repo *gitx.Repo, rev string, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
+	meta, added, err := readHead(ctx, repo, rev, feed, deadline, res)
 	if err != nil && !errors.Is(err, ErrBudget) {
 		return meta, added, err
 	}
 	if meta.ID != "" {
 		return meta, added, nil
 	}
-	metas, merr := ReadMeta(ctx, repo, "--no-walk", "HEAD")
+	metas, merr := ReadMeta(ctx, repo, "--no-walk", rev)
 	if merr != nil || len(metas) != 1 {
 		return Meta{}, Added{}, errors.Join(err, merr)
 	}
@@ -145,11 +152,11 @@ func handOver(out io.Writer, commit string, note provenance.Note, settle func())
 	return nil
 }
 
-// readHead reads HEAD from feed, or with its own git process when there is
-// no feed or it is not the output of FeedArgs.
-func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
+// readHead reads rev from feed (which holds HEAD), or with its own git
+// process when there is no feed or it is not the output of FeedArgs.
+func readHead(ctx context.Context, repo *gitx.Repo, rev string, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
 	if feed == nil {
-		return ReadCommit(ctx, repo, "HEAD", deadline)
+		return ReadCommit(ctx, repo, rev, deadline)
 	}
 	meta, added, err := ReadFeed(feed, deadline)
 	switch {
@@ -160,7 +167,7 @@ func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline tim
 	case errors.Is(err, ErrFeedVersion):
 		res.Warnings = append(res.Warnings, err.Error())
 	}
-	return ReadCommit(ctx, repo, "HEAD", deadline)
+	return ReadCommit(ctx, repo, rev, deadline)
 }
 
 // Deferred computes the notes the post-commit hook left to post-rewrite

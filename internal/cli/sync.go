@@ -108,6 +108,9 @@ func syncRun(opts *SyncOptions) error {
 			return rr.Written
 		}
 	}
+	hookrun.WaitDeferredBounded(ctx, repo, func(format string, a ...any) {
+		warn(strings.TrimPrefix(fmt.Sprintf(format, a...), "git-ai-survival: "))
+	})
 	err = notesync.Run(ctx, repo, run)
 	if nr := (*notesync.NoRemoteError)(nil); errors.As(err, &nr) {
 		return usageError("%s", nr.Msg)
@@ -125,7 +128,10 @@ func defaultRemote(ctx context.Context, repo *gitx.Repo) (string, error) {
 }
 
 // mergeFetchedNotes merges the notes a plain `git fetch` brought into the
-// local notes, so that readers see them; problems are warnings.
+// local notes, so that readers see them, once the notes of commits whose
+// post-commit hook runs in the background are written; problems are
+// warnings.
 func (f *Factory) mergeFetchedNotes(ctx context.Context, repo *gitx.Repo) {
+	hookrun.WaitDeferredBounded(ctx, repo, f.Warnf) // notes on their way first
 	hookrun.MergeFetched(ctx, repo, f.Warnf)
 }

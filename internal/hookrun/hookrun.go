@@ -66,6 +66,9 @@ const (
 	CommitTimeout      = 1900 * time.Millisecond
 	PrePushTimeout     = 10 * time.Second
 	PostRewriteTimeout = 10 * time.Second
+	// PostRewritePerCommit is added to PostRewriteTimeout for each commit
+	// post-rewrite computes a note for.
+	PostRewritePerCommit = 100 * time.Millisecond
 )
 
 // TimeoutFor is how long hook name may run (before scaling by
@@ -82,8 +85,15 @@ func TimeoutFor(name string) time.Duration {
 
 // Run runs hook name with git's arguments args.
 func Run(ctx context.Context, env Env, name string, args []string) {
-	ctx, cancel := context.WithTimeout(ctx, capture.Scaled(TimeoutFor(name)))
-	defer cancel()
+	if i := slices.Index(args, "--deferred"); name == "post-commit" && i >= 0 && i+1 < len(args) {
+		deferredPost(ctx, env, args[i+1])
+		return
+	}
+	if name != "post-rewrite" { // its time limit grows with the rewrite
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, capture.Scaled(TimeoutFor(name)))
+		defer cancel()
+	}
 	switch name {
 	case "post-commit":
 		postCommit(ctx, env, slices.Contains(args, "--feed"), slices.Contains(args, "--note-to-stdout"))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -39,6 +40,7 @@ func prePush(ctx context.Context, env Env, args []string) {
 		env.Warnf("git-ai-survival: provenance notes not pushed: %v; %s", err, later)
 		return
 	}
+	WaitDeferredBounded(ctx, repo, env.Warnf)
 	if _, err := notesync.MergeFetched(ctx, repo); err != nil && ctx.Err() == nil {
 		env.Warnf("git-ai-survival: fetched notes not merged: %v", err)
 	}
@@ -71,6 +73,11 @@ func prePush(ctx context.Context, env Env, args []string) {
 // one read of their diffs and one write of the notes. An amend during the
 // rebase is added to the list for that end.
 func postRewrite(ctx context.Context, env Env, args []string) {
+	// Reading stdin and the list bounded as any hook; the rest grows with
+	// the number of commits.
+	start := time.Now()
+	bctx, cancel := context.WithTimeout(ctx, capture.Scaled(PostRewriteTimeout))
+	defer cancel()
 	pairs, err := rewrite.ParsePairs(env.In)
 	if err != nil {
 		env.Warnf("git-ai-survival: provenance not carried over: %v", err)
@@ -81,14 +88,16 @@ func postRewrite(ctx context.Context, env Env, args []string) {
 	if len(args) > 0 {
 		how = args[0]
 	}
-	repo, err := env.Repo(ctx)
+	repo, err := env.Repo(bctx)
 	if err != nil {
 		if len(groups) > 0 {
 			env.Warnf("git-ai-survival: provenance not carried over after %s: %v", how, err)
 		}
 		return
 	}
-	pending, err := rewrite.ReadPending(rewrite.PendingPath(ctx, repo))
+	// An amend right after a commit: that commit's note first.
+	WaitDeferredBounded(bctx, repo, env.Warnf)
+	pending, err := rewrite.ReadPending(rewrite.PendingPath(bctx, repo))
 	if err != nil {
 		env.Warnf("git-ai-survival: commits of the rebase not listed: %v (run 'git ai-survival sync' once it ends to fill their notes in)", err)
 	}
@@ -106,6 +115,9 @@ func postRewrite(ctx context.Context, env Env, args []string) {
 	if len(groups) == 0 && len(pending.Fresh) == 0 {
 		return
 	}
+	n := time.Duration(len(groups) + len(pending.Fresh))
+	ctx, cancel = context.WithDeadline(ctx, start.Add(capture.Scaled(PostRewriteTimeout+n*PostRewritePerCommit)))
+	defer cancel()
 	classify := env.Classifier(ctx, repo)
 	deferred := capture.NewDeferred(ctx, repo, classify)
 	res, err := rewrite.Remap(ctx, repo, groups, rewrite.Options{

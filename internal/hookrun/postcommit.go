@@ -50,6 +50,28 @@ func postCommit(ctx context.Context, env Env, fed, handOver bool) {
 		copied.detect(ctx, repo, res.Commit)
 	}
 	copied.carry(ctx, env, repo, res.Commit)
+	prepareDeferred(ctx, repo)
+}
+
+// postCommitRev records the provenance of commit id, which the hook's
+// script named (see deferredPost), and says whether earlier commits may
+// lack their note (see capture.Backfill).
+func postCommitRev(ctx context.Context, env Env, repo *gitx.Repo, classify capture.Classifier, id string) (checkRecent bool) {
+	res, err := capture.PostCommit(ctx, repo, classify, capture.PostCommitOptions{Budget: capture.Scaled(DiffBudget), Rev: id})
+	if err != nil {
+		env.Warnf("git-ai-survival: provenance not recorded for commit %s: %v (tag it later with 'git ai-survival annotate %s')", abbrev(id), err, abbrev(id))
+		return true
+	}
+	for _, w := range res.Warnings {
+		env.Warnf("git-ai-survival: %s", w)
+	}
+	if res.Partial {
+		env.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", abbrev(res.Commit), res.Origin)
+	}
+	var copied copySource
+	copied.detect(ctx, repo, res.Commit)
+	copied.carry(ctx, env, repo, res.Commit)
+	return res.CheckRecent
 }
 
 // openFeed wraps the hook's stdin so that reading it stops at deadline, and
