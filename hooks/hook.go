@@ -252,7 +252,8 @@ func (h Hook) pipeRun(p Pipeline) string {
 	if p.Deferred != "" {
 		b.WriteString("\t\telif [ -n \"$ai_survival_deferred\" ] &&\n" +
 			"\t\t\t{ printf '' >\"$ai_survival_deferred/$ai_survival_head\"; } 2>/dev/null; then\n" +
-			fmt.Sprintf("\t\t\t%s hook %s --deferred \"$ai_survival_head\" </dev/null >/dev/null 2>&1 &\n", Binary, h.Name))
+			"\t\t\t# (git's index of a partial commit is gone by the time it reads)\n" +
+			fmt.Sprintf("\t\t\t{ unset GIT_INDEX_FILE; exec %s hook %s --deferred \"$ai_survival_head\"; } </dev/null >/dev/null 2>&1 &\n", Binary, h.Name))
 	}
 	b.WriteString("\t\telse\n" +
 		indent(run) +

@@ -65,8 +65,12 @@ func TestDeferredTwoCommitsInARow(t *testing.T) {
 	r, log := deferredRepo(t, "")
 	r.Write("a.go", nlines(3, "ai"))
 	first := r.Commit("Agent" + claudeTrailer)
+	// A partial commit: git's temporary index is gone when the hook reads.
 	r.Write("b.go", nlines(2, "me"))
-	second := r.Commit("Human")
+	r.Write("c.go", "not committed\n")
+	r.Git("add", "b.go", "c.go")
+	r.Git("commit", "-q", "-m", "Human", "--", "b.go")
+	second := r.Head()
 	wantLayout(t, r, "HEAD~1", "a.go:1-3:ai:claude-code")
 	wantLayout(t, r, "HEAD", "b.go:1-2:human")
 	wantDeferred(t, log, first)
