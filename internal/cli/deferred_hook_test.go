@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,5 +141,39 @@ func TestDeferredKilledHook(t *testing.T) {
 		t.Errorf("stderr of the next commit:\n%s", errs)
 	}
 	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code")
+	checkAllNoted(t, r, "HEAD")
+}
+
+// Commits in a quick series queue their background hooks: each gets its
+// own note, and none is taken for a lost one.
+func TestDeferredCommitsInAQuickSeries(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, "")
+	var ids []string
+	for i := 1; i <= 6; i++ {
+		name := fmt.Sprintf("f%d.go", i)
+		r.Write(name, nlines(i, "ai"))
+		r.Git("add", name)
+		_, errs, err := r.Run("", "git", "commit", "-q", "-m", "Agent "+name+claudeTrailer)
+		if err != nil || errs != "" {
+			t.Fatalf("commit %d: %v\n%s", i, err, errs)
+		}
+		r.Tick()
+		ids = append(ids, r.Head())
+	}
+	for i, id := range ids {
+		want := fmt.Sprintf("f%d.go:1", i+1)
+		if i > 0 {
+			want = fmt.Sprintf("f%d.go:1-%d", i+1, i+1)
+		}
+		wantLayout(t, r, id, want+":ai:claude-code")
+		wantDeferred(t, log, id)
+	}
+	r.Write("last.go", "x\n")
+	r.Git("add", "last.go")
+	if _, errs, _ := r.Run("", "git", "commit", "-q", "-m", "Last"); errs != "" {
+		t.Errorf("a commit after the series printed:\n%s", errs)
+	}
+	wantLayout(t, r, "HEAD", "last.go:1:human") // waits for its note
 	checkAllNoted(t, r, "HEAD")
 }

@@ -22,9 +22,9 @@ import (
 // hook's script (hooks of version 5 on) resolves the new commit's id with
 // the shell alone, creates the marker <common dir>/DeferredDir/<id>, starts
 // `git-ai-survival hook post-commit --deferred <id>` in the background and
-// returns. That process, one at a time per repository (DeferredLock),
-// writes the note and removes the marker; it stops itself at DeferredBudget
-// whatever it was doing. Everything that reads notes first waits for the
+// returns. That process, one at a time per repository (waiting its turn
+// for at most DeferredBudget), writes the note and removes the marker; it
+// stops itself DeferredBudget after its turn came, whatever it was doing. Everything that reads notes first waits for the
 // markers (WaitDeferred), so no reader sees the notes before a note that
 // is on its way. A deferred process that fails leaves the commit without a
 // note, as a killed hook does, and its warnings in a file that the next
@@ -33,7 +33,7 @@ const (
 	// DeferredDir holds the markers, relative to the common git directory.
 	DeferredDir = "ai-survival/deferred"
 	// DeferredBudget bounds a deferred process (before capture.Scaled):
-	// waiting its turn, reading the commit and writing the note.
+	// waiting its turn, and then reading the commit and writing the note.
 	DeferredBudget = 12 * time.Second
 	// SyncEnv, when set, makes the post-commit hook run in the
 	// foreground (the test suites set it).
@@ -43,7 +43,7 @@ const (
 // deferredStale is the age past which a marker is from a process that is
 // gone (killed before it could remove it).
 func deferredStale() time.Duration {
-	return capture.Scaled(DeferredBudget) + 2*time.Second
+	return 2*capture.Scaled(DeferredBudget) + 2*time.Second
 }
 
 // deferredGrace is how long a deferred process may take to start and lock
@@ -123,6 +123,15 @@ func deferredPost(ctx context.Context, env Env, id string) {
 		_ = os.Remove(marker)
 		release()
 	}
+	// One deferred process at a time: the one for a commit made just
+	// before writes its note first, so that this one sees it. Commits
+	// made in a quick series queue here, each for at most the budget.
+	lctx, cancel = context.WithTimeout(ctx, capture.Scaled(DeferredBudget))
+	unlock, err := fsx.Lock(lctx, filepath.Join(dir, "lock"))
+	cancel()
+	if err == nil {
+		defer unlock() // after finish: the next process sees no marker of ours
+	}
 	// Never outlive the budget, whatever hangs.
 	stop := time.AfterFunc(capture.Scaled(DeferredBudget), func() {
 		warnf("git-ai-survival: provenance of commit %s not recorded in time (the next commit or 'git ai-survival sync' fills it in)", abbrev(id))
@@ -130,14 +139,6 @@ func deferredPost(ctx context.Context, env Env, id string) {
 		os.Exit(0)
 	})
 	defer stop.Stop()
-	// One deferred process at a time: the one for a commit made just
-	// before writes its note first, so that this one sees it.
-	lctx, cancel = context.WithTimeout(ctx, capture.Scaled(DeferredBudget)/2)
-	unlock, err := fsx.Lock(lctx, filepath.Join(dir, "lock"))
-	cancel()
-	if err == nil {
-		defer unlock() // after finish: the next process sees no marker of ours
-	}
 	defer finish()
 	pctx, cancel := context.WithTimeout(ctx, capture.Scaled(CommitTimeout))
 	defer cancel()
