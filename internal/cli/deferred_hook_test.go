@@ -177,3 +177,23 @@ func TestDeferredCommitsInAQuickSeries(t *testing.T) {
 	wantLayout(t, r, "HEAD", "last.go:1:human") // waits for its note
 	checkAllNoted(t, r, "HEAD")
 }
+
+// A cherry-pick's provenance comes from the commit it copies, which git's
+// traces name only while it runs: its hook stays in the foreground.
+func TestDeferredCherryPickRunsInTheForeground(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, "")
+	r.Git("checkout", "-q", "-b", "topic")
+	r.Write("f.go", nlines(2, "cursor"))
+	src := r.Commit("Lines an agent wrote, tagged by hand")
+	r.MustTool("annotate", src, "--agent", "cursor", "--force")
+	r.Git("checkout", "-q", "main")
+	r.Write("g.go", nlines(1, "first"))
+	r.Commit("Main moves on")
+	r.Git("cherry-pick", src)
+	wantLayout(t, r, "HEAD", "f.go:1-2:ai:cursor")
+	b, _ := os.ReadFile(log)
+	if calls := string(b); strings.Contains(calls, "--deferred "+r.Head()) || !strings.HasSuffix(calls, "hook post-commit --feed\n") {
+		t.Errorf("the cherry-pick's hook did not run in the foreground; calls:\n%s", calls)
+	}
+}
