@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
@@ -40,6 +41,11 @@ type Hook struct {
 	// Pipe, when set, runs the binary between two git commands (see
 	// Pipeline).
 	Pipe func() Pipeline
+	// Needs, when set, is a path in the git directory without which the
+	// binary has nothing to do: the block then skips it, found with the
+	// shell alone (it runs the binary when the git directory cannot be
+	// found that way).
+	Needs string
 }
 
 // Pipeline is how the post-commit hook runs: git reads the commit while the
@@ -102,7 +108,7 @@ var (
 	// PostCheckout receives the previous HEAD, the new HEAD and 1 for a
 	// branch checkout (0 for files). It forgets agent checkpoints of files
 	// that are back to their committed content.
-	PostCheckout = Hook{Name: "post-checkout", Lost: "agent checkpoints of restored files not cleared"}
+	PostCheckout = Hook{Name: "post-checkout", Lost: "agent checkpoints of restored files not cleared", Needs: checkpoint.StateDir}
 )
 
 // All is every hook install puts in place, in the order it reports them.
@@ -148,6 +154,13 @@ func (h Hook) block(version int) string {
 		h.stdinBody(&b)
 	case h.Pipe != nil:
 		h.ifOnPath(&b, h.pipeRun(h.Pipe()))
+	case h.Needs != "":
+		h.ifOnPath(&b, "\t\t# Nothing to do without "+h.Needs+": no process then.\n"+
+			gitDirShell()+
+			fmt.Sprintf("\t\tif [ ! -d \"$ai_survival_git\" ] || [ -e \"$ai_survival_git/%s\" ]; then\n", h.Needs)+
+			"\t"+quietRun(fmt.Sprintf(": | %s hook %s ${1+\"$@\"} </dev/null", Binary, h.Name))+
+			"\t\tfi\n"+
+			"\t\tunset ai_survival_git\n")
 	default:
 		h.ifOnPath(&b, quietRun(fmt.Sprintf(": | %s hook %s ${1+\"$@\"} </dev/null", Binary, h.Name)))
 	}
@@ -209,11 +222,7 @@ func (h Hook) pipeRun(p Pipeline) string {
 	b.WriteString("\t\t# During a rebase, post-rewrite computes every commit's note at its end:\n" +
 		"\t\t# list HEAD for it. Else the note is written in the background. Both read\n" +
 		"\t\t# the git directory with the shell alone: no process on the commit's path.\n" +
-		"\t\tai_survival_git=${GIT_DIR:-.git}\n" +
-		"\t\tif [ -f \"$ai_survival_git\" ]; then\n" +
-		"\t\t\tIFS= read -r ai_survival_git 2>/dev/null <\"$ai_survival_git\" || :\n" +
-		"\t\t\tai_survival_git=${ai_survival_git#gitdir: }\n" +
-		"\t\tfi\n" +
+		gitDirShell() +
 		"\t\tai_survival_head=\n" +
 		"\t\tIFS= read -r ai_survival_head 2>/dev/null <\"$ai_survival_git/HEAD\" || :\n" +
 		"\t\tai_survival_rebase=\n" +
@@ -260,6 +269,17 @@ func (h Hook) pipeRun(p Pipeline) string {
 		"\t\tfi\n" +
 		"\t\tunset ai_survival_git ai_survival_head ai_survival_rebase ai_survival_deferred ai_survival_common ai_survival_w ai_survival_l\n")
 	return b.String()
+}
+
+// gitDirShell sets ai_survival_git to the git directory, with the shell
+// alone: $GIT_DIR, else .git (hooks run at the top of the working tree),
+// following the "gitdir:" line of a linked worktree's .git file.
+func gitDirShell() string {
+	return "\t\tai_survival_git=${GIT_DIR:-.git}\n" +
+		"\t\tif [ -f \"$ai_survival_git\" ]; then\n" +
+		"\t\t\tIFS= read -r ai_survival_git 2>/dev/null <\"$ai_survival_git\" || :\n" +
+		"\t\t\tai_survival_git=${ai_survival_git#gitdir: }\n" +
+		"\t\tfi\n"
 }
 
 // indent puts one more tab before every line of lines.
