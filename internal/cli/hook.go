@@ -27,12 +27,19 @@ func newCmdHook(f *Factory) *cobra.Command {
                  files that are back to their committed content
 
 It never makes a git operation fail: problems are printed as one warning
-line on stderr and the exit code is 0. It gives up after about two seconds
-on very large commits, tagging what it read and marking the note partial.
+line on stderr and the exit code is 0. In the foreground it gives up after
+about two seconds on very large commits, tagging what it read and marking
+the note partial.
 
-The installed post-commit hook starts git log before the binary and pipes it
-in (--feed: stdin is the commit as that git log prints it); without --feed
-the command reads the commit itself. Either way it writes the note itself
+The installed post-commit hook writes a plain commit's note off the
+commit's path: it runs 'hook post-commit --deferred <commit>' in the
+background, and every command that reads notes waits for it first; its
+warnings are printed by the next command or commit. During a rebase it runs
+nothing, and post-rewrite computes the notes of all the rebase's commits at
+its end. During a cherry-pick or after merge --squash (and with
+GIT_AI_SURVIVAL_HOOK_SYNC set) it runs in the foreground: git log is
+started before the binary and piped in (--feed: stdin is the commit as that
+git log prints it); without --feed the command reads the commit itself
 (hooks installed by older versions pass --note-to-stdout and pipe the note
 into git notes add).`,
 		Example: `  # Tag HEAD, as the post-commit hook does

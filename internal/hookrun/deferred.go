@@ -140,7 +140,7 @@ func deferredPost(ctx context.Context, env Env, id string) {
 	})
 	defer stop.Stop()
 	defer finish()
-	pctx, cancel := context.WithTimeout(ctx, capture.Scaled(CommitTimeout))
+	pctx, cancel := context.WithTimeout(ctx, capture.Scaled(DeferredBudget)*9/10)
 	defer cancel()
 	env.Warnf = warnf
 	classify := env.Classifier(pctx, repo)

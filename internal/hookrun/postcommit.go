@@ -57,7 +57,9 @@ func postCommit(ctx context.Context, env Env, fed, handOver bool) {
 // script named (see deferredPost), and says whether earlier commits may
 // lack their note (see capture.Backfill).
 func postCommitRev(ctx context.Context, env Env, repo *gitx.Repo, classify capture.Classifier, id string) (checkRecent bool) {
-	res, err := capture.PostCommit(ctx, repo, classify, capture.PostCommitOptions{Budget: capture.Scaled(DiffBudget), Rev: id})
+	// Off the commit's path, a large commit may take longer to read than
+	// in the foreground (half the budget; the watchdog has the rest).
+	res, err := capture.PostCommit(ctx, repo, classify, capture.PostCommitOptions{Budget: capture.Scaled(DeferredBudget) / 2, Rev: id})
 	if err != nil {
 		env.Warnf("git-ai-survival: provenance not recorded for commit %s: %v (tag it later with 'git ai-survival annotate %s')", abbrev(id), err, abbrev(id))
 		return true
