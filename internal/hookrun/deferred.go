@@ -47,9 +47,11 @@ func deferredStale() time.Duration {
 }
 
 // deferredGrace is how long a deferred process may take to start and lock
-// its marker.
+// its marker: under load, after a quick series of commits, dozens start at
+// once, and a marker dropped before its process starts would let another
+// take that commit for one whose note was lost.
 func deferredGrace() time.Duration {
-	return capture.Scaled(CommitTimeout)
+	return capture.Scaled(DeferredBudget) / 2
 }
 
 // alive says whether the process of marker p still holds its lock.
