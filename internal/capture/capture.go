@@ -18,32 +18,17 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
-// Meta is what a commit says about itself.
-type Meta struct {
-	ID        string
-	Parents   []string
-	Author    string // "Name <email>"
-	Committer string // "Name <email>"
-	Message   string
-	// Branch is the branch the commit was made on or merged from when it
-	// is known to be an agent's (see MergedBranches), else "".
-	Branch string
-	// CommitTime is the committer date, when the reader knows it (the
-	// unknown-as setting's date limit needs it).
-	CommitTime time.Time
-}
-
 const metaFormat = "--format=%H%x1f%P%x1f%an <%ae>%x1f%cn <%ce>%x1f%B"
 
 // ReadMeta returns the metadata of the commits git log selects with revs
 // (e.g. ["--no-walk", id] or ["A..B"]), in one git process.
-func ReadMeta(ctx context.Context, repo *gitx.Repo, revs ...string) ([]Meta, error) {
+func ReadMeta(ctx context.Context, repo *gitx.Repo, revs ...string) ([]provenance.Meta, error) {
 	args := append([]string{"log", "-z", metaFormat}, revs...)
 	out, err := repo.Output(ctx, append(args, "--")...)
 	if err != nil {
 		return nil, fmt.Errorf("reading commits: %w", err)
 	}
-	var metas []Meta
+	var metas []provenance.Meta
 	for _, rec := range strings.Split(string(out), "\x00") {
 		if rec == "" {
 			continue

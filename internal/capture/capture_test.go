@@ -109,7 +109,7 @@ func TestPostCommitNoteAndBudget(t *testing.T) {
 	r.Commit("big")
 	repo := open(t, r)
 	ctx := context.Background()
-	ai := func(m capture.Meta) (provenance.Attribution, bool) {
+	ai := func(m provenance.Meta) (provenance.Attribution, bool) {
 		return provenance.Attribution{Origin: provenance.AI, Agent: "claude-code", Evidence: provenance.EvidenceTrailer}, true
 	}
 	res, err := capture.PostCommit(ctx, repo, ai, capture.PostCommitOptions{Budget: time.Minute})

@@ -6,7 +6,7 @@ import (
 
 // Classifier gives the attribution a commit's evidence supports; ok is
 // false when there is no sign of an agent.
-type Classifier func(m Meta) (a provenance.Attribution, ok bool)
+type Classifier func(m provenance.Meta) (a provenance.Attribution, ok bool)
 
 // Note builds the note that gives every line a commit added the
 // attribution a.
@@ -25,7 +25,7 @@ func Note(added Added, a provenance.Attribution) provenance.Note {
 
 // Attribute classifies a commit made with the hook installed: the agent
 // the evidence names, or a person.
-func Attribute(classify Classifier, m Meta) provenance.Attribution {
+func Attribute(classify Classifier, m provenance.Meta) provenance.Attribution {
 	if classify != nil {
 		if a, ok := classify(m); ok {
 			return a

@@ -15,6 +15,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // ReadCommit reads one commit's metadata and the lines it added with a
@@ -23,10 +24,10 @@ import (
 // can be mistaken for diff output or end the metadata early. Reading the
 // diff stops at deadline as in StreamAdded (Added.Partial is then set and
 // the error wraps ErrBudget).
-func ReadCommit(ctx context.Context, repo *gitx.Repo, rev string, deadline time.Time) (Meta, Added, error) {
+func ReadCommit(ctx context.Context, repo *gitx.Repo, rev string, deadline time.Time) (provenance.Meta, Added, error) {
 	fence, err := newFence()
 	if err != nil {
-		return Meta{}, Added{}, err
+		return provenance.Meta{}, Added{}, err
 	}
 	var cancel context.CancelFunc = func() {}
 	if !deadline.IsZero() {
@@ -56,20 +57,20 @@ var ErrFeedVersion = errors.New("the post-commit hook is from another version of
 // FeedArgs' (git failed and printed nothing, or the hook is from another
 // version) is ErrFeedVersion or an error naming what was wrong, with
 // nothing read: the caller can then run ReadCommit.
-func ReadFeed(r io.Reader, deadline time.Time) (Meta, Added, error) {
+func ReadFeed(r io.Reader, deadline time.Time) (provenance.Meta, Added, error) {
 	fence := feedFence()
 	br := bufio.NewReaderSize(r, 1<<16)
 	head, err := br.Peek(len(fence) + 1)
 	if err != nil {
 		if len(head) == 0 {
-			return Meta{}, Added{}, fmt.Errorf("git printed nothing: %w", err)
+			return provenance.Meta{}, Added{}, fmt.Errorf("git printed nothing: %w", err)
 		}
 	}
 	if string(head) != fence+"\n" {
 		if bytes.HasPrefix(head, []byte(feedPrefix)) {
-			return Meta{}, Added{}, ErrFeedVersion
+			return provenance.Meta{}, Added{}, ErrFeedVersion
 		}
-		return Meta{}, Added{}, fmt.Errorf("unexpected output %q", abbreviate(string(head)))
+		return provenance.Meta{}, Added{}, fmt.Errorf("unexpected output %q", abbreviate(string(head)))
 	}
 	return readCommit("HEAD", fence, deadline, func(fn func(io.Reader) error) error { return fn(br) })
 }
@@ -96,8 +97,8 @@ func commitArgs(fence, rev string) []string {
 
 // readCommit parses one commit's output of commitArgs, which stream hands
 // to its function, up to deadline.
-func readCommit(rev, fence string, deadline time.Time, stream func(func(io.Reader) error) error) (Meta, Added, error) {
-	var meta Meta
+func readCommit(rev, fence string, deadline time.Time, stream func(func(io.Reader) error) error) (provenance.Meta, Added, error) {
+	var meta provenance.Meta
 	var added *Added
 	acc := &accumulator{fn: func(a Added) error { added = &a; return nil }}
 	p := &diff.Parser{CommitPrefix: "\x1e", OnCommit: acc.commit, OnFile: acc.file}
@@ -227,10 +228,10 @@ func unfence(r io.Reader, w io.Writer, fence string, onBlock func(string) error)
 	}
 }
 
-func parseMeta(rec string) (Meta, error) {
+func parseMeta(rec string) (provenance.Meta, error) {
 	f := strings.SplitN(rec, "\x1f", 5)
 	if len(f) != 5 {
-		return Meta{}, fmt.Errorf("unexpected commit record %q", rec)
+		return provenance.Meta{}, fmt.Errorf("unexpected commit record %q", rec)
 	}
-	return Meta{ID: f[0], Parents: strings.Fields(f[1]), Author: f[2], Committer: f[3], Message: f[4]}, nil
+	return provenance.Meta{ID: f[0], Parents: strings.Fields(f[1]), Author: f[2], Committer: f[3], Message: f[4]}, nil
 }

@@ -112,7 +112,7 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 // readForNote reads what HEAD added, within the deadline: when git could
 // not even name the commit in time, its metadata alone (the note's commit
 // record then covers every line, and the note is partial).
-func readForNote(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
+func readForNote(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (provenance.Meta, Added, error) {
 	meta, added, err := readHead(ctx, repo, feed, deadline, res)
 	if err != nil && !errors.Is(err, ErrBudget) {
 		return meta, added, err
@@ -122,7 +122,7 @@ func readForNote(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline 
 	}
 	metas, merr := ReadMeta(ctx, repo, "--no-walk", "HEAD")
 	if merr != nil || len(metas) != 1 {
-		return Meta{}, Added{}, errors.Join(err, merr)
+		return provenance.Meta{}, Added{}, errors.Join(err, merr)
 	}
 	return metas[0], Added{Commit: metas[0].ID, Partial: true}, nil
 }
@@ -147,7 +147,7 @@ func handOver(out io.Writer, commit string, note provenance.Note, settle func())
 
 // readHead reads HEAD from feed, or with its own git process when there is
 // no feed or it is not the output of FeedArgs.
-func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
+func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (provenance.Meta, Added, error) {
 	if feed == nil {
 		return ReadCommit(ctx, repo, "HEAD", deadline)
 	}
@@ -156,7 +156,7 @@ func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline tim
 	case err == nil || errors.Is(err, ErrBudget):
 		return meta, added, err
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return Meta{}, Added{Partial: true}, fmt.Errorf("reading commit HEAD: %w", ErrBudget)
+		return provenance.Meta{}, Added{Partial: true}, fmt.Errorf("reading commit HEAD: %w", ErrBudget)
 	case errors.Is(err, ErrFeedVersion):
 		res.Warnings = append(res.Warnings, err.Error())
 	}

@@ -38,7 +38,7 @@ type Resolver struct {
 }
 
 // Resolve returns the provenance of the commit m describes.
-func (r *Resolver) Resolve(m Meta) (provenance.Commit, Source) {
+func (r *Resolver) Resolve(m provenance.Meta) (provenance.Commit, Source) {
 	if e, ok := r.Notes[m.ID]; ok {
 		if e.Err != nil && r.Warn != nil {
 			r.Warn(e.Err.Error())

@@ -213,7 +213,7 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	return nil
 }
 
-func annotation(opts *AnnotateOptions, classify capture.Classifier, m capture.Meta) (provenance.Attribution, bool) {
+func annotation(opts *AnnotateOptions, classify capture.Classifier, m provenance.Meta) (provenance.Attribution, bool) {
 	switch {
 	case opts.Human:
 		return provenance.Attribution{Origin: provenance.Human, Evidence: provenance.EvidenceManual}, true

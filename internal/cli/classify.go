@@ -7,7 +7,6 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/evidence"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
-	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // loadConfig reads --config, else the repository's .ai-survival.yaml,
@@ -29,9 +28,7 @@ func classifierFor(cfg *config.Config) (capture.Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(m capture.Meta) (provenance.Attribution, bool) {
-		return rules.Classify(evidence.Commit{Author: m.Author, Committer: m.Committer, Message: m.Message, Branch: m.Branch})
-	}, nil
+	return rules.Classify, nil
 }
 
 // setup loads the configuration and its classifier for a command: a bad

@@ -112,7 +112,7 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 		res.Branches = branches
 	}
 	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
-		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message, CommitTime: c.CommitTime})
+		pc, src := res.Resolve(c.Meta)
 		switch src {
 		case capture.SourceNote:
 			return pc, walk.SourceNote, nil

@@ -154,7 +154,7 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 	if err != nil {
 		return res, err
 	}
-	metaOf := map[string]capture.Meta{}
+	metaOf := map[string]provenance.Meta{}
 	for _, m := range metas {
 		metaOf[m.ID] = m
 	}
@@ -239,7 +239,7 @@ func existing(ctx context.Context, repo *gitx.Repo, groups []Group) []Group {
 
 // ownProvenance is what the new commit says of itself: the records of its
 // own note (the post-commit hook's), else its evidence, else human.
-func ownProvenance(id string, entries map[string]notes.Entry, m capture.Meta, classify capture.Classifier) provenance.Commit {
+func ownProvenance(id string, entries map[string]notes.Entry, m provenance.Meta, classify capture.Classifier) provenance.Commit {
 	if e, ok := entries[id]; ok && e.Describes() {
 		return e.Note.Resolve(id)
 	}
@@ -253,7 +253,7 @@ func ownProvenance(id string, entries map[string]notes.Entry, m capture.Meta, cl
 // it, from its own note and from the note git copied onto the new commit;
 // else its evidence. ok is false when nothing is known (its lines then keep
 // the new commit's classification).
-func oldProvenance(id, newID string, entries map[string]notes.Entry, m capture.Meta, classify capture.Classifier) (provenance.Commit, bool, string) {
+func oldProvenance(id, newID string, entries map[string]notes.Entry, m provenance.Meta, classify capture.Classifier) (provenance.Commit, bool, string) {
 	var recs []provenance.Record
 	warn := ""
 	for _, from := range []string{id, newID} {

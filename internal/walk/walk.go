@@ -330,12 +330,12 @@ func parseMeta(rec string) (*Commit, error) {
 	if err1 != nil || err2 != nil {
 		return nil, fmt.Errorf("commit %s: unreadable dates %q, %q", f[0], f[3], f[5])
 	}
-	return &Commit{
+	return &Commit{Meta: provenance.Meta{
 		ID: f[0], Parents: strings.Fields(f[1]),
 		Author: f[2], AuthorTime: time.Unix(at, 0).UTC(),
 		Committer: f[4], CommitTime: time.Unix(ct, 0).UTC(),
 		Message: f[6],
-	}, nil
+	}}, nil
 }
 
 func firstLine(s string) string {

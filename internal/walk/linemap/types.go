@@ -23,11 +23,7 @@
 // final tree.
 package linemap
 
-import (
-	"time"
-
-	"github.com/git-ai-survival/git-ai-survival/provenance"
-)
+import "github.com/git-ai-survival/git-ai-survival/provenance"
 
 // Source says where a commit's provenance came from.
 type Source uint8
@@ -56,16 +52,10 @@ func (s Source) String() string {
 	return "unknown"
 }
 
-// Commit is one commit of the walk.
+// Commit is one commit of the walk: its metadata (Branch not set) and
+// the walk's state of it, its position and what the attributor said.
 type Commit struct {
-	ID      string
-	Parents []string
-	// Author and Committer are "Name <email>".
-	Author, Committer string
-	AuthorTime        time.Time
-	CommitTime        time.Time
-	// Message is the full commit message.
-	Message string
+	provenance.Meta
 	// Index is the commit's position in the walk (0 = first, oldest).
 	Index int
 
