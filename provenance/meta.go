@@ -21,3 +21,14 @@ type Meta struct {
 	// evidence.
 	Branch string
 }
+// Source says where a commit's provenance came from. The zero value is
+// read as SourceNone.
+type Source string
+
+// The sources, strongest first.
+const (
+	SourceNote     Source = "note"     // its own git note
+	SourceGitAI    Source = "git-ai"   // no note; git-ai's authorship note
+	SourceInferred Source = "inferred" // no note; evidence in its metadata
+	SourceNone     Source = "none"     // neither: its lines are unknown
+)

@@ -78,7 +78,7 @@ func checkFormat(got string, allowed ...string) error {
 // showResult is the JSON form of show.
 type showResult struct {
 	Commit string         `json:"commit"`
-	Source capture.Source `json:"source"`
+	Source provenance.Source `json:"source"`
 	// NotesRef is the ref git-ai's note was read from (source "git-ai").
 	NotesRef string `json:"notes_ref,omitempty"`
 	// UnknownAs is "human" when the commit has no evidence and counts as
@@ -157,10 +157,10 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 		}
 	}
 	pc, src := r.Resolve(metas[0])
-	if src == capture.SourceNone && pc.Default.Origin == provenance.Human {
+	if src == provenance.SourceNone && pc.Default.Origin == provenance.Human {
 		res.UnknownAs = "human"
 	}
-	if src == capture.SourceGitAI {
+	if src == provenance.SourceGitAI {
 		res.NotesRef = r.GitAI[id].Ref
 	}
 	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
@@ -203,10 +203,10 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-var sourceText = map[capture.Source]string{
-	capture.SourceNote:     "note (refs/notes/ai-survival)",
-	capture.SourceInferred: "inferred from the commit's metadata (no note)",
-	capture.SourceNone:     "none: no note and no evidence",
+var sourceText = map[provenance.Source]string{
+	provenance.SourceNote:     "note (refs/notes/ai-survival)",
+	provenance.SourceInferred: "inferred from the commit's metadata (no note)",
+	provenance.SourceNone:     "none: no note and no evidence",
 }
 
 func printShow(w *term.Writer, res showResult) error {
@@ -216,7 +216,7 @@ func printShow(w *term.Writer, res showResult) error {
 		total += n
 	}
 	fmt.Fprintf(w, "commit   %s\n", res.Commit)
-	if res.Source == capture.SourceGitAI {
+	if res.Source == provenance.SourceGitAI {
 		fmt.Fprintf(w, "source   git-ai's authorship note (%s); no note of ours\n", res.NotesRef)
 	} else if res.UnknownAs == "human" {
 		fmt.Fprintln(w, "source   none: no note and no evidence; counted as human (unknown-as human)")

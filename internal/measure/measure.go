@@ -111,17 +111,9 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 	if !res.NoInference {
 		res.Branches = branches
 	}
-	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
+	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, provenance.Source, error) {
 		pc, src := res.Resolve(c.Meta)
-		switch src {
-		case capture.SourceNote:
-			return pc, walk.SourceNote, nil
-		case capture.SourceInferred:
-			return pc, walk.SourceInferred, nil
-		case capture.SourceGitAI:
-			return pc, walk.SourceGitAI, nil
-		}
-		return pc, walk.SourceUnknown, nil
+		return pc, src, nil
 	}), nil
 }
 

@@ -69,17 +69,8 @@ type (
 	Birth    = linemap.Birth
 	Death    = linemap.Death
 	Survivor = linemap.Survivor
-	Source   = linemap.Source
 	// Thresholds are git blame's -M<num> and -C<num>.
 	Thresholds = linemap.Thresholds
-)
-
-// Where a commit's provenance came from.
-const (
-	SourceUnknown  = linemap.SourceUnknown
-	SourceNote     = linemap.SourceNote
-	SourceInferred = linemap.SourceInferred
-	SourceGitAI    = linemap.SourceGitAI
 )
 
 // Attributor gives the provenance of a commit from its metadata (id,
@@ -87,18 +78,20 @@ const (
 // set yet): the attribution of every line the commit added, and whether it
 // came from a note, was inferred, or is unknown.
 type Attributor interface {
-	Attribute(c *Commit) (provenance.Commit, Source, error)
+	Attribute(c *Commit) (provenance.Commit, provenance.Source, error)
 }
 
 // AttributorFunc adapts a function to Attributor.
-type AttributorFunc func(c *Commit) (provenance.Commit, Source, error)
+type AttributorFunc func(c *Commit) (provenance.Commit, provenance.Source, error)
 
 // Attribute calls f.
-func (f AttributorFunc) Attribute(c *Commit) (provenance.Commit, Source, error) { return f(c) }
+func (f AttributorFunc) Attribute(c *Commit) (provenance.Commit, provenance.Source, error) {
+	return f(c)
+}
 
 // unknownAttributor says nothing is known about any commit.
-func unknownAttributor(c *Commit) (provenance.Commit, Source, error) {
-	return provenance.Commit{ID: c.ID, Default: provenance.UnknownAttribution()}, SourceUnknown, nil
+func unknownAttributor(c *Commit) (provenance.Commit, provenance.Source, error) {
+	return provenance.Commit{ID: c.ID, Default: provenance.UnknownAttribution()}, provenance.SourceNone, nil
 }
 
 // Options configure a walk.
