@@ -9,6 +9,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -92,7 +93,7 @@ type BackfillResult struct {
 // tagged by its commit evidence and the agent checkpoints still pending.
 // It stops at deadline, leaving the rest for a later run. skipHead leaves
 // HEAD alone (the post-commit hook writes its note).
-func Backfill(ctx context.Context, repo *gitx.Repo, classify Classifier, skipHead bool, deadline time.Time) (BackfillResult, error) {
+func Backfill(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier, skipHead bool, deadline time.Time) (BackfillResult, error) {
 	var res BackfillResult
 	missing, err := Missing(ctx, repo, skipHead)
 	if err != nil || len(missing) == 0 {
@@ -111,7 +112,7 @@ func Backfill(ctx context.Context, repo *gitx.Repo, classify Classifier, skipHea
 			res.Warnings = append(res.Warnings, fmt.Sprintf("commit %s not read: %v", abbrev(missing[i]), err))
 			continue
 		}
-		note, settle, cerr := ckpts.note(ctx, added, Attribute(classify, meta))
+		note, settle, cerr := ckpts.note(ctx, added, classify.Attribute(meta))
 		if cerr != nil {
 			res.Warnings = append(res.Warnings, "agent checkpoints not applied: "+cerr.Error())
 		}

@@ -4,10 +4,6 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
-// Classifier gives the attribution a commit's evidence supports; ok is
-// false when there is no sign of an agent.
-type Classifier func(m provenance.Meta) (a provenance.Attribution, ok bool)
-
 // Note builds the note that gives every line a commit added the
 // attribution a.
 func Note(added Added, a provenance.Attribution) provenance.Note {
@@ -21,15 +17,4 @@ func Note(added Added, a provenance.Attribution) provenance.Note {
 		b.SetPartial()
 	}
 	return b.Note()
-}
-
-// Attribute classifies a commit made with the hook installed: the agent
-// the evidence names, or a person.
-func Attribute(classify Classifier, m provenance.Meta) provenance.Attribution {
-	if classify != nil {
-		if a, ok := classify(m); ok {
-			return a
-		}
-	}
-	return provenance.HumanAttribution()
 }

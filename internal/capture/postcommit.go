@@ -10,6 +10,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -52,7 +53,7 @@ type PostCommitOptions struct {
 const NoteWriteTimeout = 8 * time.Second
 
 // PostCommit tags every line HEAD added and writes HEAD's note.
-func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts PostCommitOptions) (PostCommitResult, error) {
+func PostCommit(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier, opts PostCommitOptions) (PostCommitResult, error) {
 	var res PostCommitResult
 	start := time.Now()
 	ckpts := startCheckpoints(ctx, repo) // nil without agent checkpoints
@@ -77,7 +78,7 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 		return res, err
 	}
 	res.Commit = meta.ID
-	attr := Attribute(classify, meta)
+	attr := classify.Attribute(meta)
 	res.Origin = attr.Label()
 	res.Partial = added.Partial
 	for _, s := range added.Files {

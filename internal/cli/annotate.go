@@ -13,6 +13,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -213,7 +214,7 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	return nil
 }
 
-func annotation(opts *AnnotateOptions, classify capture.Classifier, m provenance.Meta) (provenance.Attribution, bool) {
+func annotation(opts *AnnotateOptions, classify resolve.Classifier, m provenance.Meta) (provenance.Attribution, bool) {
 	switch {
 	case opts.Human:
 		return provenance.Attribution{Origin: provenance.Human, Evidence: provenance.EvidenceManual}, true

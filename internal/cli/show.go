@@ -17,6 +17,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/term"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -77,7 +78,7 @@ func checkFormat(got string, allowed ...string) error {
 
 // showResult is the JSON form of show.
 type showResult struct {
-	Commit string         `json:"commit"`
+	Commit string            `json:"commit"`
 	Source provenance.Source `json:"source"`
 	// NotesRef is the ref git-ai's note was read from (source "git-ai").
 	NotesRef string `json:"notes_ref,omitempty"`
@@ -131,7 +132,7 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 		return err
 	}
 	res := showResult{Commit: id, Sources: []string{}, Added: map[string]int{"ai": 0, "human": 0, "unknown": 0}, Files: []showFile{}, Binary: []string{}, Warnings: []string{}}
-	r := &capture.Resolver{Notes: map[string]notes.Entry{}, Classify: classify, NoInference: !cfg.Inference, Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}
+	r := &resolve.Resolver{Notes: map[string]notes.Entry{}, Classify: classify, NoInference: !cfg.Inference, Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}
 	if has {
 		r.Notes[id] = entry
 		res.Warnings = append(res.Warnings, entry.Warnings...)

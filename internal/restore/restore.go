@@ -43,6 +43,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -82,7 +83,7 @@ type Restored struct {
 type Options struct {
 	// Classify classifies commits from their metadata (for lines no source
 	// wrote, and for sources without a note).
-	Classify capture.Classifier
+	Classify resolve.Classifier
 	// Remote is where pull and merge request heads are fetched from when
 	// they are not in the repository ("" fetches nothing).
 	Remote string

@@ -24,6 +24,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -111,7 +112,7 @@ type Result struct {
 // Options tune Remap.
 type Options struct {
 	// Classify classifies commits without a note from their metadata.
-	Classify capture.Classifier
+	Classify resolve.Classifier
 	// Message is the message of the notes commit.
 	Message string
 	// DryRun computes the notes without writing them.
@@ -239,21 +240,21 @@ func existing(ctx context.Context, repo *gitx.Repo, groups []Group) []Group {
 
 // ownProvenance is what the new commit says of itself: the records of its
 // own note (the post-commit hook's), else its evidence, else human.
-func ownProvenance(id string, entries map[string]notes.Entry, m provenance.Meta, classify capture.Classifier) provenance.Commit {
+func ownProvenance(id string, entries map[string]notes.Entry, m provenance.Meta, classify resolve.Classifier) provenance.Commit {
 	if e, ok := entries[id]; ok && e.Describes() {
 		return e.Note.Resolve(id)
 	}
 	if m.ID == "" {
 		m.ID = id
 	}
-	return provenance.Commit{ID: id, Default: capture.Attribute(classify, m), HasDefault: true, Files: map[string][]provenance.Span{}}
+	return provenance.Commit{ID: id, Default: classify.Attribute(m), HasDefault: true, Files: map[string][]provenance.Span{}}
 }
 
 // oldProvenance is an old commit's provenance: the records that describe
 // it, from its own note and from the note git copied onto the new commit;
 // else its evidence. ok is false when nothing is known (its lines then keep
 // the new commit's classification).
-func oldProvenance(id, newID string, entries map[string]notes.Entry, m provenance.Meta, classify capture.Classifier) (provenance.Commit, bool, string) {
+func oldProvenance(id, newID string, entries map[string]notes.Entry, m provenance.Meta, classify resolve.Classifier) (provenance.Commit, bool, string) {
 	var recs []provenance.Record
 	warn := ""
 	for _, from := range []string{id, newID} {

@@ -1,10 +1,31 @@
-package capture
+// Package resolve gives a commit its provenance as the measurement reads
+// it: its own note, else git-ai's authorship note, else the evidence in its
+// metadata (a Classifier), else unknown, or human where the unknown-as
+// setting says so. The writing side (capture) classifies with the same
+// Classifier; the reading side (measure, rewrite, show) resolves here and
+// does not import capture.
+package resolve
 
 import (
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
+
+// Classifier gives the attribution a commit's evidence supports; ok is
+// false when there is no sign of an agent. evidence.Rules.Classify is one.
+type Classifier func(m provenance.Meta) (a provenance.Attribution, ok bool)
+
+// Attribute classifies a commit made with the hook installed: the agent
+// the evidence names, or a person.
+func (classify Classifier) Attribute(m provenance.Meta) provenance.Attribution {
+	if classify != nil {
+		if a, ok := classify(m); ok {
+			return a
+		}
+	}
+	return provenance.HumanAttribution()
+}
 
 // Resolver gives a commit's provenance: its note first, then git-ai's
 // note, then (unless inference is off) its evidence, else unknown.
