@@ -21,6 +21,7 @@ type Meta struct {
 	// evidence.
 	Branch string
 }
+
 // Source says where a commit's provenance came from. The zero value is
 // read as SourceNone.
 type Source string

@@ -18,30 +18,6 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
-const metaFormat = "--format=%H%x1f%P%x1f%an <%ae>%x1f%cn <%ce>%x1f%B"
-
-// ReadMeta returns the metadata of the commits git log selects with revs
-// (e.g. ["--no-walk", id] or ["A..B"]), in one git process.
-func ReadMeta(ctx context.Context, repo *gitx.Repo, revs ...string) ([]provenance.Meta, error) {
-	args := append([]string{"log", "-z", metaFormat}, revs...)
-	out, err := repo.Output(ctx, append(args, "--")...)
-	if err != nil {
-		return nil, fmt.Errorf("reading commits: %w", err)
-	}
-	var metas []provenance.Meta
-	for _, rec := range strings.Split(string(out), "\x00") {
-		if rec == "" {
-			continue
-		}
-		m, err := parseMeta(rec)
-		if err != nil {
-			return nil, fmt.Errorf("reading commits: %w", err)
-		}
-		metas = append(metas, m)
-	}
-	return metas, nil
-}
-
 // Added is what one commit added.
 type Added struct {
 	Commit  string

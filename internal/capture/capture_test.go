@@ -31,7 +31,7 @@ func summary(t *testing.T, r *gittest.Repo, revs ...string) string {
 	t.Helper()
 	repo := open(t, r)
 	names := map[string]string{}
-	metas, err := capture.ReadMeta(context.Background(), repo, revs...)
+	metas, err := repo.ReadMeta(context.Background(), revs...)
 	if err != nil {
 		t.Fatal(err)
 	}

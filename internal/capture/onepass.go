@@ -90,7 +90,7 @@ func feedFence() string {
 // lines, then its diff.
 func commitArgs(fence, rev string) []string {
 	gitFence := strings.ReplaceAll(fence, "\x1d", "%x1d")
-	format := "--format=" + gitFence + "%n" + strings.TrimPrefix(metaFormat, "--format=") + "%x00" + gitFence + "%n%x1e%H %P"
+	format := "--format=" + gitFence + "%n" + gitx.MetaFormatNoDates + "%x00" + gitFence + "%n%x1e%H %P"
 	args := append([]string{"log", "-m", "--root", format}, DiffArgs...)
 	return append(args, "--no-walk", "--end-of-options", rev, "--")
 }
@@ -108,7 +108,7 @@ func readCommit(rev, fence string, deadline time.Time, stream func(func(io.Reade
 		if err != nil {
 			return err
 		}
-		if meta, err = parseMeta(block); err != nil {
+		if meta, err = gitx.ParseMeta(block, false); err != nil {
 			return err
 		}
 		if len(meta.Parents) <= 1 {
@@ -226,12 +226,4 @@ func unfence(r io.Reader, w io.Writer, fence string, onBlock func(string) error)
 			return err
 		}
 	}
-}
-
-func parseMeta(rec string) (provenance.Meta, error) {
-	f := strings.SplitN(rec, "\x1f", 5)
-	if len(f) != 5 {
-		return provenance.Meta{}, fmt.Errorf("unexpected commit record %q", rec)
-	}
-	return provenance.Meta{ID: f[0], Parents: strings.Fields(f[1]), Author: f[2], Committer: f[3], Message: f[4]}, nil
 }

@@ -121,7 +121,7 @@ func readForNote(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline 
 	if meta.ID != "" {
 		return meta, added, nil
 	}
-	metas, merr := ReadMeta(ctx, repo, "--no-walk", "HEAD")
+	metas, merr := repo.ReadMeta(ctx, "--no-walk", "HEAD")
 	if merr != nil || len(metas) != 1 {
 		return provenance.Meta{}, Added{}, errors.Join(err, merr)
 	}

@@ -146,7 +146,7 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 		printRestored(f.IO.Out, res)
 		return nil
 	}
-	metas, err := capture.ReadMeta(ctx, repo, revs...)
+	metas, err := repo.ReadMeta(ctx, revs...)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -119,7 +118,7 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	metas, err := capture.ReadMeta(ctx, repo, "--no-walk", id)
+	metas, err := repo.ReadMeta(ctx, "--no-walk", id)
 	if err != nil {
 		return err
 	}
@@ -147,15 +146,6 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	}
 	if r.UnknownAs, err = unknownAs(ctx, repo, cfg, opts.UnknownAs); err != nil {
 		return err
-	}
-	if r.UnknownAs != nil {
-		ct, err := repo.Line(ctx, "log", "-1", "--format=%ct", id)
-		if err != nil {
-			return err
-		}
-		if secs, err := strconv.ParseInt(ct, 10, 64); err == nil {
-			metas[0].CommitTime = time.Unix(secs, 0)
-		}
 	}
 	pc, src := r.Resolve(metas[0])
 	if src == provenance.SourceNone && pc.Default.Origin == provenance.Human {

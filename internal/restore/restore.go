@@ -136,7 +136,7 @@ func Restore(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) 
 	if len(bare) == 0 {
 		return res, nil
 	}
-	metas, err := capture.ReadMeta(ctx, repo, append([]string{"--no-walk=unsorted"}, bare...)...)
+	metas, err := repo.ReadMeta(ctx, append([]string{"--no-walk=unsorted"}, bare...)...)
 	if err != nil {
 		return res, err
 	}
@@ -330,7 +330,7 @@ func mergedRequests(ctx context.Context, repo *gitx.Repo, revs, bare []string, m
 	for _, id := range bare {
 		isBare[id] = true
 	}
-	metas, err := capture.ReadMeta(ctx, repo, append([]string{"--no-walk=unsorted"}, merges...)...)
+	metas, err := repo.ReadMeta(ctx, append([]string{"--no-walk=unsorted"}, merges...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -151,7 +151,7 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 	if err != nil {
 		return res, fmt.Errorf("reading what the rewritten commits added: %w", err)
 	}
-	metas, err := capture.ReadMeta(ctx, repo, append([]string{"--no-walk=unsorted"}, ids...)...)
+	metas, err := repo.ReadMeta(ctx, append([]string{"--no-walk=unsorted"}, ids...)...)
 	if err != nil {
 		return res, err
 	}

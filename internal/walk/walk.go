@@ -45,7 +45,6 @@
 package walk
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -55,7 +54,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -279,61 +277,18 @@ var logArgs = []string{"log", "--reverse", "--topo-order", "--children",
 	"--inter-hunk-context=0", "--ignore-submodules=all",
 	"--src-prefix=a/", "--dst-prefix=b/", "--no-relative"}
 
-// metaFormat: id, parents, author, author time, committer, commit time,
-// message; records end with NUL (-z).
-const metaFormat = "--format=%H%x1f%P%x1f%an <%ae>%x1f%at%x1f%cn <%ce>%x1f%ct%x1f%B"
-
 // readMeta streams the commits' metadata in the walk's order.
 func readMeta(ctx context.Context, repo *gitx.Repo, revs []string, out chan<- *Commit) error {
 	defer close(out)
-	args := append([]string{"log", "-z", "--reverse", "--topo-order", metaFormat}, revs...)
-	return repo.Stream(ctx, nil, func(r io.Reader) error {
-		br := bufio.NewReaderSize(r, 1<<16)
-		for {
-			rec, err := br.ReadString(0)
-			if err != nil && err != io.EOF {
-				return err
-			}
-			rec = strings.TrimSuffix(rec, "\x00")
-			if rec != "" {
-				c, perr := parseMeta(rec)
-				if perr != nil {
-					return perr
-				}
-				select {
-				case out <- c:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}
-			if err == io.EOF {
-				return nil
-			}
+	args := append([]string{"--reverse", "--topo-order"}, revs...)
+	return repo.StreamMeta(ctx, func(m provenance.Meta) error {
+		select {
+		case out <- &Commit{Meta: m}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-	}, append(args, "--")...)
-}
-
-func parseMeta(rec string) (*Commit, error) {
-	f := strings.SplitN(rec, "\x1f", 7)
-	if len(f) != 7 {
-		return nil, fmt.Errorf("unexpected commit record %q", firstLine(rec))
-	}
-	at, err1 := strconv.ParseInt(f[3], 10, 64)
-	ct, err2 := strconv.ParseInt(f[5], 10, 64)
-	if err1 != nil || err2 != nil {
-		return nil, fmt.Errorf("commit %s: unreadable dates %q, %q", f[0], f[3], f[5])
-	}
-	return &Commit{Meta: provenance.Meta{
-		ID: f[0], Parents: strings.Fields(f[1]),
-		Author: f[2], AuthorTime: time.Unix(at, 0).UTC(),
-		Committer: f[4], CommitTime: time.Unix(ct, 0).UTC(),
-		Message: f[6],
-	}}, nil
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
+	}, args...)
 }
 
 // splitRange returns the start (may be "") and end revisions of a range.
