@@ -180,6 +180,14 @@ func IsObjectID(s string) bool {
 	return true
 }
 
+// ShortID is id cut to its first 12 characters, as messages show commits.
+func ShortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
 func abbreviate(s string, n int) string {
 	if len(s) <= n {
 		return s

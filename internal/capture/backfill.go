@@ -109,7 +109,7 @@ func Backfill(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier,
 		}
 		meta, added, err := ReadCommit(ctx, repo, missing[i], deadline)
 		if err != nil && meta.ID == "" {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("commit %s not read: %v", abbrev(missing[i]), err))
+			res.Warnings = append(res.Warnings, fmt.Sprintf("commit %s not read: %v", provenance.ShortID(missing[i]), err))
 			continue
 		}
 		note, settle, cerr := ckpts.note(ctx, added, classify.Attribute(meta))
@@ -141,11 +141,4 @@ func Backfill(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier,
 		}
 	}
 	return res, nil
-}
-
-func abbrev(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

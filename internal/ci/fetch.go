@@ -11,6 +11,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // Time limits of the network steps: a CI job must never hang.
@@ -246,16 +247,9 @@ func hasCommit(ctx context.Context, repo *gitx.Repo, id string) bool {
 func shortIDs(ids []string) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i] = shortID(id)
+		out[i] = provenance.ShortID(id)
 	}
 	return out
-}
-
-func shortID(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }
 
 // fetchNotes brings the remote's notes into the tracking ref and merges
