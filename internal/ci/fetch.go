@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -177,7 +176,7 @@ func deepen(ctx context.Context, repo *gitx.Repo, plan Plan, opts PrepareOptions
 // covered reports whether every bounded scope's commits have their
 // parents in the clone.
 func covered(ctx context.Context, repo *gitx.Repo, plan Plan) bool {
-	shallow := shallowCommits(ctx, repo)
+	shallow, _ := repo.ShallowCommits(ctx) // unreadable: taken as not shallow
 	for _, s := range plan.Scopes {
 		if !s.Bounded() {
 			if len(shallow) > 0 {
@@ -196,23 +195,6 @@ func covered(ctx context.Context, repo *gitx.Repo, plan Plan) bool {
 		}
 	}
 	return true
-}
-
-// shallowCommits are the commits whose parents a shallow clone lacks.
-func shallowCommits(ctx context.Context, repo *gitx.Repo) map[string]bool {
-	path, err := repo.GitPath(ctx, "shallow")
-	if err != nil {
-		return nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	m := map[string]bool{}
-	for _, id := range strings.Fields(string(data)) {
-		m[id] = true
-	}
-	return m
 }
 
 // fetchMissing fetches by id the ends of the plan's ranges that the

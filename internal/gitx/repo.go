@@ -140,6 +140,27 @@ func (r *Repo) GitPath(ctx context.Context, p string) (string, error) {
 	return s, nil
 }
 
+// ShallowCommits are the commits whose parents a shallow clone lacks
+// (empty when the clone is not shallow).
+func (r *Repo) ShallowCommits(ctx context.Context) (map[string]bool, error) {
+	path, err := r.GitPath(ctx, "shallow")
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return map[string]bool{}, nil
+		}
+		return nil, fmt.Errorf("reading the shallow boundary: %w", err)
+	}
+	set := map[string]bool{}
+	for _, id := range strings.Fields(string(data)) {
+		set[id] = true
+	}
+	return set, nil
+}
+
 // ResolveCommit returns the full id of rev as a commit.
 func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
 	if strings.HasPrefix(rev, "-") {

@@ -49,7 +49,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -182,7 +181,7 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	}
 	var shallow map[string]bool
 	if repo.Shallow {
-		if shallow, err = shallowCommits(ctx, repo); err != nil {
+		if shallow, err = repo.ShallowCommits(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -315,25 +314,6 @@ func splitRange(r string) (string, string, error) {
 		return "", "", fmt.Errorf("range %q: not a revision or range", r)
 	}
 	return a, b, nil
-}
-
-func shallowCommits(ctx context.Context, repo *gitx.Repo) (map[string]bool, error) {
-	path, err := repo.GitPath(ctx, "shallow")
-	if err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return map[string]bool{}, nil
-		}
-		return nil, fmt.Errorf("reading the shallow boundary: %w", err)
-	}
-	set := map[string]bool{}
-	for _, id := range strings.Fields(string(data)) {
-		set[id] = true
-	}
-	return set, nil
 }
 
 var missingObject = sync.OnceValue(func() *regexp.Regexp {
