@@ -107,12 +107,12 @@ func Backfill(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier,
 		if !deadline.IsZero() && time.Now().After(deadline) {
 			break
 		}
-		meta, added, err := ReadCommit(ctx, repo, missing[i], deadline)
+		meta, add, err := ReadCommit(ctx, repo, missing[i], deadline)
 		if err != nil && meta.ID == "" {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("commit %s not read: %v", provenance.ShortID(missing[i]), err))
 			continue
 		}
-		note, settle, cerr := ckpts.note(ctx, added, classify.Attribute(meta))
+		note, settle, cerr := ckpts.note(ctx, add, classify.Attribute(meta))
 		if cerr != nil {
 			res.Warnings = append(res.Warnings, "agent checkpoints not applied: "+cerr.Error())
 		}

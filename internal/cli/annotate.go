@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -193,7 +194,7 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 		ids = append(ids, m.ID)
 	}
 	batch := map[string]provenance.Note{}
-	err = capture.StreamAddedCommits(ctx, repo, ids, func(a capture.Added) error {
+	err = added.StreamCommits(ctx, repo, ids, func(a added.Lines) error {
 		batch[a.Commit] = capture.Note(a, chosen[a.Commit])
 		return nil
 	})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
@@ -156,11 +157,11 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	}
 	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
 	res.Sources = append(res.Sources, pc.Sources...)
-	var added capture.Added
-	if err := capture.StreamAdded(ctx, repo, noDeadline, func(a capture.Added) error { added = a; return nil }, "--no-walk", id); err != nil {
+	var add added.Lines
+	if err := added.Stream(ctx, repo, noDeadline, func(a added.Lines) error { add = a; return nil }, "--no-walk", id); err != nil {
 		return err
 	}
-	views := capture.View(added, pc)
+	views := capture.View(add, pc)
 	for o, n := range capture.Count(views) {
 		res.Added[string(o)] = n
 	}
@@ -174,7 +175,7 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 		}
 		res.Files = append(res.Files, sf)
 	}
-	res.Binary = append(res.Binary, added.Binary...)
+	res.Binary = append(res.Binary, add.Binary...)
 	if opts.Format == "json" {
 		return writeJSON(f.IO.Out, res)
 	}

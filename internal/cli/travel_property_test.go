@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -159,7 +159,7 @@ func checkCompleteNotes(t *testing.T, r *gittest.Repo, rev string) {
 	}
 	repo.Env = r.Env
 	ids := strings.Fields(r.Git("rev-list", rev))
-	err = capture.StreamAddedCommits(ctx, repo, ids, func(added capture.Added) error {
+	err = added.StreamCommits(ctx, repo, ids, func(added added.Lines) error {
 		out, _, err := r.Run("", "git", "notes", "--ref="+provenance.NotesRef, "show", added.Commit)
 		if err != nil {
 			t.Errorf("%s: commit %s has no note", r.Dir, added.Commit[:12])

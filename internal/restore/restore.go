@@ -39,7 +39,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
@@ -607,7 +607,7 @@ func readChanges(ctx context.Context, repo *gitx.Repo, ids []string) (map[string
 			return nil
 		},
 	}
-	args := append([]string{"log", "--no-walk=unsorted", "--stdin", "--root", "--no-merges", "--format=%x1e%H %ct"}, capture.DiffArgs...)
+	args := append([]string{"log", "--no-walk=unsorted", "--stdin", "--root", "--no-merges", "--format=%x1e%H %ct"}, added.DiffArgs...)
 	err := repo.Stream(ctx, strings.NewReader(strings.Join(ids, "\n")+"\n"), func(r io.Reader) error {
 		if err := p.Parse(r); err != nil {
 			return err

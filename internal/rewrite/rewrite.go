@@ -20,7 +20,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
@@ -143,9 +143,9 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 			}
 		}
 	}
-	added := map[string]capture.Added{}
-	err := capture.StreamAddedCommits(ctx, repo, ids, func(a capture.Added) error {
-		added[a.Commit] = a
+	adds := map[string]added.Lines{}
+	err := added.StreamCommits(ctx, repo, ids, func(a added.Lines) error {
+		adds[a.Commit] = a
 		return nil
 	})
 	if err != nil {
@@ -163,7 +163,7 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 	if err != nil {
 		return res, err
 	}
-	maps, err := pairMaps(ctx, repo, groups, added)
+	maps, err := pairMaps(ctx, repo, groups, adds)
 	if err != nil {
 		return res, err
 	}
@@ -178,9 +178,9 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 			if !ok {
 				continue
 			}
-			olds = append(olds, oldSide{prov: pc, added: added[o].Files, files: maps[gi][oi]})
+			olds = append(olds, oldSide{prov: pc, added: adds[o].Files, files: maps[gi][oi]})
 		}
-		note, carried := compute(g.New, added[g.New], own, olds, opts.Carry)
+		note, carried := compute(g.New, adds[g.New], own, olds, opts.Carry)
 		res.Notes[g.New] = note
 		res.Carried += carried
 		if res.CarriedBy != nil || opts.Carry != nil {
@@ -309,7 +309,7 @@ func (o oldSide) lookup(path string, n int) (provenance.Attribution, bool) {
 // compute builds the new commit's note: every line it added gets the
 // attribution of the last old commit that had added that line, else its
 // own. It returns the note and the number of lines carried over.
-func compute(id string, added capture.Added, own provenance.Commit, olds []oldSide, carry func(provenance.Attribution) provenance.Attribution) (provenance.Note, int) {
+func compute(id string, add added.Lines, own provenance.Commit, olds []oldSide, carry func(provenance.Attribution) provenance.Attribution) (provenance.Note, int) {
 	type line struct {
 		path string
 		n    int
@@ -319,13 +319,13 @@ func compute(id string, added capture.Added, own provenance.Commit, olds []oldSi
 	count := map[provenance.Attribution]int{}
 	carried := 0
 	used := make([]bool, len(olds))
-	paths := make([]string, 0, len(added.Files))
-	for p := range added.Files {
+	paths := make([]string, 0, len(add.Files))
+	for p := range add.Files {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		for _, r := range added.Files[p].Ranges() {
+		for _, r := range add.Files[p].Ranges() {
 			for n := r.Start; n <= r.End; n++ {
 				a := own.At(p, n)
 				for i := len(olds) - 1; i >= 0; i-- {
@@ -371,7 +371,7 @@ func compute(id string, added capture.Added, own provenance.Commit, olds []oldSi
 
 // pairMaps diffs every (old, new) pair in one `git diff-tree --stdin` and
 // returns, per group and per old commit, the new paths' line maps.
-func pairMaps(ctx context.Context, repo *gitx.Repo, groups []Group, added map[string]capture.Added) ([][]map[string]fileMap, error) {
+func pairMaps(ctx context.Context, repo *gitx.Repo, groups []Group, adds map[string]added.Lines) ([][]map[string]fileMap, error) {
 	maps := make([][]map[string]fileMap, len(groups))
 	type slot struct{ g, o int }
 	var order []slot
@@ -383,11 +383,11 @@ func pairMaps(ctx context.Context, repo *gitx.Repo, groups []Group, added map[st
 			maps[gi][oi] = map[string]fileMap{}
 			fmt.Fprintf(&in, "%s %s\n", g.New, o)
 			order = append(order, slot{gi, oi})
-			for p := range added[o].Files {
+			for p := range adds[o].Files {
 				paths[p] = true
 			}
 		}
-		for p := range added[g.New].Files {
+		for p := range adds[g.New].Files {
 			paths[p] = true
 		}
 	}
@@ -424,7 +424,7 @@ func pairMaps(ctx context.Context, repo *gitx.Repo, groups []Group, added map[st
 			return nil
 		},
 	}
-	args := append([]string{"diff-tree", "--stdin", "--always", "-r", "--format=%x1e%H"}, capture.DiffArgs...)
+	args := append([]string{"diff-tree", "--stdin", "--always", "-r", "--format=%x1e%H"}, added.DiffArgs...)
 	args = append(args, "--")
 	// Only the paths the commits added matter; the old commits' paths are
 	// there so that renames between old and new are still found.
