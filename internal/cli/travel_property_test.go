@@ -74,11 +74,11 @@ func TestPropertyEveryReachableCommitHasACompleteNote(t *testing.T) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
-			a := w.clone("a")
+			a := w.Clone("a")
 			a.Write("a0.go", "start\n")
 			a.Commit("Start")
 			a.Git("push", "-q", "-u", "origin", "main")
-			b := w.clone("b")
+			b := w.Clone("b")
 			rnd := rand.New(rand.NewSource(seed))
 			ea := &editor{r: a, rnd: rnd}
 			eb := &editor{r: b, rnd: rnd, next: 1000}
@@ -135,7 +135,7 @@ func TestPropertyEveryReachableCommitHasACompleteNote(t *testing.T) {
 			b.Git("pull", "-q", "--rebase")
 			t.Logf("operations: %s", strings.Join(ops, ", "))
 			w.checkRemoteNotes()
-			for _, r := range []*gittest.Repo{a, b, w.remote} {
+			for _, r := range []*gittest.Repo{a, b, w.Remote} {
 				checkCompleteNotes(t, r, "main")
 			}
 			checkOrigins(t, a, "main")
