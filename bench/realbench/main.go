@@ -317,22 +317,9 @@ func run(o options) error {
 // edit rewrites the last line of o.changed files and appends two, stages
 // them and times the commit.
 func edit(r *repo, files []string, changed, round int, res *result) (time.Duration, error) {
-	const stride = 7919
-	var paths []string
-	for k := 0; k < changed; k++ {
-		p := files[((round*changed+k)*stride)%len(files)]
-		full := filepath.Join(r.dir, p)
-		b, err := os.ReadFile(full)
-		if err != nil {
-			return 0, err
-		}
-		b = append(b, fmt.Sprintf("\n// edited in round %d\nvar _ = %d\n", round, round*10+k)...)
-		if err := os.WriteFile(full, b, 0o644); err != nil {
-			return 0, err
-		}
-		paths = append(paths, p)
-	}
-	if _, err := r.git(append([]string{"add", "-f", "--"}, paths...)...); err != nil {
+	if err := stage(r, files, changed, round, func(k int) string {
+		return fmt.Sprintf("\n// edited in round %d\nvar _ = %d\n", round, round*10+k)
+	}); err != nil {
 		return 0, err
 	}
 	_, errs, took, err := r.runEnv(nil, "git", "commit", "-q", "-m", fmt.Sprintf("Edit %d files (round %d)", changed, round))
@@ -342,6 +329,27 @@ func edit(r *repo, files []string, changed, round int, res *result) (time.Durati
 	}
 	res.warn(errs)
 	return took, nil
+}
+
+// stage appends text(k) to the k-th of the changed files picked for
+// round (spread over files) and stages them.
+func stage(r *repo, files []string, changed, round int, text func(k int) string) error {
+	const stride = 7919
+	var paths []string
+	for k := 0; k < changed; k++ {
+		p := files[((round*changed+k)*stride)%len(files)]
+		full := filepath.Join(r.dir, p)
+		b, err := os.ReadFile(full)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, append(b, text(k)...), 0o644); err != nil {
+			return err
+		}
+		paths = append(paths, p)
+	}
+	_, err := r.git(append([]string{"add", "-f", "--"}, paths...)...)
+	return err
 }
 
 func (res *result) warn(stderr string) {
@@ -427,7 +435,7 @@ func runSeries(o options, s *series, plain, hooked *repo, files []string, base s
 				order = []*repo{hooked, plain}
 			}
 			for _, r := range order {
-				took, errs, err := rebase(r, n, base, tips[n], nil)
+				took, errs, err := rebase(r, n, base, tips[n], nil, "")
 				if err != nil {
 					return err
 				}
@@ -445,12 +453,17 @@ func runSeries(o options, s *series, plain, hooked *repo, files []string, base s
 }
 
 // rebase puts a fresh work branch at tip (untimed), times `git rebase
-// --force-rebase base` of its n commits, and goes back to the bench branch.
-func rebase(r *repo, n int, base, tip string, extra []string) (time.Duration, string, error) {
+// --force-rebase base` of its n commits, run under wrap (a command line
+// such as strace's; "" for none), and goes back to the bench branch.
+func rebase(r *repo, n int, base, tip string, extra []string, wrap string) (time.Duration, string, error) {
 	if _, err := r.git("checkout", "-q", "-B", "rebasework", tip); err != nil {
 		return 0, "", err
 	}
-	_, errs, took, err := r.runEnv(extra, "git", "rebase", "-q", "--force-rebase", base)
+	prog, args := "git", []string{"rebase", "-q", "--force-rebase", base}
+	if w := strings.Fields(wrap); len(w) > 0 {
+		prog, args = w[0], append(append(w[1:], prog), args...)
+	}
+	_, errs, took, err := r.runEnv(extra, prog, args...)
 	r.tick++
 	if err != nil {
 		return 0, "", err
@@ -499,7 +512,7 @@ func traceAll(o options, plain, hooked *repo, files []string, base string, tips 
 		ops = append(ops, op{
 			what: fmt.Sprintf("`git rebase --force-rebase` of %d commits", n),
 			do: func(r *repo, extra []string, wrap string) error {
-				_, _, err := rebaseWrapped(r, n, base, tips[n], extra, wrap)
+				_, _, err := rebase(r, n, base, tips[n], extra, wrap)
 				return err
 			},
 		})
@@ -517,7 +530,7 @@ func traceAll(o options, plain, hooked *repo, files []string, base string, tips 
 					return err
 				}
 			} else {
-				if _, _, err := rebaseWrapped(r, o.rebase[k-1], base, tips[o.rebase[k-1]], nil, strace+" -f -qq -e trace=execve -e signal=none -o "+out); err != nil {
+				if _, _, err := rebase(r, o.rebase[k-1], base, tips[o.rebase[k-1]], nil, strace+" -f -qq -e trace=execve -e signal=none -o "+out); err != nil {
 					return err
 				}
 			}
@@ -547,10 +560,10 @@ func traceAll(o options, plain, hooked *repo, files []string, base string, tips 
 			}
 		} else {
 			n := o.rebase[k-1]
-			if _, _, err := rebase(plain, n, base, tips[n], nil); err != nil {
+			if _, _, err := rebase(plain, n, base, tips[n], nil, ""); err != nil {
 				return err
 			}
-			if _, _, err := rebase(hooked, n, base, tips[n], []string{"GIT_TRACE2_EVENT=" + tr}); err != nil {
+			if _, _, err := rebase(hooked, n, base, tips[n], []string{"GIT_TRACE2_EVENT=" + tr}, ""); err != nil {
 				return err
 			}
 		}
@@ -577,48 +590,13 @@ func editTraced(r *repo, files []string, changed, round int, tr string, res *res
 
 func straceCommit(r *repo, files []string, changed, round int, strace, out string, res *result) error {
 	// Stage as edit does, then commit under strace.
-	const stride = 7919
-	var paths []string
-	for k := 0; k < changed; k++ {
-		p := files[((round*changed+k)*stride)%len(files)]
-		full := filepath.Join(r.dir, p)
-		b, err := os.ReadFile(full)
-		if err != nil {
-			return err
-		}
-		b = append(b, fmt.Sprintf("\n// traced in round %d\n", round)...)
-		if err := os.WriteFile(full, b, 0o644); err != nil {
-			return err
-		}
-		paths = append(paths, p)
-	}
-	if _, err := r.git(append([]string{"add", "-f", "--"}, paths...)...); err != nil {
+	if err := stage(r, files, changed, round, func(int) string { return fmt.Sprintf("\n// traced in round %d\n", round) }); err != nil {
 		return err
 	}
 	_, errs, _, err := r.runEnv(nil, strace, "-f", "-qq", "-e", "trace=execve", "-e", "signal=none", "-o", out, "git", "commit", "-q", "-m", "Traced commit")
 	r.tick++
 	res.warn(errs)
 	return err
-}
-
-func rebaseWrapped(r *repo, n int, base, tip string, extra []string, wrap string) (time.Duration, string, error) {
-	if wrap == "" {
-		return rebase(r, n, base, tip, extra)
-	}
-	if _, err := r.git("checkout", "-q", "-B", "rebasework", tip); err != nil {
-		return 0, "", err
-	}
-	w := strings.Fields(wrap)
-	args := append(w[1:], "git", "rebase", "-q", "--force-rebase", base)
-	_, errs, took, err := r.runEnv(extra, w[0], args...)
-	r.tick++
-	if err != nil {
-		return 0, "", err
-	}
-	if _, err := r.git("checkout", "-q", "bench"); err != nil {
-		return 0, "", err
-	}
-	return took, errs, nil
 }
 
 // countExecs counts the successful execve calls of an strace -f log by
