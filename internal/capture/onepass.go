@@ -71,7 +71,7 @@ func ReadFeed(r io.Reader, deadline time.Time) (provenance.Meta, added.Lines, er
 		if bytes.HasPrefix(head, []byte(feedPrefix)) {
 			return provenance.Meta{}, added.Lines{}, ErrFeedVersion
 		}
-		return provenance.Meta{}, added.Lines{}, fmt.Errorf("unexpected output %q", abbreviate(string(head)))
+		return provenance.Meta{}, added.Lines{}, fmt.Errorf("unexpected output %q", provenance.Abbreviate(string(head), 40))
 	}
 	return readCommit("HEAD", fence, deadline, func(fn func(io.Reader) error) error { return fn(br) })
 }
@@ -160,7 +160,7 @@ func newFence() (string, error) {
 func firstBlock(br *bufio.Reader, fence string) (string, error) {
 	open, err := br.ReadString('\n')
 	if err != nil || open != fence+"\n" {
-		return "", fmt.Errorf("unexpected git log output %q", abbreviate(open))
+		return "", fmt.Errorf("unexpected git log output %q", provenance.Abbreviate(open, 40))
 	}
 	var b strings.Builder
 	for {
@@ -174,13 +174,6 @@ func firstBlock(br *bufio.Reader, fence string) (string, error) {
 			return "", fmt.Errorf("git log output ended inside the commit's metadata: %w", err)
 		}
 	}
-}
-
-func abbreviate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }
 
 // unfence copies r to w, except blocks that start with a line equal to
