@@ -500,23 +500,14 @@ func overlaps(c, o *change) bool {
 
 // present lists the noted commits that are in the repository.
 func present(ctx context.Context, repo *gitx.Repo, noted map[string]string) (map[string]bool, error) {
-	have := map[string]bool{}
-	if len(noted) == 0 {
-		return have, nil
-	}
 	var ids []string
 	for id := range noted {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	out, err := repo.Input(ctx, strings.NewReader(strings.Join(ids, "\n")+"\n"), "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	have, err := repo.Commits(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("looking up the noted commits: %w", err)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if id, typ, ok := strings.Cut(line, " "); ok && typ == "commit" {
-			have[id] = true
-		}
 	}
 	return have, nil
 }

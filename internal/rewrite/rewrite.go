@@ -213,13 +213,7 @@ func existing(ctx context.Context, repo *gitx.Repo, groups []Group) []Group {
 		ids = append(ids, g.New)
 		ids = append(ids, g.Olds...)
 	}
-	out, _ := repo.Input(ctx, strings.NewReader(strings.Join(ids, "\n")+"\n"), "cat-file", "--batch-check=%(objectname) %(objecttype)")
-	isCommit := map[string]bool{}
-	for _, line := range strings.Split(string(out), "\n") {
-		if id, typ, ok := strings.Cut(line, " "); ok && typ == "commit" {
-			isCommit[id] = true
-		}
-	}
+	isCommit, _ := repo.Commits(ctx, ids) // what git answered before failing
 	var kept []Group
 	for _, g := range groups {
 		if !isCommit[g.New] {
