@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -25,7 +24,6 @@ const BackfillDepth = 20
 // install) and merges (whose notes the post-commit hook does not write)
 // are left alone.
 func Missing(ctx context.Context, repo *gitx.Repo, skipHead bool) ([]string, error) {
-	tip := provenance.NotesRef // a missing ref: every note missing, nothing noted
 	skip := "--skip=0"
 	if skipHead {
 		skip = "--skip=1"
@@ -48,28 +46,18 @@ func Missing(ctx context.Context, repo *gitx.Repo, skipHead bool) ([]string, err
 	if len(line) == 0 {
 		return nil, nil
 	}
-	// A note sits at <commit>, or under a fan-out of one or two levels.
-	var q strings.Builder
-	for _, c := range line {
-		id := c.id
-		fmt.Fprintf(&q, "%s:%s\n%s:%s/%s\n%s:%s/%s/%s\n", tip, id, tip, id[:2], id[2:], tip, id[:2], id[2:4], id[4:])
+	ids := make([]string, len(line))
+	for i, c := range line {
+		ids[i] = c.id
 	}
-	res, err := repo.Input(ctx, strings.NewReader(q.String()), "cat-file", "--batch-check=%(objecttype)")
+	has, err := notes.New(repo).Has(ctx, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("looking for missing notes: %w", err)
 	}
-	sc := bufio.NewScanner(strings.NewReader(string(res)))
 	var missing, gap []string
-	for _, c := range line {
-		has := false
-		for range 3 {
-			if !sc.Scan() {
-				return nil, fmt.Errorf("looking for missing notes: short answer from git cat-file")
-			}
-			has = has || sc.Text() == "blob"
-		}
+	for i, c := range line {
 		switch {
-		case has:
+		case has[i]:
 			// Commits after a noted one were made with the hook installed.
 			missing, gap = append(missing, gap...), nil
 		case !c.merge:
