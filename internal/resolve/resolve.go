@@ -2,8 +2,8 @@
 // it: its own note, else git-ai's authorship note, else the evidence in its
 // metadata (a Classifier), else unknown, or human where the unknown-as
 // setting says so. The writing side (capture) classifies with the same
-// Classifier; the reading side (measure, rewrite, show) resolves here and
-// does not import capture.
+// Classifier; the reading side (measure, rewrite, restore, show) resolves
+// and classifies here and does not import capture.
 package resolve
 
 import (
