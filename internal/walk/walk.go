@@ -25,13 +25,15 @@
 // line, and the lines a commit adds are first looked for in the parent's
 // files, in blame's order and with its thresholds (linemap's moves.go); a
 // line found there keeps its origin instead of dying and being born again.
-// Without Moves none of this is read or kept. Two differences from blame
-// remain, both bounded by the truth tests: blame searches only what
-// survives to the end of its range, so a moved block that later commits
-// cut into pieces too small for its thresholds is, to blame, born in the
-// commit that moved it (the walk decides on the whole block when it is
-// moved); and blame pairs a block with a file by diffing them, which can
-// pair repeated lines (blank lines, braces) differently. In a range A..B
+// Without Moves none of this is read or kept. Blame decides on a moved
+// block with the pieces of it that survive to the end of its range, so the
+// walk carries a block as the lines it came from and settles it at the
+// end, on the same pieces (linemap's settle.go): a piece is searched again,
+// and one too small for the threshold is born in the commit that moved it.
+// Differences from blame remain where blame's piece holds lines the walk
+// did not carry, or its best stretch is lines that have died since, and
+// where blame's diff pairs repeated lines (blank lines, braces, the lines
+// of generated code) differently. In a range A..B
 // the files of the commits outside it that commits of the range have as
 // parents (A, and where older branches join) are read, with one git
 // cat-file --batch each (boundary.go): their lines are background,
@@ -255,6 +257,13 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("reading commits: %w", err)
 	}
 	res.Commits = d.done
+	if d.final != nil && opts.Moves {
+		for _, b := range d.m.Settle(d.final) {
+			if opts.OnBirth != nil {
+				opts.OnBirth(b)
+			}
+		}
+	}
 	if d.final != nil {
 		res.Survivors = d.m.Survivors(d.final)
 		res.Tree = d.endTree()
