@@ -46,7 +46,7 @@ func checkAllNoted(t *testing.T, r *gittest.Repo, rev string) {
 func TestRebaseEditWithNewCommitComputesNotesOnce(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Write("f.go", nlines(2, "base")+nlines(2, "ai"))
@@ -84,7 +84,7 @@ func TestRebaseEditWithNewCommitComputesNotesOnce(t *testing.T) {
 func TestRebaseEditAmendKeepsProvenance(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Write("f.go", nlines(2, "base")+nlines(2, "cursor"))
@@ -108,7 +108,7 @@ func TestRebaseEditAmendKeepsProvenance(t *testing.T) {
 func TestRebaseConflictResolvedByHand(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Git("checkout", "-q", "-b", "topic")
@@ -135,7 +135,7 @@ func TestRebaseConflictResolvedByHand(t *testing.T) {
 func TestRebaseExecCommits(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Write("f.go", nlines(2, "base")+nlines(2, "ai"))
@@ -158,7 +158,7 @@ func TestRebaseExecCommits(t *testing.T) {
 func TestPendingCheckpointsSurviveARebase(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Write("f.go", nlines(2, "base")+nlines(2, "ai"))
@@ -179,7 +179,7 @@ func TestPendingCheckpointsSurviveARebase(t *testing.T) {
 func TestCherryPickRangeCarriesProvenance(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(3, "base"))
 	a.Commit("Base")
 	a.Git("checkout", "-q", "-b", "topic")
@@ -202,7 +202,7 @@ func TestCherryPickRangeCarriesProvenance(t *testing.T) {
 func TestRebaseInALinkedWorktree(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	wt := filepath.Join(filepath.Dir(a.Dir), "linked")

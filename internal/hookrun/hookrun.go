@@ -16,6 +16,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 )
 
 // Env is what a hook runs with: its streams, its repository and the
@@ -36,7 +37,7 @@ type Env struct {
 	Repo func(context.Context) (*gitx.Repo, error)
 	// Classifier gives the evidence rules (never failing: a bad
 	// configuration is a warning and the built-in rules apply).
-	Classifier func(context.Context, *gitx.Repo) capture.Classifier
+	Classifier func(context.Context, *gitx.Repo) resolve.Classifier
 	// RestoreMerged restores, after a merge or pull, the notes of the
 	// commits it brought that a server squashed or rebased (nil: none).
 	RestoreMerged func(context.Context, *gitx.Repo)

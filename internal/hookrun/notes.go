@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
@@ -124,7 +125,7 @@ func postRewrite(ctx context.Context, env Env, args []string) {
 		Classify: classify,
 		Message:  "Notes remapped by 'git ai-survival' after " + how,
 		Fresh:    pending.Fresh,
-		OwnNote: func(a capture.Added, m capture.Meta) provenance.Note {
+		OwnNote: func(a added.Lines, m provenance.Meta) provenance.Note {
 			return deferred.Note(ctx, a, m)
 		},
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 )
 
 // postCommit records HEAD's provenance. With fed set, stdin is the output
@@ -56,7 +57,7 @@ func postCommit(ctx context.Context, env Env, fed, handOver bool) {
 // postCommitRev records the provenance of commit id, which the hook's
 // script named (see deferredPost), and says whether earlier commits may
 // lack their note (see capture.Backfill).
-func postCommitRev(ctx context.Context, env Env, repo *gitx.Repo, classify capture.Classifier, id string) (checkRecent bool) {
+func postCommitRev(ctx context.Context, env Env, repo *gitx.Repo, classify resolve.Classifier, id string) (checkRecent bool) {
 	// Off the commit's path, a large commit may take longer to read than
 	// in the foreground (half the budget; the watchdog has the rest).
 	res, err := capture.PostCommit(ctx, repo, classify, capture.PostCommitOptions{Budget: capture.Scaled(DeferredBudget) / 2, Rev: id})
@@ -96,7 +97,7 @@ func openFeed(in io.Reader, deadline time.Time) (io.Reader, func()) {
 // Backfill writes the notes missing on the last commits of the current
 // branch (a hook killed before it wrote one) from what is still known,
 // and says so through warnf. skipHead leaves HEAD alone.
-func Backfill(ctx context.Context, warnf func(string, ...any), repo *gitx.Repo, classify capture.Classifier, skipHead bool) {
+func Backfill(ctx context.Context, warnf func(string, ...any), repo *gitx.Repo, classify resolve.Classifier, skipHead bool) {
 	deadline, _ := ctx.Deadline()
 	res, err := capture.Backfill(ctx, repo, classify, skipHead, deadline)
 	for _, w := range res.Warnings {
