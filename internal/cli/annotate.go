@@ -13,6 +13,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
@@ -135,6 +136,9 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	if err != nil {
 		return err
 	}
+	// A note the post-commit hook is writing in the background comes first:
+	// annotating HEAD right after a commit must not race it.
+	hookrun.WaitDeferredBounded(ctx, repo, f.Warnf)
 	if opts.Restore {
 		f.mergeFetchedNotes(ctx, repo)
 		res, err := restore.Restore(ctx, repo, revs, restore.Options{Classify: f.hookClassifier(ctx, repo), Remote: restoreRemote(ctx, repo)})
