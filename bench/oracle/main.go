@@ -22,6 +22,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -41,6 +42,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // variant is one way of measuring and the git blame that must agree.
@@ -369,7 +371,7 @@ func check(ctx context.Context, o options, repo *gitx.Repo, name, rng string, v 
 			if have != want {
 				r.differ++
 				if len(r.diffs) < o.list {
-					r.diffs = append(r.diffs, fmt.Sprintf("%s:%d report %s, blame %s", f, line, short(have), short(want)))
+					r.diffs = append(r.diffs, fmt.Sprintf("%s:%d report %s, blame %s", f, line, blameCommit(have), blameCommit(want)))
 				}
 			}
 		}
@@ -390,12 +392,9 @@ func check(ctx context.Context, o options, repo *gitx.Repo, name, rng string, v 
 	return r, nil
 }
 
-func short(id string) string {
-	if id == "" {
-		return "(before the range)"
-	}
-	return id[:min(len(id), 10)]
-}
+// blameCommit names the commit a line comes from in a message ("": a
+// line from before the range).
+func blameCommit(id string) string { return cmp.Or(provenance.ShortID(id), "(before the range)") }
 
 // textFiles lists the files of end that git does not take for binary.
 func textFiles(ctx context.Context, repo *gitx.Repo, end string) ([]string, error) {

@@ -8,8 +8,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -45,6 +47,9 @@ type PostCommitOptions struct {
 	// commit (its caller builds on the note once it is in place).
 	NoteOut   io.Writer
 	WriteHere func(commit string) bool
+	// Rev is the commit to tag ("" = HEAD): a deferred hook names the
+	// commit it was started for, HEAD having maybe moved on since.
+	Rev string
 }
 
 // NoteWriteTimeout bounds writing the note once it is known (retries
@@ -52,7 +57,7 @@ type PostCommitOptions struct {
 const NoteWriteTimeout = 8 * time.Second
 
 // PostCommit tags every line HEAD added and writes HEAD's note.
-func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts PostCommitOptions) (PostCommitResult, error) {
+func PostCommit(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier, opts PostCommitOptions) (PostCommitResult, error) {
 	var res PostCommitResult
 	start := time.Now()
 	ckpts := startCheckpoints(ctx, repo) // nil without agent checkpoints
@@ -72,18 +77,22 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 			pending.Abort() // a no-op once the note is written
 		}
 	}()
-	meta, added, err := readForNote(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
+	rev := opts.Rev
+	if rev == "" {
+		rev = "HEAD"
+	}
+	meta, add, err := readForNote(ctx, repo, rev, opts.Feed, start.Add(opts.Budget), &res)
 	if err != nil {
 		return res, err
 	}
 	res.Commit = meta.ID
-	attr := Attribute(classify, meta)
+	attr := classify.Attribute(meta)
 	res.Origin = attr.Label()
-	res.Partial = added.Partial
-	for _, s := range added.Files {
+	res.Partial = add.Partial
+	for _, s := range add.Files {
 		res.Lines += s.Len()
 	}
-	note, settle, cerr := ckpts.note(ctx, added, attr)
+	note, settle, cerr := ckpts.note(ctx, add, attr)
 	if cerr != nil {
 		res.Warnings = append(res.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+cerr.Error())
 	}
@@ -109,22 +118,22 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 	return res, err
 }
 
-// readForNote reads what HEAD added, within the deadline: when git could
+// readForNote reads what rev added, within the deadline: when git could
 // not even name the commit in time, its metadata alone (the note's commit
 // record then covers every line, and the note is partial).
-func readForNote(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
-	meta, added, err := readHead(ctx, repo, feed, deadline, res)
-	if err != nil && !errors.Is(err, ErrBudget) {
-		return meta, added, err
+func readForNote(ctx context.Context, repo *gitx.Repo, rev string, feed io.Reader, deadline time.Time, res *PostCommitResult) (provenance.Meta, added.Lines, error) {
+	meta, add, err := readHead(ctx, repo, rev, feed, deadline, res)
+	if err != nil && !errors.Is(err, added.ErrBudget) {
+		return meta, add, err
 	}
 	if meta.ID != "" {
-		return meta, added, nil
+		return meta, add, nil
 	}
-	metas, merr := ReadMeta(ctx, repo, "--no-walk", "HEAD")
+	metas, merr := repo.ReadMeta(ctx, "--no-walk", rev)
 	if merr != nil || len(metas) != 1 {
-		return Meta{}, Added{}, errors.Join(err, merr)
+		return provenance.Meta{}, added.Lines{}, errors.Join(err, merr)
 	}
-	return metas[0], Added{Commit: metas[0].ID, Partial: true}, nil
+	return metas[0], added.Lines{Commit: metas[0].ID, Partial: true}, nil
 }
 
 // handOver writes the note to out (the hook script's git notes add), ends
@@ -145,20 +154,59 @@ func handOver(out io.Writer, commit string, note provenance.Note, settle func())
 	return nil
 }
 
-// readHead reads HEAD from feed, or with its own git process when there is
-// no feed or it is not the output of FeedArgs.
-func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
+// readHead reads rev from feed (which holds HEAD), or with its own git
+// process when there is no feed or it is not the output of FeedArgs.
+func readHead(ctx context.Context, repo *gitx.Repo, rev string, feed io.Reader, deadline time.Time, res *PostCommitResult) (provenance.Meta, added.Lines, error) {
 	if feed == nil {
-		return ReadCommit(ctx, repo, "HEAD", deadline)
+		return ReadCommit(ctx, repo, rev, deadline)
 	}
-	meta, added, err := ReadFeed(feed, deadline)
+	meta, add, err := ReadFeed(feed, deadline)
 	switch {
-	case err == nil || errors.Is(err, ErrBudget):
-		return meta, added, err
+	case err == nil || errors.Is(err, added.ErrBudget):
+		return meta, add, err
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return Meta{}, Added{Partial: true}, fmt.Errorf("reading commit HEAD: %w", ErrBudget)
+		return provenance.Meta{}, added.Lines{Partial: true}, fmt.Errorf("reading commit HEAD: %w", added.ErrBudget)
 	case errors.Is(err, ErrFeedVersion):
 		res.Warnings = append(res.Warnings, err.Error())
 	}
-	return ReadCommit(ctx, repo, "HEAD", deadline)
+	return ReadCommit(ctx, repo, rev, deadline)
+}
+
+// Deferred computes the notes the post-commit hook left to post-rewrite
+// (the commits of a rebase), as PostCommit would have: the lines each
+// commit added, tagged by its evidence and the pending agent checkpoints.
+// Call Note in the order the commits were made, then Settle once the
+// notes are written.
+type Deferred struct {
+	ckpts    *checkpoints
+	classify resolve.Classifier
+	settles  []func()
+	// Warnings are problems that did not stop a note.
+	Warnings []string
+}
+
+// NewDeferred opens the working tree's pending checkpoints (none costs a
+// stat).
+func NewDeferred(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier) *Deferred {
+	return &Deferred{ckpts: startCheckpoints(ctx, repo), classify: classify}
+}
+
+// Note is the note of the commit meta describes, which added add.
+func (d *Deferred) Note(ctx context.Context, add added.Lines, meta provenance.Meta) provenance.Note {
+	note, settle, err := d.ckpts.note(ctx, add, d.classify.Attribute(meta))
+	if err != nil {
+		d.Warnings = append(d.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+err.Error())
+	}
+	if settle != nil {
+		d.settles = append(d.settles, settle)
+	}
+	return note
+}
+
+// Settle forgets the checkpoints the notes used, once they are written.
+func (d *Deferred) Settle() {
+	for _, s := range d.settles {
+		s()
+	}
+	d.settles = nil
 }

@@ -9,10 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -133,6 +136,9 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	if err != nil {
 		return err
 	}
+	// A note the post-commit hook is writing in the background comes first:
+	// annotating HEAD right after a commit must not race it.
+	hookrun.WaitDeferredBounded(ctx, repo, f.Warnf)
 	if opts.Restore {
 		f.mergeFetchedNotes(ctx, repo)
 		res, err := restore.Restore(ctx, repo, revs, restore.Options{Classify: f.hookClassifier(ctx, repo), Remote: restoreRemote(ctx, repo)})
@@ -145,7 +151,7 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 		printRestored(f.IO.Out, res)
 		return nil
 	}
-	metas, err := capture.ReadMeta(ctx, repo, revs...)
+	metas, err := repo.ReadMeta(ctx, revs...)
 	if err != nil {
 		return err
 	}
@@ -192,7 +198,7 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 		ids = append(ids, m.ID)
 	}
 	batch := map[string]provenance.Note{}
-	err = capture.StreamAddedCommits(ctx, repo, ids, func(a capture.Added) error {
+	err = added.StreamCommits(ctx, repo, ids, func(a added.Lines) error {
 		batch[a.Commit] = capture.Note(a, chosen[a.Commit])
 		return nil
 	})
@@ -213,7 +219,7 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	return nil
 }
 
-func annotation(opts *AnnotateOptions, classify capture.Classifier, m capture.Meta) (provenance.Attribution, bool) {
+func annotation(opts *AnnotateOptions, classify resolve.Classifier, m provenance.Meta) (provenance.Attribution, bool) {
 	switch {
 	case opts.Human:
 		return provenance.Attribution{Origin: provenance.Human, Evidence: provenance.EvidenceManual}, true

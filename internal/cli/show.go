@@ -14,9 +14,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/term"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -77,8 +79,8 @@ func checkFormat(got string, allowed ...string) error {
 
 // showResult is the JSON form of show.
 type showResult struct {
-	Commit string         `json:"commit"`
-	Source capture.Source `json:"source"`
+	Commit string            `json:"commit"`
+	Source provenance.Source `json:"source"`
 	// NotesRef is the ref git-ai's note was read from (source "git-ai").
 	NotesRef string `json:"notes_ref,omitempty"`
 	// UnknownAs is "human" when the commit has no evidence and counts as
@@ -118,7 +120,7 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	metas, err := capture.ReadMeta(ctx, repo, "--no-walk", id)
+	metas, err := repo.ReadMeta(ctx, "--no-walk", id)
 	if err != nil {
 		return err
 	}
@@ -131,7 +133,7 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 		return err
 	}
 	res := showResult{Commit: id, Sources: []string{}, Added: map[string]int{"ai": 0, "human": 0, "unknown": 0}, Files: []showFile{}, Binary: []string{}, Warnings: []string{}}
-	r := &capture.Resolver{Notes: map[string]notes.Entry{}, Classify: classify, NoInference: !cfg.Inference, Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}
+	r := &resolve.Resolver{Notes: map[string]notes.Entry{}, Classify: classify, NoInference: !cfg.Inference, Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}
 	if has {
 		r.Notes[id] = entry
 		res.Warnings = append(res.Warnings, entry.Warnings...)
@@ -147,29 +149,20 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	if r.UnknownAs, err = unknownAs(ctx, repo, cfg, opts.UnknownAs); err != nil {
 		return err
 	}
-	if r.UnknownAs != nil {
-		ct, err := repo.Line(ctx, "log", "-1", "--format=%ct", id)
-		if err != nil {
-			return err
-		}
-		if secs, err := strconv.ParseInt(ct, 10, 64); err == nil {
-			metas[0].CommitTime = time.Unix(secs, 0)
-		}
-	}
 	pc, src := r.Resolve(metas[0])
-	if src == capture.SourceNone && pc.Default.Origin == provenance.Human {
+	if src == provenance.SourceNone && pc.Default.Origin == provenance.Human {
 		res.UnknownAs = "human"
 	}
-	if src == capture.SourceGitAI {
+	if src == provenance.SourceGitAI {
 		res.NotesRef = r.GitAI[id].Ref
 	}
 	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
 	res.Sources = append(res.Sources, pc.Sources...)
-	var added capture.Added
-	if err := capture.StreamAdded(ctx, repo, noDeadline, func(a capture.Added) error { added = a; return nil }, "--no-walk", id); err != nil {
+	var add added.Lines
+	if err := added.Stream(ctx, repo, time.Time{}, func(a added.Lines) error { add = a; return nil }, "--no-walk", id); err != nil {
 		return err
 	}
-	views := capture.View(added, pc)
+	views := capture.View(add, pc)
 	for o, n := range capture.Count(views) {
 		res.Added[string(o)] = n
 	}
@@ -183,7 +176,7 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 		}
 		res.Files = append(res.Files, sf)
 	}
-	res.Binary = append(res.Binary, added.Binary...)
+	res.Binary = append(res.Binary, add.Binary...)
 	if opts.Format == "json" {
 		return writeJSON(f.IO.Out, res)
 	}
@@ -203,10 +196,10 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-var sourceText = map[capture.Source]string{
-	capture.SourceNote:     "note (refs/notes/ai-survival)",
-	capture.SourceInferred: "inferred from the commit's metadata (no note)",
-	capture.SourceNone:     "none: no note and no evidence",
+var sourceText = map[provenance.Source]string{
+	provenance.SourceNote:     "note (refs/notes/ai-survival)",
+	provenance.SourceInferred: "inferred from the commit's metadata (no note)",
+	provenance.SourceNone:     "none: no note and no evidence",
 }
 
 func printShow(w *term.Writer, res showResult) error {
@@ -216,7 +209,7 @@ func printShow(w *term.Writer, res showResult) error {
 		total += n
 	}
 	fmt.Fprintf(w, "commit   %s\n", res.Commit)
-	if res.Source == capture.SourceGitAI {
+	if res.Source == provenance.SourceGitAI {
 		fmt.Fprintf(w, "source   git-ai's authorship note (%s); no note of ours\n", res.NotesRef)
 	} else if res.UnknownAs == "human" {
 		fmt.Fprintln(w, "source   none: no note and no evidence; counted as human (unknown-as human)")

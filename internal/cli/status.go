@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 	"github.com/git-ai-survival/git-ai-survival/internal/status"
 )
 
@@ -63,6 +64,7 @@ func statusRun(ctx context.Context, f *Factory, opts *StatusOptions) error {
 		so.ConfigFound = serr == nil
 	}
 	_, so.ConfigErr = f.loadConfig(repo)
+	hookrun.WaitDeferredBounded(ctx, repo, f.Warnf) // a note on its way counts
 	st, err := status.Collect(ctx, repo, so)
 	if err != nil {
 		return err

@@ -92,13 +92,6 @@ func MovesLine(r *survival.Report) string {
 	return fmt.Sprintf("Moved and copied lines traced as git blame -M%d -C%d -C traces them.", r.Moves.Within, r.Moves.Across)
 }
 
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
-}
-
 func agentName(a survival.AgentRow) string {
 	name := a.Agent
 	if name == "" {
