@@ -322,14 +322,10 @@ func generate(o genOptions, out io.Writer) (*genResult, error) {
 		g.head = g.emit("refs/heads/main", msg, g.head, 0, c, org)
 		// 80 release tags along the main line, for the release table.
 		if every := max(o.commits/releases, 1); g.res.commits%every == 0 && g.res.tags < releases {
-			g.res.tags++
-			fmt.Fprintf(g.w, "reset refs/tags/v1.%d.0\nfrom :%d\n\n", g.res.tags, g.head)
+			g.tag()
 		}
 	}
-	fmt.Fprintf(g.w, "reset refs/tags/bench/cursor-from\nfrom :%d\n\n", g.res.cursorFrom)
-	fmt.Fprintf(g.w, "reset refs/tags/bench/cursor-to\nfrom :%d\n\n", g.res.cursorTo)
-	g.w.WriteString("done\n")
-	return g.res, g.w.Flush()
+	return g.finish()
 }
 
 // step makes one ordinary commit on the main line and applies it to the
@@ -494,4 +490,19 @@ func (g *generator) branch() {
 	msg, org := g.message("merge")
 	g.head = g.emit("refs/heads/main", msg, g.head, sideHead, c, org)
 	g.res.merges++
+}
+
+// tag puts the next release tag at main's head.
+func (g *generator) tag() {
+	g.res.tags++
+	fmt.Fprintf(g.w, "reset refs/tags/v1.%d.0\nfrom :%d\n\n", g.res.tags, g.head)
+}
+
+// finish tags the range the cursor agent's commits span and ends the
+// fast-import stream.
+func (g *generator) finish() (*genResult, error) {
+	fmt.Fprintf(g.w, "reset refs/tags/bench/cursor-from\nfrom :%d\n\n", g.res.cursorFrom)
+	fmt.Fprintf(g.w, "reset refs/tags/bench/cursor-to\nfrom :%d\n\n", g.res.cursorTo)
+	g.w.WriteString("done\n")
+	return g.res, g.w.Flush()
 }

@@ -87,14 +87,10 @@ func (g *generator) generateScale() (*genResult, error) {
 			mainCommits++
 		}
 		if mainCommits >= every*(g.res.tags+1) && g.res.tags < releases {
-			g.res.tags++
-			fmt.Fprintf(g.w, "reset refs/tags/v1.%d.0\nfrom :%d\n\n", g.res.tags, g.head)
+			g.tag()
 		}
 	}
-	fmt.Fprintf(g.w, "reset refs/tags/bench/cursor-from\nfrom :%d\n\n", g.res.cursorFrom)
-	fmt.Fprintf(g.w, "reset refs/tags/bench/cursor-to\nfrom :%d\n\n", g.res.cursorTo)
-	g.w.WriteString("done\n")
-	return g.res, g.w.Flush()
+	return g.finish()
 }
 
 // fork opens a new branch at main's head owning one to three ordinary
