@@ -18,7 +18,6 @@ import (
 // commit pairs, not the number of lines.
 type fates struct {
 	commits []commitRec
-	byPtr   map[*linemap.Commit]int32
 	byID    map[string]int32
 	lastC   *linemap.Commit
 	lastCI  int32
@@ -72,7 +71,7 @@ func originIx(o provenance.Origin) int8 {
 }
 
 func newFates() *fates {
-	return &fates{byPtr: map[*linemap.Commit]int32{}, byID: map[string]int32{}, cohortIx: map[cohort]int16{}, lines: map[fate]int{}, moved: map[int16]int{}}
+	return &fates{byID: map[string]int32{}, cohortIx: map[cohort]int16{}, lines: map[fate]int{}, moved: map[int16]int{}}
 }
 
 // commit returns c's position, registering it the first time.
@@ -80,15 +79,16 @@ func (f *fates) commit(c *linemap.Commit) int32 {
 	if c == f.lastC && c != nil {
 		return f.lastCI
 	}
-	i, ok := f.byPtr[c]
+	// Commits are known by id, not by pointer: a map of pointers would
+	// keep every walked commit (message and all) alive to the end.
+	rec := commitRec{}
+	if c != nil {
+		rec.id, rec.time = c.ID, c.CommitTime.Unix()
+	}
+	i, ok := f.byID[rec.id]
 	if !ok {
 		i = int32(len(f.commits))
-		rec := commitRec{}
-		if c != nil {
-			rec.id, rec.time = c.ID, c.CommitTime.Unix()
-		}
 		f.commits = append(f.commits, rec)
-		f.byPtr[c] = i
 		f.byID[rec.id] = i
 		if c != nil && len(c.Parents) > 0 {
 			f.linkParents(i, c.Parents)
@@ -144,7 +144,7 @@ func (f *fates) clone() *fates {
 	g := *f
 	g.lines = maps.Clone(f.lines)
 	g.commits = slices.Clone(f.commits)
-	g.byPtr, g.byID = maps.Clone(f.byPtr), maps.Clone(f.byID)
+	g.byID = maps.Clone(f.byID)
 	g.cohorts, g.cohortIx = slices.Clone(f.cohorts), maps.Clone(f.cohortIx)
 	g.lastC, g.lastB = nil, nil
 	return &g
