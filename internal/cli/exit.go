@@ -3,6 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strconv"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/render"
+	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 )
 
 // Exit codes, per the contract.
@@ -31,6 +35,22 @@ func (e *exitError) Unwrap() error { return e.Err }
 // thresholdMissed is the error of a missed --fail-under gate.
 func thresholdMissed(format string, args ...any) error {
 	return &exitError{Code: ExitThreshold, Err: fmt.Errorf(format, args...)}
+}
+
+// gate applies --fail-under (pct, when set) to the AI survival rate: below
+// it is exit code 1.
+func gate(rep *survival.Report, pct float64, set bool) error {
+	if !set {
+		return nil
+	}
+	rate := rep.Totals.AI.SurvivalRate
+	if rate == nil {
+		return nil // no AI lines: nothing to hold to the threshold
+	}
+	if *rate*100 < pct {
+		return thresholdMissed("AI survival %s is below --fail-under %s%%", render.Percent(rate), strconv.FormatFloat(pct, 'f', -1, 64))
+	}
+	return nil
 }
 
 // usageError marks bad flags or arguments.

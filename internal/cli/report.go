@@ -232,7 +232,7 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if err := writeReport(f, rep, opts.Format, notes); err != nil {
 		return err
 	}
-	return gate(rep, opts)
+	return gate(rep, opts.FailUnder, opts.failUnderSet)
 }
 
 // movesOf is what to trace: --moves when given, else the configuration.
@@ -274,21 +274,6 @@ func writeReport(f *Factory, rep *survival.Report, format string, notes []string
 	out := safeOut(f.IO.Out)
 	defer out.Flush()
 	return render.Text(out, rep, render.Options{Notes: notes, Width: f.IO.Width})
-}
-
-// gate applies --fail-under to the AI survival rate.
-func gate(rep *survival.Report, opts *ReportOptions) error {
-	if !opts.failUnderSet {
-		return nil
-	}
-	rate := rep.Totals.AI.SurvivalRate
-	if rate == nil {
-		return nil // no AI lines: nothing to hold to the threshold
-	}
-	if *rate*100 < opts.FailUnder {
-		return thresholdMissed("AI survival %s is below --fail-under %s%%", render.Percent(rate), strconv.FormatFloat(opts.FailUnder, 'f', -1, 64))
-	}
-	return nil
 }
 
 // walkError turns the walk's bad-input errors into exit code 2 with the fix.
