@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/commitfilter"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
@@ -41,7 +42,7 @@ type ReportOptions struct {
 	// lines of the commits they match; filter is what they parse to.
 	Since, Until string
 	Authors      []string
-	filter       *commitFilter
+	filter       *commitfilter.Filter
 	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
 	UnknownAs string
 	// IncludeGenerated counts files .gitattributes marks
@@ -144,8 +145,8 @@ with the curves, the release chart and the tables; open it in a browser.`,
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
 			}
-			if opts.filter, err = newCommitFilter(opts.Since, opts.Until, opts.Authors, time.Now()); err != nil {
-				return err
+			if opts.filter, err = commitfilter.New(opts.Since, opts.Until, opts.Authors, time.Now()); err != nil {
+				return usageError("%v", err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -212,7 +213,7 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	moves, th := opts.movesOf(cfg)
 	progress := f.progress(opts.Format != "json")
 	var left measure.Generated
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: moves, MoveThresholds: th, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts(),
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: moves, MoveThresholds: th, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.Counts(),
 		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
 	progress.done()
 	if err != nil {
@@ -226,8 +227,8 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 		notes = append(notes, generatedNote(left))
 	}
 	if opts.filter != nil {
-		notes = append(notes, opts.filter.note())
-		rep.Filters = &opts.filter.json
+		notes = append(notes, opts.filter.Note())
+		rep.Filters = opts.filter.JSON()
 	}
 	if err := writeReport(f, rep, opts.Format, notes); err != nil {
 		return err
