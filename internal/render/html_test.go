@@ -94,6 +94,9 @@ func TestHTMLSelfContainedAndEscaped(t *testing.T) {
 // (.ci/run installs Debian's chromium package; tests never install).
 func chromium(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("skipped with -short: a headless browser run (make test-slow runs it)")
+	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p

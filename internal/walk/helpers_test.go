@@ -299,3 +299,12 @@ func seeds(all ...int64) []int64 {
 	}
 	return all
 }
+
+// steps is how many steps a generated history takes: n, or half of it
+// with -short (make test-slow runs the whole length).
+func steps(n int) int {
+	if testing.Short() {
+		return n / 2
+	}
+	return n
+}

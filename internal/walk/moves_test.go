@@ -225,13 +225,13 @@ func TestTruthMoves(t *testing.T) {
 			r := newRepo(t)
 			h := newHistory(t, r, seed)
 			h.moves = true
-			h.run(80)
+			h.run(steps(80))
 			checkMoves(t, r, false)
 			// A range: files from before it are background, read so that
 			// moves out of them keep their place before the range (blame:
 			// lines of the range's start). What differs is bounded as on
 			// the whole history.
-			start := strings.TrimSpace(r.Git("rev-parse", "HEAD~40"))
+			start := strings.TrimSpace(r.Git("rev-parse", fmt.Sprint("HEAD~", steps(40))))
 			res, differ := truthWith(t, r, start+"..HEAD", false, true)
 			if n := lineCount(res.Survivors); differ*100 > n*15 {
 				t.Errorf("range: %d of %d surviving lines differ from blame: more than 15%%", differ, n)
@@ -252,7 +252,7 @@ func TestTruthMovesMerges(t *testing.T) {
 			h := newHistory(t, r, seed)
 			h.moves = true
 			h.branches = true
-			h.run(80)
+			h.run(steps(80))
 			checkMoves(t, r, false)
 		})
 	}
@@ -270,7 +270,7 @@ func TestTruthMovesRepeatedLines(t *testing.T) {
 			h.moves = true
 			h.repeated = true
 			h.branches = seed == 52
-			h.run(80)
+			h.run(steps(80))
 			checkMoves(t, r, true)
 		})
 	}

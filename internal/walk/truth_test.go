@@ -165,10 +165,10 @@ func TestTruthLinear(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
 			h := newHistory(t, r, seed)
-			h.run(80)
+			h.run(steps(80))
 			truth(t, r, "", true)
 			// A range starting in the middle: older lines are background.
-			start := strings.TrimSpace(r.Git("rev-parse", "HEAD~40"))
+			start := strings.TrimSpace(r.Git("rev-parse", fmt.Sprint("HEAD~", steps(40))))
 			truth(t, r, start+"..HEAD", true)
 		})
 	}
@@ -182,7 +182,7 @@ func TestTruthMerges(t *testing.T) {
 			r := newRepo(t)
 			h := newHistory(t, r, seed)
 			h.branches = true
-			h.run(100)
+			h.run(steps(100))
 			truth(t, r, "", true)
 			start := strings.TrimSpace(r.Git("rev-parse", "HEAD~8"))
 			truth(t, r, start+"..HEAD", true)
@@ -202,7 +202,7 @@ func TestTruthRepeatedLines(t *testing.T) {
 			h := newHistory(t, r, seed)
 			h.branches = seed != 21
 			h.repeated = true
-			h.run(100)
+			h.run(steps(100))
 			truth(t, r, "", true)
 		})
 	}
@@ -224,8 +224,8 @@ func TestTruthFiltered(t *testing.T) {
 			r := newRepo(t)
 			h := newHistory(t, r, seed)
 			h.branches = seed == 62
-			h.run(60)
-			for _, rng := range []string{"", strings.TrimSpace(r.Git("rev-parse", "HEAD~25")) + "..HEAD"} {
+			h.run(steps(60))
+			for _, rng := range []string{"", strings.TrimSpace(r.Git("rev-parse", fmt.Sprint("HEAD~", steps(25)))) + "..HEAD"} {
 				e := newEvents(t)
 				coll := survival.NewCollector()
 				coll.Filter = paths.Match
