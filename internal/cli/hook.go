@@ -149,9 +149,6 @@ func openFeed(in io.Reader, deadline time.Time) (io.Reader, func()) {
 	return feed, func() { _ = feed.Close() }
 }
 
-// noDeadline lets a capture read for as long as it needs.
-var noDeadline time.Time
-
 // backfill writes the notes missing on the last commits of the current
 // branch (a hook killed before it wrote one) from what is still known,
 // and says so.
