@@ -36,6 +36,14 @@ func (f *Factory) Repo(ctx context.Context) (*gitx.Repo, error) {
 	return gitx.Open(ctx, f.Dir)
 }
 
+// getenv reads the environment through the factory.
+func (f *Factory) getenv(key string) string {
+	if f.Getenv == nil {
+		return os.Getenv(key)
+	}
+	return f.Getenv(key)
+}
+
 // Warnf prints one warning line on stderr.
 func (f *Factory) Warnf(format string, args ...any) {
 	// One line, whatever the strings from notes, payloads or git held.
