@@ -115,9 +115,6 @@ func checkpointRun(ctx context.Context, opts *CheckpointOptions) {
 			warn(fmt.Sprintf("internal error: %v; nothing recorded (please report it)", r))
 		}
 	}()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ctx, cancel := context.WithTimeout(ctx, capture.Scaled(checkpointTimeout))
 	defer cancel()
 	if strings.TrimSpace(opts.Agent) == "gemini" && !opts.Before && !opts.After {
