@@ -7,6 +7,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/render"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
 // Exit codes, per the contract.
@@ -68,4 +69,12 @@ func exitCode(err error) int {
 		return e.Code
 	}
 	return ExitError
+}
+
+// walkError turns the walk's bad-input errors into exit code 2 with the fix.
+func walkError(err error) error {
+	if errors.Is(err, walk.ErrShallow) {
+		return &exitError{Code: ExitError, Err: err}
+	}
+	return err
 }

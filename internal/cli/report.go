@@ -2,10 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -170,25 +166,6 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	return cmd
 }
 
-// parsePercent reads a percentage from 0 to 100 ("60", "72.5", "60%").
-// failUnderFlag reads --fail-under when it was given (set tells --fail-under
-// 0 from no gate).
-func failUnderFlag(cmd *cobra.Command, raw string) (pct float64, set bool, err error) {
-	if !cmd.Flags().Changed("fail-under") {
-		return 0, false, nil
-	}
-	pct, err = parsePercent(raw)
-	return pct, err == nil, err
-}
-
-func parsePercent(s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
-	if err != nil || !(v >= 0 && v <= 100) { // NaN too: it would switch the gate off
-		return 0, usageError("invalid --fail-under %q: give a percentage from 0 to 100", s)
-	}
-	return v, nil
-}
-
 func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	repo, err := f.Repo(ctx)
 	if err != nil {
@@ -222,10 +199,7 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if rep.Commits.WithNotes < rep.Commits.Total {
 		warnLostNotes(ctx, f, repo)
 	}
-	notes := reportNotes(rep)
-	if left.Files > 0 {
-		notes = append(notes, generatedNote(left))
-	}
+	notes := measure.Notes(rep, left)
 	if opts.filter != nil {
 		notes = append(notes, opts.filter.Note())
 		rep.Filters = opts.filter.JSON()
@@ -244,23 +218,6 @@ func (o *ReportOptions) movesOf(cfg *config.Config) (bool, walk.Thresholds) {
 	return o.moves.resolve(cfg)
 }
 
-// reportNotes says what the figures rest on when that is not obvious.
-func reportNotes(rep *survival.Report) []string {
-	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 && rep.Commits.GitAI == 0 {
-		return []string{"no commit in the range has a note: figures come from commit evidence only (run 'git ai-survival install' to tag new commits)"}
-	}
-	return nil
-}
-
-// generatedNote says what .gitattributes left out.
-func generatedNote(g measure.Generated) string {
-	files := "files"
-	if g.Files == 1 {
-		files = "file"
-	}
-	return fmt.Sprintf("left out %d lines in %d %s that .gitattributes marks linguist-generated or linguist-vendored (--include-generated counts them)", g.Lines, g.Files, files)
-}
-
 func writeReport(f *Factory, rep *survival.Report, format string, notes []string) error {
 	switch format {
 	case "json":
@@ -275,61 +232,6 @@ func writeReport(f *Factory, rep *survival.Report, format string, notes []string
 	out := safeOut(f.IO.Out)
 	defer out.Flush()
 	return render.Text(out, rep, render.Options{Notes: notes, Width: f.IO.Width})
-}
-
-// walkError turns the walk's bad-input errors into exit code 2 with the fix.
-func walkError(err error) error {
-	if errors.Is(err, walk.ErrShallow) {
-		return &exitError{Code: ExitError, Err: err}
-	}
-	return err
-}
-
-// warnOnce prints each distinct warning once.
-func (f *Factory) warnOnce() func(string) {
-	seen := map[string]bool{}
-	return func(msg string) {
-		if !seen[msg] {
-			seen[msg] = true
-			f.Warnf("%s", msg)
-		}
-	}
-}
-
-// progressLine shows "walking history: n/total commits" on a terminal.
-type progressLine struct {
-	f     *Factory
-	shown bool
-}
-
-func (f *Factory) progress(enabled bool) *progressLine {
-	if !enabled || !f.IO.ErrTTY {
-		return nil
-	}
-	return &progressLine{f: f}
-}
-
-// callback is the progress function to hand the walk, nil when there is
-// no terminal to show it on (counting commits costs a git process).
-func (p *progressLine) callback() func(done, total int) {
-	if p == nil {
-		return nil
-	}
-	return p.update
-}
-
-func (p *progressLine) update(done, total int) {
-	if done%100 != 0 && done != total {
-		return
-	}
-	p.shown = true
-	fmt.Fprintf(p.f.IO.ErrOut, "\rwalking history: %d/%d commits", done, total)
-}
-
-func (p *progressLine) done() {
-	if p != nil && p.shown {
-		fmt.Fprint(p.f.IO.ErrOut, "\r\033[K")
-	}
 }
 
 // warnLostNotes warns when a history rewrite without post-rewrite (git

@@ -55,6 +55,17 @@ func (f *Factory) Warnf(format string, args ...any) {
 	fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", term.Line(msg))
 }
 
+// warnOnce prints each distinct warning once.
+func (f *Factory) warnOnce() func(string) {
+	seen := map[string]bool{}
+	return func(msg string) {
+		if !seen[msg] {
+			seen[msg] = true
+			f.Warnf("%s", msg)
+		}
+	}
+}
+
 // NewRootCmd builds the command tree.
 func NewRootCmd(f *Factory) *cobra.Command {
 	root := &cobra.Command{

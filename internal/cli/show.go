@@ -63,15 +63,6 @@ lines are "unknown" (or human, with --unknown-as human).`,
 	return cmd
 }
 
-func checkFormat(got string, allowed ...string) error {
-	for _, a := range allowed {
-		if got == a {
-			return nil
-		}
-	}
-	return usageError("invalid --format %q: use one of %s", got, strings.Join(allowed, ", "))
-}
-
 func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	repo, err := f.Repo(ctx)
 	if err != nil {
