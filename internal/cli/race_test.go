@@ -124,10 +124,14 @@ func TestRebaseNextToCommitsKeepsEveryNote(t *testing.T) {
 	upstream := r.Head()
 	var wg sync.WaitGroup
 	var rebaseErr, commitErr error
+	rebases, commits := 3, 10
+	if testing.Short() {
+		rebases, commits = 2, 6 // make test-slow runs the longer race
+	}
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		for i := range 3 {
+		for i := range rebases {
 			// Rebase onto main, then back onto the base, three times over.
 			onto := upstream
 			if i%2 == 1 {
@@ -141,7 +145,7 @@ func TestRebaseNextToCommitsKeepsEveryNote(t *testing.T) {
 	}()
 	go func() {
 		defer wg.Done()
-		commitErr = commitMany(committing, "committed", 10)
+		commitErr = commitMany(committing, "committed", commits)
 	}()
 	wg.Wait()
 	if rebaseErr != nil || commitErr != nil {

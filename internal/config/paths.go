@@ -3,9 +3,13 @@ package config
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 )
 
 // Paths selects the files that count, with gitignore-style patterns:
@@ -30,6 +34,12 @@ import (
 // Matching is case-sensitive and by Unicode character; paths may hold
 // spaces, non-ASCII characters and newlines. The zero Paths and a nil
 // *Paths include every path.
+//
+// The matcher is go-git's (plumbing/format/gitignore, which matches each
+// component with filepath.Match). A pattern is rewritten into the syntax go-git
+// reads before it parses it, and a pattern with two or more components
+// after a "**" is matched run by run, as go-git's "**" stops at the first
+// directory that matches the component after it (see compilePattern).
 type Paths struct {
 	// Include and Exclude are the patterns as written.
 	Include, Exclude []string
@@ -68,8 +78,7 @@ func (ps *Paths) Match(path string) bool {
 	if ps == nil || (len(ps.include) == 0 && len(ps.exclude) == 0) {
 		return true
 	}
-	var buf [32]string
-	comps, isDir := splitPath(path, buf[:0])
+	comps, isDir := splitPath(path, make([]string, 0, strings.Count(path, "/")+1))
 	for i := range ps.exclude {
 		if ps.exclude[i].match(comps, isDir) {
 			return false
@@ -103,28 +112,47 @@ func splitPath(path string, comps []string) ([]string, bool) {
 	return comps, isDir
 }
 
-// pattern is one compiled path pattern.
+// pattern is one path pattern, compiled by go-git.
 type pattern struct {
-	anchored bool      // matched against the path from the root
-	dirOnly  bool      // matches directories only
-	all      bool      // matches every path ("/**")
-	segs     []segment // one per component; one for an unanchored pattern
+	git gitignore.Pattern
+	// runs, for a pattern go-git's "**" could get wrong: the runs of
+	// components between its "**"s (the first one empty when the pattern
+	// starts with "**"), each compiled by go-git as an anchored pattern.
+	runs    []run
+	dirOnly bool
 }
 
-type segKind uint8
-
-const (
-	segLiteral    segKind = iota // text without wildcards, compared as is
-	segGlob                      // text with *, ?, [...] or escapes
-	segDoubleStar                // "**": any number of components
-)
-
-type segment struct {
-	kind segKind
-	text string
+type run struct {
+	git gitignore.Pattern
+	n   int // components
 }
 
-// compilePattern parses one gitignore-style pattern.
+// maxWrittenLen bounds a pattern as written for go-git: a POSIX class is
+// written out as up to 711 ranges (5375 bytes), which filepath.Match reads
+// in full at each try, so that a pattern takes at most milliseconds on a
+// long name (three of the largest classes fit).
+const maxWrittenLen = 1 << 14
+
+// compilePattern checks one pattern and compiles it with go-git, after
+// rewriting what go-git reads otherwise than git's documentation says:
+//
+//   - brackets: go-git matches a component with filepath.Match, which negates
+//     with "^" only, has no POSIX classes and refuses a leading "]" or a
+//     "-" that ends no range. "[!" becomes "[^", a class becomes the
+//     ranges of the Unicode characters it holds, "]" and "-" are escaped;
+//   - "**" inside a component ("a**b") is a plain "*" in git; go-git
+//     matches nothing with it, so a run of stars becomes one (and an
+//     escaped star is written "[*]");
+//   - a trailing "**" ("dir/**", "/**", "dir/**/") is everything inside:
+//     go-git's also matches dir itself, and nothing at all after a leading
+//     slash; "*" there covers the same paths;
+//   - trailing spaces are part of the pattern (go-git drops them, as git
+//     does for a line of a .gitignore file): the last one is escaped;
+//   - empty components ("a//b") are dropped.
+//
+// go-git's "**" stops at the first directory matching the component that
+// follows it, so "**/foo/bar" misses foo/foo/bar; a pattern with two or
+// more components after a "**" is matched run by run (see matchRuns).
 func compilePattern(src string) (pattern, error) {
 	var p pattern
 	switch {
@@ -140,246 +168,219 @@ func compilePattern(src string) (pattern, error) {
 		p.dirOnly = true
 		s = strings.TrimRight(s, "/")
 	}
-	if strings.HasPrefix(s, "/") {
-		p.anchored = true
-		s = strings.TrimLeft(s, "/")
-	}
+	anchored := strings.HasPrefix(s, "/")
+	s = strings.TrimLeft(s, "/")
 	if s == "" {
 		return p, errors.New("matches no path")
 	}
-	if strings.Contains(s, "/") {
-		p.anchored = true
-	}
+	anchored = anchored || strings.Contains(s, "/")
+	var segs []string
 	for _, part := range strings.Split(s, "/") {
-		if part == "" {
-			continue
-		}
-		seg, err := compileSegment(part, p.anchored)
-		if err != nil {
-			return p, err
-		}
-		p.segs = append(p.segs, seg)
-	}
-	// "x/**" is everything inside x: the directory x, which covers all
-	// below it; "/**" alone is every path. "x/**/" is every directory
-	// inside x: "x/*/" covers the same paths.
-	if n := len(p.segs); p.anchored && p.segs[n-1].kind == segDoubleStar {
-		if p.dirOnly {
-			p.segs[n-1] = segment{kind: segGlob, text: "*"}
-		} else {
-			for n > 0 && p.segs[n-1].kind == segDoubleStar {
-				n--
+		switch {
+		case part == "":
+		case part == "**" && anchored:
+			if len(segs) == 0 || segs[len(segs)-1] != "**" {
+				segs = append(segs, part)
 			}
-			p.segs = p.segs[:n]
-			p.all = n == 0
-			p.dirOnly = true
+		default:
+			seg, err := rewriteSegment(part)
+			if err != nil {
+				return p, err
+			}
+			segs = append(segs, seg)
+		}
+	}
+	if n := len(strings.Join(segs, "/")); n > maxWrittenLen {
+		return p, fmt.Errorf("too long once its POSIX classes are written out (%d bytes; at most %d)", n, maxWrittenLen)
+	}
+	if n := len(segs); segs[n-1] == "**" {
+		segs[n-1] = "*"
+	}
+	p.git = parse(segs, anchored, p.dirOnly)
+
+	// Runs between "**"s; needed when one after a "**" has two or more
+	// components.
+	var runs [][]string
+	start, long := 0, false
+	for i := 0; i <= len(segs); i++ {
+		if i == len(segs) || segs[i] == "**" {
+			runs = append(runs, segs[start:i])
+			long = long || len(runs) > 1 && i-start > 1
+			start = i + 1
+		}
+	}
+	if long {
+		for _, r := range runs {
+			p.runs = append(p.runs, run{git: parse(r, true, false), n: len(r)})
 		}
 	}
 	return p, nil
 }
 
-func compileSegment(s string, anchored bool) (segment, error) {
-	if s == "**" && anchored {
-		return segment{kind: segDoubleStar}, nil
+// parse writes segs (in go-git's syntax) as one pattern for go-git.
+func parse(segs []string, anchored, dirOnly bool) gitignore.Pattern {
+	s := strings.Join(segs, "/")
+	if anchored {
+		s = "/" + s
 	}
-	if !strings.ContainsAny(s, `*?[\`) {
-		return segment{kind: segLiteral, text: s}, nil
+	if strings.HasSuffix(s, " ") && !strings.HasSuffix(s, `\ `) {
+		s = s[:len(s)-1] + `\ `
 	}
-	for i := 0; i < len(s); i++ {
+	if dirOnly {
+		s += "/"
+	}
+	return gitignore.ParsePattern(s, nil)
+}
+
+// rewriteSegment checks one component of a pattern and writes it in the
+// syntax of filepath.Match.
+//
+// filepath.Match tries the text after a star from each byte, not each
+// character, so "?" or a class just after a star could match the second
+// half of a character ("*??" would match "日", three bytes). Such a "?"
+// goes before the star ("*?" is "?*"), and such a class matches no
+// U+FFFD, the character a broken one reads as.
+func rewriteSegment(s string) (string, error) {
+	var out []byte
+	afterStar := false // out ends with a star (a wildcard)
+	for i := 0; i < len(s); {
+		star := false
 		switch s[i] {
 		case '\\':
 			if i+1 == len(s) {
-				return segment{}, errors.New(`ends with a lone \`)
+				return "", errors.New(`ends with a lone \`)
+			}
+			_, w := utf8.DecodeRuneInString(s[i+1:])
+			if s[i+1] == '*' {
+				out = append(out, "[*]"...)
+			} else {
+				out = append(out, s[i:i+1+w]...)
+			}
+			i += 1 + w
+		case '*':
+			if !afterStar {
+				out = append(out, '*')
+			}
+			star = true
+			i++
+		case '?':
+			if afterStar {
+				out = append(out[:len(out)-1], '?', '*')
+				star = true
+			} else {
+				out = append(out, '?')
 			}
 			i++
 		case '[':
-			end, err := classEnd(s, i)
+			class, end, err := rewriteClass(s, i, afterStar)
 			if err != nil {
-				return segment{}, err
+				return "", err
 			}
-			i = end - 1
-		}
-	}
-	// Without wildcards, only escapes: compare the unquoted text.
-	if !strings.ContainsAny(s, `*?[`) {
-		return segment{kind: segLiteral, text: unquote(s)}, nil
-	}
-	return segment{kind: segGlob, text: s}, nil
-}
-
-func unquote(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
+			out = append(out, class...)
+			i = end
+		default:
+			out = append(out, s[i])
 			i++
 		}
-		b.WriteByte(s[i])
+		afterStar = star
 	}
-	return b.String()
+	if _, err := filepath.Match(string(out), ""); err != nil {
+		return "", fmt.Errorf("cannot be matched (%v)", err) // not expected
+	}
+	return string(out), nil
 }
 
-// match reports whether the pattern matches the path with components
-// comps, or one of its directories.
-func (p *pattern) match(comps []string, isDir bool) bool {
-	n := len(comps)
-	if n == 0 {
-		return false
-	}
-	if p.all {
-		return true
-	}
-	// The last component is a directory only when the path says so.
-	last := n
-	if p.dirOnly && !isDir {
-		last = n - 1
-	}
-	if !p.anchored {
-		seg := &p.segs[0]
-		for i := 0; i < last; i++ {
-			if seg.matchComp(comps[i]) {
-				return true
-			}
-		}
-		return false
-	}
-	// Literal-only anchored patterns: compare the leading components.
-	// Otherwise dynamic programming over (segments, components):
-	// row[i] is whether the segments so far match comps[:i].
-	var buf [2 * 33]bool
-	var prev, cur []bool
-	if 2*(n+1) <= len(buf) {
-		prev, cur = buf[:n+1], buf[n+1:2*(n+1)]
-	} else {
-		prev, cur = make([]bool, n+1), make([]bool, n+1)
-	}
-	prev[0] = true
-	for s := range p.segs {
-		seg := &p.segs[s]
-		cur[0] = seg.kind == segDoubleStar && prev[0]
-		some := cur[0]
-		for i := 1; i <= n; i++ {
-			if seg.kind == segDoubleStar {
-				cur[i] = prev[i] || cur[i-1]
-			} else {
-				cur[i] = prev[i-1] && seg.matchComp(comps[i-1])
-			}
-			some = some || cur[i]
-		}
-		if !some {
-			return false
-		}
-		prev, cur = cur, prev
-	}
-	for i := 1; i <= last; i++ {
-		if prev[i] {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *segment) matchComp(name string) bool {
-	switch s.kind {
-	case segLiteral:
-		return s.text == name
-	case segGlob:
-		return glob(s.text, name)
-	}
-	return true
-}
-
-// glob matches one path component against a pattern with *, ?, [...] and
-// backslash escapes, in time linear in len(pat)*len(name) at worst.
-func glob(pat, name string) bool {
-	px, nx := 0, 0
-	// Where to resume after a mismatch: just after the last star, with
-	// the star eating one more character.
-	starPx, starNx := -1, 0
-	for px < len(pat) || nx < len(name) {
-		if px < len(pat) {
-			switch c := pat[px]; c {
-			case '*':
-				for px < len(pat) && pat[px] == '*' {
-					px++
-				}
-				if px == len(pat) {
-					return true // a trailing star eats the rest
-				}
-				starPx, starNx = px, nx
-				continue
-			case '?':
-				if nx < len(name) {
-					_, w := utf8.DecodeRuneInString(name[nx:])
-					px++
-					nx += w
-					continue
-				}
-			case '[':
-				if nx < len(name) {
-					r, w := utf8.DecodeRuneInString(name[nx:])
-					ok, end := matchClass(pat, px, r)
-					if ok {
-						px = end
-						nx += w
-						continue
-					}
-				}
-			case '\\':
-				if px+1 < len(pat) && nx < len(name) && name[nx] == pat[px+1] {
-					px += 2
-					nx++
-					continue
-				}
-			default:
-				if nx < len(name) && name[nx] == c {
-					px++
-					nx++
-					continue
-				}
-			}
-		}
-		if starPx >= 0 && starNx < len(name) {
-			_, w := utf8.DecodeRuneInString(name[starNx:])
-			starNx += w
-			px, nx = starPx, starNx
-			continue
-		}
-		return false
-	}
-	return true
-}
-
-// classEnd returns the index just past the bracket expression that starts
-// at pat[i] == '['.
-func classEnd(pat string, i int) (int, error) {
+// rewriteClass reads the bracket expression at s[i] == '[' and returns it
+// in the syntax of filepath.Match, and the index just past it. With noFFFD
+// the class does not match U+FFFD.
+func rewriteClass(s string, i int, noFFFD bool) (string, int, error) {
+	b := classWriter{noFFFD: noFFFD}
+	b.WriteByte('[')
 	j := i + 1
-	if j < len(pat) && (pat[j] == '!' || pat[j] == '^') {
+	negate := j < len(s) && (s[j] == '!' || s[j] == '^')
+	if negate {
+		b.WriteByte('^')
 		j++
-	}
-	first := true
-	for j < len(pat) {
-		switch {
-		case pat[j] == ']' && !first:
-			return j + 1, nil
-		case pat[j] == '\\':
-			j += 2
-		case strings.HasPrefix(pat[j:], "[:"):
-			k := strings.Index(pat[j+2:], ":]")
-			if k < 0 {
-				j++
-				break
-			}
-			name := pat[j+2 : j+2+k]
-			if _, ok := posixClasses[name]; !ok {
-				return 0, fmt.Errorf("unknown character class [:%s:]", name)
-			}
-			j += 2 + k + 2
-		default:
-			j++
+		if noFFFD {
+			b.noFFFD = false
+			b.writeRange(utf8.RuneError, utf8.RuneError)
 		}
-		first = false
 	}
-	return 0, fmt.Errorf("unterminated [ at byte %d", i)
+	for first := true; j < len(s); first = false {
+		if s[j] == ']' && !first {
+			if b.ranges == 0 {
+				// Nothing left (only U+FFFD was): a range that is empty.
+				b.WriteString("\U0010FFFF-\x00")
+			}
+			b.WriteByte(']')
+			return b.String(), j + 1, nil
+		}
+		if strings.HasPrefix(s[j:], "[:") {
+			if k := strings.Index(s[j+2:], ":]"); k >= 0 {
+				name := s[j+2 : j+2+k]
+				ranges, ok := posixClass(name)
+				if !ok {
+					return "", 0, fmt.Errorf("unknown character class [:%s:]", name)
+				}
+				for _, r := range ranges {
+					b.writeRange(r[0], r[1])
+				}
+				j += 2 + k + 2
+				continue
+			}
+		}
+		lo, w := classChar(s, j)
+		j += w
+		hi := lo
+		if j+1 < len(s) && s[j] == '-' && s[j+1] != ']' {
+			hi, w = classChar(s, j+1)
+			j += 1 + w
+		}
+		b.writeRange(lo, hi)
+	}
+	return "", 0, fmt.Errorf("unterminated [ at byte %d", i)
+}
+
+// classWriter writes the ranges of a class for filepath.Match.
+type classWriter struct {
+	strings.Builder
+	noFFFD bool // leave U+FFFD out
+	ranges int
+}
+
+func (b *classWriter) writeRange(lo, hi rune) {
+	if b.noFFFD && lo <= utf8.RuneError && utf8.RuneError <= hi {
+		if lo < utf8.RuneError {
+			b.writeRange(lo, utf8.RuneError-1)
+		}
+		if hi > utf8.RuneError {
+			b.writeRange(utf8.RuneError+1, hi)
+		}
+		return
+	}
+	b.ranges++
+	b.writeRune(lo)
+	if hi != lo {
+		b.WriteByte('-')
+		b.writeRune(hi)
+	}
+}
+
+func (b *classWriter) writeRune(r rune) {
+	if strings.ContainsRune(`\-]^[*`, r) {
+		b.WriteByte('\\')
+	}
+	b.WriteRune(r)
+}
+
+// classChar reads one (possibly escaped) character of a bracket
+// expression.
+func classChar(s string, j int) (rune, int) {
+	if s[j] == '\\' && j+1 < len(s) {
+		r, w := utf8.DecodeRuneInString(s[j+1:])
+		return r, 1 + w
+	}
+	return utf8.DecodeRuneInString(s[j:])
 }
 
 var posixClasses = map[string]func(rune) bool{
@@ -397,51 +398,69 @@ var posixClasses = map[string]func(rune) bool{
 	"xdigit": func(r rune) bool { return strings.ContainsRune("0123456789abcdefABCDEF", r) },
 }
 
-// matchClass matches r against the bracket expression at pat[i] == '['
-// (validated by classEnd) and returns the index just past it.
-func matchClass(pat string, i int, r rune) (bool, int) {
-	j := i + 1
-	negate := false
-	if j < len(pat) && (pat[j] == '!' || pat[j] == '^') {
-		negate = true
-		j++
+var (
+	posixMu     sync.Mutex
+	posixRanges = map[string][][2]rune{}
+)
+
+// posixClass returns the ranges of the characters in the POSIX class
+// name ("0-9" and the other scripts' digits for digit), worked out on
+// first use.
+func posixClass(name string) ([][2]rune, bool) {
+	in, ok := posixClasses[name]
+	if !ok {
+		return nil, false
 	}
-	matched := false
-	first := true
-	for j < len(pat) {
-		if pat[j] == ']' && !first {
-			return matched != negate, j + 1
+	posixMu.Lock()
+	defer posixMu.Unlock()
+	if rs, ok := posixRanges[name]; ok {
+		return rs, true
+	}
+	var rs [][2]rune
+	for lo := rune(0); lo <= unicode.MaxRune; lo++ {
+		if !in(lo) {
+			continue
 		}
-		first = false
-		if strings.HasPrefix(pat[j:], "[:") {
-			if k := strings.Index(pat[j+2:], ":]"); k >= 0 {
-				if fn, ok := posixClasses[pat[j+2:j+2+k]]; ok && fn(r) {
-					matched = true
-				}
-				j += 2 + k + 2
-				continue
-			}
-		}
-		lo, w := classChar(pat, j)
-		j += w
 		hi := lo
-		if j+1 < len(pat) && pat[j] == '-' && pat[j+1] != ']' {
-			hi, w = classChar(pat, j+1)
-			j += 1 + w
+		for hi < unicode.MaxRune && in(hi+1) {
+			hi++
 		}
-		if lo <= r && r <= hi {
-			matched = true
-		}
+		rs = append(rs, [2]rune{lo, hi})
+		lo = hi
 	}
-	return false, len(pat) // unterminated: never reached after classEnd
+	posixRanges[name] = rs
+	return rs, true
 }
 
-// classChar reads one (possibly escaped) character of a bracket
-// expression.
-func classChar(pat string, j int) (rune, int) {
-	if pat[j] == '\\' && j+1 < len(pat) {
-		r, w := utf8.DecodeRuneInString(pat[j+1:])
-		return r, 1 + w
+// match reports whether the pattern matches the path with components
+// comps, or one of its directories.
+func (p *pattern) match(comps []string, isDir bool) bool {
+	if p.runs == nil {
+		return p.git.Match(comps, isDir) == gitignore.Exclude
 	}
-	return utf8.DecodeRuneInString(pat[j:])
+	return p.matchRuns(comps, isDir)
+}
+
+// matchRuns matches a pattern run by run: the first run at the start of
+// the path, each next one where it first matches after the one before
+// (the earliest place leaves the most for the runs after it). What
+// follows the last run is below a directory the pattern matches.
+func (p *pattern) matchRuns(comps []string, isDir bool) bool {
+	pos := 0
+	for i, r := range p.runs {
+		q := pos
+		for ; q+r.n <= len(comps); q++ {
+			if r.n == 0 || r.git.Match(comps[q:q+r.n], true) == gitignore.Exclude {
+				break
+			}
+			if i == 0 {
+				return false
+			}
+		}
+		if q+r.n > len(comps) {
+			return false
+		}
+		pos = q + r.n
+	}
+	return pos < len(comps) || isDir || !p.dirOnly
 }

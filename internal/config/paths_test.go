@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // patternCases: one pattern, and the paths (files unless they end in a
@@ -77,6 +78,18 @@ var patternCases = []struct {
 	{"?", []string{"日", "d/é"}, []string{"日本"}},
 	{"a\nb", []string{"a\nb", "d/a\nb"}, []string{"ab"}},
 	{"*\n*", []string{"x\ny"}, []string{"xy"}},
+
+	// Where go-git's matcher alone reads a pattern otherwise.
+	{"**/foo/bar", []string{"foo/foo/bar", "x/foo/foo/bar/y"}, []string{"foo/x/bar", "foo/foo"}},
+	{"a/**/b/c", []string{"a/b/b/c", "a/x/b/y/b/c"}, []string{"a/b/x/c", "a/b/b"}},
+	{"a/**/b/c/**/d/e", []string{"a/b/c/d/d/e", "a/b/b/c/x/d/e/f"}, []string{"a/b/c/d/x/e", "a/d/e/b/c"}},
+	{"x/a**b", []string{"x/ab", "x/aXYb"}, []string{"x/a/b", "ab"}},
+	{`x/\**`, []string{"x/*", "x/*a"}, []string{"x/a*"}},
+	{"a ", []string{"a ", "d/a "}, []string{"a"}},
+	{"a//b", []string{"a/b"}, []string{"b"}},
+	{"*??", []string{"日本", "ab"}, []string{"日", "a"}},
+	{"*[^日]", []string{"日本", "a"}, []string{"日", "本日"}},
+	{"*[[:graph:]]", []string{"日", "a\u00a0b"}, []string{"a\u00a0", "\u00a0", "a "}},
 }
 
 func TestPatterns(t *testing.T) {
@@ -161,6 +174,8 @@ func TestNewPathsErrors(t *testing.T) {
 		{nil, []string{"//"}, `paths.exclude[0]: invalid pattern "//": matches no path`},
 		{nil, []string{"[[:nope:]]"}, `paths.exclude[0]: invalid pattern "[[:nope:]]": unknown character class [:nope:]`},
 		{nil, make([]string, MaxPatterns+1), "paths.exclude: 1001 patterns; at most 1000 are allowed"},
+		{nil, []string{strings.Repeat("[[:alpha:]]", 4)}, `paths.exclude[0]: invalid pattern "[[:alpha:]][[:alpha:]][[:alpha:]][[:alpha:]]": too long once its POSIX classes are written out (17976 bytes; at most 16384)`},
+		{nil, []string{`a\`}, `paths.exclude[0]: invalid pattern "a\\": ends with a lone \`},
 	}
 	for _, tt := range tests {
 		_, err := NewPaths(tt.include, tt.exclude)
@@ -182,6 +197,65 @@ func TestPathsWorstCase(t *testing.T) {
 	if ps.Match(name) || ps.Match(deep) {
 		t.Error("unexpected match")
 	}
+}
+
+// FuzzPatterns: any pattern is compiled or refused with a reason, never
+// written out in a syntax go-git cannot read, and matches any path without
+// a panic. A name with each character quoted matches just that name, at
+// any depth; a star and k "?" match a name of at least k characters; a
+// star and a bracket holding (or negating) a name's last character match
+// it (or do not), whatever the characters before it.
+func FuzzPatterns(f *testing.F) {
+	for _, tc := range patternCases {
+		for _, p := range append(tc.match, tc.noMatch...) {
+			f.Add(tc.pattern, p)
+		}
+	}
+	f.Fuzz(func(t *testing.T, pat, name string) {
+		ps, err := NewPaths([]string{pat}, nil)
+		if err != nil {
+			if strings.Contains(err.Error(), "cannot be matched") {
+				t.Fatalf("%q: %v", pat, err)
+			}
+		} else {
+			ps.Match(name)
+			ps.Match(name + "/")
+		}
+		if name == "" || len(name) > 1000 || strings.Contains(name, "/") || !utf8.ValidString(name) {
+			return
+		}
+		matches := func(pat, path string) bool {
+			t.Helper()
+			ps, err := NewPaths([]string{pat}, nil)
+			if err != nil {
+				t.Fatalf("%q: %v", pat, err)
+			}
+			return ps.Match(path)
+		}
+		var quoted strings.Builder
+		for _, r := range name {
+			quoted.WriteByte('\\')
+			quoted.WriteRune(r)
+		}
+		q := quoted.String()
+		if !matches(q, name) || !matches(q, "d/"+name+"/e") || matches(q, name+"x") || matches(q, "x"+name) {
+			t.Fatalf("quoted %q does not match just %q", q, name)
+		}
+		n := utf8.RuneCountInString(name)
+		for k := n - 1; k <= n+1; k++ {
+			if k >= 0 && matches("*"+strings.Repeat("?", k), name) != (n >= k) {
+				t.Fatalf("*%s on %q (%d characters)", strings.Repeat("?", k), name, n)
+			}
+		}
+		last, _ := utf8.DecodeLastRuneInString(name)
+		if last == utf8.RuneError {
+			return
+		}
+		class := "\\" + string(last) + "]"
+		if !matches("*["+class, name) || matches("*[!"+class, name) || matches("*[^"+class, name) {
+			t.Fatalf("*[%s and *[!%s on %q", class, class, name)
+		}
+	})
 }
 
 func BenchmarkPathsMatch(b *testing.B) {

@@ -40,7 +40,10 @@ func TestCacheCorruptEverySection(t *testing.T) {
 		if n == 0 {
 			continue
 		}
-		spots = append(spots, spot{name + " first byte", off}, spot{name + " middle byte", off + n/2}, spot{name + " last byte", off + n - 1})
+		spots = append(spots, spot{name + " middle byte", off + n/2})
+		if !testing.Short() { // make test-slow flips both ends of every section too
+			spots = append(spots, spot{name + " first byte", off}, spot{name + " last byte", off + n - 1})
+		}
 		off += n
 	}
 	if off != len(data) {
