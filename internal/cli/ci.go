@@ -11,7 +11,6 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/ci"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
-	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
 // CIOptions are the flags of ci.
@@ -27,14 +26,8 @@ type CIOptions struct {
 	MetricsFile  string
 	NoFetch      bool
 	Remote       string
-	Moves        bool
-	moves        movesFlag
-	NoInference  bool
-	// Pathspecs (after --) select the lines that count, as git pathspecs.
-	Pathspecs []string
-	NoRestore bool
-	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
-	UnknownAs string
+	NoRestore    bool
+	measureFlags
 }
 
 // NewCmdCI builds `ci`; runF replaces ciRun in tests.
@@ -181,24 +174,9 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 // ciMeasure is what the measurement needs from the configuration and the
 // flags.
 func ciMeasure(ctx context.Context, f *Factory, repo *gitx.Repo, opts *CIOptions) (ci.MeasureOptions, error) {
-	cfg, classify, err := f.setup(repo)
+	m, err := f.setupMeasure(ctx, repo, &opts.measureFlags)
 	if err != nil {
 		return ci.MeasureOptions{}, err
 	}
-	if opts.NoInference {
-		cfg.Inference = false
-	}
-	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
-	if err != nil {
-		return ci.MeasureOptions{}, err
-	}
-	specs, err := readPathspecs(repo, f.Dir, opts.Pathspecs)
-	if err != nil {
-		return ci.MeasureOptions{}, err
-	}
-	moves, th := opts.moves.resolve(cfg)
-	if !opts.moves.set && opts.Moves {
-		moves, th = true, walk.Thresholds{}
-	}
-	return ci.MeasureOptions{Config: cfg, Classify: classify, Moves: moves, MoveThresholds: th, Pathspec: specs, Unknown: unknown, Warn: f.warnOnce()}, nil
+	return ci.MeasureOptions{Config: m.cfg, Classify: m.classify, Moves: m.moves, MoveThresholds: m.th, Pathspec: m.specs, Unknown: m.unknown, Warn: f.warnOnce()}, nil
 }

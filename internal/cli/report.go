@@ -7,22 +7,18 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/commitfilter"
-	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/render"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
-	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
 // ReportOptions are the flags of report.
 type ReportOptions struct {
 	Range  string
 	Format string
-	Moves  bool
-	// moves is --moves as given (with its thresholds).
-	moves movesFlag
+	measureFlags
 	// Curves adds lifetimes and how lines died; Releases (a tag pattern)
 	// the release table. HTML always has the curves.
 	Curves    bool
@@ -30,17 +26,12 @@ type ReportOptions struct {
 	FailUnder float64
 	// failUnderSet distinguishes --fail-under 0 from no gate.
 	failUnderSet bool
-	NoInference  bool
 	NoCache      bool
-	// Pathspecs (after --) select the lines that count, as git pathspecs.
-	Pathspecs []string
 	// Since, Until (commit dates) and Authors narrow the figures to the
 	// lines of the commits they match; filter is what they parse to.
 	Since, Until string
 	Authors      []string
 	filter       *commitfilter.Filter
-	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
-	UnknownAs string
 	// IncludeGenerated counts files .gitattributes marks
 	// linguist-generated or linguist-vendored.
 	IncludeGenerated bool
@@ -172,25 +163,13 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 		return err
 	}
 	f.mergeFetchedNotes(ctx, repo) // notes a plain git fetch brought
-	cfg, classify, err := f.setup(repo)
+	m, err := f.setupMeasure(ctx, repo, &opts.measureFlags)
 	if err != nil {
 		return err
 	}
-	if opts.NoInference {
-		cfg.Inference = false
-	}
-	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
-	if err != nil {
-		return err
-	}
-	specs, err := readPathspecs(repo, f.Dir, opts.Pathspecs)
-	if err != nil {
-		return err
-	}
-	moves, th := opts.movesOf(cfg)
 	progress := f.progress(opts.Format != "json")
 	var left measure.Generated
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: moves, MoveThresholds: th, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.Counts(),
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: m.cfg, Classify: m.classify, Unknown: m.unknown, Moves: m.moves, MoveThresholds: m.th, Pathspec: m.specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.Counts(),
 		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
 	progress.done()
 	if err != nil {
@@ -208,14 +187,6 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 		return err
 	}
 	return gate(rep, opts.FailUnder, opts.failUnderSet)
-}
-
-// movesOf is what to trace: --moves when given, else the configuration.
-func (o *ReportOptions) movesOf(cfg *config.Config) (bool, walk.Thresholds) {
-	if !o.moves.set && o.Moves {
-		return true, walk.Thresholds{}
-	}
-	return o.moves.resolve(cfg)
 }
 
 func writeReport(f *Factory, rep *survival.Report, format string, notes []string) error {
