@@ -5,15 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/internal/pathspec"
 	"github.com/git-ai-survival/git-ai-survival/internal/term"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -85,27 +84,6 @@ model, author, date (RFC 3339) and content.`,
 	return cmd
 }
 
-// repoPath turns a path given on the command line (relative to the
-// current directory) into a path relative to the top of the repository.
-func repoPath(repo *gitx.Repo, dir, file string) (string, error) {
-	if repo.Top == "" {
-		return filepath.ToSlash(file), nil
-	}
-	abs := file
-	if !filepath.IsAbs(abs) {
-		base, err := filepath.Abs(dir)
-		if err != nil {
-			return "", err
-		}
-		abs = filepath.Join(base, file)
-	}
-	rel, err := filepath.Rel(repo.Top, abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", usageError("%s is outside the repository %s", file, repo.Top)
-	}
-	return filepath.ToSlash(rel), nil
-}
-
 func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 	repo, err := f.Repo(ctx)
 	if err != nil {
@@ -124,9 +102,9 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 	if dir == "" {
 		dir = "."
 	}
-	path, err := repoPath(repo, dir, opts.File)
+	path, err := pathspec.RepoPath(repo.Top, dir, opts.File)
 	if err != nil {
-		return err
+		return usageError("%v", err)
 	}
 	progress := f.progress(opts.Format != "json")
 	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -92,16 +90,6 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 		f.Warnf("%s", w)
 	}
 	return printShow(safeOut(f.IO.Out), res)
-}
-
-// safeOut wraps w, the stdout of a human-readable output, so that what
-// came from notes, trailers and file names cannot drive the terminal.
-func safeOut(w io.Writer) *term.Writer { return term.NewWriter(w) }
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 var sourceText = map[capture.Source]string{
