@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -137,10 +136,6 @@ primary scope's AI survival rate is below the percentage.`,
 }
 
 func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
-	getenv := f.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
 	repo, err := f.Repo(ctx)
 	if err != nil {
 		if errors.Is(err, gitx.ErrNotRepository) {
@@ -153,7 +148,7 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 		threshold = opts.FailUnder / 100
 	}
 	primary, err := ci.Run(ctx, repo, ci.Options{
-		Env: ci.Detect(getenv), Range: opts.Range, Base: opts.Base, ReleaseTags: opts.ReleaseTags,
+		Env: ci.Detect(f.getenv), Range: opts.Range, Base: opts.Base, ReleaseTags: opts.ReleaseTags,
 		Remote: opts.Remote, NoFetch: opts.NoFetch, NoRestore: opts.NoRestore,
 		Annotate: opts.Annotate, AnnotateBelow: threshold, SummaryFile: opts.SummaryFile, MetricsFile: opts.MetricsFile,
 		Setup: func(ctx context.Context, repo *gitx.Repo) (ci.MeasureOptions, error) {
