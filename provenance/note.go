@@ -105,7 +105,7 @@ func Parse(data []byte) (Note, []string, error) {
 			continue
 		}
 		if !strings.HasPrefix(strings.TrimSpace(line), "{") {
-			return Note{}, nil, &ParseError{Line: i + 1, Reason: fmt.Sprintf("not a git-ai-survival record (it starts %q)", abbreviate(line, 40))}
+			return Note{}, nil, &ParseError{Line: i + 1, Reason: fmt.Sprintf("not a git-ai-survival record (it starts %q)", Abbreviate(line, 40))}
 		}
 		rec, newer, err := parseRecord([]byte(line))
 		if err != nil {
@@ -147,21 +147,21 @@ func parseRecord(line []byte) (Record, bool, error) {
 // Validate checks a record of the current schema version.
 func (r Record) Validate() error {
 	if !IsObjectID(r.Commit) {
-		return fmt.Errorf("record has no valid commit id (%q)", abbreviate(r.Commit, 20))
+		return fmt.Errorf("record has no valid commit id (%q)", Abbreviate(r.Commit, 20))
 	}
 	if r.Origin != AI && r.Origin != Human {
-		return fmt.Errorf("origin %q is not ai or human", abbreviate(string(r.Origin), 20))
+		return fmt.Errorf("origin %q is not ai or human", Abbreviate(string(r.Origin), 20))
 	}
 	if r.File == "" && !r.Lines.Empty() {
 		return fmt.Errorf("record has lines but no file")
 	}
 	for _, id := range r.Sources {
 		if !IsObjectID(id) {
-			return fmt.Errorf("record names a source that is not a commit id (%q)", abbreviate(id, 20))
+			return fmt.Errorf("record names a source that is not a commit id (%q)", Abbreviate(id, 20))
 		}
 	}
 	if r.File != "" && r.Lines.Empty() {
-		return fmt.Errorf("record for %q has no lines", abbreviate(r.File, 60))
+		return fmt.Errorf("record for %q has no lines", Abbreviate(r.File, 60))
 	}
 	return nil
 }
@@ -180,11 +180,25 @@ func IsObjectID(s string) bool {
 	return true
 }
 
-func abbreviate(s string, n int) string {
+// ShortID is id cut to its first 12 characters, as messages show commits.
+func ShortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// Abbreviate cuts s, for a message, to at most n bytes, at the start of a
+// UTF-8 character, marking the cut with "…".
+func Abbreviate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	cut := n
+	for cut > 0 && s[cut]&0xC0 == 0x80 { // a continuation byte
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // Commits lists, sorted, the commits the note's records describe. A note

@@ -153,3 +153,21 @@ func TestAgentsJSON(t *testing.T) {
 		t.Errorf("empty agents written: %s", b)
 	}
 }
+
+func TestAbbreviateAndShortID(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		n    int
+		want string
+	}{{"short", 10, "short"}, {"exactly", 7, "exactly"}, {"abcdef", 3, "abc…"}, {"hé", 2, "h…"}, {"ééé", 3, "é…"}} {
+		if got := Abbreviate(tc.s, tc.n); got != tc.want {
+			t.Errorf("Abbreviate(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+	}
+	if got := ShortID("0123456789abcdef0123"); got != "0123456789ab" {
+		t.Errorf("ShortID = %q", got)
+	}
+	if got := ShortID("abc"); got != "abc" {
+		t.Errorf("ShortID(abc) = %q", got)
+	}
+}

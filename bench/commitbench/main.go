@@ -145,12 +145,12 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	plain := &repo{name: "plain", dir: filepath.Join(work, "plain"), env: env}
-	hooked := &repo{name: "hooked", dir: filepath.Join(work, "hooked"), env: env}
+	plain := &repo{benchkit.Repo{Name: "plain", Dir: filepath.Join(work, "plain"), Env: env}}
+	hooked := &repo{benchkit.Repo{Name: "hooked", Dir: filepath.Join(work, "hooked"), Env: env}}
 
 	start := time.Now()
 	for _, r := range []*repo{plain, hooked} {
-		progress("creating the %s repository (%d files)", r.name, o.files)
+		progress("creating the %s repository (%d files)", r.Name, o.files)
 		if err := r.create(o.files); err != nil {
 			return err
 		}
@@ -163,14 +163,14 @@ func run(o options) error {
 	// entry is racily clean and the first commits do not rehash files.
 	time.Sleep(1100 * time.Millisecond)
 	for _, r := range []*repo{plain, hooked} {
-		if _, err := r.git("update-index", "-q", "--refresh"); err != nil {
+		if _, err := r.Git("update-index", "-q", "--refresh"); err != nil {
 			return err
 		}
 	}
 
 	progress("timing 'git-ai-survival version' (process start-up)")
 	for i := 0; i < 20; i++ {
-		_, _, took, err := hooked.run(nil, bin, "version")
+		_, _, took, err := hooked.Run(nil, nil, bin, "version")
 		if err != nil {
 			return err
 		}
@@ -189,7 +189,7 @@ func run(o options) error {
 	if err := profileHook(o, hooked, o.profile, res); err != nil {
 		return err
 	}
-	out, err := hooked.git("notes", "--ref=refs/notes/ai-survival", "list")
+	out, err := hooked.Git("notes", "--ref=refs/notes/ai-survival", "list")
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func run(o options) error {
 // installHooks installs the hooks in r with the real install command, or
 // writes the stand-in post-commit hook.
 func installHooks(r *repo, bin string, standin bool, res *result) error {
-	hooksDir, err := r.git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
+	hooksDir, err := r.Git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
 	if err != nil {
 		return err
 	}
@@ -224,10 +224,10 @@ func installHooks(r *repo, bin string, standin bool, res *result) error {
 		}
 	} else {
 		res.hookKind = "`git-ai-survival install`"
-		if _, errs, _, err := r.run(nil, bin, "install"); err != nil {
+		if _, errs, _, err := r.Run(nil, nil, bin, "install"); err != nil {
 			return err
 		} else if s := strings.TrimSpace(errs); s != "" {
-			progress("install said: %s", firstLines(s, 5))
+			progress("install said: %s", benchkit.FirstLines(s, 5))
 		}
 	}
 	entries, err := os.ReadDir(hooksDir)
@@ -267,7 +267,7 @@ func steady(o options, plain, hooked *repo, res *result) error {
 					return err
 				}
 			}
-			if _, err := r.git(append([]string{"add", "--"}, files...)...); err != nil {
+			if _, err := r.Git(append([]string{"add", "--"}, files...)...); err != nil {
 				return err
 			}
 			took, errs, err := r.commit(fmt.Sprintf("Edit %d files (round %d)", o.changed, round))
@@ -361,7 +361,7 @@ func (res *result) record(r, hooked *repo, l *large, t timed) error {
 	l.hooked = t.took
 	res.noteWarning(t.stderr)
 	res.noted++
-	out, _, _, err := r.run(nil, "git", "notes", "--ref=refs/notes/ai-survival", "show", "HEAD")
+	out, _, _, err := r.Run(nil, nil, "git", "notes", "--ref=refs/notes/ai-survival", "show", "HEAD")
 	if err != nil {
 		return nil // no note: reported as missing
 	}
@@ -382,7 +382,7 @@ func wideCommit(o options, r *repo, rep int) (timed, error) {
 			return timed{}, err
 		}
 	}
-	if _, err := r.git("add", "-u"); err != nil {
+	if _, err := r.Git("add", "-u"); err != nil {
 		return timed{}, err
 	}
 	took, errs, err := r.commit(fmt.Sprintf("Edit %d files at once", o.wide))
@@ -392,14 +392,14 @@ func wideCommit(o options, r *repo, rep int) (timed, error) {
 // bigCommit adds one generated text file and commits it.
 func bigCommit(r *repo, rep int, text []byte) (timed, error) {
 	name := fmt.Sprintf("data/generated-%d.txt", rep)
-	p := filepath.Join(r.dir, name)
+	p := filepath.Join(r.Dir, name)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return timed{}, err
 	}
 	if err := os.WriteFile(p, text, 0o644); err != nil {
 		return timed{}, err
 	}
-	if _, err := r.git("add", "--", name); err != nil {
+	if _, err := r.Git("add", "--", name); err != nil {
 		return timed{}, err
 	}
 	took, errs, err := r.commit(fmt.Sprintf("Add a %d MB generated file", len(text)>>20))

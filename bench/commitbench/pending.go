@@ -46,7 +46,7 @@ func pendingCommits(o options, bin string, plain, hooked *repo, res *result) err
 			}
 		}
 	}
-	out, err := hooked.git("notes", "--ref=refs/notes/ai-survival", "show", "HEAD")
+	out, err := hooked.Git("notes", "--ref=refs/notes/ai-survival", "show", "HEAD")
 	if err != nil {
 		return fmt.Errorf("no note on the last commit with checkpoints pending: %w", err)
 	}
@@ -59,7 +59,7 @@ func pendingCommits(o options, bin string, plain, hooked *repo, res *result) err
 func pendingRound(o options, bin string, r *repo, agent bool, idx []int, paths, committed []string, round int) (timed, error) {
 	if agent {
 		args := append([]string{"checkpoint", "--agent", "claude-code", "--before", "--"}, paths...)
-		if _, errs, _, err := r.run(nil, bin, args...); err != nil || strings.TrimSpace(errs) != "" {
+		if _, errs, _, err := r.Run(nil, nil, bin, args...); err != nil || strings.TrimSpace(errs) != "" {
 			return timed{}, fmt.Errorf("checkpoint --before: %v %s", err, errs)
 		}
 	}
@@ -70,18 +70,18 @@ func pendingRound(o options, bin string, r *repo, agent bool, idx []int, paths, 
 	}
 	if agent {
 		args := append([]string{"checkpoint", "--agent", "claude-code", "--after", "--"}, paths...)
-		if _, errs, _, err := r.run(nil, bin, args...); err != nil || strings.TrimSpace(errs) != "" {
+		if _, errs, _, err := r.Run(nil, nil, bin, args...); err != nil || strings.TrimSpace(errs) != "" {
 			return timed{}, fmt.Errorf("checkpoint --after: %v %s", err, errs)
 		}
 	}
-	if _, err := r.git(append([]string{"add", "--"}, committed...)...); err != nil {
+	if _, err := r.Git(append([]string{"add", "--"}, committed...)...); err != nil {
 		return timed{}, err
 	}
 	took, errs, err := r.commit(fmt.Sprintf("Edit %d files (pending round %d)", len(committed), round))
 	if err != nil {
 		return timed{}, err
 	}
-	if _, err := r.git(append([]string{"checkout", "--"}, paths[len(committed):]...)...); err != nil {
+	if _, err := r.Git(append([]string{"checkout", "--"}, paths[len(committed):]...)...); err != nil {
 		return timed{}, err
 	}
 	return timed{took, errs}, nil

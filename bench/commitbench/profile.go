@@ -128,12 +128,12 @@ func profileHook(o options, r *repo, n int, res *result) error {
 		return nil
 	}
 	progress("%d commits with git's trace2 on, to see where the hook's time goes", n)
-	dir := filepath.Join(filepath.Dir(r.dir), "trace")
+	dir := filepath.Join(filepath.Dir(r.Dir), "trace")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	saved := r.env
-	defer func() { r.env = saved }()
+	saved := r.Env
+	defer func() { r.Env = saved }()
 	for k := 0; k < n; k++ {
 		idx := make([]int, o.changed)
 		files := make([]string, o.changed)
@@ -144,13 +144,13 @@ func profileHook(o options, r *repo, n int, res *result) error {
 				return err
 			}
 		}
-		if _, err := r.git(append([]string{"add", "--"}, files...)...); err != nil {
+		if _, err := r.Git(append([]string{"add", "--"}, files...)...); err != nil {
 			return err
 		}
 		trace := filepath.Join(dir, fmt.Sprintf("commit-%d.json", k))
-		r.env = append(append([]string{}, saved...), "GIT_TRACE2_EVENT="+trace)
+		r.Env = append(append([]string{}, saved...), "GIT_TRACE2_EVENT="+trace)
 		_, errs, err := r.commit(fmt.Sprintf("Edit %d files (traced %d)", o.changed, k))
-		r.env = saved
+		r.Env = saved
 		if err != nil {
 			return err
 		}

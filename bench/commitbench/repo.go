@@ -6,63 +6,24 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/bench/benchkit"
 )
 
-// epoch is the author and committer date of the base commit; every later
-// commit is one minute on, so the two repositories get the same commit ids.
-const epoch = 1767225600 // 2026-01-01T00:00:00Z
-
-// repo is one benchmark repository driven by the real git binary.
-type repo struct {
-	name string
-	dir  string
-	env  []string
-	tick int // minutes after epoch of the next commit
-}
-
-// run runs name args in the repository with the commit date of r.tick;
-// stdin may be nil. It returns stdout, stderr and the wall time.
-func (r *repo) run(stdin io.Reader, name string, args ...string) (string, string, time.Duration, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = r.dir
-	d := fmt.Sprintf("@%d +0000", epoch+60*r.tick)
-	cmd.Env = append(append([]string{}, r.env...), "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
-	cmd.Stdin = stdin
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	err := cmd.Run()
-	took := time.Since(start)
-	if err != nil {
-		err = fmt.Errorf("%s %s (in %s): %v\n%s", name, strings.Join(args, " "), r.dir, err, firstLines(errb.String(), 10))
-	}
-	return out.String(), errb.String(), took, err
-}
-
-// git runs git and returns stdout.
-func (r *repo) git(args ...string) (string, error) {
-	out, _, _, err := r.run(nil, "git", args...)
-	return out, err
-}
+// repo is one benchmark repository driven by the real git binary; every
+// commit is one minute after the last, so the two repositories get the
+// same commit ids.
+type repo struct{ benchkit.Repo }
 
 // commit times one `git commit -q -m msg` of what is staged and returns
 // its wall time and stderr (where hooks print their warnings).
 func (r *repo) commit(msg string) (time.Duration, string, error) {
-	_, errs, took, err := r.run(nil, "git", "commit", "-q", "-m", msg)
-	r.tick++
+	_, errs, took, err := r.Run(nil, nil, "git", "commit", "-q", "-m", msg)
+	r.Tick++
 	return took, errs, err
-}
-
-func firstLines(s string, n int) string {
-	lines := strings.SplitN(strings.TrimRight(s, "\n"), "\n", n+1)
-	if len(lines) > n {
-		lines = append(lines[:n], "…")
-	}
-	return strings.Join(lines, "\n")
 }
 
 // baseFiles is the layout of the base tree: nFiles source files spread
@@ -81,17 +42,17 @@ func basePath(i int) string {
 // inflates dozens of deltas, which neither a clone nor a gc'd repository
 // ever makes git do.
 func (r *repo) create(nFiles int) error {
-	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+	if err := os.MkdirAll(r.Dir, 0o755); err != nil {
 		return err
 	}
-	if _, err := r.git("init", "-q", "-b", "main"); err != nil {
+	if _, err := r.Git("init", "-q", "-b", "main"); err != nil {
 		return err
 	}
 	pr, pw := io.Pipe()
 	go func() {
 		bw := bufio.NewWriterSize(pw, 1<<20)
 		msg := "Base tree for the commit benchmark\n"
-		fmt.Fprintf(bw, "commit refs/heads/main\nauthor Bench Person <bench@example.com> %d +0000\ncommitter Bench Person <bench@example.com> %d +0000\ndata %d\n%s", epoch, epoch, len(msg), msg)
+		fmt.Fprintf(bw, "commit refs/heads/main\nauthor Bench Person <bench@example.com> %d +0000\ncommitter Bench Person <bench@example.com> %d +0000\ndata %d\n%s", benchkit.Epoch, benchkit.Epoch, len(msg), msg)
 		var buf bytes.Buffer
 		for i := 0; i < nFiles; i++ {
 			buf.Reset()
@@ -103,18 +64,18 @@ func (r *repo) create(nFiles int) error {
 		bw.WriteString("done\n")
 		pw.CloseWithError(bw.Flush())
 	}()
-	_, _, took, err := r.run(pr, "git", "fast-import", "--quiet", "--done")
+	_, _, took, err := r.Run(pr, nil, "git", "fast-import", "--quiet", "--done")
 	if err != nil {
 		pr.CloseWithError(err)
 		return err
 	}
-	_, _, took2, err := r.run(nil, "git", "repack", "-a", "-d", "-f", "-q")
+	_, _, took2, err := r.Run(nil, nil, "git", "repack", "-a", "-d", "-f", "-q")
 	if err != nil {
 		return err
 	}
-	r.tick++
-	_, _, took3, err := r.run(nil, "git", "reset", "-q", "--hard", "main")
-	progress("%s: fast-import %s, repack %s, checkout %s", r.name, took.Round(time.Millisecond), took2.Round(time.Millisecond), took3.Round(time.Millisecond))
+	r.Tick++
+	_, _, took3, err := r.Run(nil, nil, "git", "reset", "-q", "--hard", "main")
+	progress("%s: fast-import %s, repack %s, checkout %s", r.Name, took.Round(time.Millisecond), took2.Round(time.Millisecond), took3.Round(time.Millisecond))
 	return err
 }
 
@@ -169,7 +130,7 @@ func writeSource(w *bytes.Buffer, i int) {
 // edit changes file i of the work tree the way a small edit does: one
 // line rewritten and a few lines appended (seed makes each edit distinct).
 func (r *repo) edit(i int, seed uint64) error {
-	p := filepath.Join(r.dir, basePath(i))
+	p := filepath.Join(r.Dir, basePath(i))
 	b, err := os.ReadFile(p)
 	if err != nil {
 		return err

@@ -8,7 +8,8 @@
 //   - filtered: the same with a path filter, against git blame of the
 //     files the filter keeps at B, exactly;
 //   - moves: report --moves (and --moves=100) against
-//     git blame -M -C -C (and -M100 -C100 -C -C): at most -tolerance of a
+//     git blame -M -C -C (and -M100 -C100 -C, the same with thresholds
+//     of 100: git counts -C100 as one of the two -C): at most -tolerance of a
 //     range's surviving lines may differ, and each difference is listed.
 //
 // The release table of --releases must also give, for each release, the
@@ -21,6 +22,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -40,6 +42,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // variant is one way of measuring and the git blame that must agree.
@@ -56,7 +59,10 @@ var allVariants = []variant{
 	{name: "plain", exact: true},
 	{name: "filtered", filtered: true, exact: true},
 	{name: "moves", moves: true, blame: []string{"-M", "-C", "-C"}},
-	{name: "moves=100", moves: true, th: walk.Thresholds{Within: 100, Across: 100}, blame: []string{"-M100", "-C100", "-C", "-C"}},
+	// git counts every -C, with or without a number: -M -C -C with
+	// thresholds of 100 is -M100 -C100 -C (-M100 -C100 -C -C is
+	// -C -C -C, which looks for copies in every file for every commit).
+	{name: "moves=100", moves: true, th: walk.Thresholds{Within: 100, Across: 100}, blame: []string{"-M100", "-C100", "-C"}},
 }
 
 // The filter of the filtered variant: Go code only, without generated
@@ -365,7 +371,7 @@ func check(ctx context.Context, o options, repo *gitx.Repo, name, rng string, v 
 			if have != want {
 				r.differ++
 				if len(r.diffs) < o.list {
-					r.diffs = append(r.diffs, fmt.Sprintf("%s:%d report %s, blame %s", f, line, short(have), short(want)))
+					r.diffs = append(r.diffs, fmt.Sprintf("%s:%d report %s, blame %s", f, line, blameCommit(have), blameCommit(want)))
 				}
 			}
 		}
@@ -386,12 +392,9 @@ func check(ctx context.Context, o options, repo *gitx.Repo, name, rng string, v 
 	return r, nil
 }
 
-func short(id string) string {
-	if id == "" {
-		return "(before the range)"
-	}
-	return id[:min(len(id), 10)]
-}
+// blameCommit names the commit a line comes from in a message ("": a
+// line from before the range).
+func blameCommit(id string) string { return cmp.Or(provenance.ShortID(id), "(before the range)") }
 
 // textFiles lists the files of end that git does not take for binary.
 func textFiles(ctx context.Context, repo *gitx.Repo, end string) ([]string, error) {
@@ -573,13 +576,16 @@ func write(o options, rows []row, notes []string, took time.Duration) error {
 
 // movesCauses is what the differences listed with moves come from.
 const movesCauses = "Where `--moves` differs from `git blame -M -C -C`, the listed lines show two causes. Blame\n" +
-	"decides on a moved block only with the lines of it that survive to the end of its range, as\n" +
-	"later commits left them; the walk decides when the block is moved, on the whole block. A\n" +
-	"block later edits cut into pieces too small for the thresholds is, to blame, born in the\n" +
-	"commit that moved it, and to the walk the older lines it came from (more often with higher\n" +
-	"thresholds: `moves=100`). And lines with few letters (braces, blank lines, `import (`) that\n" +
-	"blame's diff pairs with a neighbour of another commit, where the walk's search carries them\n" +
-	"with the block they were moved with.\n"
+	"searches for a moved block with the lines of it that survive to the end of its range, in the\n" +
+	"pieces later commits left; the walk finds the block when it is moved, with all the lines the\n" +
+	"commit added, and settles it at the end on the pieces of it that survive: it searches each\n" +
+	"piece again where the block was searched, and a piece too small for the threshold is born\n" +
+	"in the commit that moved it, as blame says. But blame's piece can also hold lines the walk\n" +
+	"did not carry (an import list found in another file once the lines after it changed), or\n" +
+	"find its best stretch in lines that have died since, which the walk cannot bring back. And\n" +
+	"where a block repeats lines (test tables, generated code such as `pb_pb2.py`, braces and\n" +
+	"blank lines), blame's diff pairs them with other copies of the same lines, of another\n" +
+	"commit, than the walk's search, which takes the longest run of identical lines.\n"
 
 func gitVersion() string {
 	out, err := exec.Command("git", "version").Output()

@@ -93,38 +93,6 @@ func main() {
 
 var progress = benchkit.Progress("realbench")
 
-// epoch is the date of the first commit the benchmark makes; each later
-// operation is one minute on, so both clones get the same commit ids.
-const epoch = 1767225600 // 2026-01-01T00:00:00Z
-
-type repo struct {
-	name string
-	dir  string
-	env  []string
-	tick int
-}
-
-func (r *repo) runEnv(extra []string, name string, args ...string) (string, string, time.Duration, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = r.dir
-	d := fmt.Sprintf("@%d +0000", epoch+60*r.tick)
-	cmd.Env = append(append(append([]string{}, r.env...), "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d), extra...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	err := cmd.Run()
-	took := time.Since(start)
-	if err != nil {
-		err = fmt.Errorf("%s %s (in %s): %v\n%s", name, strings.Join(args, " "), r.dir, err, errb.String())
-	}
-	return out.String(), errb.String(), took, err
-}
-
-func (r *repo) git(args ...string) (string, error) {
-	out, _, _, err := r.runEnv(nil, "git", args...)
-	return out, err
-}
-
 // series is one pass of every measure, quiet or loaded.
 type series struct {
 	label         string
@@ -185,40 +153,40 @@ func run(o options) error {
 		return err
 	}
 	res := &result{opts: o, bundle: filepath.Base(bundle)}
-	plain := &repo{name: "plain", dir: filepath.Join(work, "plain"), env: env}
-	hooked := &repo{name: "hooked", dir: filepath.Join(work, "hooked"), env: env}
+	plain := &benchkit.Repo{Name: "plain", Dir: filepath.Join(work, "plain"), Env: env}
+	hooked := &benchkit.Repo{Name: "hooked", Dir: filepath.Join(work, "hooked"), Env: env}
 	start := time.Now()
-	for _, r := range []*repo{plain, hooked} {
-		progress("cloning %s into the %s clone", res.bundle, r.name)
-		top := &repo{dir: work, env: env}
-		if _, err := top.git("clone", "-q", "--no-checkout", bundle, r.dir); err != nil {
+	for _, r := range []*benchkit.Repo{plain, hooked} {
+		progress("cloning %s into the %s clone", res.bundle, r.Name)
+		top := &benchkit.Repo{Dir: work, Env: env}
+		if _, err := top.Git("clone", "-q", "--no-checkout", bundle, r.Dir); err != nil {
 			return err
 		}
 		// A bundle may carry no HEAD: start from its first branch.
-		out, err := r.git("for-each-ref", "--count=1", "--format=%(refname)", "refs/remotes/origin/")
+		out, err := r.Git("for-each-ref", "--count=1", "--format=%(refname)", "refs/remotes/origin/")
 		if err != nil {
 			return err
 		}
 		if ref := strings.TrimSpace(out); ref == "" {
 			return fmt.Errorf("%s has no branch", res.bundle)
-		} else if _, err := r.git("checkout", "-q", "-b", "bench", ref); err != nil {
+		} else if _, err := r.Git("checkout", "-q", "-b", "bench", ref); err != nil {
 			return err
 		}
 	}
 	res.setup = time.Since(start)
-	out, err := plain.git("rev-list", "--count", "HEAD")
+	out, err := plain.Git("rev-list", "--count", "HEAD")
 	if err != nil {
 		return err
 	}
 	res.commits, _ = strconv.Atoi(strings.TrimSpace(out))
-	out, _ = plain.git("log", "-1", "--format=%h %s")
+	out, _ = plain.Git("log", "-1", "--format=%h %s")
 	res.head = strings.TrimSpace(out)
-	if _, errs, _, err := hooked.runEnv(nil, bin, "install"); err != nil {
+	if _, errs, _, err := hooked.Run(nil, nil, bin, "install"); err != nil {
 		return err
 	} else if s := strings.TrimSpace(errs); s != "" {
 		progress("install said: %s", s)
 	}
-	hooksDir, err := hooked.git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
+	hooksDir, err := hooked.Git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
 	if err != nil {
 		return err
 	}
@@ -235,7 +203,7 @@ func run(o options) error {
 		return fmt.Errorf("no hook was installed in the hooked clone")
 	}
 
-	out, err = plain.git("ls-files", "--", "*.go")
+	out, err = plain.Git("ls-files", "--", "*.go")
 	if err != nil {
 		return err
 	}
@@ -246,7 +214,7 @@ func run(o options) error {
 	slices.Sort(files)
 
 	// The rebased branches, made once in each clone from the same base.
-	base, err := plain.git("rev-parse", "HEAD")
+	base, err := plain.Git("rev-parse", "HEAD")
 	if err != nil {
 		return err
 	}
@@ -254,8 +222,8 @@ func run(o options) error {
 	tips := map[int]string{}
 	for _, n := range o.rebase {
 		progress("making a branch of %d commits in each clone", n)
-		for _, r := range []*repo{plain, hooked} {
-			if _, err := r.git("checkout", "-q", "-B", fmt.Sprintf("rebase%d", n), base); err != nil {
+		for _, r := range []*benchkit.Repo{plain, hooked} {
+			if _, err := r.Git("checkout", "-q", "-B", fmt.Sprintf("rebase%d", n), base); err != nil {
 				return err
 			}
 			for i := 0; i < n; i++ {
@@ -263,12 +231,12 @@ func run(o options) error {
 					return err
 				}
 			}
-			tip, err := r.git("rev-parse", "HEAD")
+			tip, err := r.Git("rev-parse", "HEAD")
 			if err != nil {
 				return err
 			}
 			tips[n] = strings.TrimSpace(tip)
-			if _, err := r.git("checkout", "-q", "bench"); err != nil {
+			if _, err := r.Git("checkout", "-q", "bench"); err != nil {
 				return err
 			}
 		}
@@ -298,7 +266,7 @@ func run(o options) error {
 			progress("tracing failed: %v", err)
 		}
 	}
-	out, err = hooked.git("notes", "--ref=refs/notes/ai-survival", "list")
+	out, err = hooked.Git("notes", "--ref=refs/notes/ai-survival", "list")
 	if err != nil {
 		return err
 	}
@@ -316,32 +284,40 @@ func run(o options) error {
 
 // edit rewrites the last line of o.changed files and appends two, stages
 // them and times the commit.
-func edit(r *repo, files []string, changed, round int, res *result) (time.Duration, error) {
-	const stride = 7919
-	var paths []string
-	for k := 0; k < changed; k++ {
-		p := files[((round*changed+k)*stride)%len(files)]
-		full := filepath.Join(r.dir, p)
-		b, err := os.ReadFile(full)
-		if err != nil {
-			return 0, err
-		}
-		b = append(b, fmt.Sprintf("\n// edited in round %d\nvar _ = %d\n", round, round*10+k)...)
-		if err := os.WriteFile(full, b, 0o644); err != nil {
-			return 0, err
-		}
-		paths = append(paths, p)
-	}
-	if _, err := r.git(append([]string{"add", "-f", "--"}, paths...)...); err != nil {
+func edit(r *benchkit.Repo, files []string, changed, round int, res *result) (time.Duration, error) {
+	if err := stage(r, files, changed, round, func(k int) string {
+		return fmt.Sprintf("\n// edited in round %d\nvar _ = %d\n", round, round*10+k)
+	}); err != nil {
 		return 0, err
 	}
-	_, errs, took, err := r.runEnv(nil, "git", "commit", "-q", "-m", fmt.Sprintf("Edit %d files (round %d)", changed, round))
-	r.tick++
+	_, errs, took, err := r.Run(nil, nil, "git", "commit", "-q", "-m", fmt.Sprintf("Edit %d files (round %d)", changed, round))
+	r.Tick++
 	if err != nil {
 		return 0, err
 	}
 	res.warn(errs)
 	return took, nil
+}
+
+// stage appends text(k) to the k-th of the changed files picked for
+// round (spread over files) and stages them.
+func stage(r *benchkit.Repo, files []string, changed, round int, text func(k int) string) error {
+	const stride = 7919
+	var paths []string
+	for k := 0; k < changed; k++ {
+		p := files[((round*changed+k)*stride)%len(files)]
+		full := filepath.Join(r.Dir, p)
+		b, err := os.ReadFile(full)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, append(b, text(k)...), 0o644); err != nil {
+			return err
+		}
+		paths = append(paths, p)
+	}
+	_, err := r.Git(append([]string{"add", "-f", "--"}, paths...)...)
+	return err
 }
 
 func (res *result) warn(stderr string) {
@@ -384,7 +360,7 @@ func burn(n int) (stop func(), err error) {
 	return stop, nil
 }
 
-func runSeries(o options, s *series, plain, hooked *repo, files []string, base string, tips map[int]string, round *int, res *result) error {
+func runSeries(o options, s *series, plain, hooked *benchkit.Repo, files []string, base string, tips map[int]string, round *int, res *result) error {
 	if s.load > 0 {
 		stop, err := burn(s.load)
 		if err != nil {
@@ -397,9 +373,9 @@ func runSeries(o options, s *series, plain, hooked *repo, files []string, base s
 	defer func() { s.loadEnd = loadavg() }()
 	progress("%s: %d warm-up and %d measured commits of %d files in each clone", s.label, o.warmup, o.commits, o.changed)
 	for i := 0; i < o.warmup+o.commits; i++ {
-		order := []*repo{plain, hooked}
+		order := []*benchkit.Repo{plain, hooked}
 		if i%2 == 1 {
-			order = []*repo{hooked, plain}
+			order = []*benchkit.Repo{hooked, plain}
 		}
 		for _, r := range order {
 			took, err := edit(r, files, o.changed, *round, res)
@@ -422,12 +398,12 @@ func runSeries(o options, s *series, plain, hooked *repo, files []string, base s
 		progress("%s: %d rebases of %d commits (--force-rebase) in each clone", s.label, reps, n)
 		rt := rebaseTimes{n: n}
 		for i := 0; i < reps; i++ {
-			order := []*repo{plain, hooked}
+			order := []*benchkit.Repo{plain, hooked}
 			if i%2 == 1 {
-				order = []*repo{hooked, plain}
+				order = []*benchkit.Repo{hooked, plain}
 			}
 			for _, r := range order {
-				took, errs, err := rebase(r, n, base, tips[n], nil)
+				took, errs, err := rebase(r, n, base, tips[n], nil, "")
 				if err != nil {
 					return err
 				}
@@ -445,17 +421,22 @@ func runSeries(o options, s *series, plain, hooked *repo, files []string, base s
 }
 
 // rebase puts a fresh work branch at tip (untimed), times `git rebase
-// --force-rebase base` of its n commits, and goes back to the bench branch.
-func rebase(r *repo, n int, base, tip string, extra []string) (time.Duration, string, error) {
-	if _, err := r.git("checkout", "-q", "-B", "rebasework", tip); err != nil {
+// --force-rebase base` of its n commits, run under wrap (a command line
+// such as strace's; "" for none), and goes back to the bench branch.
+func rebase(r *benchkit.Repo, n int, base, tip string, extra []string, wrap string) (time.Duration, string, error) {
+	if _, err := r.Git("checkout", "-q", "-B", "rebasework", tip); err != nil {
 		return 0, "", err
 	}
-	_, errs, took, err := r.runEnv(extra, "git", "rebase", "-q", "--force-rebase", base)
-	r.tick++
+	prog, args := "git", []string{"rebase", "-q", "--force-rebase", base}
+	if w := strings.Fields(wrap); len(w) > 0 {
+		prog, args = w[0], append(append(w[1:], prog), args...)
+	}
+	_, errs, took, err := r.Run(nil, extra, prog, args...)
+	r.Tick++
 	if err != nil {
 		return 0, "", err
 	}
-	if _, err := r.git("checkout", "-q", "bench"); err != nil {
+	if _, err := r.Git("checkout", "-q", "bench"); err != nil {
 		return 0, "", err
 	}
 	return took, errs, nil
@@ -479,16 +460,16 @@ type hookTime struct {
 // traceAll runs one commit and one rebase of each size in both clones
 // under strace (process counts) and, in the hooked one, under trace2
 // (time in each hook). None of it is timed.
-func traceAll(o options, plain, hooked *repo, files []string, base string, tips map[int]string, res *result) error {
+func traceAll(o options, plain, hooked *benchkit.Repo, files []string, base string, tips map[int]string, res *result) error {
 	strace, _ := exec.LookPath("strace")
 	type op struct {
 		what string
-		do   func(r *repo, extra []string, wrap string) error
+		do   func(r *benchkit.Repo, extra []string, wrap string) error
 	}
 	round := 200000
 	ops := []op{{
 		what: fmt.Sprintf("`git commit` of %d files", o.changed),
-		do: func(r *repo, extra []string, wrap string) error {
+		do: func(r *benchkit.Repo, extra []string, wrap string) error {
 			if _, err := edit(r, files, o.changed, round, res); err != nil {
 				return err
 			}
@@ -498,26 +479,26 @@ func traceAll(o options, plain, hooked *repo, files []string, base string, tips 
 	for _, n := range o.rebase {
 		ops = append(ops, op{
 			what: fmt.Sprintf("`git rebase --force-rebase` of %d commits", n),
-			do: func(r *repo, extra []string, wrap string) error {
-				_, _, err := rebaseWrapped(r, n, base, tips[n], extra, wrap)
+			do: func(r *benchkit.Repo, extra []string, wrap string) error {
+				_, _, err := rebase(r, n, base, tips[n], extra, wrap)
 				return err
 			},
 		})
 	}
-	work := filepath.Dir(plain.dir)
+	work := filepath.Dir(plain.Dir)
 	for k, op := range ops {
 		pc := procCount{what: op.what}
-		for _, r := range []*repo{plain, hooked} {
+		for _, r := range []*benchkit.Repo{plain, hooked} {
 			if strace == "" || k > 0 && o.rebase[k-1] > 15 {
 				break // strace of a long rebase is slow and can fail
 			}
-			out := filepath.Join(work, fmt.Sprintf("strace-%d-%s", k, r.name))
+			out := filepath.Join(work, fmt.Sprintf("strace-%d-%s", k, r.Name))
 			if k == 0 {
 				if err := straceCommit(r, files, o.changed, round, strace, out, res); err != nil {
 					return err
 				}
 			} else {
-				if _, _, err := rebaseWrapped(r, o.rebase[k-1], base, tips[o.rebase[k-1]], nil, strace+" -f -qq -e trace=execve -e signal=none -o "+out); err != nil {
+				if _, _, err := rebase(r, o.rebase[k-1], base, tips[o.rebase[k-1]], nil, strace+" -f -qq -e trace=execve -e signal=none -o "+out); err != nil {
 					return err
 				}
 			}
@@ -547,10 +528,10 @@ func traceAll(o options, plain, hooked *repo, files []string, base string, tips 
 			}
 		} else {
 			n := o.rebase[k-1]
-			if _, _, err := rebase(plain, n, base, tips[n], nil); err != nil {
+			if _, _, err := rebase(plain, n, base, tips[n], nil, ""); err != nil {
 				return err
 			}
-			if _, _, err := rebase(hooked, n, base, tips[n], []string{"GIT_TRACE2_EVENT=" + tr}); err != nil {
+			if _, _, err := rebase(hooked, n, base, tips[n], []string{"GIT_TRACE2_EVENT=" + tr}, ""); err != nil {
 				return err
 			}
 		}
@@ -567,58 +548,23 @@ func traceAll(o options, plain, hooked *repo, files []string, base string, tips 
 	return nil
 }
 
-func editTraced(r *repo, files []string, changed, round int, tr string, res *result) error {
-	saved := r.env
-	r.env = append(append([]string{}, saved...), "GIT_TRACE2_EVENT="+tr)
-	defer func() { r.env = saved }()
+func editTraced(r *benchkit.Repo, files []string, changed, round int, tr string, res *result) error {
+	saved := r.Env
+	r.Env = append(append([]string{}, saved...), "GIT_TRACE2_EVENT="+tr)
+	defer func() { r.Env = saved }()
 	_, err := edit(r, files, changed, round, res)
 	return err
 }
 
-func straceCommit(r *repo, files []string, changed, round int, strace, out string, res *result) error {
+func straceCommit(r *benchkit.Repo, files []string, changed, round int, strace, out string, res *result) error {
 	// Stage as edit does, then commit under strace.
-	const stride = 7919
-	var paths []string
-	for k := 0; k < changed; k++ {
-		p := files[((round*changed+k)*stride)%len(files)]
-		full := filepath.Join(r.dir, p)
-		b, err := os.ReadFile(full)
-		if err != nil {
-			return err
-		}
-		b = append(b, fmt.Sprintf("\n// traced in round %d\n", round)...)
-		if err := os.WriteFile(full, b, 0o644); err != nil {
-			return err
-		}
-		paths = append(paths, p)
-	}
-	if _, err := r.git(append([]string{"add", "-f", "--"}, paths...)...); err != nil {
+	if err := stage(r, files, changed, round, func(int) string { return fmt.Sprintf("\n// traced in round %d\n", round) }); err != nil {
 		return err
 	}
-	_, errs, _, err := r.runEnv(nil, strace, "-f", "-qq", "-e", "trace=execve", "-e", "signal=none", "-o", out, "git", "commit", "-q", "-m", "Traced commit")
-	r.tick++
+	_, errs, _, err := r.Run(nil, nil, strace, "-f", "-qq", "-e", "trace=execve", "-e", "signal=none", "-o", out, "git", "commit", "-q", "-m", "Traced commit")
+	r.Tick++
 	res.warn(errs)
 	return err
-}
-
-func rebaseWrapped(r *repo, n int, base, tip string, extra []string, wrap string) (time.Duration, string, error) {
-	if wrap == "" {
-		return rebase(r, n, base, tip, extra)
-	}
-	if _, err := r.git("checkout", "-q", "-B", "rebasework", tip); err != nil {
-		return 0, "", err
-	}
-	w := strings.Fields(wrap)
-	args := append(w[1:], "git", "rebase", "-q", "--force-rebase", base)
-	_, errs, took, err := r.runEnv(extra, w[0], args...)
-	r.tick++
-	if err != nil {
-		return 0, "", err
-	}
-	if _, err := r.git("checkout", "-q", "bench"); err != nil {
-		return 0, "", err
-	}
-	return took, errs, nil
 }
 
 // countExecs counts the successful execve calls of an strace -f log by

@@ -353,7 +353,7 @@ func traceReport(r *repo, bin, work string, args ...string) (*reportTrace, error
 	cmd.Env = append(append([]string{}, r.env...), "GIT_TRACE2_EVENT="+trace)
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s %s: %v\n%s", bin, strings.Join(args, " "), err, firstLines(errb.String(), 10))
+		return nil, fmt.Errorf("%s %s: %v\n%s", bin, strings.Join(args, " "), err, benchkit.FirstLines(errb.String(), 10))
 	}
 	rt := &reportTrace{wall: time.Since(start)}
 	var rep reportJSON
@@ -654,7 +654,7 @@ func movesAvailable(r *repo, bin string, res *result) (bool, error) {
 	cmd, _ := r.command(nil, io.Discard, bin, "report", "--moves", "--format", "json")
 	cmd.Stderr = &errb
 	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(firstLines(errb.String(), 3))
+		msg := strings.TrimSpace(benchkit.FirstLines(errb.String(), 3))
 		if exitCode(err) == 2 && strings.Contains(msg, "not available") {
 			res.movesErr = "not available: the binary says \u201c" + strings.TrimPrefix(msg, "error: ") + "\u201d"
 			progress("report --moves: %s", res.movesErr)

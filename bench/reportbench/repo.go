@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/bench/benchkit"
 )
 
 // repo is the benchmark repository, driven by the real git binary.
@@ -56,7 +58,7 @@ func (r *repo) exec(stdin io.Reader, out io.Writer, name string, args ...string)
 		t.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	if err != nil {
-		err = fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, firstLines(errb.String(), 10))
+		err = fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, benchkit.FirstLines(errb.String(), 10))
 	}
 	return t, errb.String(), err
 }
@@ -76,14 +78,6 @@ func exitCode(err error) int {
 		}
 	}
 	return -1
-}
-
-func firstLines(s string, n int) string {
-	lines := strings.SplitN(strings.TrimRight(s, "\n"), "\n", n+1)
-	if len(lines) > n {
-		lines = append(lines[:n], "…")
-	}
-	return strings.Join(lines, "\n")
 }
 
 // snapshot lists every path under dir (relative), to put dir back to this

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -56,7 +58,7 @@ type Options struct {
 	// Force replaces notes that are already there.
 	Force bool
 	// Classify classifies a commit from its metadata (nil: none is).
-	Classify capture.Classifier
+	Classify resolve.Classifier
 }
 
 // Result says what Run did.
@@ -77,7 +79,7 @@ type Result struct {
 // Revs), in one notes commit.
 func Run(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) (Result, error) {
 	var res Result
-	metas, err := capture.ReadMeta(ctx, repo, revs...)
+	metas, err := repo.ReadMeta(ctx, revs...)
 	if err != nil {
 		return res, err
 	}
@@ -120,7 +122,7 @@ func Run(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) (Res
 		ids = append(ids, m.ID)
 	}
 	batch := map[string]provenance.Note{}
-	err = capture.StreamAddedCommits(ctx, repo, ids, func(a capture.Added) error {
+	err = added.StreamCommits(ctx, repo, ids, func(a added.Lines) error {
 		batch[a.Commit] = capture.Note(a, chosen[a.Commit])
 		return nil
 	})
@@ -138,7 +140,7 @@ func Run(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) (Res
 }
 
 // attribution is how the lines of m are tagged, if at all.
-func (o Options) attribution(m capture.Meta) (provenance.Attribution, bool) {
+func (o Options) attribution(m provenance.Meta) (provenance.Attribution, bool) {
 	switch {
 	case o.Human:
 		return provenance.Attribution{Origin: provenance.Human, Evidence: provenance.EvidenceManual}, true

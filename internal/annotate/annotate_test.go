@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/annotate"
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
@@ -29,7 +28,7 @@ func open(t *testing.T, r *gittest.Repo) *gitx.Repo {
 }
 
 // claude classifies the commits whose message names Claude as its.
-func claude(m capture.Meta) (provenance.Attribution, bool) {
+func claude(m provenance.Meta) (provenance.Attribution, bool) {
 	if strings.Contains(m.Message, "Claude") {
 		return provenance.Attribution{Origin: provenance.AI, Agent: "claude-code", Evidence: provenance.EvidenceTrailer}, true
 	}

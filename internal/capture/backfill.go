@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -24,7 +24,6 @@ const BackfillDepth = 20
 // install) and merges (whose notes the post-commit hook does not write)
 // are left alone.
 func Missing(ctx context.Context, repo *gitx.Repo, skipHead bool) ([]string, error) {
-	tip := provenance.NotesRef // a missing ref: every note missing, nothing noted
 	skip := "--skip=0"
 	if skipHead {
 		skip = "--skip=1"
@@ -47,28 +46,18 @@ func Missing(ctx context.Context, repo *gitx.Repo, skipHead bool) ([]string, err
 	if len(line) == 0 {
 		return nil, nil
 	}
-	// A note sits at <commit>, or under a fan-out of one or two levels.
-	var q strings.Builder
-	for _, c := range line {
-		id := c.id
-		fmt.Fprintf(&q, "%s:%s\n%s:%s/%s\n%s:%s/%s/%s\n", tip, id, tip, id[:2], id[2:], tip, id[:2], id[2:4], id[4:])
+	ids := make([]string, len(line))
+	for i, c := range line {
+		ids[i] = c.id
 	}
-	res, err := repo.Input(ctx, strings.NewReader(q.String()), "cat-file", "--batch-check=%(objecttype)")
+	has, err := notes.New(repo).Has(ctx, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("looking for missing notes: %w", err)
 	}
-	sc := bufio.NewScanner(strings.NewReader(string(res)))
 	var missing, gap []string
-	for _, c := range line {
-		has := false
-		for range 3 {
-			if !sc.Scan() {
-				return nil, fmt.Errorf("looking for missing notes: short answer from git cat-file")
-			}
-			has = has || sc.Text() == "blob"
-		}
+	for i, c := range line {
 		switch {
-		case has:
+		case has[i]:
 			// Commits after a noted one were made with the hook installed.
 			missing, gap = append(missing, gap...), nil
 		case !c.merge:
@@ -92,7 +81,7 @@ type BackfillResult struct {
 // tagged by its commit evidence and the agent checkpoints still pending.
 // It stops at deadline, leaving the rest for a later run. skipHead leaves
 // HEAD alone (the post-commit hook writes its note).
-func Backfill(ctx context.Context, repo *gitx.Repo, classify Classifier, skipHead bool, deadline time.Time) (BackfillResult, error) {
+func Backfill(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier, skipHead bool, deadline time.Time) (BackfillResult, error) {
 	var res BackfillResult
 	missing, err := Missing(ctx, repo, skipHead)
 	if err != nil || len(missing) == 0 {
@@ -106,12 +95,12 @@ func Backfill(ctx context.Context, repo *gitx.Repo, classify Classifier, skipHea
 		if !deadline.IsZero() && time.Now().After(deadline) {
 			break
 		}
-		meta, added, err := ReadCommit(ctx, repo, missing[i], deadline)
+		meta, add, err := ReadCommit(ctx, repo, missing[i], deadline)
 		if err != nil && meta.ID == "" {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("commit %s not read: %v", abbrev(missing[i]), err))
+			res.Warnings = append(res.Warnings, fmt.Sprintf("commit %s not read: %v", provenance.ShortID(missing[i]), err))
 			continue
 		}
-		note, settle, cerr := ckpts.note(ctx, added, Attribute(classify, meta))
+		note, settle, cerr := ckpts.note(ctx, add, classify.Attribute(meta))
 		if cerr != nil {
 			res.Warnings = append(res.Warnings, "agent checkpoints not applied: "+cerr.Error())
 		}
@@ -140,11 +129,4 @@ func Backfill(ctx context.Context, repo *gitx.Repo, classify Classifier, skipHea
 		}
 	}
 	return res, nil
-}
-
-func abbrev(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

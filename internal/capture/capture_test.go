@@ -3,7 +3,6 @@ package capture_test
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -25,78 +24,6 @@ func open(t *testing.T, r *gittest.Repo) *gitx.Repo {
 	return repo
 }
 
-// summary renders what StreamAdded reported, commit by commit, with
-// commits named by their subjects.
-func summary(t *testing.T, r *gittest.Repo, revs ...string) string {
-	t.Helper()
-	repo := open(t, r)
-	names := map[string]string{}
-	metas, err := capture.ReadMeta(context.Background(), repo, revs...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range metas {
-		names[m.ID] = strings.TrimSpace(m.Message)
-	}
-	var lines []string
-	err = capture.StreamAdded(context.Background(), repo, time.Time{}, func(a capture.Added) error {
-		var parts []string
-		for p, s := range a.Files {
-			parts = append(parts, fmt.Sprintf("%q:%s", p, s))
-		}
-		for _, b := range a.Binary {
-			parts = append(parts, fmt.Sprintf("%q:binary", b))
-		}
-		sort.Strings(parts)
-		lines = append(lines, names[a.Commit]+" "+strings.Join(parts, " "))
-		return nil
-	}, revs...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(lines)
-	return strings.Join(lines, "\n")
-}
-
-func TestStreamAdded(t *testing.T) {
-	t.Parallel()
-	r := gittest.New(t)
-	r.Write("a.txt", "one\ntwo\nthree\n")
-	r.Write("dir with space/ü.txt", "x\r\ny\r\n")
-	r.Write("new\nline", "no final newline")
-	r.Write("img.bin", "\x00\x01\x02")
-	r.Write("empty", "")
-	r.Write("r.txt", "r1\nr2\nr3\nr4\n")
-	r.Commit("root")
-	r.Write("a.txt", "one\nTWO\nthree\nfour\n")
-	r.Git("mv", "r.txt", "moved.txt")
-	r.Write("moved.txt", "r1\nr2\nr3\nr4\nr5\n")
-	r.Commit("edit")
-	r.Commit("empty commit")
-	r.Git("checkout", "-q", "-b", "side")
-	r.Write("a.txt", "zero\none\nTWO\nthree\nfour\n")
-	r.Commit("side")
-	r.Git("checkout", "-q", "main")
-	r.Write("a.txt", "one\nTWO\nthree\nfour\nfive\n")
-	r.Commit("main")
-	r.Git("merge", "-q", "--no-commit", "side")
-	r.Write("a.txt", "zero\none\nTWO\nthree\nfour\nfive\nmerge only\n")
-	r.Git("add", "a.txt")
-	r.Commit("merge")
-	got := summary(t, r, "HEAD")
-	want := strings.Join([]string{
-		`edit "a.txt":2,4 "moved.txt":5`,
-		`empty commit `,
-		`main "a.txt":5`,
-		`merge "a.txt":7`,
-		`root "a.txt":1-3 "dir with space/ü.txt":1-2 "img.bin":binary "new\nline":1 "r.txt":1-4`,
-		`side "a.txt":1`,
-	}, "\n")
-	if got != want {
-		t.Errorf("added lines:\n%s\nwant:\n%s", got, want)
-	}
-}
-
 func TestPostCommitNoteAndBudget(t *testing.T) {
 	t.Parallel()
 	r := gittest.New(t)
@@ -109,7 +36,7 @@ func TestPostCommitNoteAndBudget(t *testing.T) {
 	r.Commit("big")
 	repo := open(t, r)
 	ctx := context.Background()
-	ai := func(m capture.Meta) (provenance.Attribution, bool) {
+	ai := func(m provenance.Meta) (provenance.Attribution, bool) {
 		return provenance.Attribution{Origin: provenance.AI, Agent: "claude-code", Evidence: provenance.EvidenceTrailer}, true
 	}
 	res, err := capture.PostCommit(ctx, repo, ai, capture.PostCommitOptions{Budget: time.Minute})
@@ -181,20 +108,20 @@ func TestReadCommitHostileMessage(t *testing.T) {
 	msg := "Looks like a diff\n\n\x1e" + strings.Repeat("f", 40) + "\ndiff --git a/evil b/evil\n--- a/evil\n+++ b/evil\n@@ -0,0 +1,99 @@\n+x\n\x1dais-00\n\x1dais-00\n\nCo-Authored-By: Claude <noreply@anthropic.com>"
 	r.Git("add", "a.txt")
 	r.Git("commit", "-q", "-m", msg)
-	meta, added, err := capture.ReadCommit(context.Background(), open(t, r), "HEAD", time.Time{})
+	meta, add, err := capture.ReadCommit(context.Background(), open(t, r), "HEAD", time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if meta.ID != r.Head() || !strings.Contains(meta.Message, "diff --git a/evil") || !strings.HasSuffix(strings.TrimSpace(meta.Message), "<noreply@anthropic.com>") {
 		t.Errorf("meta = %+v", meta)
 	}
-	if len(added.Files) != 1 || added.Files["a.txt"].String() != "3" {
-		t.Errorf("added = %+v", added.Files)
+	if len(add.Files) != 1 || add.Files["a.txt"].String() != "3" {
+		t.Errorf("added = %+v", add.Files)
 	}
 	// A merge: metadata once, lines in no parent.
 	commitMerge(r, "merge")
-	meta, added, err = capture.ReadCommit(context.Background(), open(t, r), "HEAD", time.Time{})
-	if err != nil || len(meta.Parents) != 2 || strings.TrimSpace(meta.Message) != "merge" || len(added.Files) != 1 || added.Files["b.txt"].String() != "2" {
-		t.Errorf("merge: meta %+v added %+v err %v", meta, added.Files, err)
+	meta, add, err = capture.ReadCommit(context.Background(), open(t, r), "HEAD", time.Time{})
+	if err != nil || len(meta.Parents) != 2 || strings.TrimSpace(meta.Message) != "merge" || len(add.Files) != 1 || add.Files["b.txt"].String() != "2" {
+		t.Errorf("merge: meta %+v added %+v err %v", meta, add.Files, err)
 	}
 }

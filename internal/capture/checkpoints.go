@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
 	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -108,22 +109,22 @@ func worktreeObject(top, path, id string) ([]byte, bool) {
 // state of files now committed in full; files committed in part keep
 // theirs for a later commit. A failure falls back to Note(added, attr),
 // keeps the state, and is returned for a warning.
-func (c *checkpoints) note(ctx context.Context, added Added, attr provenance.Attribution) (note provenance.Note, settle func(), err error) {
-	if c == nil || len(added.Files) == 0 {
-		return Note(added, attr), nil, nil
+func (c *checkpoints) note(ctx context.Context, add added.Lines, attr provenance.Attribution) (note provenance.Note, settle func(), err error) {
+	if c == nil || len(add.Files) == 0 {
+		return Note(add, attr), nil, nil
 	}
 	rctx, cancel := context.WithTimeout(ctx, Scaled(checkpointBudget))
 	defer cancel()
-	res, err := c.pending.Resolve(rctx, c.reader(rctx, added.Blobs), added.Commit, added.Files)
+	res, err := c.pending.Resolve(rctx, c.reader(rctx, add.Blobs), add.Commit, add.Files)
 	if err != nil || res == nil {
-		return Note(added, attr), nil, err
+		return Note(add, attr), nil, err
 	}
 	other := attr
 	if attr.Origin == provenance.AI && res.Agents[attr.Agent] {
 		other = checkpoint.HumanAttribution()
 	}
-	b := provenance.NewBuilder(added.Commit, attr)
-	for path, lines := range added.Files {
+	b := provenance.NewBuilder(add.Commit, attr)
+	for path, lines := range add.Files {
 		if spans, ok := res.Files[path]; ok {
 			for _, s := range spans {
 				a := s.Attribution
@@ -138,7 +139,7 @@ func (c *checkpoints) note(ctx context.Context, added Added, attr provenance.Att
 			b.Add(path, r.Start, r.End, other)
 		}
 	}
-	if added.Partial {
+	if add.Partial {
 		b.SetPartial()
 	}
 	return b.Note(), func() { c.pending.Settle(ctx, res) }, nil

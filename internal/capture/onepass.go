@@ -13,20 +13,22 @@ import (
 	"strings"
 	"time"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // ReadCommit reads one commit's metadata and the lines it added with a
 // single `git log` process (the post-commit hook's hot path). The metadata
 // is fenced by a random marker line, so no commit message, however crafted,
 // can be mistaken for diff output or end the metadata early. Reading the
-// diff stops at deadline as in StreamAdded (Added.Partial is then set and
-// the error wraps ErrBudget).
-func ReadCommit(ctx context.Context, repo *gitx.Repo, rev string, deadline time.Time) (Meta, Added, error) {
+// diff stops at deadline as in added.Stream (Lines.Partial is then set and
+// the error wraps added.ErrBudget).
+func ReadCommit(ctx context.Context, repo *gitx.Repo, rev string, deadline time.Time) (provenance.Meta, added.Lines, error) {
 	fence, err := newFence()
 	if err != nil {
-		return Meta{}, Added{}, err
+		return provenance.Meta{}, added.Lines{}, err
 	}
 	var cancel context.CancelFunc = func() {}
 	if !deadline.IsZero() {
@@ -56,20 +58,20 @@ var ErrFeedVersion = errors.New("the post-commit hook is from another version of
 // FeedArgs' (git failed and printed nothing, or the hook is from another
 // version) is ErrFeedVersion or an error naming what was wrong, with
 // nothing read: the caller can then run ReadCommit.
-func ReadFeed(r io.Reader, deadline time.Time) (Meta, Added, error) {
+func ReadFeed(r io.Reader, deadline time.Time) (provenance.Meta, added.Lines, error) {
 	fence := feedFence()
 	br := bufio.NewReaderSize(r, 1<<16)
 	head, err := br.Peek(len(fence) + 1)
 	if err != nil {
 		if len(head) == 0 {
-			return Meta{}, Added{}, fmt.Errorf("git printed nothing: %w", err)
+			return provenance.Meta{}, added.Lines{}, fmt.Errorf("git printed nothing: %w", err)
 		}
 	}
 	if string(head) != fence+"\n" {
 		if bytes.HasPrefix(head, []byte(feedPrefix)) {
-			return Meta{}, Added{}, ErrFeedVersion
+			return provenance.Meta{}, added.Lines{}, ErrFeedVersion
 		}
-		return Meta{}, Added{}, fmt.Errorf("unexpected output %q", abbreviate(string(head)))
+		return provenance.Meta{}, added.Lines{}, fmt.Errorf("unexpected output %q", provenance.Abbreviate(string(head), 40))
 	}
 	return readCommit("HEAD", fence, deadline, func(fn func(io.Reader) error) error { return fn(br) })
 }
@@ -89,25 +91,25 @@ func feedFence() string {
 // lines, then its diff.
 func commitArgs(fence, rev string) []string {
 	gitFence := strings.ReplaceAll(fence, "\x1d", "%x1d")
-	format := "--format=" + gitFence + "%n" + strings.TrimPrefix(metaFormat, "--format=") + "%x00" + gitFence + "%n%x1e%H %P"
-	args := append([]string{"log", "-m", "--root", format}, DiffArgs...)
+	format := "--format=" + gitFence + "%n" + gitx.MetaFormatNoDates + "%x00" + gitFence + "%n%x1e%H %P"
+	args := append([]string{"log", "-m", "--root", format}, added.DiffArgs...)
 	return append(args, "--no-walk", "--end-of-options", rev, "--")
 }
 
 // readCommit parses one commit's output of commitArgs, which stream hands
 // to its function, up to deadline.
-func readCommit(rev, fence string, deadline time.Time, stream func(func(io.Reader) error) error) (Meta, Added, error) {
-	var meta Meta
-	var added *Added
-	acc := &accumulator{fn: func(a Added) error { added = &a; return nil }}
-	p := &diff.Parser{CommitPrefix: "\x1e", OnCommit: acc.commit, OnFile: acc.file}
+func readCommit(rev, fence string, deadline time.Time, stream func(func(io.Reader) error) error) (provenance.Meta, added.Lines, error) {
+	var meta provenance.Meta
+	var add *added.Lines
+	acc := added.NewAccumulator(func(a added.Lines) error { add = &a; return nil })
+	p := &diff.Parser{CommitPrefix: "\x1e", OnCommit: acc.Commit, OnFile: acc.File}
 	err := stream(func(r io.Reader) error {
 		br := bufio.NewReaderSize(r, 1<<16)
 		block, err := firstBlock(br, fence)
 		if err != nil {
 			return err
 		}
-		if meta, err = parseMeta(block); err != nil {
+		if meta, err = gitx.ParseMeta(block, false); err != nil {
 			return err
 		}
 		if len(meta.Parents) <= 1 {
@@ -123,30 +125,27 @@ func readCommit(rev, fence string, deadline time.Time, stream func(func(io.Reade
 		return errors.Join(ferr, <-done)
 	})
 	if err != nil && !deadline.IsZero() && !time.Now().Before(deadline) {
-		if acc.cur != nil {
-			acc.cur.partial = true
-			if ferr := acc.flush(); ferr != nil {
-				return meta, Added{}, ferr
-			}
+		if ferr := acc.FlushPartial(); ferr != nil {
+			return meta, added.Lines{}, ferr
 		}
-		if added == nil {
-			added = &Added{Commit: meta.ID, Partial: true}
+		if add == nil {
+			add = &added.Lines{Commit: meta.ID, Partial: true}
 		}
 		if meta.ID == "" {
-			return meta, *added, fmt.Errorf("reading commit %s: %w", rev, ErrBudget)
+			return meta, *add, fmt.Errorf("reading commit %s: %w", rev, added.ErrBudget)
 		}
-		return meta, *added, fmt.Errorf("reading the diff of %s: %w", rev, ErrBudget)
+		return meta, *add, fmt.Errorf("reading the diff of %s: %w", rev, added.ErrBudget)
 	}
 	if err != nil {
-		return meta, Added{}, fmt.Errorf("reading commit %s: %w", rev, err)
+		return meta, added.Lines{}, fmt.Errorf("reading commit %s: %w", rev, err)
 	}
-	if err := acc.flush(); err != nil {
-		return meta, Added{}, err
+	if err := acc.Flush(); err != nil {
+		return meta, added.Lines{}, err
 	}
-	if meta.ID == "" || added == nil {
-		return meta, Added{}, fmt.Errorf("reading commit %s: git printed no commit", rev)
+	if meta.ID == "" || add == nil {
+		return meta, added.Lines{}, fmt.Errorf("reading commit %s: git printed no commit", rev)
 	}
-	return meta, *added, nil
+	return meta, *add, nil
 }
 
 func newFence() (string, error) {
@@ -161,7 +160,7 @@ func newFence() (string, error) {
 func firstBlock(br *bufio.Reader, fence string) (string, error) {
 	open, err := br.ReadString('\n')
 	if err != nil || open != fence+"\n" {
-		return "", fmt.Errorf("unexpected git log output %q", abbreviate(open))
+		return "", fmt.Errorf("unexpected git log output %q", provenance.Abbreviate(open, 40))
 	}
 	var b strings.Builder
 	for {
@@ -175,13 +174,6 @@ func firstBlock(br *bufio.Reader, fence string) (string, error) {
 			return "", fmt.Errorf("git log output ended inside the commit's metadata: %w", err)
 		}
 	}
-}
-
-func abbreviate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }
 
 // unfence copies r to w, except blocks that start with a line equal to
@@ -225,12 +217,4 @@ func unfence(r io.Reader, w io.Writer, fence string, onBlock func(string) error)
 			return err
 		}
 	}
-}
-
-func parseMeta(rec string) (Meta, error) {
-	f := strings.SplitN(rec, "\x1f", 5)
-	if len(f) != 5 {
-		return Meta{}, fmt.Errorf("unexpected commit record %q", rec)
-	}
-	return Meta{ID: f[0], Parents: strings.Fields(f[1]), Author: f[2], Committer: f[3], Message: f[4]}, nil
 }

@@ -8,8 +8,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -52,7 +54,7 @@ type PostCommitOptions struct {
 const NoteWriteTimeout = 8 * time.Second
 
 // PostCommit tags every line HEAD added and writes HEAD's note.
-func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts PostCommitOptions) (PostCommitResult, error) {
+func PostCommit(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier, opts PostCommitOptions) (PostCommitResult, error) {
 	var res PostCommitResult
 	start := time.Now()
 	ckpts := startCheckpoints(ctx, repo) // nil without agent checkpoints
@@ -72,18 +74,18 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 			pending.Abort() // a no-op once the note is written
 		}
 	}()
-	meta, added, err := readForNote(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
+	meta, add, err := readForNote(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
 	if err != nil {
 		return res, err
 	}
 	res.Commit = meta.ID
-	attr := Attribute(classify, meta)
+	attr := classify.Attribute(meta)
 	res.Origin = attr.Label()
-	res.Partial = added.Partial
-	for _, s := range added.Files {
+	res.Partial = add.Partial
+	for _, s := range add.Files {
 		res.Lines += s.Len()
 	}
-	note, settle, cerr := ckpts.note(ctx, added, attr)
+	note, settle, cerr := ckpts.note(ctx, add, attr)
 	if cerr != nil {
 		res.Warnings = append(res.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+cerr.Error())
 	}
@@ -112,19 +114,19 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify Classifier, opts 
 // readForNote reads what HEAD added, within the deadline: when git could
 // not even name the commit in time, its metadata alone (the note's commit
 // record then covers every line, and the note is partial).
-func readForNote(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
-	meta, added, err := readHead(ctx, repo, feed, deadline, res)
-	if err != nil && !errors.Is(err, ErrBudget) {
-		return meta, added, err
+func readForNote(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (provenance.Meta, added.Lines, error) {
+	meta, add, err := readHead(ctx, repo, feed, deadline, res)
+	if err != nil && !errors.Is(err, added.ErrBudget) {
+		return meta, add, err
 	}
 	if meta.ID != "" {
-		return meta, added, nil
+		return meta, add, nil
 	}
-	metas, merr := ReadMeta(ctx, repo, "--no-walk", "HEAD")
+	metas, merr := repo.ReadMeta(ctx, "--no-walk", "HEAD")
 	if merr != nil || len(metas) != 1 {
-		return Meta{}, Added{}, errors.Join(err, merr)
+		return provenance.Meta{}, added.Lines{}, errors.Join(err, merr)
 	}
-	return metas[0], Added{Commit: metas[0].ID, Partial: true}, nil
+	return metas[0], added.Lines{Commit: metas[0].ID, Partial: true}, nil
 }
 
 // handOver writes the note to out (the hook script's git notes add), ends
@@ -147,16 +149,16 @@ func handOver(out io.Writer, commit string, note provenance.Note, settle func())
 
 // readHead reads HEAD from feed, or with its own git process when there is
 // no feed or it is not the output of FeedArgs.
-func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (Meta, Added, error) {
+func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (provenance.Meta, added.Lines, error) {
 	if feed == nil {
 		return ReadCommit(ctx, repo, "HEAD", deadline)
 	}
-	meta, added, err := ReadFeed(feed, deadline)
+	meta, add, err := ReadFeed(feed, deadline)
 	switch {
-	case err == nil || errors.Is(err, ErrBudget):
-		return meta, added, err
+	case err == nil || errors.Is(err, added.ErrBudget):
+		return meta, add, err
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return Meta{}, Added{Partial: true}, fmt.Errorf("reading commit HEAD: %w", ErrBudget)
+		return provenance.Meta{}, added.Lines{Partial: true}, fmt.Errorf("reading commit HEAD: %w", added.ErrBudget)
 	case errors.Is(err, ErrFeedVersion):
 		res.Warnings = append(res.Warnings, err.Error())
 	}

@@ -3,6 +3,7 @@ package capture
 import (
 	"sort"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -14,16 +15,16 @@ type FileView struct {
 
 // View lays a commit's provenance over the lines it added, file by file
 // in path order, merging neighbouring lines with the same attribution.
-func View(added Added, pc provenance.Commit) []FileView {
-	paths := make([]string, 0, len(added.Files))
-	for p := range added.Files {
+func View(add added.Lines, pc provenance.Commit) []FileView {
+	paths := make([]string, 0, len(add.Files))
+	for p := range add.Files {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
 	views := make([]FileView, 0, len(paths))
 	for _, p := range paths {
 		v := FileView{Path: p}
-		for _, r := range added.Files[p].Ranges() {
+		for _, r := range add.Files[p].Ranges() {
 			for n := r.Start; n <= r.End; n++ {
 				a := pc.At(p, n)
 				if k := len(v.Spans) - 1; k >= 0 && v.Spans[k].End == n-1 && v.Spans[k].Attribution == a {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/agentcfg"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
@@ -141,6 +142,39 @@ func decode(payload []byte, v any) error {
 	return nil
 }
 
+// toolEvent starts the event of a tool hook (Claude Code, Gemini CLI,
+// Codex CLI): its phase from the hook's event name (before and after are
+// the agent's names for the two), and the tool's input decoded into in
+// (absent or null: in is left as it is).
+func toolEvent(event, before, after, tool string, input json.RawMessage, in any) (Event, error) {
+	var ev Event
+	switch event {
+	case before:
+		ev.Phase = Before
+	case after:
+		ev.Phase = After
+	case "":
+		return ev, fmt.Errorf("the hook payload has no hook_event_name")
+	default:
+		return ev, fmt.Errorf("hook event %q is not a tool use; use the checkpoint for %s and %s", event, before, after)
+	}
+	if len(input) > 0 && string(input) != "null" {
+		if err := json.Unmarshal(input, in); err != nil {
+			return ev, fmt.Errorf("tool_input of %s is malformed (%v)", tool, err)
+		}
+	}
+	return ev, nil
+}
+
+// otherTool is the error for a tool a hook's matcher should not have let
+// through (or none).
+func otherTool(tool, matcher string) error {
+	if tool == "" {
+		return fmt.Errorf("the hook payload has no tool_name")
+	}
+	return fmt.Errorf("tool %q does not write files; nothing recorded (hook matcher: %s)", tool, matcher)
+}
+
 // ClaudePayload is what Claude Code passes a PreToolUse or PostToolUse
 // hook on stdin.
 type ClaudePayload struct {
@@ -175,24 +209,12 @@ func ClaudeEvent(payload []byte) (ev Event, err error) {
 	if err := decode(payload, &p); err != nil {
 		return ev, err
 	}
-	switch p.HookEventName {
-	case "PreToolUse":
-		ev.Phase = Before
-	case "PostToolUse":
-		ev.Phase = After
-	case "":
-		return ev, fmt.Errorf("the hook payload has no hook_event_name")
-	default:
-		return ev, fmt.Errorf("hook event %q is not a tool use; use the checkpoint for PreToolUse and PostToolUse", p.HookEventName)
+	var in claudeInput
+	if ev, err = toolEvent(p.HookEventName, "PreToolUse", "PostToolUse", p.ToolName, p.ToolInput, &in); err != nil {
+		return ev, err
 	}
 	ev.Dir = p.Cwd
 	ev.Author = Author{Agent: "claude-code", Model: p.Model, Session: p.SessionID}
-	var in claudeInput
-	if len(p.ToolInput) > 0 {
-		if err := json.Unmarshal(p.ToolInput, &in); err != nil {
-			return ev, fmt.Errorf("tool_input of %s is malformed (%v)", p.ToolName, err)
-		}
-	}
 	switch p.ToolName {
 	case "Bash":
 		ev.Command = true
@@ -205,10 +227,8 @@ func ClaudeEvent(payload []byte) (ev Event, err error) {
 			return ev, fmt.Errorf("tool_input of %s has no file_path", p.ToolName)
 		}
 		ev.Paths = []string{path}
-	case "":
-		return ev, fmt.Errorf("the hook payload has no tool_name")
 	default:
-		return ev, fmt.Errorf("tool %q does not write files; nothing recorded (hook matcher: Edit|MultiEdit|Write|NotebookEdit|Bash)", p.ToolName)
+		return ev, otherTool(p.ToolName, agentcfg.ClaudeMatcher)
 	}
 	if ev.Phase == After {
 		if ev.Author.Model == "" {

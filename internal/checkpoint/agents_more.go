@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/agentcfg"
 )
 
 // GeminiPayload is what Gemini CLI passes a BeforeTool or AfterTool hook
@@ -25,10 +27,6 @@ type GeminiPayload struct {
 	Model string `json:"model"`
 }
 
-// GeminiMatcher is the tool matcher (a regular expression) of our Gemini
-// CLI hooks: the tools that write files.
-const GeminiMatcher = "write_file|replace|run_shell_command"
-
 type geminiInput struct {
 	FilePath string `json:"file_path"`
 	Old      string `json:"old_string"`
@@ -45,24 +43,12 @@ func GeminiEvent(payload []byte) (ev Event, err error) {
 	if err := decode(payload, &p); err != nil {
 		return ev, err
 	}
-	switch p.HookEventName {
-	case "BeforeTool":
-		ev.Phase = Before
-	case "AfterTool":
-		ev.Phase = After
-	case "":
-		return ev, fmt.Errorf("the hook payload has no hook_event_name")
-	default:
-		return ev, fmt.Errorf("hook event %q is not a tool use; use the checkpoint for BeforeTool and AfterTool", p.HookEventName)
+	var in geminiInput
+	if ev, err = toolEvent(p.HookEventName, "BeforeTool", "AfterTool", p.ToolName, p.ToolInput, &in); err != nil {
+		return ev, err
 	}
 	ev.Dir = p.Cwd
 	ev.Author = Author{Agent: "gemini", Model: p.Model, Session: p.SessionID}
-	var in geminiInput
-	if len(p.ToolInput) > 0 && string(p.ToolInput) != "null" {
-		if err := json.Unmarshal(p.ToolInput, &in); err != nil {
-			return ev, fmt.Errorf("tool_input of %s is malformed (%v)", p.ToolName, err)
-		}
-	}
 	switch p.ToolName {
 	case "run_shell_command":
 		ev.Command = true
@@ -75,10 +61,8 @@ func GeminiEvent(payload []byte) (ev Event, err error) {
 			return ev, fmt.Errorf("tool_input of %s has no file_path", p.ToolName)
 		}
 		ev.Paths = []string{in.FilePath}
-	case "":
-		return ev, fmt.Errorf("the hook payload has no tool_name")
 	default:
-		return ev, fmt.Errorf("tool %q does not write files; nothing recorded (hook matcher: %s)", p.ToolName, GeminiMatcher)
+		return ev, otherTool(p.ToolName, agentcfg.GeminiMatcher)
 	}
 	if ev.Phase == After && ev.Author.Model == "" {
 		ev.Author.Model = ModelFromGeminiSession(p.TranscriptPath)
@@ -128,35 +112,20 @@ type CodexPayload struct {
 	ToolUseID      string          `json:"tool_use_id"`
 }
 
-// CodexMatcher is the tool matcher of our Codex CLI hooks.
-const CodexMatcher = "apply_patch|Bash"
-
 // CodexEvent turns a Codex CLI hook payload into an event.
 func CodexEvent(payload []byte) (ev Event, err error) {
 	var p CodexPayload
 	if err := decode(payload, &p); err != nil {
 		return ev, err
 	}
-	switch p.HookEventName {
-	case "PreToolUse":
-		ev.Phase = Before
-	case "PostToolUse":
-		ev.Phase = After
-	case "":
-		return ev, fmt.Errorf("the hook payload has no hook_event_name")
-	default:
-		return ev, fmt.Errorf("hook event %q is not a tool use; use the checkpoint for PreToolUse and PostToolUse", p.HookEventName)
-	}
-	ev.Dir = p.Cwd
-	ev.Author = Author{Agent: "codex", Model: p.Model, Session: p.SessionID}
 	var in struct {
 		Command json.RawMessage `json:"command"`
 	}
-	if len(p.ToolInput) > 0 && string(p.ToolInput) != "null" {
-		if err := json.Unmarshal(p.ToolInput, &in); err != nil {
-			return ev, fmt.Errorf("tool_input of %s is malformed (%v)", p.ToolName, err)
-		}
+	if ev, err = toolEvent(p.HookEventName, "PreToolUse", "PostToolUse", p.ToolName, p.ToolInput, &in); err != nil {
+		return ev, err
 	}
+	ev.Dir = p.Cwd
+	ev.Author = Author{Agent: "codex", Model: p.Model, Session: p.SessionID}
 	switch p.ToolName {
 	case "Bash", "shell", "local_shell", "exec_command", "unified_exec":
 		ev.Command = true
@@ -187,10 +156,8 @@ func CodexEvent(payload []byte) (ev Event, err error) {
 			ev.Prove = provenBy(added)
 		}
 		return ev, nil
-	case "":
-		return ev, fmt.Errorf("the hook payload has no tool_name")
 	default:
-		return ev, fmt.Errorf("tool %q does not write files; nothing recorded (hook matcher: %s)", p.ToolName, CodexMatcher)
+		return ev, otherTool(p.ToolName, agentcfg.CodexMatcher)
 	}
 }
 

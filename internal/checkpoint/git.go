@@ -1,12 +1,10 @@
 package checkpoint
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -38,7 +36,7 @@ func StartBlobReader(ctx context.Context, g *gitx.Git) (read BlobReader, abort f
 		if err != nil {
 			return nil, err
 		}
-		return parseBatch(bufio.NewReader(bytes.NewReader(out)), sent)
+		return parseBatch(bytes.NewReader(out), sent)
 	}
 	abort = func() {
 		if !used {
@@ -48,29 +46,18 @@ func StartBlobReader(ctx context.Context, g *gitx.Git) (read BlobReader, abort f
 	return read, abort, nil
 }
 
-// parseBatch reads `git cat-file --batch` output for names.
-func parseBatch(br *bufio.Reader, names []string) (map[string][]byte, error) {
+// parseBatch reads `git cat-file --batch` output for names: the blobs
+// among them (names git does not find are absent from the map).
+func parseBatch(r io.Reader, names []string) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	for _, name := range names {
-		head, err := br.ReadString('\n')
-		if err != nil {
-			return out, fmt.Errorf("git cat-file: %w", err)
+	err := gitx.ReadBatch(r, len(names), func(i int, o gitx.BatchObject) error {
+		if o.Type == "blob" && !o.Unresolved {
+			out[names[i]] = o.Data
 		}
-		f := strings.Fields(head)
-		if len(f) != 3 {
-			continue // "<name> missing", "ambiguous"
-		}
-		size, err := strconv.Atoi(f[2])
-		if err != nil {
-			return out, fmt.Errorf("git cat-file: unexpected %q", head)
-		}
-		b := make([]byte, size+1)
-		if _, err := io.ReadFull(br, b); err != nil {
-			return out, fmt.Errorf("git cat-file: %w", err)
-		}
-		if f[1] == "blob" {
-			out[name] = b[:size]
-		}
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("git cat-file: %w", err)
 	}
 	return out, nil
 }
@@ -98,7 +85,7 @@ func readBlobs(ctx context.Context, g *gitx.Git, names []string) (map[string][]b
 	}
 	err := g.Stream(ctx, strings.NewReader(in.String()), func(r io.Reader) error {
 		var err error
-		out, err = parseBatch(bufio.NewReaderSize(r, 1<<16), sent)
+		out, err = parseBatch(r, sent)
 		return err
 	}, "cat-file", "--batch")
 	return out, err

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // Time limits of the network steps: a CI job must never hang.
@@ -176,7 +176,7 @@ func deepen(ctx context.Context, repo *gitx.Repo, plan Plan, opts PrepareOptions
 // covered reports whether every bounded scope's commits have their
 // parents in the clone.
 func covered(ctx context.Context, repo *gitx.Repo, plan Plan) bool {
-	shallow := shallowCommits(ctx, repo)
+	shallow, _ := repo.ShallowCommits(ctx) // unreadable: taken as not shallow
 	for _, s := range plan.Scopes {
 		if !s.Bounded() {
 			if len(shallow) > 0 {
@@ -195,23 +195,6 @@ func covered(ctx context.Context, repo *gitx.Repo, plan Plan) bool {
 		}
 	}
 	return true
-}
-
-// shallowCommits are the commits whose parents a shallow clone lacks.
-func shallowCommits(ctx context.Context, repo *gitx.Repo) map[string]bool {
-	path, err := repo.GitPath(ctx, "shallow")
-	if err != nil {
-		return nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	m := map[string]bool{}
-	for _, id := range strings.Fields(string(data)) {
-		m[id] = true
-	}
-	return m
 }
 
 // fetchMissing fetches by id the ends of the plan's ranges that the
@@ -246,16 +229,9 @@ func hasCommit(ctx context.Context, repo *gitx.Repo, id string) bool {
 func shortIDs(ids []string) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i] = shortID(id)
+		out[i] = provenance.ShortID(id)
 	}
 	return out
-}
-
-func shortID(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }
 
 // fetchNotes brings the remote's notes into the tracking ref and merges

@@ -6,11 +6,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
 	"github.com/git-ai-survival/git-ai-survival/internal/pathspec"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
@@ -18,14 +18,14 @@ import (
 // MeasureOptions are the measure.Options every scope shares.
 type MeasureOptions struct {
 	Config   *config.Config
-	Classify capture.Classifier
+	Classify resolve.Classifier
 	Moves    bool
 	// MoveThresholds are, with Moves, git blame's -M<num> and -C<num>.
 	MoveThresholds walk.Thresholds
 	// Pathspec selects the lines that count (nil: all).
 	Pathspec *pathspec.Set
 	// Unknown, when set, counts lines with no evidence as human.
-	Unknown *capture.UnknownAs
+	Unknown *resolve.UnknownAs
 	Warn    func(string)
 	// OnProgress reports walked commits (may be nil).
 	OnProgress func(done, total int)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // DefaultTagPattern selects release tags.
@@ -38,7 +39,7 @@ func ReleaseScope(ctx context.Context, repo *gitx.Repo, head, pattern string) (S
 
 func describeRev(rev string) string {
 	if isHex(rev) {
-		return shortID(rev)
+		return provenance.ShortID(rev)
 	}
 	return rev
 }

@@ -11,10 +11,10 @@ import (
 	"os"
 	"strings"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
 	"github.com/git-ai-survival/git-ai-survival/internal/render"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 )
@@ -65,7 +65,7 @@ type Options struct {
 	MergeFetched func(context.Context, *gitx.Repo)
 	// Classify gives the evidence rules that classify the lines restored
 	// notes take from no source (nil: none).
-	Classify func(context.Context, *gitx.Repo) capture.Classifier
+	Classify func(context.Context, *gitx.Repo) resolve.Classifier
 
 	// Out receives the text report and the annotations.
 	Out io.Writer
@@ -215,7 +215,7 @@ func PushToDefault(env Env, ev *Event) bool {
 // squashed or rebased, and pushes them to remote when the job may
 // ("" fetches and pushes nothing).
 func restorePushed(ctx context.Context, repo *gitx.Repo, remote string, opts *Options) {
-	var classify capture.Classifier
+	var classify resolve.Classifier
 	if opts.Classify != nil {
 		classify = opts.Classify(ctx, repo)
 	}

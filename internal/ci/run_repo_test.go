@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/ci"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
@@ -40,7 +39,7 @@ func TestRunGitLab(t *testing.T) {
 
 	var out bytes.Buffer
 	var logged, warned []string
-	classify := func(m capture.Meta) (provenance.Attribution, bool) {
+	classify := func(m provenance.Meta) (provenance.Attribution, bool) {
 		if strings.Contains(m.Message, "Claude") {
 			return provenance.Attribution{Origin: provenance.AI, Agent: "claude-code", Evidence: provenance.EvidenceTrailer}, true
 		}

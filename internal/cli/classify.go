@@ -3,11 +3,10 @@ package cli
 import (
 	"context"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/evidence"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
-	"github.com/git-ai-survival/git-ai-survival/provenance"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 )
 
 // loadConfig reads --config, else the repository's .ai-survival.yaml,
@@ -24,19 +23,17 @@ func (f *Factory) loadConfig(repo *gitx.Repo) (*config.Config, error) {
 
 // classifierFor turns the built-in evidence rules plus cfg's rules into a
 // commit classifier.
-func classifierFor(cfg *config.Config) (capture.Classifier, error) {
+func classifierFor(cfg *config.Config) (resolve.Classifier, error) {
 	rules, err := evidence.Builtin().WithConfig(cfg.Rules)
 	if err != nil {
 		return nil, err
 	}
-	return func(m capture.Meta) (provenance.Attribution, bool) {
-		return rules.Classify(evidence.Commit{Author: m.Author, Committer: m.Committer, Message: m.Message, Branch: m.Branch})
-	}, nil
+	return rules.Classify, nil
 }
 
 // setup loads the configuration and its classifier for a command: a bad
 // configuration is an error (exit 2).
-func (f *Factory) setup(repo *gitx.Repo) (*config.Config, capture.Classifier, error) {
+func (f *Factory) setup(repo *gitx.Repo) (*config.Config, resolve.Classifier, error) {
 	cfg, err := f.loadConfig(repo)
 	if err != nil {
 		return nil, nil, err
@@ -47,7 +44,7 @@ func (f *Factory) setup(repo *gitx.Repo) (*config.Config, capture.Classifier, er
 
 // hookClassifier is setup for hooks, which must never fail: a bad
 // configuration is a warning and the built-in rules apply alone.
-func (f *Factory) hookClassifier(ctx context.Context, repo *gitx.Repo) capture.Classifier {
+func (f *Factory) hookClassifier(ctx context.Context, repo *gitx.Repo) resolve.Classifier {
 	_, classify, err := f.setup(repo)
 	if err != nil {
 		f.Warnf("git-ai-survival: %v (built-in rules used alone)", err)

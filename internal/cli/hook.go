@@ -14,6 +14,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 )
 
 // Hook time limits: git waits for the hook, so it must return quickly
@@ -152,7 +153,7 @@ func openFeed(in io.Reader, deadline time.Time) (io.Reader, func()) {
 // backfill writes the notes missing on the last commits of the current
 // branch (a hook killed before it wrote one) from what is still known,
 // and says so.
-func backfill(ctx context.Context, warnf func(string, ...any), repo *gitx.Repo, classify capture.Classifier, skipHead bool) {
+func backfill(ctx context.Context, warnf func(string, ...any), repo *gitx.Repo, classify resolve.Classifier, skipHead bool) {
 	deadline, _ := ctx.Deadline()
 	res, err := capture.Backfill(ctx, repo, classify, skipHead, deadline)
 	for _, w := range res.Warnings {

@@ -3,10 +3,10 @@ package cli
 import (
 	"context"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/pathspec"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
@@ -26,8 +26,8 @@ type measureFlags struct {
 // measureSetup is what measureFlags resolve to with the configuration.
 type measureSetup struct {
 	cfg      *config.Config
-	classify capture.Classifier
-	unknown  *capture.UnknownAs
+	classify resolve.Classifier
+	unknown  *resolve.UnknownAs
 	specs    *pathspec.Set
 	moves    bool
 	th       walk.Thresholds

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/show"
 	"github.com/git-ai-survival/git-ai-survival/internal/term"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -92,10 +91,10 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	return printShow(safeOut(f.IO.Out), res)
 }
 
-var sourceText = map[capture.Source]string{
-	capture.SourceNote:     "note (refs/notes/ai-survival)",
-	capture.SourceInferred: "inferred from the commit's metadata (no note)",
-	capture.SourceNone:     "none: no note and no evidence",
+var sourceText = map[provenance.Source]string{
+	provenance.SourceNote:     "note (refs/notes/ai-survival)",
+	provenance.SourceInferred: "inferred from the commit's metadata (no note)",
+	provenance.SourceNone:     "none: no note and no evidence",
 }
 
 func printShow(w *term.Writer, res *show.Result) error {
@@ -105,7 +104,7 @@ func printShow(w *term.Writer, res *show.Result) error {
 		total += n
 	}
 	fmt.Fprintf(w, "commit   %s\n", res.Commit)
-	if res.Source == capture.SourceGitAI {
+	if res.Source == provenance.SourceGitAI {
 		fmt.Fprintf(w, "source   git-ai's authorship note (%s); no note of ours\n", res.NotesRef)
 	} else if res.UnknownAs == "human" {
 		fmt.Fprintln(w, "source   none: no note and no evidence; counted as human (unknown-as human)")

@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 	"github.com/git-ai-survival/git-ai-survival/internal/term"
@@ -48,7 +48,7 @@ type SyncOptions struct {
 	Remote string
 	// Classifier gives the evidence rules that fill in notes missing on
 	// the last commits (nil: none filled in).
-	Classifier func(context.Context, *gitx.Repo) capture.Classifier
+	Classifier func(context.Context, *gitx.Repo) resolve.Classifier
 	// NoRestore skips restoring the notes of squashed and rebased pull
 	// requests' commits.
 	NoRestore bool

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -74,11 +74,11 @@ func TestPropertyEveryReachableCommitHasACompleteNote(t *testing.T) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
-			a := w.clone("a")
+			a := w.Clone("a")
 			a.Write("a0.go", "start\n")
 			a.Commit("Start")
 			a.Git("push", "-q", "-u", "origin", "main")
-			b := w.clone("b")
+			b := w.Clone("b")
 			rnd := rand.New(rand.NewSource(seed))
 			ea := &editor{r: a, rnd: rnd}
 			eb := &editor{r: b, rnd: rnd, next: 1000}
@@ -135,7 +135,7 @@ func TestPropertyEveryReachableCommitHasACompleteNote(t *testing.T) {
 			b.Git("pull", "-q", "--rebase")
 			t.Logf("operations: %s", strings.Join(ops, ", "))
 			w.checkRemoteNotes()
-			for _, r := range []*gittest.Repo{a, b, w.remote} {
+			for _, r := range []*gittest.Repo{a, b, w.Remote} {
 				checkCompleteNotes(t, r, "main")
 			}
 			checkOrigins(t, a, "main")
@@ -159,7 +159,7 @@ func checkCompleteNotes(t *testing.T, r *gittest.Repo, rev string) {
 	}
 	repo.Env = r.Env
 	ids := strings.Fields(r.Git("rev-list", rev))
-	err = capture.StreamAddedCommits(ctx, repo, ids, func(added capture.Added) error {
+	err = added.StreamCommits(ctx, repo, ids, func(added added.Lines) error {
 		out, _, err := r.Run("", "git", "notes", "--ref="+provenance.NotesRef, "show", added.Commit)
 		if err != nil {
 			t.Errorf("%s: commit %s has no note", r.Dir, added.Commit[:12])

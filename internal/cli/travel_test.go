@@ -14,41 +14,14 @@ import (
 
 const claudeTrailer = "\n\nCo-Authored-By: Claude <noreply@anthropic.com>"
 
-// world is a local bare remote and the clones that work with it.
-type world struct {
-	t      *testing.T
-	root   string
-	remote *gittest.Repo
-}
+// world is gittest's World with the helpers these tests add.
+type world struct{ *gittest.World }
 
-func newWorld(t *testing.T) *world {
-	t.Helper()
-	root := t.TempDir()
-	w := &world{t: t, root: root}
-	w.remote = gittest.NewAt(t, filepath.Join(root, "remote.git"), filepath.Join(root, "home-remote"))
-	w.remote.Git("init", "-q", "--bare", "-b", "main", w.remote.Dir)
-	return w
-}
-
-// clone makes a clone called name with the hooks installed; the first
-// clone of an empty remote is an init with origin added.
-func (w *world) clone(name string) *gittest.Repo {
-	w.t.Helper()
-	r := gittest.NewAt(w.t, filepath.Join(w.root, name), filepath.Join(w.root, "home-"+name))
-	r.Env = append(r.Env, "GIT_EDITOR=true")
-	if strings.TrimSpace(w.remote.Git("for-each-ref", "refs/heads")) == "" {
-		r.Git("init", "-q", "-b", "main", r.Dir)
-		r.Git("remote", "add", "origin", w.remote.Dir)
-	} else {
-		r.Git("clone", "-q", w.remote.Dir, r.Dir)
-	}
-	r.MustTool("install")
-	return r
-}
+func newWorld(t *testing.T) *world { return &world{gittest.NewWorld(t)} }
 
 // remoteNote is the note the remote holds for commit ("" if none).
 func (w *world) remoteNote(commit string) string {
-	out, _, err := w.remote.Run("", "git", "notes", "--ref="+provenance.NotesRef, "show", commit)
+	out, _, err := w.Remote.Run("", "git", "notes", "--ref="+provenance.NotesRef, "show", commit)
 	if err != nil {
 		return ""
 	}
@@ -84,11 +57,11 @@ func wantLayout(t *testing.T, r *gittest.Repo, rev, want string) {
 // checkRemoteNotes asserts every commit reachable from the remote's main
 // has a note on the remote that describes it.
 func (w *world) checkRemoteNotes() {
-	w.t.Helper()
-	for _, c := range strings.Fields(w.remote.Git("rev-list", "main")) {
+	w.T.Helper()
+	for _, c := range strings.Fields(w.Remote.Git("rev-list", "main")) {
 		note := w.remoteNote(c)
 		if !strings.Contains(note, `"commit":"`+c+`"`) {
-			w.t.Errorf("remote: commit %s has no note of its own:\n%s", c[:12], note)
+			w.T.Errorf("remote: commit %s has no note of its own:\n%s", c[:12], note)
 		}
 	}
 }
@@ -96,7 +69,7 @@ func (w *world) checkRemoteNotes() {
 func TestAmendThatDropsTheTrailerKeepsTheNote(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(3, "h"))
 	a.Commit("Human start")
 	a.Write("f.go", nlines(3, "h")+nlines(2, "ai"))
@@ -125,7 +98,7 @@ func TestAmendThatDropsTheTrailerKeepsTheNote(t *testing.T) {
 func TestRebaseOntoMovedMain(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(4, "base"))
 	a.Commit("Base")
 	a.Git("push", "-q", "origin", "main")
@@ -149,7 +122,7 @@ func TestRebaseOntoMovedMain(t *testing.T) {
 func TestInteractiveFixupAndSquashInOneFile(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Write("f.go", nlines(2, "base")+nlines(3, "me"))
@@ -176,7 +149,7 @@ func TestInteractiveFixupAndSquashInOneFile(t *testing.T) {
 func TestCherryPickCarriesProvenance(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(3, "base"))
 	a.Commit("Base")
 	a.Git("checkout", "-q", "-b", "topic")
@@ -195,7 +168,7 @@ func TestCherryPickCarriesProvenance(t *testing.T) {
 func TestMergeSquashCarriesProvenance(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Git("checkout", "-q", "-b", "feature")
@@ -224,7 +197,7 @@ func TestMergeSquashCarriesProvenance(t *testing.T) {
 func TestFreshCloneSeesEveryNoteAfterFetch(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "h"))
 	a.Commit("Human")
 	a.Write("f.go", nlines(2, "h")+nlines(2, "ai"))
@@ -233,8 +206,8 @@ func TestFreshCloneSeesEveryNoteAfterFetch(t *testing.T) {
 	w.checkRemoteNotes()
 
 	// A clone made before install, then install and a plain fetch.
-	b := gittest.NewAt(t, filepath.Join(w.root, "b"), filepath.Join(w.root, "home-b"))
-	b.Git("clone", "-q", w.remote.Dir, b.Dir)
+	b := gittest.NewAt(t, filepath.Join(w.Root, "b"), filepath.Join(w.Root, "home-b"))
+	b.Git("clone", "-q", w.Remote.Dir, b.Dir)
 	b.MustTool("install")
 	b.Git("fetch", "-q")
 	wantLayout(t, b, "HEAD~1", "f.go:1-2:human")
@@ -268,11 +241,11 @@ func reportOf(t *testing.T, r *gittest.Repo) reportTotals {
 func TestTwoClonesPushingConcurrently(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Git("push", "-q", "-u", "origin", "main")
-	b := w.clone("b")
+	b := w.Clone("b")
 
 	a.Write("a.go", nlines(3, "ai"))
 	a.Commit("A's agent" + claudeTrailer)
@@ -310,19 +283,19 @@ func TestRemoteThatRefusesNotesDoesNotStopThePush(t *testing.T) {
 	// Not parallel: it writes a hook script that git then runs, and a
 	// fork by a parallel test can hold it open for writing (ETXTBSY).
 	w := newWorld(t)
-	hook := filepath.Join(w.remote.Dir, "hooks", "pre-receive")
+	hook := filepath.Join(w.Remote.Dir, "hooks", "pre-receive")
 	script := "#!/bin/sh\nwhile read old new ref; do case $ref in refs/notes/*) echo 'notes are not allowed here' >&2; exit 1;; esac; done\nexit 0\n"
 	if err := os.WriteFile(hook, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "ai"))
 	a.Commit("Agent" + claudeTrailer)
 	_, stderr, err := a.Run("", "git", "push", "-q", "origin", "main")
 	if err != nil {
 		t.Fatalf("the user's push failed: %v\n%s", err, stderr)
 	}
-	if got := strings.TrimSpace(w.remote.Git("rev-parse", "main")); got != a.Head() {
+	if got := strings.TrimSpace(w.Remote.Git("rev-parse", "main")); got != a.Head() {
 		t.Errorf("remote main = %s, want %s", got, a.Head())
 	}
 	var warnings []string
@@ -342,14 +315,14 @@ func TestRemoteThatRefusesNotesDoesNotStopThePush(t *testing.T) {
 func TestForeignAndCorruptRemoteNotes(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "ai"))
 	a.Commit("Agent" + claudeTrailer)
 	a.Git("push", "-q", "origin", "main")
 	before := a.Git("rev-parse", provenance.NotesRef)
 
 	// Another tool owns refs/notes/ai-survival on a second remote.
-	other := gittest.NewAt(t, filepath.Join(w.root, "other.git"), filepath.Join(w.root, "home-other"))
+	other := gittest.NewAt(t, filepath.Join(w.Root, "other.git"), filepath.Join(w.Root, "home-other"))
 	other.Git("init", "-q", "--bare", "-b", "main", other.Dir)
 	a.Git("push", "-q", "--no-verify", other.Dir, "main")
 	other.Git("notes", "--ref="+provenance.NotesRef, "add", "-m", "reviewed-by: someone", a.Head())
@@ -369,8 +342,8 @@ func TestForeignAndCorruptRemoteNotes(t *testing.T) {
 	}
 
 	// A corrupt note on the origin for a commit we hold a good note of.
-	c := gittest.NewAt(t, filepath.Join(w.root, "c"), filepath.Join(w.root, "home-c"))
-	c.Git("clone", "-q", w.remote.Dir, c.Dir)
+	c := gittest.NewAt(t, filepath.Join(w.Root, "c"), filepath.Join(w.Root, "home-c"))
+	c.Git("clone", "-q", w.Remote.Dir, c.Dir)
 	c.Git("fetch", "-q", "origin", provenance.NotesRef+":"+provenance.NotesRef)
 	c.Git("notes", "--ref="+provenance.NotesRef, "add", "-f", "-m", "garbage", a.Head())
 	c.Git("push", "-q", "origin", provenance.NotesRef)
@@ -389,11 +362,11 @@ func TestForeignAndCorruptRemoteNotes(t *testing.T) {
 func TestNetworkFailureMidSyncLosesNothing(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(2, "me"))
 	a.Commit("Mine")
 	a.Git("push", "-q", "origin", "main")
-	b := w.clone("b")
+	b := w.Clone("b")
 	b.Write("g.go", nlines(2, "ai"))
 	b.Commit("B's agent" + claudeTrailer)
 	b.Git("push", "-q", "origin", "main")
@@ -402,7 +375,7 @@ func TestNetworkFailureMidSyncLosesNothing(t *testing.T) {
 	a.Write("h.go", nlines(1, "me"))
 	local := a.Commit("Local only")
 	// Fetching works, pushing does not (the push URL is gone).
-	a.Git("remote", "set-url", "--push", "origin", filepath.Join(w.root, "gone.git"))
+	a.Git("remote", "set-url", "--push", "origin", filepath.Join(w.Root, "gone.git"))
 	_, stderr, code := a.Tool("", "sync")
 	if code == 0 || !strings.Contains(stderr, "sync origin") {
 		t.Errorf("sync with a broken push URL: exit %d\n%s", code, stderr)
@@ -411,7 +384,7 @@ func TestNetworkFailureMidSyncLosesNothing(t *testing.T) {
 	wantLayout(t, a, local, "h.go:1:human")
 	wantLayout(t, a, "origin/main", "g.go:1-2:ai:claude-code")
 	// And the remote is unreachable altogether: still nothing lost.
-	a.Git("remote", "set-url", "origin", filepath.Join(w.root, "gone.git"))
+	a.Git("remote", "set-url", "origin", filepath.Join(w.Root, "gone.git"))
 	if _, _, code := a.Tool("", "sync"); code == 0 {
 		t.Error("sync with no remote succeeded")
 	}
@@ -441,7 +414,7 @@ func TestSyncFlags(t *testing.T) {
 func TestSyncOutput(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	a := w.clone("a")
+	a := w.Clone("a")
 	a.Write("f.go", nlines(1, "me"))
 	a.Commit("Mine")
 	a.Git("push", "-q", "--no-verify", "origin", "main")

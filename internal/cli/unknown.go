@@ -5,10 +5,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 )
 
 // unknownAsFlag adds --unknown-as to cmd, bound to *v.
@@ -28,7 +28,7 @@ func checkUnknownAs(v string) error {
 // unknownAs is the unknown-as setting: the flag when given, else the
 // configuration's; a since: the configuration names that is neither a
 // date nor a commit is a usage error.
-func unknownAs(ctx context.Context, repo *gitx.Repo, cfg *config.Config, flag string) (*capture.UnknownAs, error) {
+func unknownAs(ctx context.Context, repo *gitx.Repo, cfg *config.Config, flag string) (*resolve.UnknownAs, error) {
 	as := cfg.Unknown.As
 	if flag != "" {
 		as = flag

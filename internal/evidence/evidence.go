@@ -57,7 +57,7 @@
 //
 // Branch evidence (provenance.EvidenceBranch), the weakest: the commit was
 // made on, or merged from, a branch named the way agents name theirs
-// (Commit.Branch; see BranchAgent and MergedBranch).
+// (provenance.Meta.Branch; see BranchAgent and MergedBranch).
 //
 // # Precedence
 //
@@ -86,16 +86,6 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
-
-// Commit is the metadata a commit is classified from.
-type Commit struct {
-	Author    string // "Name <email>"
-	Committer string // "Name <email>"
-	Message   string // the whole message, subject and body
-	// Branch is the branch the commit was made on or merged from, where
-	// known ("" otherwise): its name is the weakest evidence.
-	Branch string
-}
 
 // Match is one piece of evidence found in a commit.
 type Match struct {
@@ -165,7 +155,7 @@ var (
 // of, chosen as the package documentation says, and true; or the zero
 // Attribution and false when there is no evidence (the commit may still
 // be an agent's: the caller decides between human and unknown).
-func (r *Rules) Classify(c Commit) (provenance.Attribution, bool) {
+func (r *Rules) Classify(c provenance.Meta) (provenance.Attribution, bool) {
 	var buf [8]Match
 	ms := r.appendMatches(buf[:0], c)
 	if len(ms) == 0 {
@@ -190,11 +180,11 @@ func (r *Rules) Classify(c Commit) (provenance.Attribution, bool) {
 
 // Matches returns every piece of evidence in the commit, in the order the
 // rules are tried (see the package documentation); Classify picks from it.
-func (r *Rules) Matches(c Commit) []Match {
+func (r *Rules) Matches(c provenance.Meta) []Match {
 	return r.appendMatches(nil, c)
 }
 
-func (r *Rules) appendMatches(ms []Match, c Commit) []Match {
+func (r *Rules) appendMatches(ms []Match, c provenance.Meta) []Match {
 	ms = appendTrailers(ms, c.Message)
 	ms = appendMarkers(ms, c.Message)
 	ms = appendAuthor(ms, c.Author)

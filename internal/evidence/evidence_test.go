@@ -268,9 +268,9 @@ Signed-off-by: Ada Lovelace <ada@example.com>`, want{}},
 // (see commitOf); it is cut from the message.
 const branchTag = "\x00branch="
 
-// commitOf builds the Commit of a table row.
-func commitOf(author, committer, message string) Commit {
-	c := Commit{Author: author, Committer: committer, Message: message}
+// commitOf builds the metadata of a table row.
+func commitOf(author, committer, message string) provenance.Meta {
+	c := provenance.Meta{Author: author, Committer: committer, Message: message}
 	if i := strings.Index(message, branchTag); i >= 0 {
 		c.Message, c.Branch = strings.TrimRight(message[:i], "\n")+"\n", message[i+len(branchTag):]
 	}
@@ -323,7 +323,7 @@ func TestClassifyAgents(t *testing.T) {
 		{"one agent", person, person, "x\n\nAssisted-by: Claude Code", "", "claude-code", ""},
 	}
 	for _, tc := range tests {
-		a, ok := rules.Classify(Commit{Author: tc.author, Committer: tc.committer, Message: tc.message, Branch: tc.branch})
+		a, ok := rules.Classify(provenance.Meta{Author: tc.author, Committer: tc.committer, Message: tc.message, Branch: tc.branch})
 		if !ok || a.Agent != tc.agent || a.Agents != tc.agents {
 			t.Errorf("%s: Classify = %+v, %v; want agent %s, agents %q", tc.name, a, ok, tc.agent, tc.agents)
 		}
@@ -331,7 +331,7 @@ func TestClassifyAgents(t *testing.T) {
 }
 
 func TestMatchesSources(t *testing.T) {
-	c := Commit{
+	c := provenance.Meta{
 		Author:    "Paul Gauthier (aider) <paul@example.com>",
 		Committer: person,
 		Message:   "aider: y\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-authored-by: aider (gpt-4o) <aider@aider.chat>\n",
@@ -392,7 +392,7 @@ func TestClassifyUserRules(t *testing.T) {
 		{"no match", person, person, "Fix a bug", want{}},
 	}
 	for _, tc := range tests {
-		got, ok := rules.Classify(Commit{Author: tc.author, Committer: tc.committer, Message: tc.message})
+		got, ok := rules.Classify(provenance.Meta{Author: tc.author, Committer: tc.committer, Message: tc.message})
 		got.Agents = "" // TestClassifyAgents checks the list
 		var wantA provenance.Attribution
 		if tc.want.evidence != "" {
@@ -404,7 +404,7 @@ func TestClassifyUserRules(t *testing.T) {
 	}
 
 	// The built-in rules are unchanged by WithConfig.
-	if _, ok := Builtin().Classify(Commit{Author: person, Committer: person, Message: "Fix\n\nWindsurf-Session: 42\n"}); ok {
+	if _, ok := Builtin().Classify(provenance.Meta{Author: person, Committer: person, Message: "Fix\n\nWindsurf-Session: 42\n"}); ok {
 		t.Error("Builtin() sees a user rule")
 	}
 	// Rules accumulate.
@@ -412,10 +412,10 @@ func TestClassifyUserRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := more.Classify(Commit{Author: person, Committer: person, Message: "zed: x"}); a.Agent != "zed" {
+	if a, _ := more.Classify(provenance.Meta{Author: person, Committer: person, Message: "zed: x"}); a.Agent != "zed" {
 		t.Errorf("added rule not used: %+v", a)
 	}
-	if a, _ := more.Classify(Commit{Author: person, Committer: person, Message: "x\n\nWindsurf-Session: 1"}); a.Agent != "windsurf" {
+	if a, _ := more.Classify(provenance.Meta{Author: person, Committer: person, Message: "x\n\nWindsurf-Session: 1"}); a.Agent != "windsurf" {
 		t.Errorf("earlier rule lost: %+v", a)
 	}
 }
@@ -440,15 +440,15 @@ func TestWithConfigErrors(t *testing.T) {
 
 func TestIdentModelLimits(t *testing.T) {
 	long := "x\n\nCo-authored-by: aider (" + strings.Repeat("m", 200) + ") <aider@aider.chat>"
-	if a, ok := Builtin().Classify(Commit{Message: long}); !ok || a.Agent != "aider" || a.Model != "" {
+	if a, ok := Builtin().Classify(provenance.Meta{Message: long}); !ok || a.Agent != "aider" || a.Model != "" {
 		t.Errorf("overlong model kept: %+v", a)
 	}
 	spaced := "x\n\nCo-authored-by: aider (my model) <aider@aider.chat>"
-	if a, _ := Builtin().Classify(Commit{Message: spaced}); a.Model != "" {
+	if a, _ := Builtin().Classify(provenance.Meta{Message: spaced}); a.Model != "" {
 		t.Errorf("model with a space kept: %+v", a)
 	}
 	var nilRules *Rules
-	if a, ok := nilRules.Classify(Commit{Message: "aider: x"}); !ok || a.Agent != "aider" {
+	if a, ok := nilRules.Classify(provenance.Meta{Message: "aider: x"}); !ok || a.Agent != "aider" {
 		t.Errorf("nil Rules = %+v, %v; want the built-in rules", a, ok)
 	}
 	if r, err := nilRules.WithConfig(nil); err != nil || r == nil {
@@ -460,17 +460,17 @@ func TestIdentModelLimits(t *testing.T) {
 }
 
 // history is a mix of commits like a real repository's.
-func history() []Commit {
-	var cs []Commit
+func history() []provenance.Meta {
+	var cs []provenance.Meta
 	body := strings.Repeat("Explain the change in some detail, wrapping at 72 columns as usual.\n", 6)
 	for i := 0; i < 100; i++ {
 		switch i % 5 {
 		case 0:
-			cs = append(cs, Commit{Author: person, Committer: person, Message: fmt.Sprintf("Fix %d\n\n%s\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude Opus 4.1 <noreply@anthropic.com>\n", i, body)})
+			cs = append(cs, provenance.Meta{Author: person, Committer: person, Message: fmt.Sprintf("Fix %d\n\n%s\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude Opus 4.1 <noreply@anthropic.com>\n", i, body)})
 		case 1:
-			cs = append(cs, Commit{Author: "Paul (aider) <p@example.com>", Committer: person, Message: fmt.Sprintf("feat: %d\n\n%s", i, body)})
+			cs = append(cs, provenance.Meta{Author: "Paul (aider) <p@example.com>", Committer: person, Message: fmt.Sprintf("feat: %d\n\n%s", i, body)})
 		default:
-			cs = append(cs, Commit{Author: person, Committer: person, Message: fmt.Sprintf("Change %d\n\n%s\nSigned-off-by: %s\n", i, body, person)})
+			cs = append(cs, provenance.Meta{Author: person, Committer: person, Message: fmt.Sprintf("Change %d\n\n%s\nSigned-off-by: %s\n", i, body, person)})
 		}
 	}
 	return cs
@@ -518,7 +518,7 @@ func TestHumanAtVendorDomain(t *testing.T) {
 	rules := Builtin()
 	for d := range domains {
 		human := "Jamie Doe <jamie.doe@" + d + ">"
-		for _, c := range []Commit{
+		for _, c := range []provenance.Meta{
 			{Author: human, Committer: human, Message: "Fix the parser"},
 			{Author: person, Committer: human, Message: "Fix the parser"},
 			{Author: person, Committer: person, Message: "Fix\n\nCo-authored-by: " + human},
@@ -533,13 +533,13 @@ func TestHumanAtVendorDomain(t *testing.T) {
 	// The same people's agents' service addresses are still agents.
 	for _, id := range identities {
 		for _, e := range id.emails {
-			c := Commit{Author: "Agent <" + e + ">", Committer: person, Message: "Fix"}
+			c := provenance.Meta{Author: "Agent <" + e + ">", Committer: person, Message: "Fix"}
 			if a, ok := rules.Classify(c); !ok || a.Agent != id.agent {
 				t.Errorf("%s: Classify = %+v, %v; want %s", e, a, ok, id.agent)
 			}
 		}
 		for _, bid := range id.botIDs {
-			c := Commit{Author: "Renamed <" + bid + "+new-name[bot]@users.noreply.github.com>", Committer: person, Message: "Fix"}
+			c := provenance.Meta{Author: "Renamed <" + bid + "+new-name[bot]@users.noreply.github.com>", Committer: person, Message: "Fix"}
 			if a, ok := rules.Classify(c); !ok || a.Agent != id.agent {
 				t.Errorf("bot id %s: Classify = %+v, %v; want %s", bid, a, ok, id.agent)
 			}
@@ -561,7 +561,7 @@ func FuzzClassify(f *testing.F) {
 	f.Add("a (b) <c>", "<<>>", "\n\n:\n\n a:\n#\n", "/")
 	rules := Builtin()
 	f.Fuzz(func(t *testing.T, author, committer, message, br string) {
-		c := Commit{Author: author, Committer: committer, Message: message, Branch: br}
+		c := provenance.Meta{Author: author, Committer: committer, Message: message, Branch: br}
 		a, ok := rules.Classify(c)
 		if again, ok2 := rules.Classify(c); again != a || ok2 != ok {
 			t.Fatalf("not deterministic: %+v then %+v", a, again)
@@ -590,7 +590,7 @@ func FuzzClassify(f *testing.F) {
 		}
 		if !strings.Contains(message, ":") && !containsFold(message, "generated with") {
 			if _, bot := BranchAgent(br); !bot {
-				human := Commit{Author: person, Committer: person, Message: message}
+				human := provenance.Meta{Author: person, Committer: person, Message: message}
 				if strings.HasPrefix(strings.TrimLeft(message, " \t\r\n"), "aider") {
 					return
 				}

@@ -95,7 +95,7 @@ func Parse(data []byte) (*Log, error) {
 		return nil, fmt.Errorf("metadata is not a JSON object: %v", err)
 	}
 	if !strings.HasPrefix(meta.SchemaVersion, SchemaMajor) {
-		return nil, fmt.Errorf("schema version %q is not one this git-ai-survival reads (%sx)", abbreviate(meta.SchemaVersion, 40), SchemaMajor)
+		return nil, fmt.Errorf("schema version %q is not one this git-ai-survival reads (%sx)", provenance.Abbreviate(meta.SchemaVersion, 40), SchemaMajor)
 	}
 	log := &Log{SchemaVersion: meta.SchemaVersion, meta: meta}
 	for i, l := range lines[:div] {
@@ -131,7 +131,7 @@ func parsePath(l string) (string, error) {
 		return l, nil
 	}
 	if len(l) < 2 || !strings.HasSuffix(l, `"`) {
-		return "", fmt.Errorf("unterminated quoted path %q", abbreviate(l, 60))
+		return "", fmt.Errorf("unterminated quoted path %q", provenance.Abbreviate(l, 60))
 	}
 	inner := l[1 : len(l)-1]
 	if !strings.Contains(inner, `\`) {
@@ -140,7 +140,7 @@ func parsePath(l string) (string, error) {
 	// A path with escapes: read it as a Go string, which covers \" \\ \t \n.
 	p, err := strconv.Unquote(l)
 	if err != nil {
-		return "", fmt.Errorf("bad quoted path %q", abbreviate(l, 60))
+		return "", fmt.Errorf("bad quoted path %q", provenance.Abbreviate(l, 60))
 	}
 	return p, nil
 }
@@ -148,18 +148,18 @@ func parsePath(l string) (string, error) {
 func parseAttestation(s string) (Attestation, error) {
 	i := strings.LastIndexByte(s, ' ')
 	if i <= 0 {
-		return Attestation{}, fmt.Errorf("attestation %q has no line numbers", abbreviate(s, 60))
+		return Attestation{}, fmt.Errorf("attestation %q has no line numbers", provenance.Abbreviate(s, 60))
 	}
 	key, spec := strings.TrimSpace(s[:i]), s[i+1:]
 	if spec == "" {
-		return Attestation{}, fmt.Errorf("attestation %q has no line numbers", abbreviate(s, 60))
+		return Attestation{}, fmt.Errorf("attestation %q has no line numbers", provenance.Abbreviate(s, 60))
 	}
 	if key == "" || strings.ContainsAny(key, " \t") {
-		return Attestation{}, fmt.Errorf("bad attestation key %q", abbreviate(key, 60))
+		return Attestation{}, fmt.Errorf("bad attestation key %q", provenance.Abbreviate(key, 60))
 	}
 	ls, err := provenance.ParseLineSet(spec)
 	if err != nil {
-		return Attestation{}, fmt.Errorf("bad line numbers %q: %v", abbreviate(spec, 60), err)
+		return Attestation{}, fmt.Errorf("bad line numbers %q: %v", provenance.Abbreviate(spec, 60), err)
 	}
 	return Attestation{Key: key, Lines: ls}, nil
 }
@@ -233,7 +233,7 @@ func (l *Log) Warnings() []string {
 			}
 			seen[a.Key] = true
 			if _, ok := l.AgentOf(a.Key); !ok {
-				out = append(out, fmt.Sprintf("attestation key %q has no prompt or session record; its lines count as ai with no agent", abbreviate(sanitize(a.Key), 40)))
+				out = append(out, fmt.Sprintf("attestation key %q has no prompt or session record; its lines count as ai with no agent", provenance.Abbreviate(sanitize(a.Key), 40)))
 			}
 		}
 	}
@@ -279,18 +279,5 @@ func sanitize(s string) string {
 		}
 		return r
 	}, s)
-	return abbreviate(s, 100)
+	return provenance.Abbreviate(s, 100)
 }
-
-func abbreviate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8Start(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }

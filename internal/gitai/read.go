@@ -130,18 +130,11 @@ func Read(ctx context.Context, repo *gitx.Repo, commit string) (map[string]Entry
 func ParseEntry(commit, ref string, data []byte) Entry {
 	log, err := Parse(data)
 	if err != nil {
-		return Entry{Commit: commit, Ref: ref, Err: fmt.Errorf("the git-ai note on commit %s (%s) is not readable (%v); it is ignored", short(commit), ref, err)}
+		return Entry{Commit: commit, Ref: ref, Err: fmt.Errorf("the git-ai note on commit %s (%s) is not readable (%v); it is ignored", provenance.ShortID(commit), ref, err)}
 	}
 	e := Entry{Commit: commit, Ref: ref, Log: log}
 	for _, w := range log.Warnings() {
-		e.Warnings = append(e.Warnings, fmt.Sprintf("the git-ai note on commit %s: %s", short(commit), w))
+		e.Warnings = append(e.Warnings, fmt.Sprintf("the git-ai note on commit %s: %s", provenance.ShortID(commit), w))
 	}
 	return e
-}
-
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

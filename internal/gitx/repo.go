@@ -140,6 +140,43 @@ func (r *Repo) GitPath(ctx context.Context, p string) (string, error) {
 	return s, nil
 }
 
+// ShallowCommits are the commits whose parents a shallow clone lacks
+// (empty when the clone is not shallow).
+func (r *Repo) ShallowCommits(ctx context.Context) (map[string]bool, error) {
+	path, err := r.GitPath(ctx, "shallow")
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return map[string]bool{}, nil
+		}
+		return nil, fmt.Errorf("reading the shallow boundary: %w", err)
+	}
+	set := map[string]bool{}
+	for _, id := range strings.Fields(string(data)) {
+		set[id] = true
+	}
+	return set, nil
+}
+
+// Commits returns which of ids (full object ids) name commits in the
+// repository, with one `git cat-file --batch-check`.
+func (g *Git) Commits(ctx context.Context, ids []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	if len(ids) == 0 {
+		return found, nil
+	}
+	out, err := g.Input(ctx, strings.NewReader(strings.Join(ids, "\n")+"\n"), "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	for _, line := range strings.Split(string(out), "\n") {
+		if id, typ, ok := strings.Cut(line, " "); ok && typ == "commit" {
+			found[id] = true
+		}
+	}
+	return found, err
+}
+
 // ResolveCommit returns the full id of rev as a commit.
 func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
 	if strings.HasPrefix(rev, "-") {

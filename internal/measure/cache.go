@@ -11,10 +11,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -86,7 +86,7 @@ func gitAISettings(tips []gitai.Tip) string {
 }
 
 // unknownSettings fingerprints the unknown-as setting.
-func unknownSettings(u *capture.UnknownAs) string {
+func unknownSettings(u *resolve.UnknownAs) string {
 	s := u.String()
 	if s == "" {
 		return ""

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/evidence"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
@@ -188,9 +187,7 @@ func (e *env) report(rng string, moves, noCache bool) (string, walkcache.Stats) 
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	classify := func(m capture.Meta) (provenance.Attribution, bool) {
-		return rules.Classify(evidence.Commit{Author: m.Author, Committer: m.Committer, Message: m.Message})
-	}
+	classify := rules.Classify
 	var st walkcache.Stats
 	rep, err := measure.Report(context.Background(), e.repo, measure.Options{
 		Range: rng, Config: e.cfg, Classify: classify, Moves: moves, Curves: true,

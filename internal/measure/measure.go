@@ -11,13 +11,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/evidence"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/pathspec"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
@@ -30,7 +30,7 @@ type Options struct {
 	// Range is "A..B", a revision, or "" for all history of HEAD.
 	Range    string
 	Config   *config.Config
-	Classify capture.Classifier
+	Classify resolve.Classifier
 	// Moves traces moved and copied lines to their origin, as
 	// git blame -M -C -C does (slower: the walk reads line content).
 	Moves bool
@@ -56,7 +56,7 @@ type Options struct {
 	Counts func(*linemap.Commit) bool
 	// Unknown, when set, counts lines with no evidence as human (see
 	// UnknownPolicy).
-	Unknown *capture.UnknownAs
+	Unknown *resolve.UnknownAs
 	// Branch is the branch the commits of an "A..B" range come from (a
 	// pull request's head branch), "" when unknown: an agent's branch name
 	// ("codex/fix-parser") is the weakest evidence for them.
@@ -107,21 +107,13 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 	if err != nil {
 		return nil, err
 	}
-	res := &capture.Resolver{Notes: all, GitAI: ai, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, UnknownAs: opts.Unknown, Warn: opts.warn}
+	res := &resolve.Resolver{Notes: all, GitAI: ai, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, UnknownAs: opts.Unknown, Warn: opts.warn}
 	if !res.NoInference {
 		res.Branches = branches
 	}
-	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
-		pc, src := res.Resolve(capture.Meta{ID: c.ID, Parents: c.Parents, Author: c.Author, Committer: c.Committer, Message: c.Message, CommitTime: c.CommitTime})
-		switch src {
-		case capture.SourceNote:
-			return pc, walk.SourceNote, nil
-		case capture.SourceInferred:
-			return pc, walk.SourceInferred, nil
-		case capture.SourceGitAI:
-			return pc, walk.SourceGitAI, nil
-		}
-		return pc, walk.SourceUnknown, nil
+	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, provenance.Source, error) {
+		pc, src := res.Resolve(c.Meta)
+		return pc, src, nil
 	}), nil
 }
 
@@ -163,7 +155,7 @@ func mergedBranches(ctx context.Context, repo *gitx.Repo, opts Options) map[stri
 	if rng == "" {
 		rng = "HEAD"
 	}
-	branches, skipped, err := capture.MergedBranches(ctx, repo, rng)
+	branches, skipped, err := resolve.MergedBranches(ctx, repo, rng)
 	if err != nil {
 		opts.warn(fmt.Sprintf("git-ai-survival: branch names not used as evidence: %v", err))
 		return nil
@@ -266,7 +258,7 @@ func Report(ctx context.Context, repo *gitx.Repo, opts Options) (*survival.Repor
 // ("" is unknown); since, when given, is a date (2006-01-02 or RFC 3339)
 // or a revision, and limits the setting to the commits made before it.
 // A bad value is a usage error.
-func UnknownPolicy(ctx context.Context, repo *gitx.Repo, as, since string) (*capture.UnknownAs, error) {
+func UnknownPolicy(ctx context.Context, repo *gitx.Repo, as, since string) (*resolve.UnknownAs, error) {
 	switch as {
 	case "", "unknown":
 		return nil, nil
@@ -274,7 +266,7 @@ func UnknownPolicy(ctx context.Context, repo *gitx.Repo, as, since string) (*cap
 	default:
 		return nil, fmt.Errorf("unknown-as %q: use human or unknown", as)
 	}
-	u := &capture.UnknownAs{Since: since}
+	u := &resolve.UnknownAs{Since: since}
 	if since == "" {
 		return u, nil
 	}

@@ -158,6 +158,13 @@ func casError(ref string, err error) error {
 	return nil
 }
 
+// Has reports, with one git process, whether each of commits (full ids)
+// has a note.
+func (s *Store) Has(ctx context.Context, commits ...string) ([]bool, error) {
+	_, has, err := s.probe(ctx, commits...)
+	return has, err
+}
+
 // probe reads, with one git process, the ref's tip ("" when it does not
 // exist) and whether each of commits (full ids) has a note under it,
 // wherever the note tree's fan-out puts it.

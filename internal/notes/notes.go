@@ -63,14 +63,14 @@ const MaxNoteRecords = 100_000
 // ParseEntry reads the note blob data of commit.
 func ParseEntry(commit string, data []byte) Entry {
 	if len(data) > MaxNoteBytes {
-		return Entry{Commit: commit, Err: fmt.Errorf("the note on commit %s is larger than %d MiB (%d bytes); it is ignored", short(commit), MaxNoteBytes>>20, len(data))}
+		return Entry{Commit: commit, Err: fmt.Errorf("the note on commit %s is larger than %d MiB (%d bytes); it is ignored", provenance.ShortID(commit), MaxNoteBytes>>20, len(data))}
 	}
 	if lines := bytes.Count(data, []byte{'\n'}) + 1 - boolInt(bytes.HasSuffix(data, []byte{'\n'})); lines > MaxNoteRecords {
-		return Entry{Commit: commit, Err: fmt.Errorf("the note on commit %s holds more than %d records (%d lines); it is ignored", short(commit), MaxNoteRecords, lines)}
+		return Entry{Commit: commit, Err: fmt.Errorf("the note on commit %s holds more than %d records (%d lines); it is ignored", provenance.ShortID(commit), MaxNoteRecords, lines)}
 	}
 	n, warn, err := provenance.Parse(data)
 	if err != nil {
-		err = fmt.Errorf("the note on commit %s is not a valid git-ai-survival note (%w); it is ignored", short(commit), err)
+		err = fmt.Errorf("the note on commit %s is not a valid git-ai-survival note (%w); it is ignored", provenance.ShortID(commit), err)
 	}
 	return Entry{Commit: commit, Note: n, Err: err, Warnings: warn}
 }
@@ -82,13 +82,6 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
-}
-
 // Read returns the note of commit; ok is false when it has none.
 func (s *Store) Read(ctx context.Context, commit string) (Entry, bool, error) {
 	out, err := s.repo.Output(ctx, "notes", "--ref="+s.Ref, "show", commit)
@@ -97,7 +90,7 @@ func (s *Store) Read(ctx context.Context, commit string) (Entry, bool, error) {
 		return Entry{Commit: commit}, false, nil
 	}
 	if err != nil {
-		return Entry{}, false, fmt.Errorf("reading the note of %s: %w", short(commit), err)
+		return Entry{}, false, fmt.Errorf("reading the note of %s: %w", provenance.ShortID(commit), err)
 	}
 	return ParseEntry(commit, out), true, nil
 }
@@ -210,7 +203,7 @@ func (a *PendingAdd) Finish(commit, committer string, n provenance.Note) error {
 	} else {
 		var err error
 		if ident, err = s.repo.Line(ctx, "var", "GIT_COMMITTER_IDENT"); err != nil {
-			return fmt.Errorf("writing the note of %s: finding the committer identity: %w", short(commit), err)
+			return fmt.Errorf("writing the note of %s: finding the committer identity: %w", provenance.ShortID(commit), err)
 		}
 	}
 	data := map[string][]byte{commit: n.Bytes()}
@@ -241,7 +234,7 @@ func (a *PendingAdd) Finish(commit, committer string, n provenance.Note) error {
 		})
 	})
 	if err != nil && !errors.Is(err, ErrExists) {
-		return fmt.Errorf("writing the note of %s: %w", short(commit), err)
+		return fmt.Errorf("writing the note of %s: %w", provenance.ShortID(commit), err)
 	}
 	return err
 }

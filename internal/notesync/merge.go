@@ -180,24 +180,24 @@ func merge(ctx context.Context, repo *gitx.Repo, theirs string) (MergeResult, er
 	}
 	if base == "" && len(changed) > 0 && !anyValid {
 		res.Action = Skipped
-		return res, fmt.Errorf("%s: %w", short(theirs), ErrForeign)
+		return res, fmt.Errorf("%s: %w", provenance.ShortID(theirs), ErrForeign)
 	}
 	if len(res.Kept) > 0 {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%d note(s) from %s are not git-ai-survival notes (first on commit %s); the local notes are kept", len(res.Kept), short(theirs), short(res.Kept[0])))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d note(s) from %s are not git-ai-survival notes (first on commit %s); the local notes are kept", len(res.Kept), provenance.ShortID(theirs), provenance.ShortID(res.Kept[0])))
 	}
 	if len(res.Foreign) > 0 {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%d note(s) from %s are not git-ai-survival notes (first on commit %s); kept as they are and ignored by reports", len(res.Foreign), short(theirs), short(res.Foreign[0])))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d note(s) from %s are not git-ai-survival notes (first on commit %s); kept as they are and ignored by reports", len(res.Foreign), provenance.ShortID(theirs), provenance.ShortID(res.Foreign[0])))
 	}
 	if ours == "" && len(res.Kept) == 0 {
 		// Nothing here yet: take their ref as it is.
-		if _, err := repo.Output(ctx, "update-ref", "-m", "git-ai-survival: notes from "+short(theirs), provenance.NotesRef, theirs, zeroID(theirs)); err != nil {
+		if _, err := repo.Output(ctx, "update-ref", "-m", "git-ai-survival: notes from "+provenance.ShortID(theirs), provenance.NotesRef, theirs, zeroID(theirs)); err != nil {
 			return res, refError(err)
 		}
 		res.Action = Created
 		return res, nil
 	}
 	if len(res.Kept) == 0 && isAncestor(ctx, repo, ours, theirs) {
-		if _, err := repo.Output(ctx, "update-ref", "-m", "git-ai-survival: notes fast-forward to "+short(theirs), provenance.NotesRef, theirs, ours); err != nil {
+		if _, err := repo.Output(ctx, "update-ref", "-m", "git-ai-survival: notes fast-forward to "+provenance.ShortID(theirs), provenance.NotesRef, theirs, ours); err != nil {
 			return res, refError(err)
 		}
 		res.Action = FastForward
@@ -225,7 +225,7 @@ func writeMerge(ctx context.Context, repo *gitx.Repo, ours, theirs string, edits
 	if err != nil {
 		return fmt.Errorf("finding the committer identity for the notes merge: %w", err)
 	}
-	msg := "Notes merged by 'git ai-survival' from " + short(theirs)
+	msg := "Notes merged by 'git ai-survival' from " + provenance.ShortID(theirs)
 	var b strings.Builder
 	fmt.Fprintf(&b, "commit %s\ncommitter %s\ndata %d\n%s\n", provenance.NotesRef, ident, len(msg), msg)
 	if ours != "" {
@@ -302,7 +302,7 @@ func listTree(ctx context.Context, repo *gitx.Repo, commit string) (map[string]e
 		}
 	}, "ls-tree", "-r", "-z", commit)
 	if err != nil {
-		return nil, fmt.Errorf("reading the notes of %s: %w", short(commit), err)
+		return nil, fmt.Errorf("reading the notes of %s: %w", provenance.ShortID(commit), err)
 	}
 	return out, nil
 }
@@ -334,10 +334,3 @@ func isAncestor(ctx context.Context, repo *gitx.Repo, a, b string) bool {
 }
 
 func zeroID(like string) string { return strings.Repeat("0", len(like)) }
-
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
-}

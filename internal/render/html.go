@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // HTML writes the report as one self-contained page: inline CSS and SVG,
@@ -110,7 +111,7 @@ func htmlData(r *survival.Report, opts Options) htmlPage {
 		Title:    "AI code survival: " + describeRange(r),
 		Headline: Headline(r),
 		Sub: fmt.Sprintf("Added lines in %s, measured at %s: %s commits, %s with notes,%s %s inferred from commit metadata.",
-			describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred)) + " " + CoverageText(r) + ".",
+			describeRange(r), provenance.ShortID(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred)) + " " + CoverageText(r) + ".",
 		Notes:    notesWith(r, opts.Notes),
 		ColorAI:  ColorAI,
 		ColorHum: ColorHuman,

@@ -33,7 +33,7 @@ func sampleReport() *survival.Report {
 	var survivors []linemap.Survivor
 	agents := []string{"claude-code", "cursor", evil}
 	for i := 0; i < 40; i++ {
-		c := &linemap.Commit{ID: fmt.Sprintf("c%02d", i), Author: "Dev " + evil + " <d@x>", CommitTime: t0.Add(time.Duration(i*3) * 24 * time.Hour)}
+		c := &linemap.Commit{Meta: provenance.Meta{ID: fmt.Sprintf("c%02d", i), Author: "Dev " + evil + " <d@x>", CommitTime: t0.Add(time.Duration(i*3) * 24 * time.Hour)}}
 		if i > 0 {
 			c.Parents = []string{commits[i-1].ID}
 		}

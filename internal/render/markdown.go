@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // Markdown writes the report as GitHub-flavoured Markdown.
 func Markdown(w io.Writer, r *survival.Report, opts Options) error {
 	fmt.Fprintf(w, "## AI code survival\n\n**%s**\n\n", MarkdownText(Headline(r)))
 	fmt.Fprintf(w, "Added lines in %s, measured at `%s`: %s commits, %s with notes,%s %s inferred from commit metadata.\n",
-		MarkdownText(describeRange(r)), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred))
+		MarkdownText(describeRange(r)), provenance.ShortID(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred))
 	if m := MovesLine(r); m != "" {
 		fmt.Fprintf(w, "%s\n", MarkdownText(m))
 	}

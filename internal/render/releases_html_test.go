@@ -28,7 +28,7 @@ func manyReleases(n int) *survival.Report {
 	var commits []*linemap.Commit
 	var survivors []linemap.Survivor
 	for i := 0; i < n; i++ {
-		c := &linemap.Commit{ID: fmt.Sprintf("c%03d", i), Author: "Dev <d@x>", CommitTime: t0.Add(time.Duration(i) * time.Hour)}
+		c := &linemap.Commit{Meta: provenance.Meta{ID: fmt.Sprintf("c%03d", i), Author: "Dev <d@x>", CommitTime: t0.Add(time.Duration(i) * time.Hour)}}
 		if i > 0 {
 			c.Parents = []string{commits[i-1].ID}
 		}

@@ -89,14 +89,7 @@ func MovesLine(r *survival.Report) string {
 	if r.Moves == nil {
 		return ""
 	}
-	return fmt.Sprintf("Moved and copied lines traced as git blame -M%d -C%d -C -C traces them.", r.Moves.Within, r.Moves.Across)
-}
-
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
+	return fmt.Sprintf("Moved and copied lines traced as git blame -M%d -C%d -C traces them.", r.Moves.Within, r.Moves.Across)
 }
 
 func agentName(a survival.AgentRow) string {

@@ -7,12 +7,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // Text writes the report for a terminal or a log.
 func Text(w io.Writer, r *survival.Report, opts Options) error {
 	fmt.Fprintf(w, "Survival of added lines in %s, measured at %s (%s commits: %s with notes,%s %s inferred from commit metadata)\n",
-		describeRange(r), short(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred))
+		describeRange(r), provenance.ShortID(r.End), Count(r.Commits.Total), Count(r.Commits.WithNotes), gitAICommits(r), Count(r.Commits.Inferred))
 	if m := MovesLine(r); m != "" {
 		fmt.Fprintln(w, m)
 	}

@@ -39,10 +39,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -82,7 +83,7 @@ type Restored struct {
 type Options struct {
 	// Classify classifies commits from their metadata (for lines no source
 	// wrote, and for sources without a note).
-	Classify capture.Classifier
+	Classify resolve.Classifier
 	// Remote is where pull and merge request heads are fetched from when
 	// they are not in the repository ("" fetches nothing).
 	Remote string
@@ -135,7 +136,7 @@ func Restore(ctx context.Context, repo *gitx.Repo, revs []string, opts Options) 
 	if len(bare) == 0 {
 		return res, nil
 	}
-	metas, err := capture.ReadMeta(ctx, repo, append([]string{"--no-walk=unsorted"}, bare...)...)
+	metas, err := repo.ReadMeta(ctx, append([]string{"--no-walk=unsorted"}, bare...)...)
 	if err != nil {
 		return res, err
 	}
@@ -329,7 +330,7 @@ func mergedRequests(ctx context.Context, repo *gitx.Repo, revs, bare []string, m
 	for _, id := range bare {
 		isBare[id] = true
 	}
-	metas, err := capture.ReadMeta(ctx, repo, append([]string{"--no-walk=unsorted"}, merges...)...)
+	metas, err := repo.ReadMeta(ctx, append([]string{"--no-walk=unsorted"}, merges...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -499,23 +500,14 @@ func overlaps(c, o *change) bool {
 
 // present lists the noted commits that are in the repository.
 func present(ctx context.Context, repo *gitx.Repo, noted map[string]string) (map[string]bool, error) {
-	have := map[string]bool{}
-	if len(noted) == 0 {
-		return have, nil
-	}
 	var ids []string
 	for id := range noted {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	out, err := repo.Input(ctx, strings.NewReader(strings.Join(ids, "\n")+"\n"), "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	have, err := repo.Commits(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("looking up the noted commits: %w", err)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if id, typ, ok := strings.Cut(line, " "); ok && typ == "commit" {
-			have[id] = true
-		}
 	}
 	return have, nil
 }
@@ -606,7 +598,7 @@ func readChanges(ctx context.Context, repo *gitx.Repo, ids []string) (map[string
 			return nil
 		},
 	}
-	args := append([]string{"log", "--no-walk=unsorted", "--stdin", "--root", "--no-merges", "--format=%x1e%H %ct"}, capture.DiffArgs...)
+	args := append([]string{"log", "--no-walk=unsorted", "--stdin", "--root", "--no-merges", "--format=%x1e%H %ct"}, added.DiffArgs...)
 	err := repo.Stream(ctx, strings.NewReader(strings.Join(ids, "\n")+"\n"), func(r io.Reader) error {
 		if err := p.Parse(r); err != nil {
 			return err

@@ -11,51 +11,22 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 )
 
-// world is a bare remote that plays the server (GitHub or GitLab), and the
-// clones that push to it and pull from it with the hooks installed.
-type world struct {
-	t      *testing.T
-	root   string
-	remote *gittest.Repo
-}
+// world is gittest's World with the helpers these tests add.
+type world struct{ *gittest.World }
 
-func newWorld(t *testing.T) *world {
-	t.Helper()
-	root := t.TempDir()
-	w := &world{t: t, root: root}
-	w.remote = gittest.NewAt(t, filepath.Join(root, "remote.git"), filepath.Join(root, "home-remote"))
-	w.remote.Git("init", "-q", "--bare", "-b", "main", w.remote.Dir)
-	return w
-}
-
-// clone makes a clone called name with the hooks installed (the first one
-// of an empty remote is an init with origin added).
-func (w *world) clone(name string) *gittest.Repo {
-	w.t.Helper()
-	r := gittest.NewAt(w.t, filepath.Join(w.root, name), filepath.Join(w.root, "home-"+name))
-	r.Env = append(r.Env, "GIT_EDITOR=true")
-	if strings.TrimSpace(w.remote.Git("for-each-ref", "refs/heads")) == "" {
-		r.Git("init", "-q", "-b", "main", r.Dir)
-		r.Git("remote", "add", "origin", w.remote.Dir)
-	} else {
-		r.Git("clone", "-q", w.remote.Dir, r.Dir)
-	}
-	r.Git("config", "pull.rebase", "false")
-	r.MustTool("install")
-	return r
-}
+func newWorld(t *testing.T) *world { return &world{gittest.NewWorld(t)} }
 
 func (w *world) rev(rev string) string {
-	return strings.TrimSpace(w.remote.Git("rev-parse", rev))
+	return strings.TrimSpace(w.Remote.Git("rev-parse", rev))
 }
 
 // replay makes, on the server and with plumbing only, the tree of onto
 // with commit's changes applied (the paths commit changed take commit's
 // content), as a rebase that met no conflict makes it.
 func (w *world) replay(onto string, commits ...string) string {
-	w.t.Helper()
-	idx := *w.remote
-	idx.Env = append(append([]string{}, w.remote.Env...), "GIT_INDEX_FILE="+filepath.Join(w.root, "server-index"))
+	w.T.Helper()
+	idx := *w.Remote
+	idx.Env = append(append([]string{}, w.Remote.Env...), "GIT_INDEX_FILE="+filepath.Join(w.Root, "server-index"))
 	idx.Git("read-tree", onto+"^{tree}")
 	for _, c := range commits {
 		out := idx.Git("diff-tree", "-r", "--no-commit-id", "--no-renames", c)
@@ -78,45 +49,45 @@ func (w *world) replay(onto string, commits ...string) string {
 // serverCommit is commit-tree as the server runs it: no hook, the
 // server's committer, the given author.
 func (w *world) serverCommit(tree, msg, author string, parents ...string) string {
-	w.t.Helper()
+	w.T.Helper()
 	args := []string{"commit-tree", tree, "-m", msg}
 	for _, p := range parents {
 		args = append(args, "-p", p)
 	}
-	srv := *w.remote
+	srv := *w.Remote
 	name, email, _ := strings.Cut(strings.TrimSuffix(author, ">"), " <")
-	srv.Env = append(append([]string{}, w.remote.Env...),
+	srv.Env = append(append([]string{}, w.Remote.Env...),
 		"GIT_COMMITTER_NAME=GitHub", "GIT_COMMITTER_EMAIL=noreply@github.com",
 		"GIT_AUTHOR_NAME="+name, "GIT_AUTHOR_EMAIL="+email)
-	w.remote.Tick()
+	w.Remote.Tick()
 	return strings.TrimSpace(srv.Git(args...))
 }
 
 // rebaseMerge replays the branch's commits onto main one by one, as
 // "Rebase and merge" does, and moves main; it returns the new commits.
 func (w *world) rebaseMerge(branch string) []string {
-	w.t.Helper()
-	commits := strings.Fields(w.remote.Git("rev-list", "--reverse", branch, "--not", "main"))
+	w.T.Helper()
+	commits := strings.Fields(w.Remote.Git("rev-list", "--reverse", branch, "--not", "main"))
 	tip := w.rev("main")
 	var made []string
 	for _, c := range commits {
-		msg := w.remote.Git("log", "-1", "--format=%B", c)
-		author := strings.TrimSpace(w.remote.Git("log", "-1", "--format=%an <%ae>", c))
+		msg := w.Remote.Git("log", "-1", "--format=%B", c)
+		author := strings.TrimSpace(w.Remote.Git("log", "-1", "--format=%an <%ae>", c))
 		tip = w.serverCommit(w.replay(tip, c), msg, author, tip)
 		made = append(made, tip)
 	}
-	w.remote.Git("update-ref", "refs/heads/main", tip)
+	w.Remote.Git("update-ref", "refs/heads/main", tip)
 	return made
 }
 
 // squashMerge makes one commit of the branch's changes on main, as
 // "Squash and merge" does, and moves main.
 func (w *world) squashMerge(branch, msg string) string {
-	w.t.Helper()
-	commits := strings.Fields(w.remote.Git("rev-list", "--reverse", branch, "--not", "main"))
+	w.T.Helper()
+	commits := strings.Fields(w.Remote.Git("rev-list", "--reverse", branch, "--not", "main"))
 	tip := w.rev("main")
 	c := w.serverCommit(w.replay(tip, commits...), msg, "Alice <alice@example.com>", tip)
-	w.remote.Git("update-ref", "refs/heads/main", c)
+	w.Remote.Git("update-ref", "refs/heads/main", c)
 	return c
 }
 
@@ -180,7 +151,7 @@ func layout(t *testing.T, r *gittest.Repo, rev string) string {
 // start is a remote whose main has one human commit, and alice's clone.
 func start(t *testing.T) (*world, *gittest.Repo, string) {
 	w := newWorld(t)
-	alice := w.clone("alice")
+	alice := w.Clone("alice")
 	alice.Write("app.txt", "one\ntwo\n")
 	base := alice.Commit("start")
 	alice.Git("push", "-q", "-u", "origin", "main")
@@ -207,13 +178,13 @@ const greetingLayout = "app.txt:3 ai/claude-code restored; app.txt:4 human resto
 func TestServerSquashRestoredOnPull(t *testing.T) {
 	t.Parallel()
 	w, alice, base := start(t)
-	bob := w.clone("bob")
+	bob := w.Clone("bob")
 	agent, human := greeting(t, alice, "feature")
 	// The server squashes, keeps the pull request's head and deletes the
 	// branch: bob never sees the branch's commits but through the ref.
-	w.remote.Git("update-ref", "refs/pull/7/head", w.rev("feature"))
+	w.Remote.Git("update-ref", "refs/pull/7/head", w.rev("feature"))
 	squash := w.squashMerge("feature", "Add the greeting (#7)\n\n* add the greeting\n\n* explain the greeting\n")
-	w.remote.Git("update-ref", "-d", "refs/heads/feature")
+	w.Remote.Git("update-ref", "-d", "refs/heads/feature")
 
 	if _, errs, err := bob.Run("", "git", "pull", "-q"); err != nil || strings.Contains(errs, "warning") {
 		t.Fatalf("git pull: %v\n%s", err, errs)
@@ -243,14 +214,14 @@ func TestServerSquashWithoutHookThenAnnotateRestore(t *testing.T) {
 	t.Parallel()
 	w, alice, base := start(t)
 	greeting(t, alice, "feature")
-	w.remote.Git("update-ref", "refs/pull/12/head", w.rev("feature"))
+	w.Remote.Git("update-ref", "refs/pull/12/head", w.rev("feature"))
 	w.squashMerge("feature", "Add the greeting (#12)")
-	w.remote.Git("update-ref", "-d", "refs/heads/feature")
+	w.Remote.Git("update-ref", "-d", "refs/heads/feature")
 
 	// A clone without our hooks: the squash has no note, its lines are
 	// unknown, as a user would see it with nothing restored.
-	carol := gittest.NewAt(t, filepath.Join(w.root, "carol"), filepath.Join(w.root, "home-carol"))
-	carol.Git("clone", "-q", "file://"+w.remote.Dir, carol.Dir)
+	carol := gittest.NewAt(t, filepath.Join(w.Root, "carol"), filepath.Join(w.Root, "home-carol"))
+	carol.Git("clone", "-q", "file://"+w.Remote.Dir, carol.Dir)
 	carol.Git("fetch", "-q", "origin", "refs/notes/ai-survival:refs/notes/ai-survival")
 	if got, want := counts(t, carol, base+"..main"), "0 ai, 0 human, 4 unknown"; got != want {
 		t.Errorf("before restoring: %s, want %s", got, want)
@@ -275,7 +246,7 @@ func TestServerSquashWithoutHookThenAnnotateRestore(t *testing.T) {
 func TestServerRebaseMergeRestoredOnPull(t *testing.T) {
 	t.Parallel()
 	w, alice, base := start(t)
-	bob := w.clone("bob")
+	bob := w.Clone("bob")
 	agent, human := greeting(t, alice, "feature")
 	// main moves on meanwhile, in another file.
 	bob.Write("other.txt", "bob's line\n")
@@ -305,15 +276,15 @@ func TestServerRebaseMergeRestoredOnPull(t *testing.T) {
 func TestServerMergeCommitKeepsAttribution(t *testing.T) {
 	t.Parallel()
 	w, alice, base := start(t)
-	bob := w.clone("bob")
+	bob := w.Clone("bob")
 	greeting(t, alice, "feature")
 	bob.Write("other.txt", "bob's line\n")
 	bob.Commit("bob's change")
 	bob.Git("push", "-q", "origin", "main")
 
-	tree := w.replay("main", strings.Fields(w.remote.Git("rev-list", "--reverse", "feature", "--not", "main"))...)
+	tree := w.replay("main", strings.Fields(w.Remote.Git("rev-list", "--reverse", "feature", "--not", "main"))...)
 	merge := w.serverCommit(tree, "Merge pull request #3 from alice/feature", "Alice <alice@example.com>", w.rev("main"), w.rev("feature"))
-	w.remote.Git("update-ref", "refs/heads/main", merge)
+	w.Remote.Git("update-ref", "refs/heads/main", merge)
 
 	bob.Git("pull", "-q")
 	if got, want := counts(t, bob, base+"..main"), "3 ai, 2 human, 0 unknown"; got != want {
@@ -332,7 +303,7 @@ func TestServerSquashWithEditedMessageMatchedByContent(t *testing.T) {
 	// server and from alice's branches: only her object store and notes
 	// still have the commits.
 	squash := w.squashMerge("feature", "Greet people\n\nRewritten by the reviewer.")
-	w.remote.Git("update-ref", "-d", "refs/heads/feature")
+	w.Remote.Git("update-ref", "-d", "refs/heads/feature")
 	alice.Git("branch", "-q", "-D", "feature")
 	alice.Git("update-ref", "-d", "refs/remotes/origin/feature")
 
@@ -351,11 +322,11 @@ func TestServerSquashWithEditedMessageMatchedByContent(t *testing.T) {
 func TestGitLabSquashRestoredFromMergeRequestRef(t *testing.T) {
 	t.Parallel()
 	w, alice, base := start(t)
-	bob := w.clone("bob")
+	bob := w.Clone("bob")
 	greeting(t, alice, "feature")
-	w.remote.Git("update-ref", "refs/merge-requests/9/head", w.rev("feature"))
+	w.Remote.Git("update-ref", "refs/merge-requests/9/head", w.rev("feature"))
 	w.squashMerge("feature", "Add the greeting\n\nSee merge request team/app!9\n")
-	w.remote.Git("update-ref", "-d", "refs/heads/feature")
+	w.Remote.Git("update-ref", "-d", "refs/heads/feature")
 
 	bob.Git("pull", "-q")
 	if got, want := counts(t, bob, base+"..main"), "3 ai, 1 human, 0 unknown"; got != want {
@@ -372,17 +343,17 @@ func TestGitLabSquashRestoredFromMergeRequestRef(t *testing.T) {
 func TestGitLabSquashMergedByMergeCommit(t *testing.T) {
 	t.Parallel()
 	w, alice, base := start(t)
-	bob := w.clone("bob")
+	bob := w.Clone("bob")
 	greeting(t, alice, "feature")
-	w.remote.Git("update-ref", "refs/merge-requests/4/head", w.rev("feature"))
+	w.Remote.Git("update-ref", "refs/merge-requests/4/head", w.rev("feature"))
 	// GitLab's "Merge commit" method with squashing: a squash commit that
 	// names nothing, merged by a commit that names the merge request.
 	main := w.rev("main")
 	squash := w.squashMerge("feature", "Add the greeting")
 	merge := w.serverCommit(w.rev(squash+"^{tree}"), "Merge branch 'feature' into 'main'\n\nAdd the greeting\n\nSee merge request team/app!4\n",
 		"Alice <alice@example.com>", main, squash)
-	w.remote.Git("update-ref", "refs/heads/main", merge)
-	w.remote.Git("update-ref", "-d", "refs/heads/feature")
+	w.Remote.Git("update-ref", "refs/heads/main", merge)
+	w.Remote.Git("update-ref", "-d", "refs/heads/feature")
 
 	bob.Git("pull", "-q")
 	if got, want := counts(t, bob, base+"..main"), "3 ai, 1 human, 0 unknown"; got != want {
@@ -396,12 +367,12 @@ func TestGitLabSquashMergedByMergeCommit(t *testing.T) {
 func TestSquashWithoutSourcesGetsNoNote(t *testing.T) {
 	t.Parallel()
 	w, alice, base := start(t)
-	bob := w.clone("bob")
+	bob := w.Clone("bob")
 	greeting(t, alice, "feature")
 	// The pull request's ref is not there and the branch is gone: nothing
 	// to restore from, and nothing is made up.
 	w.squashMerge("feature", "Add the greeting (#5)")
-	w.remote.Git("update-ref", "-d", "refs/heads/feature")
+	w.Remote.Git("update-ref", "-d", "refs/heads/feature")
 	bob.Git("pull", "-q")
 	if got, want := counts(t, bob, base+"..main"), "0 ai, 0 human, 4 unknown"; got != want {
 		t.Errorf("after pull: %s, want %s", got, want)
@@ -439,22 +410,22 @@ func TestFindRequest(t *testing.T) {
 func squashed(t *testing.T) (*world, string, string) {
 	w, alice, base := start(t)
 	greeting(t, alice, "feature")
-	w.remote.Git("update-ref", "refs/pull/7/head", w.rev("feature"))
+	w.Remote.Git("update-ref", "refs/pull/7/head", w.rev("feature"))
 	squash := w.squashMerge("feature", "Add the greeting (#7)")
-	w.remote.Git("update-ref", "-d", "refs/heads/feature")
+	w.Remote.Git("update-ref", "-d", "refs/heads/feature")
 	return w, base, squash
 }
 
 func TestCIRestoresAndPushesOnPushToDefaultBranch(t *testing.T) {
 	t.Parallel()
 	w, base, squash := squashed(t)
-	job := gittest.NewAt(t, filepath.Join(w.root, "job"), filepath.Join(w.root, "home-job"))
-	job.Git("clone", "-q", "--depth", "1", "file://"+w.remote.Dir, job.Dir)
-	event := filepath.Join(w.root, "event.json")
+	job := gittest.NewAt(t, filepath.Join(w.Root, "job"), filepath.Join(w.Root, "home-job"))
+	job.Git("clone", "-q", "--depth", "1", "file://"+w.Remote.Dir, job.Dir)
+	event := filepath.Join(w.Root, "event.json")
 	job.Write("../event.json", `{"ref":"refs/heads/main","after":"`+squash+`","repository":{"default_branch":"main"}}`)
 	job.Env = append(job.Env, "GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=push", "GITHUB_EVENT_PATH="+event,
 		"GITHUB_REF=refs/heads/main", "GITHUB_SHA="+squash,
-		"GITHUB_STEP_SUMMARY="+filepath.Join(w.root, "summary.md"), "GITHUB_OUTPUT="+filepath.Join(w.root, "output"))
+		"GITHUB_STEP_SUMMARY="+filepath.Join(w.Root, "summary.md"), "GITHUB_OUTPUT="+filepath.Join(w.Root, "output"))
 	_, errs, code := job.Tool("", "ci")
 	if code != 0 {
 		t.Fatalf("ci: exit %d\n%s", code, errs)
@@ -463,7 +434,7 @@ func TestCIRestoresAndPushesOnPushToDefaultBranch(t *testing.T) {
 		!strings.Contains(errs, "pushed the restored notes to origin") {
 		t.Errorf("ci's log does not say what it restored and pushed:\n%s", errs)
 	}
-	out, _, err := w.remote.Run("", "git", "notes", "--ref=refs/notes/ai-survival", "show", squash)
+	out, _, err := w.Remote.Run("", "git", "notes", "--ref=refs/notes/ai-survival", "show", squash)
 	if err != nil || !strings.Contains(out, `"evidence":"restored"`) || !strings.Contains(out, `"sources":[`) {
 		t.Errorf("the remote has no restored note for the squash (%v):\n%s", err, out)
 	}
@@ -472,8 +443,8 @@ func TestCIRestoresAndPushesOnPushToDefaultBranch(t *testing.T) {
 	}
 
 	// On a pull request, or with --no-restore, nothing is restored.
-	other := gittest.NewAt(t, filepath.Join(w.root, "job2"), filepath.Join(w.root, "home-job2"))
-	other.Git("clone", "-q", "file://"+w.remote.Dir, other.Dir)
+	other := gittest.NewAt(t, filepath.Join(w.Root, "job2"), filepath.Join(w.Root, "home-job2"))
+	other.Git("clone", "-q", "file://"+w.Remote.Dir, other.Dir)
 	other.Env = job.Env
 	if _, errs, code := other.Tool("", "ci", "--no-restore", "--no-fetch"); code != 0 || strings.Contains(errs, "restored") {
 		t.Errorf("ci --no-restore: exit %d\n%s", code, errs)
@@ -483,8 +454,8 @@ func TestCIRestoresAndPushesOnPushToDefaultBranch(t *testing.T) {
 func TestSyncRestoresAndPushes(t *testing.T) {
 	t.Parallel()
 	w, base, squash := squashed(t)
-	carol := gittest.NewAt(t, filepath.Join(w.root, "carol"), filepath.Join(w.root, "home-carol"))
-	carol.Git("clone", "-q", "file://"+w.remote.Dir, carol.Dir)
+	carol := gittest.NewAt(t, filepath.Join(w.Root, "carol"), filepath.Join(w.Root, "home-carol"))
+	carol.Git("clone", "-q", "file://"+w.Remote.Dir, carol.Dir)
 	out := carol.MustTool("sync")
 	if !strings.Contains(out, "restored "+squash[:12]+": 4 of 4 lines from 2 commits (pull request #7)") {
 		t.Errorf("sync said:\n%s", out)
@@ -492,17 +463,17 @@ func TestSyncRestoresAndPushes(t *testing.T) {
 	if got, want := counts(t, carol, base+"..main"), "3 ai, 1 human, 0 unknown"; got != want {
 		t.Errorf("after sync: %s, want %s", got, want)
 	}
-	if _, _, err := w.remote.Run("", "git", "notes", "--ref=refs/notes/ai-survival", "show", squash); err != nil {
+	if _, _, err := w.Remote.Run("", "git", "notes", "--ref=refs/notes/ai-survival", "show", squash); err != nil {
 		t.Errorf("the restored note was not pushed: %v", err)
 	}
 	// --no-restore leaves a fresh clone's squash without a note.
-	dave := gittest.NewAt(t, filepath.Join(w.root, "dave"), filepath.Join(w.root, "home-dave"))
-	dave.Git("clone", "-q", "file://"+w.remote.Dir, dave.Dir)
-	w.remote.Git("notes", "--ref=refs/notes/ai-survival", "remove", squash)
+	dave := gittest.NewAt(t, filepath.Join(w.Root, "dave"), filepath.Join(w.Root, "home-dave"))
+	dave.Git("clone", "-q", "file://"+w.Remote.Dir, dave.Dir)
+	w.Remote.Git("notes", "--ref=refs/notes/ai-survival", "remove", squash)
 	if out := dave.MustTool("sync", "--no-restore"); strings.Contains(out, "restored") {
 		t.Errorf("sync --no-restore restored:\n%s", out)
 	}
-	if _, _, err := w.remote.Run("", "git", "notes", "--ref=refs/notes/ai-survival", "show", squash); err == nil {
+	if _, _, err := w.Remote.Run("", "git", "notes", "--ref=refs/notes/ai-survival", "show", squash); err == nil {
 		t.Errorf("sync --no-restore pushed a note for the squash")
 	}
 }

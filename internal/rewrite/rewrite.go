@@ -20,10 +20,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -111,7 +112,7 @@ type Result struct {
 // Options tune Remap.
 type Options struct {
 	// Classify classifies commits without a note from their metadata.
-	Classify capture.Classifier
+	Classify resolve.Classifier
 	// Message is the message of the notes commit.
 	Message string
 	// DryRun computes the notes without writing them.
@@ -142,19 +143,19 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 			}
 		}
 	}
-	added := map[string]capture.Added{}
-	err := capture.StreamAddedCommits(ctx, repo, ids, func(a capture.Added) error {
-		added[a.Commit] = a
+	adds := map[string]added.Lines{}
+	err := added.StreamCommits(ctx, repo, ids, func(a added.Lines) error {
+		adds[a.Commit] = a
 		return nil
 	})
 	if err != nil {
 		return res, fmt.Errorf("reading what the rewritten commits added: %w", err)
 	}
-	metas, err := capture.ReadMeta(ctx, repo, append([]string{"--no-walk=unsorted"}, ids...)...)
+	metas, err := repo.ReadMeta(ctx, append([]string{"--no-walk=unsorted"}, ids...)...)
 	if err != nil {
 		return res, err
 	}
-	metaOf := map[string]capture.Meta{}
+	metaOf := map[string]provenance.Meta{}
 	for _, m := range metas {
 		metaOf[m.ID] = m
 	}
@@ -162,7 +163,7 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 	if err != nil {
 		return res, err
 	}
-	maps, err := pairMaps(ctx, repo, groups, added)
+	maps, err := pairMaps(ctx, repo, groups, adds)
 	if err != nil {
 		return res, err
 	}
@@ -177,9 +178,9 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 			if !ok {
 				continue
 			}
-			olds = append(olds, oldSide{prov: pc, added: added[o].Files, files: maps[gi][oi]})
+			olds = append(olds, oldSide{prov: pc, added: adds[o].Files, files: maps[gi][oi]})
 		}
-		note, carried := compute(g.New, added[g.New], own, olds, opts.Carry)
+		note, carried := compute(g.New, adds[g.New], own, olds, opts.Carry)
 		res.Notes[g.New] = note
 		res.Carried += carried
 		if res.CarriedBy != nil || opts.Carry != nil {
@@ -212,13 +213,7 @@ func existing(ctx context.Context, repo *gitx.Repo, groups []Group) []Group {
 		ids = append(ids, g.New)
 		ids = append(ids, g.Olds...)
 	}
-	out, _ := repo.Input(ctx, strings.NewReader(strings.Join(ids, "\n")+"\n"), "cat-file", "--batch-check=%(objectname) %(objecttype)")
-	isCommit := map[string]bool{}
-	for _, line := range strings.Split(string(out), "\n") {
-		if id, typ, ok := strings.Cut(line, " "); ok && typ == "commit" {
-			isCommit[id] = true
-		}
-	}
+	isCommit, _ := repo.Commits(ctx, ids) // what git answered before failing
 	var kept []Group
 	for _, g := range groups {
 		if !isCommit[g.New] {
@@ -239,21 +234,21 @@ func existing(ctx context.Context, repo *gitx.Repo, groups []Group) []Group {
 
 // ownProvenance is what the new commit says of itself: the records of its
 // own note (the post-commit hook's), else its evidence, else human.
-func ownProvenance(id string, entries map[string]notes.Entry, m capture.Meta, classify capture.Classifier) provenance.Commit {
+func ownProvenance(id string, entries map[string]notes.Entry, m provenance.Meta, classify resolve.Classifier) provenance.Commit {
 	if e, ok := entries[id]; ok && e.Describes() {
 		return e.Note.Resolve(id)
 	}
 	if m.ID == "" {
 		m.ID = id
 	}
-	return provenance.Commit{ID: id, Default: capture.Attribute(classify, m), HasDefault: true, Files: map[string][]provenance.Span{}}
+	return provenance.Commit{ID: id, Default: classify.Attribute(m), HasDefault: true, Files: map[string][]provenance.Span{}}
 }
 
 // oldProvenance is an old commit's provenance: the records that describe
 // it, from its own note and from the note git copied onto the new commit;
 // else its evidence. ok is false when nothing is known (its lines then keep
 // the new commit's classification).
-func oldProvenance(id, newID string, entries map[string]notes.Entry, m capture.Meta, classify capture.Classifier) (provenance.Commit, bool, string) {
+func oldProvenance(id, newID string, entries map[string]notes.Entry, m provenance.Meta, classify resolve.Classifier) (provenance.Commit, bool, string) {
 	var recs []provenance.Record
 	warn := ""
 	for _, from := range []string{id, newID} {
@@ -308,7 +303,7 @@ func (o oldSide) lookup(path string, n int) (provenance.Attribution, bool) {
 // compute builds the new commit's note: every line it added gets the
 // attribution of the last old commit that had added that line, else its
 // own. It returns the note and the number of lines carried over.
-func compute(id string, added capture.Added, own provenance.Commit, olds []oldSide, carry func(provenance.Attribution) provenance.Attribution) (provenance.Note, int) {
+func compute(id string, add added.Lines, own provenance.Commit, olds []oldSide, carry func(provenance.Attribution) provenance.Attribution) (provenance.Note, int) {
 	type line struct {
 		path string
 		n    int
@@ -318,13 +313,13 @@ func compute(id string, added capture.Added, own provenance.Commit, olds []oldSi
 	count := map[provenance.Attribution]int{}
 	carried := 0
 	used := make([]bool, len(olds))
-	paths := make([]string, 0, len(added.Files))
-	for p := range added.Files {
+	paths := make([]string, 0, len(add.Files))
+	for p := range add.Files {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		for _, r := range added.Files[p].Ranges() {
+		for _, r := range add.Files[p].Ranges() {
 			for n := r.Start; n <= r.End; n++ {
 				a := own.At(p, n)
 				for i := len(olds) - 1; i >= 0; i-- {
@@ -370,7 +365,7 @@ func compute(id string, added capture.Added, own provenance.Commit, olds []oldSi
 
 // pairMaps diffs every (old, new) pair in one `git diff-tree --stdin` and
 // returns, per group and per old commit, the new paths' line maps.
-func pairMaps(ctx context.Context, repo *gitx.Repo, groups []Group, added map[string]capture.Added) ([][]map[string]fileMap, error) {
+func pairMaps(ctx context.Context, repo *gitx.Repo, groups []Group, adds map[string]added.Lines) ([][]map[string]fileMap, error) {
 	maps := make([][]map[string]fileMap, len(groups))
 	type slot struct{ g, o int }
 	var order []slot
@@ -382,11 +377,11 @@ func pairMaps(ctx context.Context, repo *gitx.Repo, groups []Group, added map[st
 			maps[gi][oi] = map[string]fileMap{}
 			fmt.Fprintf(&in, "%s %s\n", g.New, o)
 			order = append(order, slot{gi, oi})
-			for p := range added[o].Files {
+			for p := range adds[o].Files {
 				paths[p] = true
 			}
 		}
-		for p := range added[g.New].Files {
+		for p := range adds[g.New].Files {
 			paths[p] = true
 		}
 	}
@@ -423,7 +418,7 @@ func pairMaps(ctx context.Context, repo *gitx.Repo, groups []Group, added map[st
 			return nil
 		},
 	}
-	args := append([]string{"diff-tree", "--stdin", "--always", "-r", "--format=%x1e%H"}, capture.DiffArgs...)
+	args := append([]string{"diff-tree", "--stdin", "--always", "-r", "--format=%x1e%H"}, added.DiffArgs...)
 	args = append(args, "--")
 	// Only the paths the commits added matter; the old commits' paths are
 	// there so that renames between old and new are still found.

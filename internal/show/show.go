@@ -7,22 +7,23 @@ package show
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // Result is one commit's provenance, as show prints it.
 type Result struct {
-	Commit string         `json:"commit"`
-	Source capture.Source `json:"source"`
+	Commit string            `json:"commit"`
+	Source provenance.Source `json:"source"`
 	// NotesRef is the ref git-ai's note was read from (source "git-ai").
 	NotesRef string `json:"notes_ref,omitempty"`
 	// UnknownAs is "human" when the commit has no evidence and counts as
@@ -56,15 +57,15 @@ type Range struct {
 
 // Options are how commits without a note are classified.
 type Options struct {
-	Classify    capture.Classifier
+	Classify    resolve.Classifier
 	NoInference bool
 	// Unknown, when set, counts lines with no evidence as human.
-	Unknown *capture.UnknownAs
+	Unknown *resolve.UnknownAs
 }
 
 // Commit reads the provenance of commit id (a full commit id).
 func Commit(ctx context.Context, repo *gitx.Repo, id string, opts Options) (*Result, error) {
-	metas, err := capture.ReadMeta(ctx, repo, "--no-walk", id)
+	metas, err := repo.ReadMeta(ctx, "--no-walk", id)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +74,7 @@ func Commit(ctx context.Context, repo *gitx.Repo, id string, opts Options) (*Res
 		return nil, err
 	}
 	res := &Result{Commit: id, Sources: []string{}, Added: map[string]int{"ai": 0, "human": 0, "unknown": 0}, Files: []File{}, Binary: []string{}, Warnings: []string{}}
-	r := &capture.Resolver{Notes: map[string]notes.Entry{}, Classify: opts.Classify, NoInference: opts.NoInference, UnknownAs: opts.Unknown,
+	r := &resolve.Resolver{Notes: map[string]notes.Entry{}, Classify: opts.Classify, NoInference: opts.NoInference, UnknownAs: opts.Unknown,
 		Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}
 	if has {
 		r.Notes[id] = entry
@@ -87,30 +88,21 @@ func Commit(ctx context.Context, repo *gitx.Repo, id string, opts Options) (*Res
 			return nil, err
 		}
 	}
-	if r.UnknownAs != nil {
-		ct, err := repo.Line(ctx, "log", "-1", "--format=%ct", id)
-		if err != nil {
-			return nil, err
-		}
-		if secs, err := strconv.ParseInt(ct, 10, 64); err == nil {
-			metas[0].CommitTime = time.Unix(secs, 0)
-		}
-	}
 	pc, src := r.Resolve(metas[0])
-	if src == capture.SourceNone && pc.Default.Origin == provenance.Human {
+	if src == provenance.SourceNone && pc.Default.Origin == provenance.Human {
 		res.UnknownAs = "human"
 	}
-	if src == capture.SourceGitAI {
+	if src == provenance.SourceGitAI {
 		res.NotesRef = r.GitAI[id].Ref
 	}
 	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
 	res.Sources = append(res.Sources, pc.Sources...)
-	var added capture.Added
+	var add added.Lines
 	// No deadline: show reads the whole commit, however long it takes.
-	if err := capture.StreamAdded(ctx, repo, time.Time{}, func(a capture.Added) error { added = a; return nil }, "--no-walk", id); err != nil {
+	if err := added.Stream(ctx, repo, time.Time{}, func(a added.Lines) error { add = a; return nil }, "--no-walk", id); err != nil {
 		return nil, err
 	}
-	views := capture.View(added, pc)
+	views := capture.View(add, pc)
 	for o, n := range capture.Count(views) {
 		res.Added[string(o)] = n
 	}
@@ -124,6 +116,6 @@ func Commit(ctx context.Context, repo *gitx.Repo, id string, opts Options) (*Res
 		}
 		res.Files = append(res.Files, sf)
 	}
-	res.Binary = append(res.Binary, added.Binary...)
+	res.Binary = append(res.Binary, add.Binary...)
 	return res, nil
 }

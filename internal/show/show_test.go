@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/annotate"
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/show"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -18,7 +18,7 @@ import (
 // TestMain removes the binary the tests built.
 func TestMain(m *testing.M) { os.Exit(gittest.Main(m)) }
 
-func claude(m capture.Meta) (provenance.Attribution, bool) {
+func claude(m provenance.Meta) (provenance.Attribution, bool) {
 	if strings.Contains(m.Message, "Claude") {
 		return provenance.Attribution{Origin: provenance.AI, Agent: "claude-code", Evidence: provenance.EvidenceTrailer}, true
 	}
@@ -52,7 +52,7 @@ func TestCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	manual := provenance.Attribution{Origin: provenance.Human, Evidence: provenance.EvidenceManual}
-	want := &show.Result{Commit: byHand, Source: capture.SourceNote, Origin: manual, Sources: []string{},
+	want := &show.Result{Commit: byHand, Source: provenance.SourceNote, Origin: manual, Sources: []string{},
 		Added: map[string]int{"ai": 0, "human": 3, "unknown": 0}, Binary: []string{}, Warnings: []string{},
 		Files: []show.File{{Path: "a.txt", Ranges: []show.Range{{Lines: "1-3", Start: 1, End: 3, Attribution: manual}}}}}
 	if !reflect.DeepEqual(res, want) {
@@ -63,21 +63,21 @@ func TestCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Source != capture.SourceInferred || res.Origin.Agent != "claude-code" || !reflect.DeepEqual(res.Added, map[string]int{"ai": 2, "human": 0, "unknown": 0}) ||
+	if res.Source != provenance.SourceInferred || res.Origin.Agent != "claude-code" || !reflect.DeepEqual(res.Added, map[string]int{"ai": 2, "human": 0, "unknown": 0}) ||
 		!reflect.DeepEqual(res.Binary, []string{"bin.dat"}) || len(res.Files) != 1 || res.Files[0].Ranges[0].Lines != "4-5" {
 		t.Errorf("inferred commit: %+v", res)
 	}
 	res, err = show.Commit(ctx, repo, inferred, show.Options{Classify: claude, NoInference: true})
-	if err != nil || res.Source != capture.SourceNone || res.Added["unknown"] != 2 {
+	if err != nil || res.Source != provenance.SourceNone || res.Added["unknown"] != 2 {
 		t.Errorf("inferred commit, no inference: %+v %v", res, err)
 	}
 
 	res, err = show.Commit(ctx, repo, none, show.Options{Classify: claude})
-	if err != nil || res.Source != capture.SourceNone || res.UnknownAs != "" || !reflect.DeepEqual(res.Added, map[string]int{"ai": 0, "human": 0, "unknown": 1}) {
+	if err != nil || res.Source != provenance.SourceNone || res.UnknownAs != "" || !reflect.DeepEqual(res.Added, map[string]int{"ai": 0, "human": 0, "unknown": 1}) {
 		t.Errorf("commit without evidence: %+v %v", res, err)
 	}
-	res, err = show.Commit(ctx, repo, none, show.Options{Classify: claude, Unknown: &capture.UnknownAs{}})
-	if err != nil || res.Source != capture.SourceNone || res.UnknownAs != "human" || !reflect.DeepEqual(res.Added, map[string]int{"ai": 0, "human": 1, "unknown": 0}) {
+	res, err = show.Commit(ctx, repo, none, show.Options{Classify: claude, Unknown: &resolve.UnknownAs{}})
+	if err != nil || res.Source != provenance.SourceNone || res.UnknownAs != "human" || !reflect.DeepEqual(res.Added, map[string]int{"ai": 0, "human": 1, "unknown": 0}) {
 		t.Errorf("commit without evidence, unknown as human: %+v %v", res, err)
 	}
 }

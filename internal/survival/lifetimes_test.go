@@ -143,7 +143,7 @@ func TestSemverOrder(t *testing.T) {
 func TestCollectorFatesAndReleases(t *testing.T) {
 	day0 := time.Unix(1767225600, 0)
 	mk := func(id string, d int, parents ...string) *linemap.Commit {
-		return &linemap.Commit{ID: id, Parents: parents, CommitTime: day0.Add(time.Duration(d) * 24 * time.Hour)}
+		return &linemap.Commit{Meta: provenance.Meta{ID: id, Parents: parents, CommitTime: day0.Add(time.Duration(d) * 24 * time.Hour)}}
 	}
 	c0, c1 := mk("c0", 0), mk("c1", 1, "c0")
 	s := mk("s", 2, "c1")
@@ -212,8 +212,8 @@ func TestCollectorFatesAndReleases(t *testing.T) {
 }
 
 func TestDeathKindsCounted(t *testing.T) {
-	c0 := &linemap.Commit{ID: "c0"}
-	c1 := &linemap.Commit{ID: "c1", Parents: []string{"c0"}}
+	c0 := &linemap.Commit{Meta: provenance.Meta{ID: "c0"}}
+	c1 := &linemap.Commit{Meta: provenance.Meta{ID: "c1", Parents: []string{"c0"}}}
 	col := NewCollector()
 	col.Curves, col.Moves = true, true
 	col.Commit(c0)

@@ -262,11 +262,11 @@ func (c *Collector) Commit(cm *linemap.Commit) {
 	}
 	c.commits.Total++
 	switch cm.Source {
-	case linemap.SourceNote:
+	case provenance.SourceNote:
 		c.commits.WithNotes++
-	case linemap.SourceInferred:
+	case provenance.SourceInferred:
 		c.commits.Inferred++
-	case linemap.SourceGitAI:
+	case provenance.SourceGitAI:
 		c.commits.GitAI++
 	}
 }
@@ -274,9 +274,9 @@ func (c *Collector) Commit(cm *linemap.Commit) {
 // add counts n lines of b by the provenance they rest on.
 func (cv *Coverage) add(b *linemap.Birth, n int) {
 	switch b.Commit.Source {
-	case linemap.SourceNote, linemap.SourceGitAI:
+	case provenance.SourceNote, provenance.SourceGitAI:
 		cv.LineLevel += n
-	case linemap.SourceInferred:
+	case provenance.SourceInferred:
 		cv.CommitLevel += n
 	default:
 		cv.None += n

@@ -11,9 +11,9 @@ import (
 
 func TestReport(t *testing.T) {
 	ai := provenance.Attribution{Origin: provenance.AI, Agent: "claude-code", Model: "opus", Evidence: provenance.EvidenceTrailer}
-	c1 := &linemap.Commit{ID: "c1", Author: "Ann <ann@x>", Source: linemap.SourceInferred}
-	c2 := &linemap.Commit{ID: "c2", Author: "Bob <bob@x>", Source: linemap.SourceNote}
-	c3 := &linemap.Commit{ID: "c3", Author: "Ann <ann@x>"}
+	c1 := &linemap.Commit{Meta: provenance.Meta{ID: "c1", Author: "Ann <ann@x>"}, Source: provenance.SourceInferred}
+	c2 := &linemap.Commit{Meta: provenance.Meta{ID: "c2", Author: "Bob <bob@x>"}, Source: provenance.SourceNote}
+	c3 := &linemap.Commit{Meta: provenance.Meta{ID: "c3", Author: "Ann <ann@x>"}}
 	b1 := &linemap.Birth{Commit: c1, Path: "internal/x.go", Attribution: ai, Lines: 10}
 	b2 := &linemap.Birth{Commit: c2, Path: "main.go", Attribution: provenance.HumanAttribution(), Lines: 5}
 	b3 := &linemap.Birth{Commit: c3, Path: "docs/a.md", Attribution: provenance.Attribution{}, Lines: 3}

@@ -180,12 +180,12 @@ func TestLineLevelAttribution(t *testing.T) {
 	r.Write("f.txt", numbered("x", 1, 5))
 	id := r.Commit("mixed")
 	ai := provenance.Attribution{Origin: provenance.AI, Agent: "cursor", Model: "m1", Evidence: provenance.EvidenceCheckpoint}
-	attr := walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
+	attr := walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, provenance.Source, error) {
 		p := provenance.Commit{ID: c.ID, Default: provenance.HumanAttribution(), HasDefault: true, Files: map[string][]provenance.Span{}}
 		if c.ID == id {
 			p.Files["f.txt"] = []provenance.Span{{Range: provenance.Range{Start: 2, End: 3}, Attribution: ai}}
 		}
-		return p, walk.SourceNote, nil
+		return p, provenance.SourceNote, nil
 	})
 	var births []*walk.Birth
 	res := run(t, r, walk.Options{Attributor: attr, OnBirth: func(b *walk.Birth) { births = append(births, b) }})

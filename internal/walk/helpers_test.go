@@ -48,19 +48,19 @@ func openRepo(t testing.TB, r *gittest.Repo) *gitx.Repo {
 // byMessage is the tests' attributor: a message starting "AI:" is
 // claude-code's (inferred), "NOTE:" a person's (from a note), anything else
 // a person's with no evidence.
-var byMessage = walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, walk.Source, error) {
+var byMessage = walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, provenance.Source, error) {
 	a, src := originOf(c.Message)
 	return provenance.Commit{ID: c.ID, Default: a, HasDefault: true}, src, nil
 })
 
-func originOf(msg string) (provenance.Attribution, walk.Source) {
+func originOf(msg string) (provenance.Attribution, provenance.Source) {
 	switch {
 	case strings.HasPrefix(msg, "AI:"):
-		return provenance.Attribution{Origin: provenance.AI, Agent: "claude-code", Evidence: provenance.EvidenceTrailer}, walk.SourceInferred
+		return provenance.Attribution{Origin: provenance.AI, Agent: "claude-code", Evidence: provenance.EvidenceTrailer}, provenance.SourceInferred
 	case strings.HasPrefix(msg, "NOTE:"):
-		return provenance.HumanAttribution(), walk.SourceNote
+		return provenance.HumanAttribution(), provenance.SourceNote
 	}
-	return provenance.HumanAttribution(), walk.SourceUnknown
+	return provenance.HumanAttribution(), provenance.SourceNone
 }
 
 // events records a walk's events and checks that every line is born once

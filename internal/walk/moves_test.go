@@ -1,6 +1,7 @@
 package walk_test
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -8,19 +9,21 @@ import (
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
-// checkMoves runs movesTruth and bounds the differences: lines cut into
-// small pieces after their move are at most 15% of the surviving lines of
-// these histories, where a fifth of the changes move blocks of 1 to 8
-// lines and later edits cut into them; lines paired differently are none
-// unless repeated lines are common, and then at most 2%.
+// checkMoves runs movesTruth and bounds the differences: none for lines
+// cut into small pieces after their move (the walk settles a block on the
+// pieces of it that survive, as blame does), in these histories where a
+// fifth of the changes move blocks of 1 to 8 lines and later edits cut
+// into them; lines paired differently are none unless repeated lines are
+// common, and then at most 2%.
 func checkMoves(t *testing.T, r *gittest.Repo, repeated bool) {
 	t.Helper()
 	surviving, fragmented, aligned := movesTruth(t, r)
-	if fragmented*100 > surviving*15 {
-		t.Errorf("%d of %d lines differ from blame for being cut after their move: more than 15%%", fragmented, surviving)
+	if fragmented > 0 {
+		t.Errorf("%d of %d lines differ from blame for being cut after their move", fragmented, surviving)
 	}
 	if !repeated && aligned > 0 || aligned*100 > surviving*2 {
 		t.Errorf("%d of %d lines are paired differently from blame", aligned, surviving)
@@ -126,12 +129,13 @@ func blameFile(t testing.TB, r *gittest.Repo, flags []string, rev, path string) 
 //
 // Blame searches for the source of a moved block among the lines that
 // survive to the end, cut into stretches wherever a later commit changed
-// lines between them, while the walk decides at the commit that moves the
-// block, on the whole block. So where the walk names an older commit than
-// blame, the line is checked against git blame -M -C -C run at the commit
-// blame names: there the block is whole, and blame must agree with the
-// walk, or name an older commit that moved it, where the same holds, and
-// so on. Those lines are counted in fragmented.
+// lines between them; the walk finds the block at the commit that moves
+// it and settles it at the end on the same stretches. Where the walk
+// still names an older commit than blame, the line is checked against git
+// blame -M -C -C run at the commit blame names: there the block is whole,
+// and blame must agree with the walk, or name an older commit that moved
+// it, where the same holds, and so on. Those lines are counted in
+// fragmented.
 //
 // Blame pairs the lines of a block with a file by diffing them (xdiff:
 // common first and last lines, then an LCS, then sliding changes down);
@@ -229,14 +233,11 @@ func TestTruthMoves(t *testing.T) {
 			checkMoves(t, r, false)
 			// A range: files from before it are background, read so that
 			// moves out of them keep their place before the range (blame:
-			// lines of the range's start). What differs is bounded as on
-			// the whole history.
+			// lines of the range's start); the same as blame, line by line.
 			start := strings.TrimSpace(r.Git("rev-parse", fmt.Sprint("HEAD~", steps(40))))
-			res, differ := truthWith(t, r, start+"..HEAD", false, true)
-			if n := lineCount(res.Survivors); differ*100 > n*15 {
-				t.Errorf("range: %d of %d surviving lines differ from blame: more than 15%%", differ, n)
+			if _, differ := truthWith(t, r, start+"..HEAD", true, true); differ != 0 {
+				t.Errorf("range: %d surviving lines differ from blame", differ)
 			}
-			t.Logf("range: %d lines differ from blame", differ)
 		})
 	}
 }
@@ -301,5 +302,147 @@ func TestMovesFromBeforeTheRange(t *testing.T) {
 	// blank lines above them, are the boundary's (copied with them).
 	if got := lineCount(res.Survivors); got != 3 {
 		t.Errorf("%d lines of the range survive, want 3", got)
+	}
+}
+
+// Blame decides on a moved block with the lines of it that survive, in
+// the pieces later commits left: a block moved whole and then cut into
+// pieces each too small for the threshold is, to git blame -M -C -C, born
+// in the commit that moved it. Within a file (-M, 20), across files (-C,
+// 40), and out of a file from before the range (background).
+func TestMovesCutAfterTheMove(t *testing.T) {
+	r := newRepo(t)
+	fn := func(name string) []string {
+		return []string{
+			"func " + name + "(values []int) int {",
+			"\ttotal := 0",
+			"\tfor _, v := range values {",
+			"\t\ttotal += v * 2",
+			"\t}",
+			"\treturn total",
+			"}",
+		}
+	}
+	join := func(parts ...[]string) string { return strings.Join(slicesConcat(parts...), "\n") + "\n" }
+	head := []string{"package x", ""}
+	tail := []string{""}
+	for i := 0; i < 10; i++ {
+		tail = append(tail, fmt.Sprintf("var keep%d = \"a line that stays where it is\"", i))
+	}
+	r.Write("a.go", join(head, fn("Double"), tail))
+	r.Write("c.go", join(head, fn("Triple"), tail))
+	start := r.Commit("first")
+	r.Write("a.go", join(head, tail, fn("Double")))         // moved within a.go
+	r.Write("b.go", join(head, fn("Triple"), []string{""})) // moved across files
+	r.Write("c.go", join(head, tail))
+	r.Commit("AI: move Double down and Triple to b.go")
+	cut := func(name string) []string {
+		l := fn(name)
+		l[1] = "\ttotal := 1 // start at one"
+		l[4] = "\t} // end of the loop"
+		return l
+	}
+	r.Write("a.go", join(head, tail, cut("Double")))
+	r.Write("b.go", join(head, cut("Triple"), []string{""}))
+	r.Commit("cut the moved blocks into small pieces")
+	if _, differ := truthWith(t, r, "", true, true); differ != 0 {
+		t.Errorf("whole history: %d lines differ from git blame -M -C -C", differ)
+	}
+	if _, differ := truthWith(t, r, start+"..HEAD", true, true); differ != 0 {
+		t.Errorf("range: %d lines differ from git blame -M -C -C", differ)
+	}
+}
+
+func slicesConcat(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// Thresholds (--moves=100): the walk traces as git blame -M100 -C100 -C
+// does (the search of -M -C -C, with -C100 one of the two -C), line by
+// line.
+func TestTruthMovesThresholds(t *testing.T) {
+	t.Parallel()
+	for _, seed := range seeds(35, 36) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t)
+			h := newHistory(t, r, seed)
+			h.moves = true
+			h.run(steps(80))
+			opts := newEvents(t).options("")
+			opts.Moves = true
+			opts.MoveThresholds = walk.Thresholds{Within: 100, Across: 100}
+			res, err := walk.Run(context.Background(), openRepo(t, r), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inRange := map[string]bool{}
+			for id := range rangeCommits(t, r, "HEAD") {
+				inRange[id] = true
+			}
+			want, lens := blameOwnersWith(t, r, []string{"-M100", "-C100", "-C"}, "HEAD", res.End, inRange, nil)
+			if differ := compareOwners(t, walkOwners(res, lens), want, true); differ != 0 {
+				t.Errorf("%d lines differ from git blame -M100 -C100 -C", differ)
+			}
+			// The thresholds matter: the defaults trace more lines to older commits.
+			def, _ := blameOwnersWith(t, r, []string{"-M", "-C", "-C"}, "HEAD", res.End, inRange, nil)
+			if compareOwners(t, def, want, false) == 0 {
+				t.Errorf("the history has no block that only the default thresholds keep")
+			}
+		})
+	}
+}
+
+// A block moved twice, then cut: each piece is decided at each move, the
+// newest first, with that move's threshold. Pieces that pass the second
+// move (within a file, -M 20) but not the first (across files, -C 40) are
+// born in the first move; pieces too small for the second, in the second.
+func TestMovesCutAfterTwoMoves(t *testing.T) {
+	r := newRepo(t)
+	fn := []string{
+		"func Double(values []int) int {",
+		"\ttotal := 0",
+		"\tfor _, v := range values {",
+		"\t\ttotal += v * 2",
+		"\t}",
+		"\treturn total",
+		"}",
+	}
+	var tail []string
+	for i := 0; i < 10; i++ {
+		tail = append(tail, fmt.Sprintf("var keep%d = \"a line that stays where it is\"", i))
+	}
+	join := func(parts ...[]string) string { return strings.Join(slicesConcat(parts...), "\n") + "\n" }
+	r.Write("a.go", join([]string{"package x", ""}, fn, tail))
+	r.Write("b.go", join([]string{"package y", ""}, tail))
+	r.Commit("first")
+	r.Write("a.go", join([]string{"package x", ""}, tail))
+	r.Write("b.go", join([]string{"package y", ""}, fn, tail))
+	r.Commit("AI: move Double to b.go")
+	r.Write("b.go", join([]string{"package y", ""}, tail, fn))
+	r.Commit("NOTE: move Double down")
+	cut := append([]string(nil), fn...)
+	cut[1] = "\ttotal := 1 // start at one"
+	cut[4] = "\t} // end of the loop"
+	r.Write("b.go", join([]string{"package y", ""}, tail, cut))
+	r.Commit("cut Double into small pieces")
+	res, differ := truthWith(t, r, "", true, true)
+	if differ != 0 {
+		t.Errorf("%d lines differ from git blame -M -C -C", differ)
+	}
+	// Born in the first move: the function's first line and the loop's
+	// two lines (the pieces pass 20, not 40); in the second: the last two.
+	commits := map[string]int{}
+	for _, s := range res.Survivors {
+		if s.Path == "b.go" {
+			commits[firstLine(rangeCommits(t, r, s.Birth.Commit.ID, "-1")[s.Birth.Commit.ID])] += s.Lines
+		}
+	}
+	if commits["AI: move Double to b.go"] != 3 || commits["NOTE: move Double down"] != 2 {
+		t.Errorf("b.go lines by commit: %v", commits)
 	}
 }

@@ -25,13 +25,15 @@
 // line, and the lines a commit adds are first looked for in the parent's
 // files, in blame's order and with its thresholds (linemap's moves.go); a
 // line found there keeps its origin instead of dying and being born again.
-// Without Moves none of this is read or kept. Two differences from blame
-// remain, both bounded by the truth tests: blame searches only what
-// survives to the end of its range, so a moved block that later commits
-// cut into pieces too small for its thresholds is, to blame, born in the
-// commit that moved it (the walk decides on the whole block when it is
-// moved); and blame pairs a block with a file by diffing them, which can
-// pair repeated lines (blank lines, braces) differently. In a range A..B
+// Without Moves none of this is read or kept. Blame decides on a moved
+// block with the pieces of it that survive to the end of its range, so the
+// walk carries a block as the lines it came from and settles it at the
+// end, on the same pieces (linemap's settle.go): a piece is searched again,
+// and one too small for the threshold is born in the commit that moved it.
+// Differences from blame remain where blame's piece holds lines the walk
+// did not carry, or its best stretch is lines that have died since, and
+// where blame's diff pairs repeated lines (blank lines, braces, the lines
+// of generated code) differently. In a range A..B
 // the files of the commits outside it that commits of the range have as
 // parents (A, and where older branches join) are read, with one git
 // cat-file --batch each (boundary.go): their lines are background,
@@ -45,17 +47,14 @@
 package walk
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -69,17 +68,8 @@ type (
 	Birth    = linemap.Birth
 	Death    = linemap.Death
 	Survivor = linemap.Survivor
-	Source   = linemap.Source
 	// Thresholds are git blame's -M<num> and -C<num>.
 	Thresholds = linemap.Thresholds
-)
-
-// Where a commit's provenance came from.
-const (
-	SourceUnknown  = linemap.SourceUnknown
-	SourceNote     = linemap.SourceNote
-	SourceInferred = linemap.SourceInferred
-	SourceGitAI    = linemap.SourceGitAI
 )
 
 // Attributor gives the provenance of a commit from its metadata (id,
@@ -87,18 +77,20 @@ const (
 // set yet): the attribution of every line the commit added, and whether it
 // came from a note, was inferred, or is unknown.
 type Attributor interface {
-	Attribute(c *Commit) (provenance.Commit, Source, error)
+	Attribute(c *Commit) (provenance.Commit, provenance.Source, error)
 }
 
 // AttributorFunc adapts a function to Attributor.
-type AttributorFunc func(c *Commit) (provenance.Commit, Source, error)
+type AttributorFunc func(c *Commit) (provenance.Commit, provenance.Source, error)
 
 // Attribute calls f.
-func (f AttributorFunc) Attribute(c *Commit) (provenance.Commit, Source, error) { return f(c) }
+func (f AttributorFunc) Attribute(c *Commit) (provenance.Commit, provenance.Source, error) {
+	return f(c)
+}
 
 // unknownAttributor says nothing is known about any commit.
-func unknownAttributor(c *Commit) (provenance.Commit, Source, error) {
-	return provenance.Commit{ID: c.ID, Default: provenance.UnknownAttribution()}, SourceUnknown, nil
+func unknownAttributor(c *Commit) (provenance.Commit, provenance.Source, error) {
+	return provenance.Commit{ID: c.ID, Default: provenance.UnknownAttribution()}, provenance.SourceNone, nil
 }
 
 // Options configure a walk.
@@ -191,7 +183,7 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	}
 	var shallow map[string]bool
 	if repo.Shallow {
-		if shallow, err = shallowCommits(ctx, repo); err != nil {
+		if shallow, err = repo.ShallowCommits(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -265,6 +257,13 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("reading commits: %w", err)
 	}
 	res.Commits = d.done
+	if d.final != nil && opts.Moves {
+		for _, b := range d.m.Settle(d.final) {
+			if opts.OnBirth != nil {
+				opts.OnBirth(b)
+			}
+		}
+	}
 	if d.final != nil {
 		res.Survivors = d.m.Survivors(d.final)
 		res.Tree = d.endTree()
@@ -286,61 +285,18 @@ var logArgs = []string{"log", "--reverse", "--topo-order", "--children",
 	"--inter-hunk-context=0", "--ignore-submodules=all",
 	"--src-prefix=a/", "--dst-prefix=b/", "--no-relative"}
 
-// metaFormat: id, parents, author, author time, committer, commit time,
-// message; records end with NUL (-z).
-const metaFormat = "--format=%H%x1f%P%x1f%an <%ae>%x1f%at%x1f%cn <%ce>%x1f%ct%x1f%B"
-
 // readMeta streams the commits' metadata in the walk's order.
 func readMeta(ctx context.Context, repo *gitx.Repo, revs []string, out chan<- *Commit) error {
 	defer close(out)
-	args := append([]string{"log", "-z", "--reverse", "--topo-order", metaFormat}, revs...)
-	return repo.Stream(ctx, nil, func(r io.Reader) error {
-		br := bufio.NewReaderSize(r, 1<<16)
-		for {
-			rec, err := br.ReadString(0)
-			if err != nil && err != io.EOF {
-				return err
-			}
-			rec = strings.TrimSuffix(rec, "\x00")
-			if rec != "" {
-				c, perr := parseMeta(rec)
-				if perr != nil {
-					return perr
-				}
-				select {
-				case out <- c:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}
-			if err == io.EOF {
-				return nil
-			}
+	args := append([]string{"--reverse", "--topo-order"}, revs...)
+	return repo.StreamMeta(ctx, func(m provenance.Meta) error {
+		select {
+		case out <- &Commit{Meta: m}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-	}, append(args, "--")...)
-}
-
-func parseMeta(rec string) (*Commit, error) {
-	f := strings.SplitN(rec, "\x1f", 7)
-	if len(f) != 7 {
-		return nil, fmt.Errorf("unexpected commit record %q", firstLine(rec))
-	}
-	at, err1 := strconv.ParseInt(f[3], 10, 64)
-	ct, err2 := strconv.ParseInt(f[5], 10, 64)
-	if err1 != nil || err2 != nil {
-		return nil, fmt.Errorf("commit %s: unreadable dates %q, %q", f[0], f[3], f[5])
-	}
-	return &Commit{
-		ID: f[0], Parents: strings.Fields(f[1]),
-		Author: f[2], AuthorTime: time.Unix(at, 0).UTC(),
-		Committer: f[4], CommitTime: time.Unix(ct, 0).UTC(),
-		Message: f[6],
-	}, nil
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
+	}, args...)
 }
 
 // splitRange returns the start (may be "") and end revisions of a range.
@@ -367,25 +323,6 @@ func splitRange(r string) (string, string, error) {
 		return "", "", fmt.Errorf("range %q: not a revision or range", r)
 	}
 	return a, b, nil
-}
-
-func shallowCommits(ctx context.Context, repo *gitx.Repo) (map[string]bool, error) {
-	path, err := repo.GitPath(ctx, "shallow")
-	if err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return map[string]bool{}, nil
-		}
-		return nil, fmt.Errorf("reading the shallow boundary: %w", err)
-	}
-	set := map[string]bool{}
-	for _, id := range strings.Fields(string(data)) {
-		set[id] = true
-	}
-	return set, nil
 }
 
 var missingObject = sync.OnceValue(func() *regexp.Regexp {

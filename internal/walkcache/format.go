@@ -34,7 +34,7 @@ const (
 // FormatVersion changes whenever what an entry holds or means changes
 // (the walk's rules, the events, this layout); an entry of another version
 // is rebuilt.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // meta says what an entry was computed from.
 type meta struct {

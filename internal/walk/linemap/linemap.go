@@ -16,11 +16,27 @@ const unknownLen = 1 << 50
 func isUnknown(n int) bool { return n >= unknownLen/2 }
 
 // run is n consecutive lines: lines off..off+n-1 of b, or n background lines
-// when b is nil.
+// when b is nil. With Options.Moves, lines a commit carried from elsewhere
+// also say which block carried them last (mv), their place in it (k, of
+// the first line) and the piece of it they are in (seg): the lines of one
+// piece have stayed together since, as blame's entries do (settle.go).
 type run struct {
 	b   *Birth
 	off int
 	n   int
+	mv  *moved
+	k   int32
+	seg uint32
+}
+
+// sub is the n lines of r from its line d on.
+func (r run) sub(d, n int) run {
+	r.off += d
+	r.n = n
+	if r.mv != nil {
+		r.k += int32(d)
+	}
+	return r
 }
 
 // file is one version of a file's lines. It is never changed once a tree
@@ -123,6 +139,10 @@ type Map struct {
 	gone    map[*Birth][]removal
 	carried []carriedRun
 	scratch runs
+	// moves are the blocks carried so far, decided on at the end
+	// (settle.go); segs numbers their pieces.
+	moves []*moved
+	segs  uint32
 }
 
 type birthKey struct {
@@ -474,7 +494,8 @@ func (rs *runs) add(r run) {
 	}
 	if k := len(*rs) - 1; k >= 0 {
 		last := &(*rs)[k]
-		if last.b == r.b && (r.b == nil || last.off+last.n == r.off) {
+		if last.b == r.b && last.mv == r.mv && last.seg == r.seg &&
+			(r.b == nil && r.mv == nil || last.off+last.n == r.off && last.k+int32(last.n) == r.k) {
 			last.n += r.n
 			return
 		}
@@ -496,6 +517,11 @@ type cursor struct {
 	i    int // current run
 	used int // lines of runs[i] already read
 	at   int // 1-based number of the next line
+	// cut is set at a hunk's edge: a piece of carried lines read next is
+	// split from its lines before the edge (renumbered from seg to to).
+	cut     bool
+	seg, to uint32
+	m       *Map
 }
 
 func newCursor(f *file) *cursor {
@@ -516,7 +542,7 @@ func (c *cursor) take(out *runs, n int) bool {
 		r := c.runs[c.i]
 		k := min(n, r.n-c.used)
 		if out != nil {
-			out.add(run{b: r.b, off: r.off + c.used, n: k})
+			out.add(c.piece(r.sub(c.used, k)))
 		}
 		c.used += k
 		c.at += k
@@ -532,9 +558,26 @@ func (c *cursor) take(out *runs, n int) bool {
 func (c *cursor) rest(out *runs) {
 	for ; c.i < len(c.runs); c.i++ {
 		r := c.runs[c.i]
-		out.add(run{b: r.b, off: r.off + c.used, n: r.n - c.used})
+		out.add(c.piece(r.sub(c.used, r.n-c.used)))
 		c.used = 0
 	}
+}
+
+// piece renumbers r's piece when a hunk's edge cut it (see cut).
+func (c *cursor) piece(r run) run {
+	if c.cut {
+		c.cut = false
+		c.seg, c.to = 0, 0
+		if r.mv != nil {
+			c.seg, c.to = r.seg, c.m.newSeg()
+		}
+	}
+	if r.mv != nil && c.to != 0 && r.seg == c.seg {
+		r.seg = c.to
+	} else if c.to != 0 {
+		c.seg, c.to = 0, 0
+	}
+	return r
 }
 
 // build applies -U0 hunks to old (nil: a file the parent lacks); the
@@ -554,6 +597,7 @@ func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs, sources
 	}
 	var out runs
 	c := newCursor(old)
+	c.m = m
 	for _, h := range hunks {
 		oldStart := h.OldStart
 		if h.OldLines == 0 {
@@ -577,6 +621,7 @@ func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs, sources
 		matches = m.fill(&out, path, h.NewStart, h.NewLines, matches)
 		m.noteRemoved(gone, out, h.NewLines)
 		m.scratch = gone
+		c.cut = m.opts.Moves
 	}
 	c.rest(&out)
 	f := &file{runs: out}
@@ -599,17 +644,23 @@ func (m *Map) fill(out *runs, path string, start, n int, matches []match) []matc
 		mt := matches[0]
 		matches = matches[1:]
 		m.born(out, path, pos, mt.at+1-pos)
-		m.carry(out, mt.src, mt.from, mt.n)
+		m.carry(out, path, mt)
 		m.noteCarried(*out, path, mt.n)
 		pos = mt.at + 1 + mt.n
 	}
 	return matches
 }
 
-// carry adds lines from..from+n-1 (0-based) of f to out: a moved or
-// copied line is the line it came from.
-func (m *Map) carry(out *runs, f *file, from, n int) {
-	for _, r := range f.runs {
+// carry adds the lines mt found (lines from..from+n-1, 0-based, of its
+// source) to out: a moved or copied line is the line it came from, until
+// the end of the walk decides on the block (settle.go).
+func (m *Map) carry(out *runs, path string, mt match) {
+	rec := &moved{commit: m.cur, path: path, at: mt.at, lines: mt.lines, threshold: mt.threshold, seq: len(m.moves),
+		cands: mt.cands, srcFile: mt.src, from: mt.from}
+	m.moves = append(m.moves, rec)
+	seg := m.newSeg()
+	from, n := mt.from, mt.n
+	for _, r := range mt.src.runs {
 		if n == 0 {
 			break
 		}
@@ -618,7 +669,10 @@ func (m *Map) carry(out *runs, f *file, from, n int) {
 			continue
 		}
 		k := min(n, r.n-from)
-		c := run{b: r.b, off: r.off + from, n: k}
+		src := r.sub(from, k)
+		rec.src = append(rec.src, src)
+		c := src
+		c.mv, c.k, c.seg = rec, int32(mt.n-n), seg
 		out.add(c)
 		if c.b != nil {
 			m.bornRuns = append(m.bornRuns, c) // counted like new lines

@@ -28,7 +28,7 @@ func commit(id, msg string) *Commit {
 	if strings.HasPrefix(msg, "AI") {
 		a = provenance.Attribution{Origin: provenance.AI, Agent: "claude-code"}
 	}
-	return &Commit{ID: id, Message: msg, Provenance: provenance.Commit{ID: id, Default: a}}
+	return &Commit{Meta: provenance.Meta{ID: id, Message: msg}, Provenance: provenance.Commit{ID: id, Default: a}}
 }
 
 func (f *fixture) apply(c *Commit, parents []*Tree, last []bool, diffs ...[]Change) *Tree {

@@ -142,12 +142,16 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 	}
 	var out runs
 	var bad error
+	prev := -1
 	err := walkPlans(plans, total, func(x, step, from int, fromSeg seg) bool {
+		edge := from != prev || x == fromSeg.new
+		prev = from
 		if from < 0 {
 			matches = m.fill(&out, path, x, step, matches)
 			return true
 		}
 		c := cursors[from]
+		c.m, c.cut = m, edge && m.opts.Moves
 		oldPos := fromSeg.old + (x - fromSeg.new)
 		if oldPos < c.at || !c.take(nil, oldPos-c.at) || !c.take(&out, step) {
 			bad = m.errorf(path, "the diff against parent %d does not fit the file as tracked", from+1)

@@ -37,12 +37,12 @@ import (
 // stretch unless lines repeated near the block make the diff pair them
 // otherwise.
 //
-// One difference is structural: blame searches only the lines that
-// survive to the end of its range, split into stretches wherever a later
-// commit changed lines between them, so a moved block that later commits
-// cut into pieces too small to pass the threshold is, to blame, born in
-// the commit that moved it. The map decides when the commit is applied,
-// on the whole stretch the commit added.
+// Blame searches only the lines that survive to the end of its range,
+// split into pieces wherever a later commit changed lines between them, so
+// a moved block that later commits cut into pieces too small to pass the
+// threshold is, to blame, born in the commit that moved it. The map
+// carries a found block as the lines it came from and settles it at the
+// end, on the pieces of it that survive (settle.go).
 const (
 	moveScore = 20 // git blame's BLAME_DEFAULT_MOVE_SCORE
 	copyScore = 40 // git blame's BLAME_DEFAULT_COPY_SCORE
@@ -131,6 +131,11 @@ type match struct {
 	at, n int
 	src   *file
 	from  int
+	// lines are the n lines; threshold the score they had to pass.
+	lines     []Line
+	threshold int
+	// cands are the files searched (settle.go searches them again).
+	cands []*file
 }
 
 // Thresholds are git blame's -M<num> (Within: lines moved within a file)
@@ -203,7 +208,8 @@ func searchIn(un []stretch, files []*file, threshold int, out *[]match) []stretc
 				left = append(left, s)
 				continue
 			}
-			*out = append(*out, match{at: s.at + b.t, n: b.n, src: files[b.f], from: b.j})
+			*out = append(*out, match{at: s.at + b.t, n: b.n, src: files[b.f], from: b.j,
+				lines: s.lines[b.t : b.t+b.n], threshold: threshold, cands: files})
 			for _, piece := range []stretch{{s.at, s.lines[:b.t]}, {s.at + b.t + b.n, s.lines[b.t+b.n:]}} {
 				if len(piece.lines) > 0 && score(piece.lines) > threshold {
 					next = append(next, piece)

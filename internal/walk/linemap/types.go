@@ -23,55 +23,18 @@
 // final tree.
 package linemap
 
-import (
-	"time"
+import "github.com/git-ai-survival/git-ai-survival/provenance"
 
-	"github.com/git-ai-survival/git-ai-survival/provenance"
-)
-
-// Source says where a commit's provenance came from.
-type Source uint8
-
-const (
-	// SourceUnknown: no note and no evidence; lines are of unknown origin
-	// unless the attributor says otherwise.
-	SourceUnknown Source = iota
-	// SourceNote: the commit has a git note.
-	SourceNote
-	// SourceInferred: classified from the commit's metadata by rules.
-	SourceInferred
-	// SourceGitAI: no note of ours; git-ai's authorship note tags its lines.
-	SourceGitAI
-)
-
-func (s Source) String() string {
-	switch s {
-	case SourceNote:
-		return "note"
-	case SourceInferred:
-		return "inferred"
-	case SourceGitAI:
-		return "git-ai"
-	}
-	return "unknown"
-}
-
-// Commit is one commit of the walk.
+// Commit is one commit of the walk: its metadata (Branch not set) and
+// the walk's state of it, its position and what the attributor said.
 type Commit struct {
-	ID      string
-	Parents []string
-	// Author and Committer are "Name <email>".
-	Author, Committer string
-	AuthorTime        time.Time
-	CommitTime        time.Time
-	// Message is the full commit message.
-	Message string
+	provenance.Meta
 	// Index is the commit's position in the walk (0 = first, oldest).
 	Index int
 
 	// Provenance and Source are what the attributor said about the commit.
 	Provenance provenance.Commit
-	Source     Source
+	Source     provenance.Source
 }
 
 // Birth is the run of lines one commit added to one path with one

@@ -1,4 +1,10 @@
-package capture
+// Package resolve gives a commit its provenance as the measurement reads
+// it: its own note, else git-ai's authorship note, else the evidence in its
+// metadata (a Classifier), else unknown, or human where the unknown-as
+// setting says so. The writing side (capture) classifies with the same
+// Classifier; the reading side (measure, rewrite, restore, show) resolves
+// and classifies here and does not import capture.
+package resolve
 
 import (
 	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
@@ -6,16 +12,20 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
-// Source says where a commit's provenance came from.
-type Source string
+// Classifier gives the attribution a commit's evidence supports; ok is
+// false when there is no sign of an agent. evidence.Rules.Classify is one.
+type Classifier func(m provenance.Meta) (a provenance.Attribution, ok bool)
 
-// The sources, strongest first.
-const (
-	SourceNote     Source = "note"     // its own git note
-	SourceGitAI    Source = "git-ai"   // no note; git-ai's authorship note
-	SourceInferred Source = "inferred" // no note; evidence in its metadata
-	SourceNone     Source = "none"     // neither: its lines are unknown
-)
+// Attribute classifies a commit made with the hook installed: the agent
+// the evidence names, or a person.
+func (classify Classifier) Attribute(m provenance.Meta) provenance.Attribution {
+	if classify != nil {
+		if a, ok := classify(m); ok {
+			return a
+		}
+	}
+	return provenance.HumanAttribution()
+}
 
 // Resolver gives a commit's provenance: its note first, then git-ai's
 // note, then (unless inference is off) its evidence, else unknown.
@@ -28,7 +38,7 @@ type Resolver struct {
 	// NoInference turns classification of commits without a note off.
 	NoInference bool
 	// UnknownAs, when set, counts commits with no note and no evidence
-	// as human (their source stays SourceNone).
+	// as human (their source stays provenance.SourceNone).
 	UnknownAs *UnknownAs
 	// Warn receives one message per unreadable note (may be nil).
 	Warn func(string)
@@ -38,13 +48,13 @@ type Resolver struct {
 }
 
 // Resolve returns the provenance of the commit m describes.
-func (r *Resolver) Resolve(m Meta) (provenance.Commit, Source) {
+func (r *Resolver) Resolve(m provenance.Meta) (provenance.Commit, provenance.Source) {
 	if e, ok := r.Notes[m.ID]; ok {
 		if e.Err != nil && r.Warn != nil {
 			r.Warn(e.Err.Error())
 		}
 		if e.Describes() {
-			return e.Note.Resolve(m.ID), SourceNote
+			return e.Note.Resolve(m.ID), provenance.SourceNote
 		}
 	}
 	if e, ok := r.GitAI[m.ID]; ok {
@@ -57,7 +67,7 @@ func (r *Resolver) Resolve(m Meta) (provenance.Commit, Source) {
 			}
 		}
 		if e.OK() {
-			return e.Provenance(), SourceGitAI
+			return e.Provenance(), provenance.SourceGitAI
 		}
 	}
 	if !r.NoInference && r.Classify != nil {
@@ -65,11 +75,11 @@ func (r *Resolver) Resolve(m Meta) (provenance.Commit, Source) {
 			m.Branch = r.Branches[m.ID]
 		}
 		if a, ok := r.Classify(m); ok {
-			return provenance.Commit{ID: m.ID, Default: a, HasDefault: true}, SourceInferred
+			return provenance.Commit{ID: m.ID, Default: a, HasDefault: true}, provenance.SourceInferred
 		}
 	}
 	if r.UnknownAs.Applies(m.ID, m.CommitTime) {
-		return provenance.Commit{ID: m.ID, Default: UnknownHuman(), HasDefault: true}, SourceNone
+		return provenance.Commit{ID: m.ID, Default: UnknownHuman(), HasDefault: true}, provenance.SourceNone
 	}
-	return provenance.Commit{ID: m.ID, Default: provenance.UnknownAttribution()}, SourceNone
+	return provenance.Commit{ID: m.ID, Default: provenance.UnknownAttribution()}, provenance.SourceNone
 }
