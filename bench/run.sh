@@ -9,6 +9,7 @@
 # Environment:
 #   BENCH_COMMIT_FLAGS   extra flags for bench/commitbench (e.g. "-commits 60")
 #   BENCH_REPORT_FLAGS   extra flags for bench/reportbench (e.g. "-reps 3")
+#   BENCH_SCALE_FLAGS    extra flags for the merge-heavy history (e.g. "-commits 20000")
 #   BENCH_REAL_FLAGS     extra flags for bench/realbench (e.g. "-rebase 15 -load 0")
 #   BENCH_REAL_BUNDLE    the real repository's bundle (default: the first of
 #                        ../shared/realrepos/hercules.bundle and
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN="$ROOT/bin/git-ai-survival"
 RESULTS="$ROOT/bench/results.md"
-ALL=(real commit report checkpoint)
+ALL=(real commit report scale checkpoint)
 
 usage() {
 	echo "usage: bench/run.sh [NAME...]   (benchmarks: ${ALL[*]})" >&2
@@ -105,6 +106,20 @@ bench_report() {
 }
 
 title_report='report: the survival engine against `git log -p` and `git blame`'
+
+# The report on a merge-heavy history shaped like git's own (long-lived
+# branches, a merge every third commit, files of 10,000 lines edited
+# thousands of times) against git log -p: CPU and peak memory.
+bench_scale() {
+	local flags=()
+	# shellcheck disable=SC2206 # word splitting wanted
+	flags=(${BENCH_SCALE_FLAGS:-})
+	go build -o "$TMP/reportbench" ./bench/reportbench
+	"$TMP/reportbench" -bin "$BIN" -work "$TMP" -out "$1" -merge-every 3 -commits 6000 -reps 3 "${flags[@]}" >/dev/null
+	sed -n 's/^- Report CPU over plain `git log -p`: \([^ ]*\).*/scale: report \/ git log -p (CPU) \1/p' "$1"
+}
+
+title_scale='scale: the report on a merge-heavy history against `git log -p`'
 
 # The agent checkpoint (Pre + Post through the real binary, on a 2,000-line
 # file) and the post-commit hook with 50 files' checkpoints pending, from the

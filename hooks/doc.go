@@ -57,6 +57,14 @@
 // skips itself in that shell and its direct children. It is safe under
 // `set -e` and `set -u` inherited from a shebang such as `#!/bin/sh -e`.
 //
+// The post-commit block (version 5 on) starts no process on the commit's
+// path: it reads the git directory with the shell alone and, during a
+// rebase, lists the commit for post-rewrite to tag at the rebase's end
+// (rewrite.PendingFile); otherwise it starts the binary in the background
+// for the new commit (hookrun.DeferredDir), except while a cherry-pick,
+// sequencer or squash is in progress, where the binary runs in the
+// foreground as it did before.
+//
 // # Chaining
 //
 // An existing hook that is not ours is never lost and still runs, with the

@@ -10,13 +10,16 @@ import (
 	"sync"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
+	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // Version is the version of the block we install. Bump it whenever the text
 // of Block or Wrapper changes, so that installing again updates old hooks.
-const Version = 4
+const Version = 5
 
 // Binary is the command the hooks run.
 const Binary = "git-ai-survival"
@@ -38,6 +41,11 @@ type Hook struct {
 	// Pipe, when set, runs the binary between two git commands (see
 	// Pipeline).
 	Pipe func() Pipeline
+	// Needs, when set, is a path in the git directory without which the
+	// binary has nothing to do: the block then skips it, found with the
+	// shell alone (it runs the binary when the git directory cannot be
+	// found that way).
+	Needs string
 }
 
 // Pipeline is how the post-commit hook runs: git reads the commit while the
@@ -50,15 +58,37 @@ type Hook struct {
 // Hooks of version 2 piped the binary's output (--note-to-stdout) into
 // `git notes add`, which moves the ref without checking where it was; the
 // binary still serves them.
+//
+// During a rebase (hooks of version 5 on), the script runs nothing: it adds
+// HEAD's id to Pending in the rebase's directory, reading both with the
+// shell alone, and the post-rewrite hook computes every listed commit's
+// note at the rebase's end (see rewrite.PendingFile).
+//
+// Any other commit that copies nothing (no cherry-pick, sequencer or
+// squash in progress) is tagged off the commit's path: the script resolves
+// the new commit's id with the shell alone, creates its marker in Deferred
+// (relative to the common git directory) and starts the binary in the
+// background with --deferred <id> (see hookrun.DeferredDir); readers of
+// the notes wait for the markers. With hookrun.SyncEnv set, or where the
+// git directory or the commit cannot be found that way, the pipeline runs
+// in the foreground as before.
 type Pipeline struct {
 	Feed, Check []string
+	Pending     string
+	Deferred    string
+	// Copying are files of the git directory whose presence means the
+	// commit copies others (their provenance is read in the foreground).
+	Copying []string
 }
 
 // postCommitPipeline is the pipeline of the post-commit hook.
 func postCommitPipeline() Pipeline {
 	return Pipeline{
-		Feed:  capture.FeedArgs(),
-		Check: []string{"notes", "--ref=" + provenance.NotesRef, "list", "HEAD"},
+		Feed:     capture.FeedArgs(),
+		Check:    []string{"notes", "--ref=" + provenance.NotesRef, "list", "HEAD"},
+		Pending:  rewrite.PendingFile,
+		Deferred: hookrun.DeferredDir,
+		Copying:  []string{"CHERRY_PICK_HEAD", "sequencer", rewrite.SquashState},
 	}
 }
 
@@ -78,7 +108,7 @@ var (
 	// PostCheckout receives the previous HEAD, the new HEAD and 1 for a
 	// branch checkout (0 for files). It forgets agent checkpoints of files
 	// that are back to their committed content.
-	PostCheckout = Hook{Name: "post-checkout", Lost: "agent checkpoints of restored files not cleared"}
+	PostCheckout = Hook{Name: "post-checkout", Lost: "agent checkpoints of restored files not cleared", Needs: checkpoint.StateDir}
 )
 
 // All is every hook install puts in place, in the order it reports them.
@@ -124,6 +154,13 @@ func (h Hook) block(version int) string {
 		h.stdinBody(&b)
 	case h.Pipe != nil:
 		h.ifOnPath(&b, h.pipeRun(h.Pipe()))
+	case h.Needs != "":
+		h.ifOnPath(&b, "\t\t# Nothing to do without "+h.Needs+": no process then.\n"+
+			gitDirShell()+
+			fmt.Sprintf("\t\tif [ ! -d \"$ai_survival_git\" ] || [ -e \"$ai_survival_git/%s\" ]; then\n", h.Needs)+
+			"\t"+quietRun(fmt.Sprintf(": | %s hook %s ${1+\"$@\"} </dev/null", Binary, h.Name))+
+			"\t\tfi\n"+
+			"\t\tunset ai_survival_git\n")
 	default:
 		h.ifOnPath(&b, quietRun(fmt.Sprintf(": | %s hook %s ${1+\"$@\"} </dev/null", Binary, h.Name)))
 	}
@@ -173,11 +210,81 @@ func quietRun(pipeline string) string {
 // pipeRun is the pipeline p (see Pipeline) as lines of shell.
 func (h Hook) pipeRun(p Pipeline) string {
 	lost := shellQuote("warning: " + Binary + ": " + h.Lost + " (it stopped early; the next commit or 'git ai-survival sync' fills the note in from the commit's evidence)")
-	return "\t\t# git reads the commit while the binary starts; the binary writes the note.\n" +
+	run := "\t\t# git reads the commit while the binary starts; the binary writes the note.\n" +
 		"\t\t# The shell's own messages (\"Killed\" when the binary was) go to /dev/null.\n" +
 		fmt.Sprintf("\t\t{ { unset %s; exec git%s; } </dev/null 2>/dev/null |\n", strings.Join(gitx.ScrubbedEnv(), " "), shellArgs(p.Feed)) +
 		fmt.Sprintf("\t\t\t%s hook %s --feed ${1+\"$@\"} 2>&3; } 3>&2 2>/dev/null ||\n", Binary, h.Name) +
 		fmt.Sprintf("\t\t\t{ git%s >/dev/null 2>&1 || printf '%%s\\n' %s >&2 || :; }\n", shellArgs(p.Check), lost)
+	if p.Pending == "" {
+		return run
+	}
+	var b strings.Builder
+	b.WriteString("\t\t# During a rebase, post-rewrite computes every commit's note at its end:\n" +
+		"\t\t# list HEAD for it. Else the note is written in the background. Both read\n" +
+		"\t\t# the git directory with the shell alone: no process on the commit's path.\n" +
+		gitDirShell() +
+		"\t\tai_survival_head=\n" +
+		"\t\tIFS= read -r ai_survival_head 2>/dev/null <\"$ai_survival_git/HEAD\" || :\n" +
+		"\t\tai_survival_rebase=\n" +
+		"\t\tai_survival_deferred=\n" +
+		"\t\tif [ -d \"$ai_survival_git/rebase-merge\" ]; then\n" +
+		"\t\t\tai_survival_rebase=$ai_survival_head\n")
+	if p.Deferred != "" {
+		b.WriteString(fmt.Sprintf("\t\telif [ -z \"${%s-}\" ]", hookrun.SyncEnv))
+		for _, f := range p.Copying {
+			b.WriteString(fmt.Sprintf(" && [ ! -e \"$ai_survival_git/%s\" ]", f))
+		}
+		b.WriteString("; then\n" +
+			"\t\t\tai_survival_common=$ai_survival_git\n" +
+			"\t\t\tif [ -f \"$ai_survival_git/commondir\" ]; then\n" +
+			"\t\t\t\tIFS= read -r ai_survival_common 2>/dev/null <\"$ai_survival_git/commondir\" || :\n" +
+			"\t\t\t\tcase $ai_survival_common in /*) ;; *) ai_survival_common=$ai_survival_git/$ai_survival_common ;; esac\n" +
+			"\t\t\tfi\n" +
+			"\t\t\tcase $ai_survival_head in 'ref: refs/heads/'*)\n" +
+			"\t\t\t\tIFS= read -r ai_survival_head 2>/dev/null <\"$ai_survival_common/${ai_survival_head#ref: }\" || ai_survival_head= ;;\n" +
+			"\t\t\tesac\n" +
+			"\t\t\tcase $ai_survival_head in '' | *[!0-9a-f]*) ;; *)\n" +
+			fmt.Sprintf("\t\t\t\tai_survival_deferred=$ai_survival_common/%s\n", p.Deferred) +
+			"\t\t\t\t# What the last ones left unsaid.\n" +
+			"\t\t\t\tfor ai_survival_w in \"$ai_survival_deferred\"/*.warn; do\n" +
+			"\t\t\t\t\t[ -f \"$ai_survival_w\" ] || continue\n" +
+			"\t\t\t\t\twhile IFS= read -r ai_survival_l; do printf 'warning: %s\\n' \"$ai_survival_l\" >&2; done <\"$ai_survival_w\" || :\n" +
+			"\t\t\t\t\trm -f \"$ai_survival_w\" 2>/dev/null || :\n" +
+			"\t\t\t\tdone\n" +
+			"\t\t\tesac\n")
+	}
+	b.WriteString("\t\tfi\n" +
+		"\t\tcase $ai_survival_rebase in *[!0-9a-f]*) ai_survival_rebase= ;; esac\n" +
+		"\t\tif [ -n \"$ai_survival_rebase\" ] &&\n" +
+		fmt.Sprintf("\t\t\t{ printf '%%s\\n' \"$ai_survival_rebase\" >>\"$ai_survival_git/rebase-merge/%s\"; } 2>/dev/null; then\n", p.Pending) +
+		"\t\t\t:\n")
+	if p.Deferred != "" {
+		b.WriteString("\t\telif [ -n \"$ai_survival_deferred\" ] &&\n" +
+			"\t\t\t{ printf '' >\"$ai_survival_deferred/$ai_survival_head\"; } 2>/dev/null; then\n" +
+			"\t\t\t# (git's index of a partial commit is gone by the time it reads)\n" +
+			fmt.Sprintf("\t\t\t{ unset GIT_INDEX_FILE; exec %s hook %s --deferred \"$ai_survival_head\"; } </dev/null >/dev/null 2>&1 &\n", Binary, h.Name))
+	}
+	b.WriteString("\t\telse\n" +
+		indent(run) +
+		"\t\tfi\n" +
+		"\t\tunset ai_survival_git ai_survival_head ai_survival_rebase ai_survival_deferred ai_survival_common ai_survival_w ai_survival_l\n")
+	return b.String()
+}
+
+// gitDirShell sets ai_survival_git to the git directory, with the shell
+// alone: $GIT_DIR, else .git (hooks run at the top of the working tree),
+// following the "gitdir:" line of a linked worktree's .git file.
+func gitDirShell() string {
+	return "\t\tai_survival_git=${GIT_DIR:-.git}\n" +
+		"\t\tif [ -f \"$ai_survival_git\" ]; then\n" +
+		"\t\t\tIFS= read -r ai_survival_git 2>/dev/null <\"$ai_survival_git\" || :\n" +
+		"\t\t\tai_survival_git=${ai_survival_git#gitdir: }\n" +
+		"\t\tfi\n"
+}
+
+// indent puts one more tab before every line of lines.
+func indent(lines string) string {
+	return "\t" + strings.ReplaceAll(strings.TrimSuffix(lines, "\n"), "\n", "\n\t") + "\n"
 }
 
 // Script is the whole file of the hook when there was none before.

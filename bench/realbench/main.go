@@ -100,7 +100,11 @@ type series struct {
 	loadStart     string
 	loadEnd       string
 	plain, hooked []time.Duration
-	rebases       []rebaseTimes
+	// lag is, for each measured hooked commit, how long after `git commit`
+	// returned its note was written (the post-commit hook's background
+	// work, waited for untimed before the next operation).
+	lag     []time.Duration
+	rebases []rebaseTimes
 }
 
 type rebaseTimes struct {
@@ -382,11 +386,13 @@ func runSeries(o options, s *series, plain, hooked *benchkit.Repo, files []strin
 			if err != nil {
 				return err
 			}
+			lag := settle(r)
 			if i >= o.warmup {
 				if r == plain {
 					s.plain = append(s.plain, took)
 				} else {
 					s.hooked = append(s.hooked, took)
+					s.lag = append(s.lag, lag)
 				}
 			}
 		}
@@ -418,6 +424,27 @@ func runSeries(o options, s *series, plain, hooked *benchkit.Repo, files []strin
 		s.rebases = append(s.rebases, rt)
 	}
 	return nil
+}
+
+// settle waits (at most 30 s) until no post-commit hook of r works in the
+// background (no marker left in <git dir>/ai-survival/deferred), so that
+// one operation's deferred work is not timed with the next, and returns
+// how long it waited.
+func settle(r *benchkit.Repo) time.Duration {
+	dir := filepath.Join(r.Dir, ".git", "ai-survival", "deferred")
+	start := time.Now()
+	for time.Since(start) < 30*time.Second {
+		entries, _ := os.ReadDir(dir)
+		busy := false
+		for _, e := range entries {
+			busy = busy || len(e.Name()) == 40 || len(e.Name()) == 64
+		}
+		if !busy {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return time.Since(start)
 }
 
 // rebase puts a fresh work branch at tip (untimed), times `git rebase

@@ -48,6 +48,9 @@ func report(res *result) string {
 				rt.n, len(rt.plain), ms(benchkit.Median(rt.plain)), ms(benchkit.Median(rt.hooked)), r, lo, hi, maxRebaseRatio, verdict(r <= maxRebaseRatio))
 		}
 		b.WriteString("\n")
+		if benchkit.Median(s.lag) > time.Millisecond {
+			fmt.Fprintf(&b, "The post-commit hook writes the note in the background: it was there %s (median) after `git commit` returned; the benchmark waits for it, untimed, before the next operation.\n\n", ms(benchkit.Median(s.lag)))
+		}
 	}
 	if len(res.counts) > 0 {
 		b.WriteString("### Processes started (strace, untimed)\n\n")

@@ -29,6 +29,14 @@ type genOptions struct {
 	commits int   // at least this many commits (merges and side commits included)
 	files   int   // files in the first commit
 	seed    int64 // everything follows from it
+
+	// The merge-heavy shape (scale.go), when mergeEvery > 0: long-lived
+	// branches, a merge every mergeEvery-th commit, and bigFiles files of
+	// about bigLines lines edited over and over.
+	mergeEvery int
+	branches   int
+	bigFiles   int
+	bigLines   int
 }
 
 // origin is what the generator knows of a commit: the origin and agent
@@ -282,6 +290,9 @@ func generate(o genOptions, out io.Writer) (*genResult, error) {
 		o: o, rnd: rand.New(rand.NewSource(o.seed)), w: bufio.NewWriterSize(out, 1<<20),
 		res:  &genResult{byMark: map[int]origin{}},
 		tree: map[string][]string{}, when: epoch, dirs: 20, segment: 1,
+	}
+	if o.mergeEvery > 0 {
+		return g.generateScale()
 	}
 	first := newChange()
 	for range o.files {

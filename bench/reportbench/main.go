@@ -67,6 +67,10 @@ func main() {
 	flag.IntVar(&o.gen.commits, "commits", 10500, "commits in the generated history (merges and side branches included)")
 	flag.IntVar(&o.gen.files, "files", 300, "files in the first commit")
 	flag.Int64Var(&o.gen.seed, "seed", 1, "seed of the generated history")
+	flag.IntVar(&o.gen.mergeEvery, "merge-every", 0, "the merge-heavy shape: long-lived branches and a merge every this many commits (0: the ordinary shape)")
+	flag.IntVar(&o.gen.branches, "branches", 6, "with -merge-every, long-lived branches open at a time")
+	flag.IntVar(&o.gen.bigFiles, "big-files", 6, "with -merge-every, files of -big-lines lines edited over and over")
+	flag.IntVar(&o.gen.bigLines, "big-lines", 10000, "with -merge-every, lines of each big file")
 	flag.IntVar(&o.reps, "reps", 5, "repetitions of the git log and report timings (the median is kept)")
 	flag.Float64Var(&o.blameSample, "blame-sample", 1, "fraction of the files `git blame` is timed on (whole top-level directories, fixed pseudo-random choice); the time is extrapolated to every file")
 	flag.Float64Var(&o.movesSample, "moves-sample", 1, "the same for `git blame -M -C -C`")
@@ -185,6 +189,9 @@ func run(o options) error {
 	origins, err := build(r, bin, work, res)
 	if err != nil {
 		return err
+	}
+	if o.gen.mergeEvery > 0 {
+		return runScale(r, bin, work, res)
 	}
 	// Every timed full report starts from this state: what an earlier
 	// report wrote (a cache, if the binary keeps one) is removed first.
@@ -387,8 +394,8 @@ func traceReport(r *repo, bin, work string, args ...string) (*reportTrace, error
 			argv := ev.Argv[1:]
 			bySID[ev.SID] = &gitRun{argv: argv, start: ev.Time.Sub(start)}
 			order = append(order, ev.SID)
-			if contains(argv, "log") && contains(argv, "-p") {
-				rt.logCmd = argv
+			if contains(argv, "log") && contains(argv, "-p") && !contains(argv, "--merges") {
+				rt.logCmd = argv // the walk's main stream, not its merges' diffs
 			} else if contains(argv, "log") && contains(argv, "-z") {
 				rt.metaCmd = argv
 			}
@@ -419,7 +426,7 @@ func contains(s []string, x string) bool {
 // be traced.
 var fallbackLog = []string{"log", "--reverse", "--topo-order", "--children",
 	"--format=short", "--no-abbrev-commit", "--no-decorate", "--no-notes",
-	"--diff-merges=separate", "--root", "-p", "-U0", "-M", "--no-color",
+	"--diff-merges=off", "--root", "-p", "-U0", "-M", "--no-color",
 	"--no-ext-diff", "--no-textconv", "--diff-algorithm=myers", "--indent-heuristic",
 	"--inter-hunk-context=0", "--ignore-submodules=all",
 	"--src-prefix=a/", "--dst-prefix=b/", "--no-relative", "HEAD", "--"}

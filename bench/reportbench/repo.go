@@ -24,6 +24,7 @@ type repo struct {
 // its waited-for children, such as the gits it ran, included).
 type timed struct {
 	wall, cpu time.Duration
+	rss       int64 // peak resident set of the process or of one of its children, bytes
 }
 
 // command prepares name args in the repository; stdout goes to out (nil:
@@ -56,6 +57,9 @@ func (r *repo) exec(stdin io.Reader, out io.Writer, name string, args ...string)
 	t := timed{wall: time.Since(start)}
 	if cmd.ProcessState != nil {
 		t.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			t.rss = ru.Maxrss * 1024
+		}
 	}
 	if err != nil {
 		err = fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, benchkit.FirstLines(errb.String(), 10))

@@ -47,6 +47,9 @@ type PostCommitOptions struct {
 	// commit (its caller builds on the note once it is in place).
 	NoteOut   io.Writer
 	WriteHere func(commit string) bool
+	// Rev is the commit to tag ("" = HEAD): a deferred hook names the
+	// commit it was started for, HEAD having maybe moved on since.
+	Rev string
 }
 
 // NoteWriteTimeout bounds writing the note once it is known (retries
@@ -74,7 +77,11 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify resolve.Classifie
 			pending.Abort() // a no-op once the note is written
 		}
 	}()
-	meta, add, err := readForNote(ctx, repo, opts.Feed, start.Add(opts.Budget), &res)
+	rev := opts.Rev
+	if rev == "" {
+		rev = "HEAD"
+	}
+	meta, add, err := readForNote(ctx, repo, rev, opts.Feed, start.Add(opts.Budget), &res)
 	if err != nil {
 		return res, err
 	}
@@ -111,18 +118,18 @@ func PostCommit(ctx context.Context, repo *gitx.Repo, classify resolve.Classifie
 	return res, err
 }
 
-// readForNote reads what HEAD added, within the deadline: when git could
+// readForNote reads what rev added, within the deadline: when git could
 // not even name the commit in time, its metadata alone (the note's commit
 // record then covers every line, and the note is partial).
-func readForNote(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (provenance.Meta, added.Lines, error) {
-	meta, add, err := readHead(ctx, repo, feed, deadline, res)
+func readForNote(ctx context.Context, repo *gitx.Repo, rev string, feed io.Reader, deadline time.Time, res *PostCommitResult) (provenance.Meta, added.Lines, error) {
+	meta, add, err := readHead(ctx, repo, rev, feed, deadline, res)
 	if err != nil && !errors.Is(err, added.ErrBudget) {
 		return meta, add, err
 	}
 	if meta.ID != "" {
 		return meta, add, nil
 	}
-	metas, merr := repo.ReadMeta(ctx, "--no-walk", "HEAD")
+	metas, merr := repo.ReadMeta(ctx, "--no-walk", rev)
 	if merr != nil || len(metas) != 1 {
 		return provenance.Meta{}, added.Lines{}, errors.Join(err, merr)
 	}
@@ -147,11 +154,11 @@ func handOver(out io.Writer, commit string, note provenance.Note, settle func())
 	return nil
 }
 
-// readHead reads HEAD from feed, or with its own git process when there is
-// no feed or it is not the output of FeedArgs.
-func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline time.Time, res *PostCommitResult) (provenance.Meta, added.Lines, error) {
+// readHead reads rev from feed (which holds HEAD), or with its own git
+// process when there is no feed or it is not the output of FeedArgs.
+func readHead(ctx context.Context, repo *gitx.Repo, rev string, feed io.Reader, deadline time.Time, res *PostCommitResult) (provenance.Meta, added.Lines, error) {
 	if feed == nil {
-		return ReadCommit(ctx, repo, "HEAD", deadline)
+		return ReadCommit(ctx, repo, rev, deadline)
 	}
 	meta, add, err := ReadFeed(feed, deadline)
 	switch {
@@ -162,5 +169,44 @@ func readHead(ctx context.Context, repo *gitx.Repo, feed io.Reader, deadline tim
 	case errors.Is(err, ErrFeedVersion):
 		res.Warnings = append(res.Warnings, err.Error())
 	}
-	return ReadCommit(ctx, repo, "HEAD", deadline)
+	return ReadCommit(ctx, repo, rev, deadline)
+}
+
+// Deferred computes the notes the post-commit hook left to post-rewrite
+// (the commits of a rebase), as PostCommit would have: the lines each
+// commit added, tagged by its evidence and the pending agent checkpoints.
+// Call Note in the order the commits were made, then Settle once the
+// notes are written.
+type Deferred struct {
+	ckpts    *checkpoints
+	classify resolve.Classifier
+	settles  []func()
+	// Warnings are problems that did not stop a note.
+	Warnings []string
+}
+
+// NewDeferred opens the working tree's pending checkpoints (none costs a
+// stat).
+func NewDeferred(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier) *Deferred {
+	return &Deferred{ckpts: startCheckpoints(ctx, repo), classify: classify}
+}
+
+// Note is the note of the commit meta describes, which added add.
+func (d *Deferred) Note(ctx context.Context, add added.Lines, meta provenance.Meta) provenance.Note {
+	note, settle, err := d.ckpts.note(ctx, add, d.classify.Attribute(meta))
+	if err != nil {
+		d.Warnings = append(d.Warnings, "agent checkpoints not applied (their lines take the commit's origin; they stay pending): "+err.Error())
+	}
+	if settle != nil {
+		d.settles = append(d.settles, settle)
+	}
+	return note
+}
+
+// Settle forgets the checkpoints the notes used, once they are written.
+func (d *Deferred) Settle() {
+	for _, s := range d.settles {
+		s()
+	}
+	d.settles = nil
 }

@@ -100,8 +100,13 @@ type store struct {
 	gitDir string
 }
 
+// StateDir is where pending checkpoints live, relative to the git
+// directory of their working tree (the post-checkout hook's script looks
+// for it before starting the binary).
+const StateDir = "ai-survival/checkpoints"
+
 func stateDirOf(gitDir string) string {
-	return filepath.Join(gitDir, "ai-survival", "checkpoints")
+	return filepath.Join(gitDir, filepath.FromSlash(StateDir))
 }
 
 func newStore(gitDir string) *store {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/annotate"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 )
 
@@ -103,6 +104,9 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
+	// A note the post-commit hook is writing in the background comes first:
+	// annotating HEAD right after a commit must not race it.
+	hookrun.WaitDeferredBounded(ctx, repo, f.Warnf)
 	if opts.Restore {
 		f.mergeFetchedNotes(ctx, repo)
 		res, err := restore.Restore(ctx, repo, revs, restore.Options{Classify: f.hookClassifier(ctx, repo), Remote: restoreRemote(ctx, repo)})

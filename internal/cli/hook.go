@@ -2,26 +2,10 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"os"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
-	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
-	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
-)
-
-// Hook time limits: git waits for the hook, so it must return quickly
-// whatever the commit's size.
-const (
-	hookDiffBudget = 1400 * time.Millisecond
-	hookTimeout    = 1900 * time.Millisecond
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 )
 
 func newCmdHook(f *Factory) *cobra.Command {
@@ -43,12 +27,19 @@ func newCmdHook(f *Factory) *cobra.Command {
                  files that are back to their committed content
 
 It never makes a git operation fail: problems are printed as one warning
-line on stderr and the exit code is 0. It gives up after about two seconds
-on very large commits, tagging what it read and marking the note partial.
+line on stderr and the exit code is 0. In the foreground it gives up after
+about two seconds on very large commits, tagging what it read and marking
+the note partial.
 
-The installed post-commit hook starts git log before the binary and pipes it
-in (--feed: stdin is the commit as that git log prints it); without --feed
-the command reads the commit itself. Either way it writes the note itself
+The installed post-commit hook writes a plain commit's note off the
+commit's path: it runs 'hook post-commit --deferred <commit>' in the
+background, and every command that reads notes waits for it first; its
+warnings are printed by the next command or commit. During a rebase it runs
+nothing, and post-rewrite computes the notes of all the rebase's commits at
+its end. During a cherry-pick or after merge --squash (and with
+GIT_AI_SURVIVAL_HOOK_SYNC set) it runs in the foreground: git log is
+started before the binary and piped in (--feed: stdin is the commit as that
+git log prints it); without --feed the command reads the commit itself
 (hooks installed by older versions pass --note-to-stdout and pipe the note
 into git notes add).`,
 		Example: `  # Tag HEAD, as the post-commit hook does
@@ -66,122 +57,8 @@ into git notes add).`,
 }
 
 func runHook(ctx context.Context, f *Factory, name string, args []string) {
-	ctx, cancel := context.WithTimeout(ctx, capture.Scaled(hookTimeoutFor(name)))
-	defer cancel()
-	switch name {
-	case "post-commit":
-		postCommitHook(ctx, f, slices.Contains(args, "--feed"), slices.Contains(args, "--note-to-stdout"))
-	case "pre-push":
-		prePushHook(ctx, f, args)
-	case "post-rewrite":
-		postRewriteHook(ctx, f, args)
-	case "post-merge":
-		postMergeHook(ctx, f, args)
-	case "post-checkout":
-		dir := f.Dir
-		if dir == "" {
-			dir, _ = os.Getwd()
-		}
-		if err := checkpoint.Forget(ctx, dir, func(w string) { f.Warnf("git-ai-survival: %s", w) }); err != nil {
-			f.Warnf("git-ai-survival: agent checkpoints not cleared after checkout: %v", err)
-		}
-	default:
-		f.Warnf("git-ai-survival: unknown hook %q ignored (reinstall with 'git ai-survival install')", name)
-	}
-}
-
-// postCommitHook records HEAD's provenance. With fed set, stdin is the
-// output of capture.FeedArgs, which the hook's script started before us;
-// with handOver set, stdout goes to the script's `git notes add`.
-func postCommitHook(ctx context.Context, f *Factory, fed, handOver bool) {
-	dir := f.Dir
-	if dir == "" {
-		dir, _ = os.Getwd()
-	}
-	repo := gitx.AtHookDir(dir)
-	opts := capture.PostCommitOptions{Budget: capture.Scaled(hookDiffBudget)}
-	if fed {
-		r, closeFeed := openFeed(f.IO.In, time.Now().Add(capture.Scaled(hookDiffBudget)))
-		defer closeFeed()
-		opts.Feed = r
-	}
-	var copied copySource
-	if handOver {
-		// A copied commit's note is built on after it is written, here.
-		opts.NoteOut = f.IO.Out
-		opts.WriteHere = func(head string) bool { return copied.detect(ctx, repo, head) }
-	}
-	classify := f.hookClassifier(ctx, repo)
-	res, err := capture.PostCommit(ctx, repo, classify, opts)
-	if err != nil {
-		f.Warnf("git-ai-survival: provenance not recorded for this commit: %v (tag it later with 'git ai-survival annotate HEAD')", err)
-		return
-	}
-	if res.CheckRecent {
-		// With handOver, the script writes HEAD's note after we exit.
-		defer backfill(ctx, f.Warnf, repo, classify, handOver)
-	}
-	for _, w := range res.Warnings {
-		f.Warnf("git-ai-survival: %s", w)
-	}
-	if res.Partial {
-		f.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", res.Commit[:12], res.Origin)
-	}
-	if !handOver {
-		copied.detect(ctx, repo, res.Commit)
-	}
-	copied.carry(ctx, f, repo, res.Commit)
-}
-
-// openFeed wraps the hook's stdin so that reading it stops at deadline, and
-// returns the function that closes it (stopping git if it was not read to
-// the end). Where that is not possible the feed is closed at once and
-// PostCommit runs git itself.
-func openFeed(in io.Reader, deadline time.Time) (io.Reader, func()) {
-	file, ok := in.(*os.File)
-	if !ok {
-		return in, func() {} // a test's reader
-	}
-	feed, err := gitx.OpenFeed(file, deadline)
-	if err != nil {
-		_ = file.Close()
-		return nil, func() {}
-	}
-	return feed, func() { _ = feed.Close() }
-}
-
-// backfill writes the notes missing on the last commits of the current
-// branch (a hook killed before it wrote one) from what is still known,
-// and says so.
-func backfill(ctx context.Context, warnf func(string, ...any), repo *gitx.Repo, classify resolve.Classifier, skipHead bool) {
-	deadline, _ := ctx.Deadline()
-	res, err := capture.Backfill(ctx, repo, classify, skipHead, deadline)
-	for _, w := range res.Warnings {
-		warnf("git-ai-survival: %s", w)
-	}
-	if err != nil && ctx.Err() == nil {
-		// Out of time is no news: the next run or sync looks again.
-		warnf("git-ai-survival: notes missing on earlier commits not filled in: %v (run 'git ai-survival sync' or 'git ai-survival annotate')", err)
-	}
-	if n := len(res.Filled); n > 0 {
-		warnf("git-ai-survival: %d earlier commit(s) had no note (their hook did not finish); filled in from their commit evidence and pending checkpoints: %s", n, shortList(res.Filled))
-	}
-}
-
-func shortList(ids []string) string {
-	var b strings.Builder
-	for i, id := range ids {
-		if i == 5 {
-			fmt.Fprintf(&b, " and %d more", len(ids)-5)
-			break
-		}
-		if i > 0 {
-			b.WriteString(" ")
-		}
-		if len(id) > 12 {
-			id = id[:12]
-		}
-		b.WriteString(id)
-	}
-	return b.String()
+	hookrun.Run(ctx, hookrun.Env{
+		Dir: f.Dir, In: f.IO.In, Out: f.IO.Out, Warnf: f.Warnf, Getenv: f.Getenv,
+		Repo: f.Repo, Classifier: f.hookClassifier, RestoreMerged: f.restoreMerged,
+	}, name, args)
 }

@@ -187,6 +187,16 @@ func TestKilledHookBinaryLeavesNoShellMessage(t *testing.T) {
 				if s.hook == "post-merge" {
 					r.Git("reset", "-q", "--hard", "HEAD~1")
 				}
+				if s.hook == "post-checkout" {
+					// Without pending checkpoints the hook has nothing to do
+					// and starts no binary; with them, it runs.
+					if _, errs, err := r.Run("", "git", "checkout", "-q", "-b", "side0"); err != nil || errs != "" {
+						t.Errorf("post-checkout without checkpoints: %v, stderr %q", err, errs)
+					}
+					if err := os.MkdirAll(filepath.Join(r.Dir, ".git", "ai-survival", "checkpoints"), 0o755); err != nil {
+						t.Fatal(err)
+					}
+				}
 				_, errs, err := r.Run("", "git", s.args...)
 				if err != nil {
 					t.Fatalf("%s: git %v failed: %v\n%s", s.hook, s.args, err, errs)

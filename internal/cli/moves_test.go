@@ -54,7 +54,7 @@ func TestReportAndBlameWithMoves(t *testing.T) {
 			}
 		}
 		text := r.MustTool("report", "--moves=100,120")
-		if !strings.Contains(text, "git blame -M100 -C120 -C -C") {
+		if !strings.Contains(text, "git blame -M100 -C120 -C traces") {
 			t.Errorf("the text header does not say the thresholds:\n%s", text)
 		}
 		for _, bad := range []string{"--moves=abc", "--moves=0", "--moves=1,2,3"} {

@@ -75,10 +75,12 @@ func Environ(home, binDir string) []string {
 	// The hooks' time budgets (two seconds for a commit's note) stretched
 	// tenfold (capture.TimeScaleEnv): tests run many git processes at once,
 	// and a loaded machine must not turn a budget into a failed assertion.
-	// Tests of the budget itself set their own.
+	// Tests of the budget itself set their own. The post-commit hook runs
+	// in the foreground (GIT_AI_SURVIVAL_HOOK_SYNC), so that a test may read
+	// a commit's note with git at once; tests of the background hook drop it.
 	return append(env, "HOME="+home, "PATH="+path, "GIT_CONFIG_NOSYSTEM=1",
 		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "GIT_TERMINAL_PROMPT=0",
-		"GIT_AI_SURVIVAL_HOOK_TIME_SCALE=10")
+		"GIT_AI_SURVIVAL_HOOK_TIME_SCALE=10", "GIT_AI_SURVIVAL_HOOK_SYNC=1")
 }
 
 func (r *Repo) dates() []string {

@@ -122,6 +122,14 @@ type Options struct {
 	// "restored"); Sources then names, in each note, the old commits that
 	// gave lines their attribution.
 	Carry func(provenance.Attribution) provenance.Attribution
+	// Fresh are commits made during the rewrite whose note no hook
+	// computed (the post-commit hook leaves a rebase's commits to
+	// post-rewrite), in the order they were made. Each gets the note
+	// OwnNote gives it, called in that order: a group's new commit takes
+	// it as its own provenance, an old commit as its note, and the others
+	// get it written as it is, with the remapped notes.
+	Fresh   []string
+	OwnNote func(added.Lines, provenance.Meta) provenance.Note
 }
 
 // Remap computes the note of each group's new commit from its old commits'
@@ -130,11 +138,21 @@ type Options struct {
 func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (Result, error) {
 	res := Result{Notes: map[string]provenance.Note{}}
 	groups = existing(ctx, repo, groups)
-	if len(groups) == 0 {
+	fresh := opts.Fresh
+	if opts.OwnNote == nil {
+		fresh = nil
+	}
+	if len(groups) == 0 && len(fresh) == 0 {
 		return res, nil
 	}
 	var ids []string
 	seen := map[string]bool{}
+	for _, id := range fresh {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
 	for _, g := range groups {
 		for _, id := range append([]string{g.New}, g.Olds...) {
 			if !seen[id] {
@@ -163,6 +181,16 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 	if err != nil {
 		return res, err
 	}
+	// The fresh commits' own notes stand for the notes they lack.
+	freshNotes := map[string]provenance.Note{}
+	for _, id := range fresh {
+		if _, ok := adds[id]; !ok {
+			continue // not a commit any more
+		}
+		note := opts.OwnNote(adds[id], metaOf[id])
+		freshNotes[id] = note
+		entries[id] = notes.Entry{Commit: id, Note: note}
+	}
 	maps, err := pairMaps(ctx, repo, groups, adds)
 	if err != nil {
 		return res, err
@@ -188,6 +216,11 @@ func Remap(ctx context.Context, repo *gitx.Repo, groups []Group, opts Options) (
 				res.CarriedBy = map[string]int{}
 			}
 			res.CarriedBy[g.New] = carried
+		}
+	}
+	for id, note := range freshNotes {
+		if _, ok := res.Notes[id]; !ok {
+			res.Notes[id] = note
 		}
 	}
 	if opts.DryRun {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
@@ -184,5 +186,31 @@ func TestTruthFastImportMoves(t *testing.T) {
 	surviving, fragmented, aligned := movesTruth(t, r)
 	if fragmented*100 > surviving || aligned > 0 {
 		t.Errorf("%d of %d lines differ from blame for being cut after their move (more than 1%%), %d paired differently", fragmented, surviving, aligned)
+	}
+}
+
+// BenchmarkWalkRepo walks the repository named by WALK_BENCH_REPO (e.g.
+// one bench/reportbench kept with -keep), for profiles of a real history:
+// WALK_BENCH_REPO=dir go test -run '^$' -bench WalkRepo -benchtime 1x
+// -cpuprofile cpu.out ./internal/walk
+func BenchmarkWalkRepo(b *testing.B) {
+	dir := os.Getenv("WALK_BENCH_REPO")
+	if dir == "" {
+		b.Skip("WALK_BENCH_REPO names no repository")
+	}
+	repo, err := gitx.Open(context.Background(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c := survival.NewCollector()
+		res, err := walk.Run(context.Background(), repo, walk.Options{Attributor: byMessage,
+			OnCommit: c.Commit, OnBirth: c.Birth, OnDeath: c.Death})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Report("", res.End, res.Survivors)
+		b.ReportMetric(float64(res.Commits), "commits")
 	}
 }

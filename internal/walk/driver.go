@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
 )
 
@@ -35,6 +36,14 @@ type driver struct {
 	lastPath string
 	// bg reads the trees of parents outside the range (with Moves).
 	bg *boundary
+	// merges gives, without Moves, each merge's diffs against its
+	// parents after the first (combined.go); repo and revs read those of
+	// a merge of three or more parents.
+	merges      chan *mergeDiffs
+	raws        chan *mergeRaw
+	mergesEnded bool
+	repo        *gitx.Repo
+	revs        []string
 }
 
 // open is a commit's tree with the number of its children still to come.
@@ -151,6 +160,11 @@ func (d *driver) finish() error {
 	}
 	d.cur = nil
 	c := r.c
+	if d.merges != nil && len(c.Parents) > 1 {
+		if err := d.otherParents(r); err != nil {
+			return err
+		}
+	}
 	step := linemap.Step{Commit: c, Diffs: r.diffs}
 	for _, p := range c.Parents {
 		o := d.trees[p]
@@ -200,6 +214,66 @@ func (d *driver) finish() error {
 	}
 	return nil
 }
+
+// otherParents fills a merge's diffs against its parents: the paths it
+// changed relative to the first from git log --raw, the hunks of those
+// it changed relative to both from the combined diff; with more than two
+// parents, from git diff-tree.
+func (d *driver) otherParents(r *reading) error {
+	raw, ok := <-d.raws
+	rec, ok2 := <-d.merges
+	if !ok || !ok2 {
+		d.mergesEnded = true
+		return fmt.Errorf("merge %s: the merges' diffs ended before the commit list", r.c.ID)
+	}
+	if rec.id != r.c.ID || raw.id != r.c.ID {
+		return fmt.Errorf("the merges' diffs and the commit list disagree: %s and %s against %s", raw.id, rec.id, r.c.ID)
+	}
+	if len(r.c.Parents) == 2 {
+		first := raw.changes
+		if len(rec.parents) > 0 {
+			byNew := make(map[string]int, len(first))
+			for i, ch := range first {
+				if ch.NewPath != "" {
+					byNew[ch.NewPath] = i
+				}
+			}
+			for _, ch := range rec.parents[0] {
+				i, ok := byNew[ch.NewPath]
+				if !ok || first[i].OldPath != ch.OldPath {
+					return fmt.Errorf("merge %s, %q: the combined diff and the changes against the first parent disagree", r.c.ID, ch.NewPath)
+				}
+				first[i] = ch
+			}
+			r.diffs[1] = rec.parents[1]
+		}
+		r.diffs[0] = first
+		return nil
+	}
+	for i := range r.c.Parents {
+		var changes []linemap.Change
+		p := &diff.Parser{OnFile: func(f *diff.File) error {
+			ch := linemap.Change{OldPath: f.OldPath, NewPath: f.NewPath, Binary: f.Binary}
+			for _, h := range f.Hunks {
+				ch.Hunks = append(ch.Hunks, linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines})
+			}
+			changes = append(changes, ch)
+			return nil
+		}}
+		args := append([]string{"diff-tree"}, treeArgs...)
+		args = append(args, r.c.Parents[i], r.c.ID, "--")
+		if err := d.repo.Stream(d.ctx, nil, p.Parse, args...); err != nil {
+			return fmt.Errorf("merge %s: diff against parent %d: %w", r.c.ID, i+1, err)
+		}
+		r.diffs[i] = changes
+	}
+	return nil
+}
+
+// treeArgs diff two commits as logArgs diffs a commit with a parent.
+var treeArgs = []string{"-r", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+	"--diff-algorithm=myers", "--indent-heuristic", "--inter-hunk-context=0",
+	"--ignore-submodules=all", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative"}
 
 // wrap names where in the history an error happened.
 func (d *driver) wrap(err error) error {

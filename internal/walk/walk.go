@@ -1,6 +1,7 @@
 // Package walk is the survival engine's one pass over history. It streams
 // the diffs of a range, oldest first, from a single `git log -p` (and the
-// commits' metadata from one more `git log`), asks an Attributor for each
+// commits' metadata from one more `git log`; without moves, the merges'
+// diffs from two more, combined.go), asks an Attributor for each
 // commit's provenance, and keeps the line-origin map (package linemap) up to
 // date: every line a commit in the range adds is born with its commit and
 // attribution, every line that leaves the history dies, and the lines of the
@@ -223,8 +224,34 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	metaDone := make(chan error, 1)
 	go func() { metaDone <- readMeta(mctx, repo, revs, d.meta) }()
 
+	var combinedDone chan error
+	if !opts.Moves {
+		d.repo, d.revs = repo, revs
+		d.merges = make(chan *mergeDiffs, 256)
+		d.raws = make(chan *mergeRaw, 256)
+		combinedDone = make(chan error, 2)
+		go func() { combinedDone <- readCombined(mctx, repo, revs, d.merges) }()
+		go func() { combinedDone <- readRaw(mctx, repo, revs, d.raws) }()
+	}
+	// waitCombined ends the combined diffs' stream and returns its error.
+	waitCombined := func(cancel bool) error {
+		if combinedDone == nil {
+			return nil
+		}
+		if cancel {
+			cancelMeta()
+		}
+		err := <-combinedDone
+		if err2 := <-combinedDone; err == nil {
+			err = err2
+		}
+		combinedDone = nil
+		return err
+	}
+	defer waitCombined(true)
+
 	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file, KeepContent: opts.Moves}
-	args := append(append([]string{}, logArgs...), revs...)
+	args := append(append([]string{}, logArgsFor(opts.Moves)...), revs...)
 	err = repo.Stream(ctx, nil, func(r io.Reader) error {
 		if opts.Moves {
 			r = markNoNewline(r)
@@ -239,6 +266,9 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		metaErr := <-metaDone
 		if d.metaEnded && metaErr != nil && !errors.Is(metaErr, context.Canceled) {
 			err = metaErr
+		}
+		if cerr := waitCombined(true); d.mergesEnded && cerr != nil && !errors.Is(cerr, context.Canceled) {
+			err = cerr
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -255,6 +285,16 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	}
 	if err := <-metaDone; err != nil {
 		return nil, fmt.Errorf("reading commits: %w", err)
+	}
+	if d.merges != nil {
+		_, more := <-d.merges
+		_, moreRaw := <-d.raws
+		if more || moreRaw {
+			return nil, errors.New("reading history: the merges' diffs and the commit list disagree (a merge too many)")
+		}
+		if err := waitCombined(false); err != nil {
+			return nil, fmt.Errorf("reading the merges' diffs: %w", err)
+		}
 	}
 	res.Commits = d.done
 	if d.final != nil && opts.Moves {
@@ -284,6 +324,21 @@ var logArgs = []string{"log", "--reverse", "--topo-order", "--children",
 	"--no-ext-diff", "--no-textconv", "--diff-algorithm=myers", "--indent-heuristic",
 	"--inter-hunk-context=0", "--ignore-submodules=all",
 	"--src-prefix=a/", "--dst-prefix=b/", "--no-relative"}
+
+// logArgsFor is logArgs; without moves, the stream has no diffs for
+// merges: those come from two more streams (combined.go).
+func logArgsFor(moves bool) []string {
+	if moves {
+		return logArgs
+	}
+	out := append([]string{}, logArgs...)
+	for i, a := range out {
+		if a == "--diff-merges=separate" {
+			out[i] = "--diff-merges=off"
+		}
+	}
+	return out
+}
 
 // readMeta streams the commits' metadata in the walk's order.
 func readMeta(ctx context.Context, repo *gitx.Repo, revs []string, out chan<- *Commit) error {

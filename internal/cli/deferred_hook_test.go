@@ -1,0 +1,199 @@
+package cli_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
+)
+
+// deferredRepo is a repository with the hooks installed whose post-commit
+// hook runs in the background (as for a user), through a wrapper of the
+// binary that logs its arguments to the returned file; wrap, when not
+// empty, is shell run by the wrapper before the binary.
+func deferredRepo(t *testing.T, wrap string) (*gittest.Repo, string) {
+	t.Helper()
+	r := gittest.New(t)
+	var env []string
+	for _, kv := range r.Env {
+		if !strings.HasPrefix(kv, hookrun.SyncEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	dir := t.TempDir()
+	log := filepath.Join(dir, "calls")
+	real := filepath.Join(gittest.BinDir(t), "git-ai-survival")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'" + log + "'\n" + wrap + "\nexec '" + real + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "git-ai-survival"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.Env = withPath(env, dir)
+	r.MustTool("install")
+	r.Write("base.txt", "base\n")
+	r.Commit("Base") // the first commit after install runs in the foreground
+	return r, log
+}
+
+// wantDeferred asserts that commit's note was written by a background hook.
+func wantDeferred(t *testing.T, log, commit string) {
+	t.Helper()
+	b, _ := os.ReadFile(log)
+	if !strings.Contains(string(b), "hook post-commit --deferred "+commit+"\n") {
+		t.Errorf("no deferred hook ran for %s; calls:\n%s", commit[:12], b)
+	}
+}
+
+func TestDeferredCommitThenShowAtOnce(t *testing.T) {
+	t.Parallel()
+	// A hook that takes its time: show must wait for its note.
+	r, log := deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
+	r.Write("a.go", nlines(3, "ai"))
+	c := r.Commit("Agent" + claudeTrailer)
+	wantLayout(t, r, "HEAD", "a.go:1-3:ai:claude-code")
+	wantDeferred(t, log, c)
+	if left, _ := filepath.Glob(filepath.Join(r.Dir, ".git", hookrun.DeferredDir, "*[0-9a-f]")); len(left) != 0 {
+		t.Errorf("markers left: %v", left)
+	}
+}
+
+func TestDeferredTwoCommitsInARow(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, "")
+	r.Write("a.go", nlines(3, "ai"))
+	first := r.Commit("Agent" + claudeTrailer)
+	// A partial commit: git's temporary index is gone when the hook reads.
+	r.Write("b.go", nlines(2, "me"))
+	r.Write("c.go", "not committed\n")
+	r.Git("add", "b.go", "c.go")
+	r.Git("commit", "-q", "-m", "Human", "--", "b.go")
+	second := r.Head()
+	wantLayout(t, r, "HEAD~1", "a.go:1-3:ai:claude-code")
+	wantLayout(t, r, "HEAD", "b.go:1-2:human")
+	wantDeferred(t, log, first)
+	wantDeferred(t, log, second)
+	if out := r.MustTool("status"); strings.Contains(out, "no note") {
+		t.Errorf("status after two quick commits:\n%s", out)
+	}
+}
+
+func TestDeferredAmendAtOnce(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
+	r.Write("a.go", nlines(2, "ai"))
+	first := r.Commit("Agent" + claudeTrailer)
+	// Amend before the first note is written: post-rewrite waits for it.
+	r.Write("a.go", nlines(2, "ai")+nlines(1, "mine"))
+	r.Git("add", "a.go")
+	r.Git("commit", "-q", "--amend", "-m", "Reworded, no trailer")
+	wantLayout(t, r, "HEAD", "a.go:1-2:ai:claude-code a.go:3:human")
+	wantDeferred(t, log, first)
+}
+
+func TestDeferredRebaseRightAfterCommit(t *testing.T) {
+	t.Parallel()
+	r, _ := deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
+	r.Write("a.go", nlines(2, "ai"))
+	r.Commit("Agent" + claudeTrailer)
+	r.Write("b.go", nlines(2, "me"))
+	r.Commit("Human")
+	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
+	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code")
+	wantLayout(t, r, "HEAD", "b.go:1-2:human")
+	checkAllNoted(t, r, "HEAD")
+}
+
+// A background hook killed before it wrote its note: readers do not wait
+// for it long, and the next commit fills the note in and says so.
+func TestDeferredKilledHook(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, `case "$*" in *--deferred*) kill -9 $$;; esac`)
+	var env []string
+	for _, kv := range r.Env {
+		if !strings.HasPrefix(kv, "GIT_AI_SURVIVAL_HOOK_TIME_SCALE=") {
+			env = append(env, kv)
+		}
+	}
+	r.Env = env // the real budgets: a dead marker is known within seconds
+	r.Write("a.go", nlines(2, "ai"))
+	killed := r.Commit("Agent" + claudeTrailer)
+	wantDeferred(t, log, killed)
+	start := time.Now()
+	if s := show(t, r, "HEAD"); s.Source == "note" {
+		t.Errorf("the killed hook wrote a note")
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("show waited %v for a dead hook", d)
+	}
+	// The next commit, in the foreground, fills it in.
+	r.Env = append(r.Env, hookrun.SyncEnv+"=1")
+	r.Write("b.go", nlines(1, "me"))
+	r.Git("add", "b.go")
+	_, errs, err := r.Run("", "git", "commit", "-q", "-m", "Human")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errs, "1 earlier commit(s) had no note") || !strings.Contains(errs, killed[:12]) {
+		t.Errorf("stderr of the next commit:\n%s", errs)
+	}
+	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code")
+	checkAllNoted(t, r, "HEAD")
+}
+
+// Commits in a quick series queue their background hooks: each gets its
+// own note, and none is taken for a lost one.
+func TestDeferredCommitsInAQuickSeries(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, "")
+	var ids []string
+	for i := 1; i <= 6; i++ {
+		name := fmt.Sprintf("f%d.go", i)
+		r.Write(name, nlines(i, "ai"))
+		r.Git("add", name)
+		_, errs, err := r.Run("", "git", "commit", "-q", "-m", "Agent "+name+claudeTrailer)
+		if err != nil || errs != "" {
+			t.Fatalf("commit %d: %v\n%s", i, err, errs)
+		}
+		r.Tick()
+		ids = append(ids, r.Head())
+	}
+	for i, id := range ids {
+		want := fmt.Sprintf("f%d.go:1", i+1)
+		if i > 0 {
+			want = fmt.Sprintf("f%d.go:1-%d", i+1, i+1)
+		}
+		wantLayout(t, r, id, want+":ai:claude-code")
+		wantDeferred(t, log, id)
+	}
+	r.Write("last.go", "x\n")
+	r.Git("add", "last.go")
+	if _, errs, _ := r.Run("", "git", "commit", "-q", "-m", "Last"); errs != "" {
+		t.Errorf("a commit after the series printed:\n%s", errs)
+	}
+	wantLayout(t, r, "HEAD", "last.go:1:human") // waits for its note
+	checkAllNoted(t, r, "HEAD")
+}
+
+// A cherry-pick's provenance comes from the commit it copies, which git's
+// traces name only while it runs: its hook stays in the foreground.
+func TestDeferredCherryPickRunsInTheForeground(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, "")
+	r.Git("checkout", "-q", "-b", "topic")
+	r.Write("f.go", nlines(2, "cursor"))
+	src := r.Commit("Lines an agent wrote, tagged by hand")
+	r.MustTool("annotate", src, "--agent", "cursor", "--force")
+	r.Git("checkout", "-q", "main")
+	r.Write("g.go", nlines(1, "first"))
+	r.Commit("Main moves on")
+	r.Git("cherry-pick", src)
+	wantLayout(t, r, "HEAD", "f.go:1-2:ai:cursor")
+	b, _ := os.ReadFile(log)
+	if calls := string(b); strings.Contains(calls, "--deferred "+r.Head()) || !strings.HasSuffix(calls, "hook post-commit --feed\n") {
+		t.Errorf("the cherry-pick's hook did not run in the foreground; calls:\n%s", calls)
+	}
+}

@@ -1,0 +1,259 @@
+package hookrun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
+)
+
+// A commit's note is computed off the commit's path: the post-commit
+// hook's script (hooks of version 5 on) resolves the new commit's id with
+// the shell alone, creates the marker <common dir>/DeferredDir/<id>, starts
+// `git-ai-survival hook post-commit --deferred <id>` in the background and
+// returns. That process, one at a time per repository (waiting its turn
+// for at most DeferredBudget), writes the note and removes the marker; it
+// stops itself DeferredBudget after its turn came, whatever it was doing. Everything that reads notes first waits for the
+// markers (WaitDeferred), so no reader sees the notes before a note that
+// is on its way. A deferred process that fails leaves the commit without a
+// note, as a killed hook does, and its warnings in a file that the next
+// reader prints; the next commit or sync fills the note in.
+const (
+	// DeferredDir holds the markers, relative to the common git directory.
+	DeferredDir = "ai-survival/deferred"
+	// DeferredBudget bounds a deferred process (before capture.Scaled):
+	// waiting its turn, and then reading the commit and writing the note.
+	DeferredBudget = 12 * time.Second
+	// SyncEnv, when set, makes the post-commit hook run in the
+	// foreground (the test suites set it).
+	SyncEnv = "GIT_AI_SURVIVAL_HOOK_SYNC"
+)
+
+// deferredStale is the age past which a marker is from a process that is
+// gone (killed before it could remove it).
+func deferredStale() time.Duration {
+	return 2*capture.Scaled(DeferredBudget) + 2*time.Second
+}
+
+// deferredGrace is how long a deferred process may take to start and lock
+// its marker: under load, after a quick series of commits, dozens start at
+// once, and a marker dropped before its process starts would let another
+// take that commit for one whose note was lost.
+func deferredGrace() time.Duration {
+	return capture.Scaled(DeferredBudget) / 2
+}
+
+// alive says whether the process of marker p still holds its lock.
+func alive(p string) bool {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // one try
+	release, err := fsx.Lock(ctx, p)
+	if err != nil {
+		return errors.Is(err, context.Canceled)
+	}
+	release()
+	return false
+}
+
+// commonDir is the repository's common git directory, found without git
+// when possible.
+func commonDir(ctx context.Context, repo *gitx.Repo) string {
+	if repo.CommonDir != "" {
+		return repo.CommonDir
+	}
+	if repo.Top != "" {
+		if gd, ok := gitx.GitDirAt(repo.Top); ok {
+			if b, err := os.ReadFile(filepath.Join(gd, "commondir")); err == nil {
+				c := strings.TrimSpace(string(b))
+				if !filepath.IsAbs(c) {
+					c = filepath.Join(gd, c)
+				}
+				return c
+			}
+			return gd
+		}
+	}
+	d, err := repo.Line(ctx, "rev-parse", "--path-format=absolute", "--git-common-dir")
+	if err != nil {
+		return ""
+	}
+	return d
+}
+
+// deferredPost runs the post-commit hook for commit id in the background
+// (see DeferredDir).
+func deferredPost(ctx context.Context, env Env, id string) {
+	if !provenance.IsObjectID(id) {
+		env.Warnf("git-ai-survival: hook post-commit --deferred: %q is not a commit id", id)
+		return
+	}
+	repo := gitx.AtHookDir(env.dir())
+	dir := filepath.Join(commonDir(ctx, repo), DeferredDir)
+	marker := filepath.Join(dir, id)
+	// The marker's lock, held while this process lives, tells readers it
+	// is alive (the kernel drops it if the process is killed).
+	lctx, cancel := context.WithTimeout(ctx, time.Second)
+	release, err := fsx.Lock(lctx, marker)
+	cancel()
+	if err != nil {
+		release = func() {}
+	}
+	var warnings []string
+	var mu sync.Mutex
+	warnf := func(format string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		warnings = append(warnings, term.Line(fmt.Sprintf(format, a...)))
+	}
+	finish := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(warnings) > 0 {
+			_ = os.WriteFile(marker+".warn", []byte(strings.Join(warnings, "\n")+"\n"), 0o644)
+		}
+		_ = os.Remove(marker)
+		release()
+	}
+	// One deferred process at a time: the one for a commit made just
+	// before writes its note first, so that this one sees it. Commits
+	// made in a quick series queue here, each for at most the budget.
+	lctx, cancel = context.WithTimeout(ctx, capture.Scaled(DeferredBudget))
+	unlock, err := fsx.Lock(lctx, filepath.Join(dir, "lock"))
+	cancel()
+	if err == nil {
+		defer unlock() // after finish: the next process sees no marker of ours
+	}
+	// Never outlive the budget, whatever hangs.
+	stop := time.AfterFunc(capture.Scaled(DeferredBudget), func() {
+		warnf("git-ai-survival: provenance of commit %s not recorded in time (the next commit or 'git ai-survival sync' fills it in)", abbrev(id))
+		finish()
+		os.Exit(0)
+	})
+	defer stop.Stop()
+	defer finish()
+	pctx, cancel := context.WithTimeout(ctx, capture.Scaled(DeferredBudget)*9/10)
+	defer cancel()
+	env.Warnf = warnf
+	classify := env.Classifier(pctx, repo)
+	checkRecent := postCommitRev(pctx, env, repo, classify, id)
+	// Earlier commits without a note are filled in by the last deferred
+	// process in line: one for a newer commit waits for this one, and
+	// would find its own commit taken for a missing note.
+	owed := filepath.Join(dir, "backfill-owed")
+	if othersPending(dir, id) {
+		if checkRecent {
+			_ = os.WriteFile(owed, nil, 0o644)
+		}
+		return
+	}
+	if _, err := os.Stat(owed); err == nil {
+		checkRecent = true
+		_ = os.Remove(owed)
+	}
+	if checkRecent {
+		Backfill(pctx, warnf, repo, classify, false)
+	}
+}
+
+// othersPending says whether dir holds a live marker other than id's.
+func othersPending(dir, id string) bool {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if n := e.Name(); n != id && provenance.IsObjectID(n) {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) <= deferredStale() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// WaitDeferred waits until the notes of commits whose post-commit hook runs
+// in the background are written (or their processes are gone), at most
+// until ctx is done, and prints, through warnf, what those processes had
+// to say. Commands call it before they read notes.
+func WaitDeferred(ctx context.Context, repo *gitx.Repo, warnf func(string, ...any)) {
+	common := commonDir(ctx, repo)
+	if common == "" {
+		return
+	}
+	dir := filepath.Join(common, DeferredDir)
+	for {
+		entries, err := os.ReadDir(dir)
+		if errors.Is(err, fs.ErrNotExist) || err != nil {
+			return
+		}
+		waiting := false
+		for _, e := range entries {
+			name := e.Name()
+			p := filepath.Join(dir, name)
+			if w, ok := strings.CutSuffix(name, ".warn"); ok && provenance.IsObjectID(w) {
+				if b, err := os.ReadFile(p); err == nil && os.Remove(p) == nil {
+					for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+						if line != "" {
+							warnf("%s", line)
+						}
+					}
+				}
+				continue
+			}
+			if !provenance.IsObjectID(name) {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil {
+				continue
+			}
+			if age := time.Since(info.ModTime()); age > deferredStale() || age > deferredGrace() && !alive(p) {
+				_ = os.Remove(p) // its process was killed
+				continue
+			}
+			waiting = true
+		}
+		if !waiting {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// waitBound bounds WaitDeferred for commands and hooks.
+func waitBound() time.Duration { return deferredStale() }
+
+// WaitDeferredBounded is WaitDeferred bounded by the longest a deferred
+// process may take.
+func WaitDeferredBounded(ctx context.Context, repo *gitx.Repo, warnf func(string, ...any)) {
+	ctx, cancel := context.WithTimeout(ctx, waitBound())
+	defer cancel()
+	WaitDeferred(ctx, repo, warnf)
+}
+
+// prepareDeferred makes the markers' directory, so that the script of the
+// next commit can defer its work.
+func prepareDeferred(ctx context.Context, repo *gitx.Repo) {
+	if common := commonDir(ctx, repo); common != "" {
+		_ = os.MkdirAll(filepath.Join(common, DeferredDir), 0o755)
+	}
+}
+
+func abbrev(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}

@@ -1,0 +1,153 @@
+package walk_test
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/diff"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
+)
+
+// TestCombinedDiffsMatchSeparate checks that the hunks the walk reads back
+// from git's combined diff of each merge are, path by path, git's own -U0
+// diff against the second parent, and that the combined diff has every
+// path the merge changed relative to both parents: histories with
+// conflicts resolved by keeping both sides, lines of the merge's own,
+// renames, files with spaces and non-ASCII names, main merged into side
+// branches.
+func TestCombinedDiffsMatchSeparate(t *testing.T) {
+	t.Parallel()
+	for _, seed := range seeds(11, 12, 13, 21) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t)
+			h := newHistory(t, r, seed)
+			h.branches = true
+			h.repeated = seed%2 == 0
+			h.run(steps(100))
+			out := r.Git(append(append([]string{}, walk.CombinedArgs...), "HEAD", "--")...)
+			got, err := walk.ParseCombined(strings.NewReader(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			merges := strings.Fields(r.Git("rev-list", "--merges", "HEAD"))
+			if len(merges) < 3 || len(got) != len(merges) {
+				t.Fatalf("%d merges, %d in the combined diffs", len(merges), len(got))
+			}
+			both := 0
+			for _, m := range merges {
+				separate := func(parent string) map[string]linemap.Change {
+					args := append(append([]string{"diff-tree"}, walk.TreeArgs...), m+"^"+parent, m, "--")
+					byPath := map[string]linemap.Change{}
+					p := &diff.Parser{OnFile: func(f *diff.File) error {
+						ch := linemap.Change{OldPath: f.OldPath, NewPath: f.NewPath, Binary: f.Binary}
+						for _, h := range f.Hunks {
+							ch.Hunks = append(ch.Hunks, linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines})
+						}
+						if f.NewPath != "" {
+							byPath[f.NewPath] = ch
+						}
+						return nil
+					}}
+					if err := p.Parse(strings.NewReader(r.Git(args...))); err != nil {
+						t.Fatal(err)
+					}
+					return byPath
+				}
+				sep := []map[string]linemap.Change{separate("1"), separate("2")}
+				for k := range 2 {
+					read := map[string]linemap.Change{}
+					if parents := got[m]; len(parents) > 0 {
+						for _, ch := range parents[k] {
+							read[ch.NewPath] = ch
+						}
+					}
+					for path, want := range sep[k] {
+						if _, ok := sep[1-k][path]; !ok {
+							continue // the other parent's version: not in the combined diff
+						}
+						both++
+						ch, ok := read[path]
+						if !ok {
+							t.Errorf("merge %.8s: %q changed relative to both parents, not in the combined diff", m, path)
+							continue
+						}
+						if !reflect.DeepEqual(ch, want) {
+							t.Errorf("merge %.8s, %q: read %+v, git's diff against parent %d is %+v", m, path, ch, k+1, want)
+						}
+					}
+					for path := range read {
+						if _, ok := sep[k][path]; !ok {
+							t.Errorf("merge %.8s: %q read from the combined diff but unchanged relative to parent %d", m, path, k+1)
+						}
+					}
+				}
+			}
+			if both == 0 {
+				t.Fatal("no merge changed a path relative to both parents: the test checks nothing")
+			}
+		})
+	}
+}
+
+// TestParseCombinedHeaders reads hunks whose header counts git printed
+// wrapped below zero, a line lost from both parents, a file new in the
+// merge and a binary file.
+func TestParseCombinedHeaders(t *testing.T) {
+	t.Parallel()
+	stream := "commit m1 p1 p2\n\n" +
+		"diff --combined a.txt\nindex 1,2..3\n--- a/a.txt\n--- a/old.txt\n+++ b/a.txt\n" +
+		"@@@ -174,4 -175,18446744073709551615 +175,18446744073709551615 @@@ func x()\n" +
+		"- x\n--y\n ++z\n+ w\n" +
+		"diff --combined new.txt\nnew file mode 100644\n--- /dev/null\n--- /dev/null\n+++ b/new.txt\n@@@ -1,0 -1,0 +1,2 @@@\n++a\n++b\n" +
+		"diff --combined \"b\\303\\244r.bin\"\nindex 1,2..3\nBinary files differ\n"
+	got, err := walk.ParseCombined(strings.NewReader(stream))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]linemap.Change{{
+		{OldPath: "a.txt", NewPath: "a.txt", Hunks: []linemap.Hunk{{OldStart: 174, OldLines: 2, NewStart: 174, NewLines: 0}, {OldStart: 176, OldLines: 0, NewStart: 176, NewLines: 1}}},
+		{NewPath: "new.txt", Hunks: []linemap.Hunk{{OldStart: 0, OldLines: 0, NewStart: 1, NewLines: 2}}},
+		{OldPath: "bär.bin", NewPath: "bär.bin", Binary: true},
+	}, {
+		{OldPath: "old.txt", NewPath: "a.txt", Hunks: []linemap.Hunk{{OldStart: 175, OldLines: 1, NewStart: 175, NewLines: 1}}},
+		{NewPath: "new.txt", Hunks: []linemap.Hunk{{OldStart: 0, OldLines: 0, NewStart: 1, NewLines: 2}}},
+		{OldPath: "bär.bin", NewPath: "bär.bin", Binary: true},
+	}}
+	if !reflect.DeepEqual(got["m1"], want) {
+		t.Errorf("read %+v\nwant %+v", got["m1"], want)
+	}
+}
+
+// TestTruthOctopus walks a merge of three branches that also edits a file
+// each of them changed, and a file none did, against git blame.
+func TestTruthOctopus(t *testing.T) {
+	t.Parallel()
+	r := newRepo(t)
+	r.Write("a.txt", numbered("a", 1, 9))
+	r.Write("b.txt", numbered("b", 1, 9))
+	r.Commit("base")
+	for i, br := range []string{"one", "two", "three"} {
+		r.Git("checkout", "-q", "-b", br, "main")
+		r.Write(fmt.Sprintf("f%d.txt", i), numbered(br, 1, 5))
+		r.Write("a.txt", numbered("a", 1, 3*i+1)+"AI "+br+"\n"+numbered("a", 3*i+2, 9))
+		r.Commit("AI: " + br)
+	}
+	r.Git("checkout", "-q", "main")
+	r.Write("b.txt", numbered("b", 1, 4)+"main\n"+numbered("b", 5, 9))
+	r.Commit("main")
+	if _, errs, err := r.Run("", "git", "merge", "-q", "--no-ff", "--no-commit", "one", "two", "three"); err != nil {
+		t.Fatalf("octopus: %v\n%s", err, errs)
+	}
+	r.Write("b.txt", numbered("b", 1, 4)+"main\nmerge\n"+numbered("b", 5, 9))
+	r.Write("a.txt", "merge top\n"+r.Git("show", ":a.txt"))
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "AI: octopus")
+	if got := strings.Fields(r.Git("rev-list", "--min-parents=3", "HEAD")); len(got) != 1 {
+		t.Fatalf("%d octopus merges", len(got))
+	}
+	truth(t, r, "", true)
+}
