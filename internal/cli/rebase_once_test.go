@@ -43,16 +43,23 @@ func checkAllNoted(t *testing.T, r *gittest.Repo, rev string) {
 // During a rebase the post-commit hook computes no note (post-rewrite does,
 // once, at the end); a commit made by hand at an `edit` stop, with the
 // agent's checkpoints, gets its note with their evidence.
-func TestRebaseEditWithNewCommitComputesNotesOnce(t *testing.T) {
-	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+// agentThenHuman is a clone with three commits: a base, two lines Claude
+// Code wrote (f.go:3-4) and three a person wrote (g.go:1-3).
+func agentThenHuman(t *testing.T) *gittest.Repo {
+	t.Helper()
+	a := newWorld(t).Clone("a")
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Write("f.go", nlines(2, "base")+nlines(2, "ai"))
 	a.Commit("Agent" + claudeTrailer)
 	a.Write("g.go", nlines(3, "me"))
 	a.Commit("Human")
+	return a
+}
+
+func TestRebaseEditWithNewCommitComputesNotesOnce(t *testing.T) {
+	t.Parallel()
+	a := agentThenHuman(t)
 	a.Env = append(a.Env, `GIT_SEQUENCE_EDITOR=sed -i -e '1s/^pick/edit/'`)
 	a.Git("rebase", "-q", "-i", "--force-rebase", "HEAD~2")
 	// Stopped after picking "Agent": its note is left to post-rewrite.
@@ -134,14 +141,7 @@ func TestRebaseConflictResolvedByHand(t *testing.T) {
 // Commits an `exec` line makes get their notes, as do the picked ones.
 func TestRebaseExecCommits(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
-	a.Write("f.go", nlines(2, "base"))
-	a.Commit("Base")
-	a.Write("f.go", nlines(2, "base")+nlines(2, "ai"))
-	a.Commit("Agent" + claudeTrailer)
-	a.Write("g.go", nlines(3, "me"))
-	a.Commit("Human")
+	a := agentThenHuman(t)
 	a.Git("rebase", "-q", "--force-rebase", "HEAD~2", "--exec", "echo x >>x.txt && git add x.txt && git commit -q -m 'Exec commit'")
 	if n := strings.Count(a.Git("log", "--format=%H"), "\n"); n != 5 {
 		t.Fatalf("after the rebase: %d commits, want 5", n)
@@ -157,14 +157,7 @@ func TestRebaseExecCommits(t *testing.T) {
 // tag the next commit.
 func TestPendingCheckpointsSurviveARebase(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
-	a.Write("f.go", nlines(2, "base"))
-	a.Commit("Base")
-	a.Write("f.go", nlines(2, "base")+nlines(2, "ai"))
-	a.Commit("Agent" + claudeTrailer)
-	a.Write("g.go", nlines(3, "me"))
-	a.Commit("Human")
+	a := agentThenHuman(t)
 	agentWrites(t, a, "new.go", nlines(2, "agent"))
 	a.Git("rebase", "-q", "--force-rebase", "HEAD~2")
 	wantLayout(t, a, "HEAD~1", "f.go:3-4:ai:claude-code")

@@ -70,10 +70,16 @@ var rawArgs = []string{"log", "--reverse", "--topo-order", "--merges",
 
 // readRaw streams the merges' changes relative to their first parent.
 func readRaw(ctx context.Context, repo *gitx.Repo, revs []string, out chan<- *mergeRaw) error {
+	return streamTo(ctx, repo, rawArgs, revs, parseRaw, out)
+}
+
+// streamTo runs git with args and revs, parses its output with parse and
+// sends what it reads to out, which it closes.
+func streamTo[T any](ctx context.Context, repo *gitx.Repo, args, revs []string, parse func(io.Reader, func(T) error) error, out chan<- T) error {
 	defer close(out)
-	args := append(append([]string{}, rawArgs...), revs...)
+	args = append(append(append([]string{}, args...), revs...), "--")
 	return repo.Stream(ctx, nil, func(r io.Reader) error {
-		return parseRaw(r, func(m *mergeRaw) error {
+		return parse(r, func(m T) error {
 			select {
 			case out <- m:
 				return nil
@@ -81,7 +87,7 @@ func readRaw(ctx context.Context, repo *gitx.Repo, revs []string, out chan<- *me
 				return ctx.Err()
 			}
 		})
-	}, append(args, "--")...)
+	}, args...)
 }
 
 // parseRaw reads `git log --format="commit %H %P" --raw --no-abbrev`.
@@ -161,18 +167,7 @@ func rawChange(line string) (linemap.Change, error) {
 
 // readCombined streams the merges' combined diffs to out.
 func readCombined(ctx context.Context, repo *gitx.Repo, revs []string, out chan<- *mergeDiffs) error {
-	defer close(out)
-	args := append(append([]string{}, combinedArgs...), revs...)
-	return repo.Stream(ctx, nil, func(r io.Reader) error {
-		return parseCombined(r, func(m *mergeDiffs) error {
-			select {
-			case out <- m:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-	}, append(args, "--")...)
+	return streamTo(ctx, repo, combinedArgs, revs, parseCombined, out)
 }
 
 // combinedFile is one path of a combined diff being read.
