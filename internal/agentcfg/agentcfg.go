@@ -214,6 +214,19 @@ func Install(top, common string, names []string) ([]Change, error) {
 	return installAll(top, st, names)
 }
 
+// UserDirs are the user's home directory (the agents' user-level settings
+// are under it) and the file that records what InstallUser changed.
+func UserDirs() (home, stateFile string, err error) {
+	if home, err = os.UserHomeDir(); err != nil {
+		return "", "", err
+	}
+	config, err := os.UserConfigDir()
+	if err != nil {
+		return "", "", err
+	}
+	return home, UserStateFile(config), nil
+}
+
 // UserStateFile is where InstallUser records what it changed, under the
 // user's configuration directory (os.UserConfigDir).
 func UserStateFile(configDir string) string {

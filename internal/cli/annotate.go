@@ -9,15 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/added"
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/annotate"
 	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
-	"github.com/git-ai-survival/git-ai-survival/internal/notes"
-	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
-	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // AnnotateOptions are the flags of annotate.
@@ -101,40 +95,14 @@ lines.`,
 	return cmd
 }
 
-// revArgs turns a revision or range into git log arguments.
-func revArgs(ctx context.Context, repo *gitx.Repo, target string) ([]string, error) {
-	if target == "" {
-		if !repo.HasCommits(ctx) {
-			return nil, usageError("this repository has no commits yet")
-		}
-		return []string{"HEAD"}, nil
-	}
-	if strings.Contains(target, "..") || strings.HasPrefix(target, "^") {
-		if strings.HasPrefix(target, "-") {
-			return nil, usageError("%q is not a range", target)
-		}
-		if _, err := repo.Output(ctx, "rev-parse", "--verify", "--end-of-options", target); err != nil {
-			if _, err2 := repo.Output(ctx, "rev-parse", "--end-of-options", target); err2 != nil {
-				return nil, usageError("range %q does not resolve in this repository", target)
-			}
-		}
-		return []string{target}, nil
-	}
-	id, err := repo.ResolveCommit(ctx, target)
-	if err != nil {
-		return nil, usageError("%v", err)
-	}
-	return []string{"--no-walk", id}, nil
-}
-
 func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	repo, err := f.Repo(ctx)
 	if err != nil {
 		return err
 	}
-	revs, err := revArgs(ctx, repo, opts.Target)
+	revs, err := annotate.Revs(ctx, repo, opts.Target)
 	if err != nil {
-		return err
+		return usageError("%v", err)
 	}
 	// A note the post-commit hook is writing in the background comes first:
 	// annotating HEAD right after a commit must not race it.
@@ -148,115 +116,50 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 		if err != nil {
 			return err
 		}
-		printRestored(f.IO.Out, res)
+		res.Print(f.IO.Out)
 		return nil
-	}
-	metas, err := repo.ReadMeta(ctx, revs...)
-	if err != nil {
-		return err
-	}
-	store := notes.New(repo)
-	existing, err := store.List(ctx)
-	if err != nil {
-		return err
 	}
 	_, classify, err := f.setup(repo)
 	if err != nil {
 		return err
 	}
-	// Classifying from metadata gives commit-level evidence, which would
-	// hide the line-level evidence of a git-ai note: such commits keep
-	// theirs.
-	var gitAI map[string]gitai.Entry
-	if !opts.Human && opts.Agent == "" {
-		tips, err := gitai.Refs(ctx, repo)
-		if err == nil && len(tips) > 0 {
-			gitAI, err = gitai.ReadAll(ctx, repo, tips, nil)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	chosen := map[string]provenance.Attribution{}
-	var ids []string
-	kept, noEvidence, byGitAI := 0, 0, 0
-	for _, m := range metas {
-		if _, has := existing[m.ID]; has && !opts.Force {
-			kept++
-			continue
-		}
-		if e, ok := gitAI[m.ID]; ok && e.OK() {
-			byGitAI++
-			continue
-		}
-		a, ok := annotation(opts, classify, m)
-		if !ok {
-			noEvidence++
-			continue
-		}
-		chosen[m.ID] = a
-		ids = append(ids, m.ID)
-	}
-	batch := map[string]provenance.Note{}
-	err = added.StreamCommits(ctx, repo, ids, func(a added.Lines) error {
-		batch[a.Commit] = capture.Note(a, chosen[a.Commit])
-		return nil
-	})
+	res, err := annotate.Run(ctx, repo, revs, annotate.Options{Agent: opts.Agent, Model: opts.Model, Human: opts.Human, Force: opts.Force, Classify: classify})
 	if err != nil {
 		return err
 	}
-	res, err := store.Write(ctx, batch, opts.Force, "Notes added by 'git ai-survival annotate'")
-	if err != nil {
-		return err
+	printAnnotate(f, res)
+	if res.GitAI > 0 {
+		fmt.Fprintf(f.IO.Out, "left %d commit%s to their git-ai notes (refs/notes/ai), which tag them line by line\n", res.GitAI, plural(res.GitAI))
 	}
-	printAnnotate(f, batch, chosen, res, kept, noEvidence)
-	if byGitAI > 0 {
-		fmt.Fprintf(f.IO.Out, "left %d commit%s to their git-ai notes (refs/notes/ai), which tag them line by line\n", byGitAI, plural(byGitAI))
-	}
-	if len(metas) == 0 {
+	if res.Selected == 0 {
 		return errors.New("no commits selected")
 	}
 	return nil
 }
 
-func annotation(opts *AnnotateOptions, classify resolve.Classifier, m provenance.Meta) (provenance.Attribution, bool) {
-	switch {
-	case opts.Human:
-		return provenance.Attribution{Origin: provenance.Human, Evidence: provenance.EvidenceManual}, true
-	case opts.Agent != "":
-		return provenance.Attribution{Origin: provenance.AI, Agent: opts.Agent, Model: opts.Model, Evidence: provenance.EvidenceManual}, true
-	case classify != nil:
-		return classify(m)
-	}
-	return provenance.Attribution{}, false
-}
-
-func printAnnotate(f *Factory, batch map[string]provenance.Note, chosen map[string]provenance.Attribution, res notes.WriteResult, kept, noEvidence int) {
-	labels := map[string]int{}
-	for id := range batch {
-		labels[chosen[id].Label()]++
-	}
+// printAnnotate says what annotate wrote and left.
+func printAnnotate(f *Factory, r annotate.Result) {
 	var parts []string
-	for l, n := range labels {
+	for l, n := range r.Labels {
 		parts = append(parts, fmt.Sprintf("%d %s", n, l))
 	}
 	sort.Strings(parts)
 	w := safeOut(f.IO.Out)
 	defer w.Flush()
-	n := res.Written + res.Replaced
+	n := r.Write.Written + r.Write.Replaced
 	fmt.Fprintf(w, "annotated %d commit%s", n, plural(n))
 	if n > 0 {
 		fmt.Fprintf(w, ": %s", strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w)
-	if res.Replaced > 0 {
-		fmt.Fprintf(w, "replaced %d note%s (--force)\n", res.Replaced, plural(res.Replaced))
+	if r.Write.Replaced > 0 {
+		fmt.Fprintf(w, "replaced %d note%s (--force)\n", r.Write.Replaced, plural(r.Write.Replaced))
 	}
-	if kept > 0 {
-		fmt.Fprintf(w, "kept %d note%s already there (use --force to replace)\n", kept, plural(kept))
+	if r.Kept > 0 {
+		fmt.Fprintf(w, "kept %d note%s already there (use --force to replace)\n", r.Kept, plural(r.Kept))
 	}
-	if noEvidence > 0 {
-		fmt.Fprintf(w, "left %d commit%s without evidence untagged (tag them with --human or --agent <name>)\n", noEvidence, plural(noEvidence))
+	if r.NoEvidence > 0 {
+		fmt.Fprintf(w, "left %d commit%s without evidence untagged (tag them with --human or --agent <name>)\n", r.NoEvidence, plural(r.NoEvidence))
 	}
 }
 

@@ -5,15 +5,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
+	"github.com/git-ai-survival/git-ai-survival/internal/pathspec"
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -62,8 +62,8 @@ model, author, date (RFC 3339) and content.`,
 				return err
 			}
 			for _, r := range opts.Ranges {
-				if _, err := parseLineRange(r, 0); err != nil {
-					return err
+				if _, err := measure.ParseLineRange(r, 0); err != nil {
+					return usageError("%v", err)
 				}
 			}
 			if err := checkUnknownAs(opts.UnknownAs); err != nil {
@@ -84,27 +84,6 @@ model, author, date (RFC 3339) and content.`,
 	return cmd
 }
 
-// repoPath turns a path given on the command line (relative to the
-// current directory) into a path relative to the top of the repository.
-func repoPath(repo *gitx.Repo, dir, file string) (string, error) {
-	if repo.Top == "" {
-		return filepath.ToSlash(file), nil
-	}
-	abs := file
-	if !filepath.IsAbs(abs) {
-		base, err := filepath.Abs(dir)
-		if err != nil {
-			return "", err
-		}
-		abs = filepath.Join(base, file)
-	}
-	rel, err := filepath.Rel(repo.Top, abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", usageError("%s is outside the repository %s", file, repo.Top)
-	}
-	return filepath.ToSlash(rel), nil
-}
-
 func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 	repo, err := f.Repo(ctx)
 	if err != nil {
@@ -123,9 +102,9 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 	if dir == "" {
 		dir = "."
 	}
-	path, err := repoPath(repo, dir, opts.File)
+	path, err := pathspec.RepoPath(repo.Top, dir, opts.File)
 	if err != nil {
-		return err
+		return usageError("%v", err)
 	}
 	progress := f.progress(opts.Format != "json")
 	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
@@ -141,8 +120,8 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 	if err != nil {
 		return usageErrorIfMissing(walkError(err))
 	}
-	if lines, err = selectLines(lines, opts); err != nil {
-		return err
+	if lines, err = measure.SelectLines(lines, opts.Ranges, opts.AIOnly); err != nil {
+		return usageError("%v", err)
 	}
 	if opts.Format == "json" {
 		if lines == nil {
@@ -162,101 +141,6 @@ func blameRun(ctx context.Context, f *Factory, opts *BlameOptions) error {
 	return writeBlame(f.IO.Out, lines, f.IO.OutTTY && f.getenv("NO_COLOR") == "")
 }
 
-// selectLines keeps the lines of the -L ranges (in the order given, as git
-// does) and, with --ai-only, the AI lines among them.
-func selectLines(lines []measure.BlameLine, opts *BlameOptions) ([]measure.BlameLine, error) {
-	if len(opts.Ranges) > 0 {
-		var out []measure.BlameLine
-		seen := map[int]bool{}
-		total := 0
-		if len(lines) > 0 {
-			total = lines[len(lines)-1].Line
-		}
-		for _, raw := range opts.Ranges {
-			r, err := parseLineRange(raw, total)
-			if err != nil {
-				return nil, err
-			}
-			for _, l := range lines {
-				if l.Line >= r.start && l.Line <= r.end && !seen[l.Line] {
-					seen[l.Line] = true
-					out = append(out, l)
-				}
-			}
-		}
-		lines = out
-	}
-	if opts.AIOnly {
-		out := lines[:0:0]
-		for _, l := range lines {
-			if l.Origin == provenance.AI {
-				out = append(out, l)
-			}
-		}
-		lines = out
-	}
-	return lines, nil
-}
-
-type lineRange struct{ start, end int }
-
-// parseLineRange reads -L as git blame does: "<start>,<end>",
-// "<start>,+<count>", "<start>,-<count>" (count lines ending at start),
-// "<start>" or "<start>," (to the end), ",<end>" (from the first line).
-// With total 0 only the syntax is checked.
-func parseLineRange(s string, total int) (lineRange, error) {
-	bad := func(why string) (lineRange, error) {
-		return lineRange{}, usageError("invalid -L %q: %s (use <start>,<end> as git blame -L does, e.g. -L 10,20)", s, why)
-	}
-	num := func(v string) (int, bool) {
-		n, err := strconv.Atoi(v)
-		return n, err == nil && n >= 0
-	}
-	a, b, hasComma := strings.Cut(s, ",")
-	r := lineRange{start: 1, end: total}
-	if a != "" {
-		n, ok := num(a)
-		if !ok || n < 1 {
-			return bad("the start must be a line number from 1")
-		}
-		r.start = n
-	} else if !hasComma || b == "" {
-		return bad("no line numbers")
-	}
-	switch {
-	case b == "":
-	case strings.HasPrefix(b, "+"):
-		n, ok := num(b[1:])
-		if !ok || n < 1 {
-			return bad("the count must be at least 1")
-		}
-		r.end = r.start + n - 1
-	case strings.HasPrefix(b, "-"):
-		n, ok := num(b[1:])
-		if !ok || n < 1 {
-			return bad("the count must be at least 1")
-		}
-		r.end, r.start = r.start, max(1, r.start-n+1)
-	default:
-		n, ok := num(b)
-		if !ok || n < 1 {
-			return bad("the end must be a line number from 1")
-		}
-		r.end = n
-		if r.end < r.start {
-			r.start, r.end = r.end, r.start // git accepts them reversed
-		}
-	}
-	if total == 0 {
-		return r, nil
-	}
-	if r.start > total {
-		return lineRange{}, usageError("invalid -L %q: the file has only %d lines", s, total)
-	}
-	r.end = min(r.end, total)
-	return r, nil
-}
-
 // Colours of the origins on a terminal.
 var originColour = map[provenance.Origin]string{
 	provenance.AI:      "\033[35m", // magenta
@@ -272,7 +156,7 @@ func writeBlame(w io.Writer, lines []measure.BlameLine, colour bool) error {
 	for i, l := range lines {
 		who[i] = string(l.Origin)
 		if l.Agent != "" {
-			who[i] += " " + terminalSafe(l.Agent)
+			who[i] += " " + term.Replace(l.Agent)
 		}
 		switch {
 		case l.Evidence == provenance.EvidenceGitAI:
@@ -281,7 +165,7 @@ func writeBlame(w io.Writer, lines []measure.BlameLine, colour bool) error {
 			who[i] += " (no evidence, counted as human)"
 		}
 		whoW = max(whoW, utf8.RuneCountInString(who[i]))
-		authorW = max(authorW, utf8.RuneCountInString(terminalSafe(l.Author)))
+		authorW = max(authorW, utf8.RuneCountInString(term.Replace(l.Author)))
 		numW = max(numW, len(strconv.Itoa(l.Line)))
 	}
 	authorW = min(authorW, 24)
@@ -297,30 +181,12 @@ func writeBlame(w io.Writer, lines []measure.BlameLine, colour bool) error {
 		}
 		content := l.Content
 		if colour {
-			content = terminalSafe(content)
+			content = term.Replace(content)
 		}
-		fmt.Fprintf(bw, "%s %s (%s %s %*d) %s\n", id, label, pad(truncate(terminalSafe(l.Author), authorW), authorW),
+		fmt.Fprintf(bw, "%s %s (%s %s %*d) %s\n", id, label, pad(truncate(term.Replace(l.Author), authorW), authorW),
 			l.Date.UTC().Format("2006-01-02"), numW, l.Line, content)
 	}
 	return bw.Flush()
-}
-
-// terminalSafe replaces control characters (but tab) so that an outside
-// string cannot move the cursor or change colours.
-func terminalSafe(s string) string {
-	if strings.IndexFunc(s, isControl) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
-}
-
-func isControl(r rune) bool {
-	return r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0))
 }
 
 func pad(s string, w int) string {

@@ -15,42 +15,6 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
-func TestParseLineRange(t *testing.T) {
-	for _, c := range []struct {
-		in         string
-		total      int
-		start, end int
-		bad        string
-	}{
-		{in: "3,5", total: 10, start: 3, end: 5},
-		{in: "5,3", total: 10, start: 3, end: 5},
-		{in: "3,+2", total: 10, start: 3, end: 4},
-		{in: "5,-2", total: 10, start: 4, end: 5},
-		{in: "2,-9", total: 10, start: 1, end: 2},
-		{in: "7", total: 10, start: 7, end: 10},
-		{in: "7,", total: 10, start: 7, end: 10},
-		{in: ",4", total: 10, start: 1, end: 4},
-		{in: "8,40", total: 10, start: 8, end: 10},
-		{in: "11,12", total: 10, bad: "the file has only 10 lines"},
-		{in: "0,3", total: 10, bad: "the start must be a line number from 1"},
-		{in: "x", total: 10, bad: "the start must be a line number from 1"},
-		{in: ",", total: 10, bad: "no line numbers"},
-		{in: "", total: 10, bad: "no line numbers"},
-		{in: "3,+0", total: 10, bad: "the count must be at least 1"},
-		{in: "3,y", total: 10, bad: "the end must be a line number from 1"},
-	} {
-		r, err := parseLineRange(c.in, c.total)
-		switch {
-		case c.bad != "":
-			if err == nil || !strings.Contains(err.Error(), c.bad) || exitCode(err) != ExitError {
-				t.Errorf("-L %q: err %v, want %q with exit 2", c.in, err, c.bad)
-			}
-		case err != nil || r.start != c.start || r.end != c.end:
-			t.Errorf("-L %q: %+v %v, want %d,%d", c.in, r, err, c.start, c.end)
-		}
-	}
-}
-
 func TestWriteBlameColourOnlyOnATerminal(t *testing.T) {
 	date := time.Unix(gittest.Epoch, 0)
 	lines := []measure.BlameLine{

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -20,13 +19,9 @@ import (
 // checkpointTimeout bounds a whole checkpoint: an agent waits for it.
 const checkpointTimeout = 4 * time.Second
 
-// maxPayload is the largest hook payload read (a Write of a big file).
-const maxPayload = 64 << 20
-
 // CheckpointOptions are the inputs of checkpoint.
 type CheckpointOptions struct {
 	IO      *IOStreams
-	Context context.Context
 	Agent   string
 	Model   string
 	Session string
@@ -35,7 +30,7 @@ type CheckpointOptions struct {
 	Paths   []string
 }
 
-func newCmdCheckpoint(f *Factory, runF func(*CheckpointOptions) error) *cobra.Command {
+func newCmdCheckpoint(f *Factory, runF func(context.Context, *CheckpointOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "checkpoint --agent <name> [--model <model>] [--session <id>] [--before | --after] [-- <path>...]",
 		Short: "Record which lines an agent writes (called by agent hooks)",
@@ -77,7 +72,7 @@ where 'git ai-survival install' was not run, it does nothing and says nothing
   $ git ai-survival checkpoint --agent aider --model gpt-5 --after -- src/app.go`,
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := &CheckpointOptions{IO: f.IO, Context: cmd.Context()}
+			opts := &CheckpointOptions{IO: f.IO}
 			fs := pflag.NewFlagSet("checkpoint", pflag.ContinueOnError)
 			fs.SetOutput(io.Discard)
 			fs.StringVar(&opts.Agent, "agent", "", "")
@@ -97,9 +92,9 @@ where 'git ai-survival install' was not run, it does nothing and says nothing
 			}
 			opts.Paths = fs.Args()
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			checkpointRun(opts)
+			checkpointRun(cmd.Context(), opts)
 			return nil
 		},
 	}
@@ -112,7 +107,7 @@ func checkpointWarn(f *Factory, format string, args ...any) {
 
 // checkpointRun takes one checkpoint. It returns nothing: every problem is
 // a warning, and nothing may make it fail or panic out.
-func checkpointRun(opts *CheckpointOptions) {
+func checkpointRun(ctx context.Context, opts *CheckpointOptions) {
 	f := &Factory{IO: opts.IO}
 	warn := func(s string) { checkpointWarn(f, "%s", s) }
 	defer func() {
@@ -120,17 +115,14 @@ func checkpointRun(opts *CheckpointOptions) {
 			warn(fmt.Sprintf("internal error: %v; nothing recorded (please report it)", r))
 		}
 	}()
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ctx, cancel := context.WithTimeout(ctx, capture.Scaled(checkpointTimeout))
 	defer cancel()
 	if strings.TrimSpace(opts.Agent) == "gemini" && !opts.Before && !opts.After {
 		// Gemini CLI parses the stdout of its hooks as JSON.
 		defer fmt.Fprintln(opts.IO.Out, "{}")
 	}
-	ev, err := checkpointEvent(ctx, opts)
+	ev, err := checkpoint.ReadEvent(ctx, checkpoint.Request{Agent: opts.Agent, Model: opts.Model, Session: opts.Session,
+		Before: opts.Before, After: opts.After, Paths: opts.Paths, In: opts.IO.In})
 	if err != nil {
 		warn(err.Error() + "; nothing recorded")
 		return
@@ -141,73 +133,5 @@ func checkpointRun(opts *CheckpointOptions) {
 			err = fmt.Errorf("gave up after %s", capture.Scaled(checkpointTimeout))
 		}
 		warn(err.Error() + "; nothing recorded")
-	}
-}
-
-func checkpointEvent(ctx context.Context, opts *CheckpointOptions) (checkpoint.Event, error) {
-	var ev checkpoint.Event
-	agent := strings.TrimSpace(opts.Agent)
-	switch {
-	case agent == "":
-		return ev, errors.New("--agent is required")
-	case opts.Before && opts.After:
-		return ev, errors.New("--before and --after exclude each other")
-	case opts.Before || opts.After:
-		ev = checkpoint.Event{Phase: checkpoint.After, Paths: opts.Paths, Command: len(opts.Paths) == 0,
-			Author: checkpoint.Author{Agent: agent, Model: opts.Model, Session: opts.Session}}
-		if opts.Before {
-			ev.Phase = checkpoint.Before
-		}
-		return ev, nil
-	}
-	parse, ok := payloadParsers[agent]
-	if !ok {
-		return ev, fmt.Errorf("agent %q has no hook payload format; use --before or --after with paths", agent)
-	}
-	payload, err := readPayload(ctx, opts.IO.In)
-	if err != nil {
-		return ev, err
-	}
-	ev, err = parse(payload)
-	if err == nil && opts.Model != "" {
-		ev.Author.Model = opts.Model
-	}
-	return ev, err
-}
-
-// payloadParsers read the hook payload of each agent that sends one.
-var payloadParsers = map[string]func([]byte) (checkpoint.Event, error){
-	"claude-code": checkpoint.ClaudeEvent,
-	"cursor":      checkpoint.CursorEvent,
-	"gemini":      checkpoint.GeminiEvent,
-	"codex":       checkpoint.CodexEvent,
-}
-
-// readPayload reads stdin, giving up when ctx ends (an agent that never
-// closes it) or past maxPayload.
-func readPayload(ctx context.Context, in io.Reader) ([]byte, error) {
-	if f, ok := in.(*os.File); ok && isTerminal(f) {
-		return nil, errors.New("expects the agent's hook payload on stdin")
-	}
-	type result struct {
-		b   []byte
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		b, err := io.ReadAll(io.LimitReader(in, maxPayload+1))
-		done <- result{b, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err != nil {
-			return nil, fmt.Errorf("reading the hook payload: %v", r.err)
-		}
-		if len(r.b) > maxPayload {
-			return nil, fmt.Errorf("the hook payload is larger than %d MiB", maxPayload>>20)
-		}
-		return r.b, nil
-	case <-ctx.Done():
-		return nil, errors.New("the hook payload did not arrive on stdin in time")
 	}
 }

@@ -1,22 +1,15 @@
 package cli
 
 import (
-	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/ci"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
-	"github.com/git-ai-survival/git-ai-survival/internal/render"
-	"github.com/git-ai-survival/git-ai-survival/internal/survival"
-	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
 // CIOptions are the flags of ci.
@@ -32,18 +25,9 @@ type CIOptions struct {
 	MetricsFile  string
 	NoFetch      bool
 	Remote       string
-	Moves        bool
-	moves        movesFlag
-	NoInference  bool
-	// Pathspecs (after --) select the lines that count, as git pathspecs.
-	Pathspecs []string
-	NoRestore bool
-	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
-	UnknownAs string
+	NoRestore    bool
+	measureFlags
 }
-
-// maxAnnotations bounds the ::notice lines (GitHub shows ten per step).
-const maxAnnotations = 10
 
 // NewCmdCI builds `ci`; runF replaces ciRun in tests.
 func NewCmdCI(f *Factory, runF func(context.Context, *CIOptions) error) *cobra.Command {
@@ -152,11 +136,6 @@ primary scope's AI survival rate is below the percentage.`,
 }
 
 func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
-	getenv := f.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	env := ci.Detect(getenv)
 	repo, err := f.Repo(ctx)
 	if err != nil {
 		if errors.Is(err, gitx.ErrNotRepository) {
@@ -164,303 +143,35 @@ func ciRun(ctx context.Context, f *Factory, opts *CIOptions) error {
 		}
 		return err
 	}
-	if !repo.HasCommits(ctx) {
-		return &exitError{Code: ExitError, Err: errors.New("the repository has no commits yet: nothing to measure")}
+	threshold := 0.5
+	if opts.failUnderSet {
+		threshold = opts.FailUnder / 100
 	}
-	ev, err := ciEvent(f, env, opts)
+	primary, err := ci.Run(ctx, repo, ci.Options{
+		Env: ci.Detect(f.getenv), Range: opts.Range, Base: opts.Base, ReleaseTags: opts.ReleaseTags,
+		Remote: opts.Remote, NoFetch: opts.NoFetch, NoRestore: opts.NoRestore,
+		Annotate: opts.Annotate, AnnotateBelow: threshold, SummaryFile: opts.SummaryFile, MetricsFile: opts.MetricsFile,
+		Setup: func(ctx context.Context, repo *gitx.Repo) (ci.MeasureOptions, error) {
+			return ciMeasure(ctx, f, repo, opts)
+		},
+		MergeFetched: f.mergeFetchedNotes,
+		Classify:     f.hookClassifier,
+		Out:          f.IO.Out,
+		Log:          func(s string) { fmt.Fprintf(f.IO.ErrOut, "git-ai-survival: %s\n", s) },
+		Warn:         func(s string) { f.Warnf("git-ai-survival: %s", s) },
+	})
 	if err != nil {
 		return err
 	}
-	plan := ci.Choose(ci.Request{Range: opts.Range, Base: opts.Base, Env: env, Event: ev})
-	logf := func(s string) { fmt.Fprintf(f.IO.ErrOut, "git-ai-survival: %s\n", s) }
-	logf(fmt.Sprintf("measuring %s (%s)", plan.Why, env.Kind.Name()))
-
-	prep, err := ci.Prepare(ctx, repo, plan, ci.PrepareOptions{Remote: opts.Remote, NoFetch: opts.NoFetch, Tags: plan.Release, Log: logf})
-	if err != nil {
-		return err
-	}
-	if prep.Deepened != "" {
-		logf(prep.Deepened)
-	}
-	for _, w := range prep.Warnings {
-		f.Warnf("git-ai-survival: %s", w)
-	}
-	for _, p := range prep.Problems {
-		f.Warnf("git-ai-survival: %s", p)
-	}
-	if opts.NoFetch {
-		f.mergeFetchedNotes(ctx, repo)
-	}
-	if !opts.NoRestore && pushToDefault(env, ev) {
-		remote := prep.Remote
-		if opts.NoFetch {
-			remote = ""
-		}
-		f.restoreInCI(ctx, repo, remote, logf)
-	}
-	notes := append([]string{}, prep.Problems...)
-	scopes := plan.Scopes
-	if plan.Release {
-		if s, why, ok := ci.ReleaseScope(ctx, repo, plan.Head, opts.ReleaseTags); ok {
-			scopes = append(scopes, s)
-		} else {
-			logf(why)
-			notes = append(notes, why)
-		}
-	}
-
-	cfg, classify, err := f.setup(repo)
-	if err != nil {
-		return err
-	}
-	if opts.NoInference {
-		cfg.Inference = false
-	}
-	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
-	if err != nil {
-		return err
-	}
-	specs, err := readPathspecs(repo, f.Dir, opts.Pathspecs)
-	if err != nil {
-		return err
-	}
-	moves, th := opts.moves.resolve(cfg)
-	if !opts.moves.set && opts.Moves {
-		moves, th = true, walk.Thresholds{}
-	}
-	m, err := ci.NewMeasurer(ctx, repo, ci.MeasureOptions{Config: cfg, Classify: classify, Moves: moves, MoveThresholds: th, Pathspec: specs, Unknown: unknown, Warn: f.warnOnce()})
-	if err != nil {
-		return err
-	}
-	var results []ci.Result
-	for _, s := range scopes {
-		logf("measuring " + strings.ToLower(s.Title))
-		r := m.Measure(ctx, s)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if r.Err != nil {
-			f.Warnf("git-ai-survival: %s not measured: %v", s.Title, r.Err)
-		}
-		results = append(results, r)
-	}
-	if n := noteless(results); n != "" {
-		switch {
-		case prep.NoRemoteNotes:
-			n = "no provenance notes here nor on " + prep.Remote + ": " + n
-		case opts.NoFetch || prep.Remote == "":
-			n = "no provenance notes in this clone: " + n
-		}
-		logf(n)
-		notes = append(notes, n)
-	}
-
-	writeErr := ciWrite(f, env, opts, results, notes, plan.Why, noteless(results) != "")
-	if ci.Primary(results) == nil {
-		return &exitError{Code: ExitError, Err: fmt.Errorf("%s could not be measured: %v", results[0].Scope.Title, walkError(results[0].Err))}
-	}
-	if writeErr != nil {
-		return &exitError{Code: ExitError, Err: writeErr}
-	}
-	return gate(ci.Primary(results).Report, &ReportOptions{FailUnder: opts.FailUnder, failUnderSet: opts.failUnderSet})
+	return gate(primary.Report, opts.FailUnder, opts.failUnderSet)
 }
 
-// ciEvent reads the GitHub event when the plan depends on it. A pull
-// request whose event cannot be read is an error (its figures would be of
-// the wrong commits); for other events HEAD is measured, with a warning.
-func ciEvent(f *Factory, env ci.Env, opts *CIOptions) (*ci.Event, error) {
-	if env.Kind != ci.GitHub || opts.Range != "" || opts.Base != "" {
-		return nil, nil
-	}
-	ev, err := ci.ReadEvent(env.EventPath, env.EventName)
-	if err == nil {
-		return &ev, nil
-	}
-	if strings.HasPrefix(env.EventName, "pull_request") {
-		return nil, &exitError{Code: ExitError, Err: fmt.Errorf("%s event: %v (GITHUB_EVENT_PATH=%q); pass --base <rev> or --range <range> to say what to measure", env.EventName, err, env.EventPath)}
-	}
-	f.Warnf("git-ai-survival: %s event: %v; measuring HEAD", orUnknown(env.EventName), err)
-	return nil, nil
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown"
-	}
-	return s
-}
-
-// noteless says that figures come from evidence only when no measured
-// commit has a note.
-func noteless(results []ci.Result) string {
-	total := 0
-	for _, r := range results {
-		if r.Err != nil {
-			continue
-		}
-		if r.Report.Commits.WithNotes > 0 || r.Report.Commits.GitAI > 0 {
-			return ""
-		}
-		total += r.Report.Commits.Total
-	}
-	if total == 0 {
-		return ""
-	}
-	return "figures come from commit evidence only (trailers, agent markers, rules), not from line-level provenance"
-}
-
-// ciWrite prints the text report and writes what the CI system reads. It
-// attempts every output and returns the first that failed.
-func ciWrite(f *Factory, env ci.Env, opts *CIOptions, results []ci.Result, notes []string, why string, evidenceOnly bool) error {
-	scopeNotes := ci.ScopeNotes
-	if evidenceOnly { // said once, above every scope
-		scopeNotes = func(*survival.Report) []string { return nil }
-	}
-	var errs []error
-	// Paths and names in the log could spell workflow commands: stop
-	// GitHub from reading any while the report prints.
-	token := ""
-	if env.Kind == ci.GitHub {
-		token = stopToken()
-		fmt.Fprintf(f.IO.Out, "::stop-commands::%s\n", token)
-	}
-	for i, r := range results {
-		if i > 0 {
-			fmt.Fprintln(f.IO.Out)
-		}
-		fmt.Fprintf(f.IO.Out, "== %s ==\n", r.Scope.Title)
-		if r.Err != nil {
-			fmt.Fprintf(f.IO.Out, "not measured: %v\n", r.Err)
-			continue
-		}
-		_ = render.Text(f.IO.Out, r.Report, render.Options{Notes: scopeNotes(r.Report)})
-	}
-	if token != "" {
-		fmt.Fprintf(f.IO.Out, "::%s::\n", token)
-	}
-
-	sum := ci.Summary{Heading: why, Results: results, Notes: notes, Files: 10, Top: 10, ScopeNotes: scopeNotes}
-	if env.Kind == ci.GitHub {
-		if err := appendStepSummary(f, env, sum); err != nil {
-			errs = append(errs, err)
-		}
-		if err := writeGitHubOutputs(f, env, results); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	summaryFile, metricsFile := opts.SummaryFile, opts.MetricsFile
-	if env.Kind == ci.GitLab {
-		summaryFile = cmp.Or(summaryFile, "ai-survival.md")
-		metricsFile = cmp.Or(metricsFile, "metrics.txt")
-	}
-	if summaryFile != "" {
-		if err := os.WriteFile(summaryFile, sum.Markdown(1<<30), 0o644); err != nil {
-			errs = append(errs, fmt.Errorf("summary not written: %v", err))
-		} else {
-			fmt.Fprintf(f.IO.ErrOut, "git-ai-survival: summary written to %s\n", summaryFile)
-		}
-	}
-	if metricsFile != "" {
-		if err := writeMetrics(metricsFile, results); err != nil {
-			errs = append(errs, fmt.Errorf("metrics not written: %v", err))
-		} else {
-			fmt.Fprintf(f.IO.ErrOut, "git-ai-survival: metrics written to %s\n", metricsFile)
-		}
-	}
-	if opts.Annotate {
-		if p := ci.Primary(results); p != nil && env.Kind == ci.GitHub {
-			threshold := 0.5
-			if opts.failUnderSet {
-				threshold = opts.FailUnder / 100
-			}
-			for _, a := range ci.Annotations(*p, threshold, maxAnnotations) {
-				fmt.Fprintln(f.IO.Out, a)
-			}
-		} else if env.Kind != ci.GitHub {
-			f.Warnf("git-ai-survival: --annotate writes GitHub Actions annotations; outside GitHub Actions it does nothing")
-		}
-	}
-	for _, err := range errs {
-		fmt.Fprintf(f.IO.ErrOut, "git-ai-survival: %v\n", err)
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%d output(s) could not be written (see above)", len(errs))
-	}
-	return nil
-}
-
-// stopToken is a fresh token for ::stop-commands::.
-func stopToken() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return "ai-survival-" + hex.EncodeToString(b)
-}
-
-// appendStepSummary appends the Markdown to $GITHUB_STEP_SUMMARY, within
-// what GitHub accepts of one step.
-func appendStepSummary(f *Factory, env ci.Env, sum ci.Summary) error {
-	if env.StepSummary == "" {
-		f.Warnf("git-ai-survival: GITHUB_STEP_SUMMARY is not set: no job summary (the figures are in the log above)")
-		return nil
-	}
-	used := int64(0)
-	if fi, err := os.Stat(env.StepSummary); err == nil {
-		used = fi.Size()
-	}
-	room := ci.SummaryLimit - int(used) - 1
-	if room <= 0 {
-		f.Warnf("git-ai-survival: the job summary is already at GitHub's 1 MiB limit: nothing added")
-		return nil
-	}
-	file, err := os.OpenFile(env.StepSummary, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+// ciMeasure is what the measurement needs from the configuration and the
+// flags.
+func ciMeasure(ctx context.Context, f *Factory, repo *gitx.Repo, opts *CIOptions) (ci.MeasureOptions, error) {
+	m, err := f.setupMeasure(ctx, repo, &opts.measureFlags)
 	if err != nil {
-		return fmt.Errorf("job summary not written to $GITHUB_STEP_SUMMARY: %v", err)
+		return ci.MeasureOptions{}, err
 	}
-	md := sum.Markdown(room)
-	if used > 0 {
-		md = append([]byte("\n"), md...)
-		if len(md) > room {
-			md = sum.Markdown(room - 1)
-			md = append([]byte("\n"), md...)
-		}
-	}
-	_, werr := file.Write(md)
-	if cerr := file.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return fmt.Errorf("job summary not written to $GITHUB_STEP_SUMMARY: %v", werr)
-	}
-	return nil
-}
-
-func writeGitHubOutputs(f *Factory, env ci.Env, results []ci.Result) error {
-	if env.Output == "" {
-		f.Warnf("git-ai-survival: GITHUB_OUTPUT is not set: no step outputs")
-		return nil
-	}
-	file, err := os.OpenFile(env.Output, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return fmt.Errorf("step outputs not written to $GITHUB_OUTPUT: %v", err)
-	}
-	werr := ci.WriteOutputs(file, ci.Outputs(results))
-	if cerr := file.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return fmt.Errorf("step outputs not written to $GITHUB_OUTPUT: %v", werr)
-	}
-	return nil
-}
-
-func writeMetrics(path string, results []ci.Result) error {
-	file, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	werr := ci.OpenMetrics(file, results)
-	if cerr := file.Close(); werr == nil {
-		werr = cerr
-	}
-	return werr
+	return ci.MeasureOptions{Config: m.cfg, Classify: m.classify, Moves: m.moves, MoveThresholds: m.th, Pathspec: m.specs, Unknown: m.unknown, Warn: f.warnOnce()}, nil
 }

@@ -3,6 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strconv"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/render"
+	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
 // Exit codes, per the contract.
@@ -33,6 +38,22 @@ func thresholdMissed(format string, args ...any) error {
 	return &exitError{Code: ExitThreshold, Err: fmt.Errorf(format, args...)}
 }
 
+// gate applies --fail-under (pct, when set) to the AI survival rate: below
+// it is exit code 1.
+func gate(rep *survival.Report, pct float64, set bool) error {
+	if !set {
+		return nil
+	}
+	rate := rep.Totals.AI.SurvivalRate
+	if rate == nil {
+		return nil // no AI lines: nothing to hold to the threshold
+	}
+	if *rate*100 < pct {
+		return thresholdMissed("AI survival %s is below --fail-under %s%%", render.Percent(rate), strconv.FormatFloat(pct, 'f', -1, 64))
+	}
+	return nil
+}
+
 // usageError marks bad flags or arguments.
 func usageError(format string, args ...any) error {
 	return &exitError{Code: ExitError, Err: fmt.Errorf(format, args...)}
@@ -48,4 +69,12 @@ func exitCode(err error) int {
 		return e.Code
 	}
 	return ExitError
+}
+
+// walkError turns the walk's bad-input errors into exit code 2 with the fix.
+func walkError(err error) error {
+	if errors.Is(err, walk.ErrShallow) {
+		return &exitError{Code: ExitError, Err: err}
+	}
+	return err
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -16,9 +15,8 @@ import (
 
 // InstallOptions are the inputs of install.
 type InstallOptions struct {
-	IO      *IOStreams
-	Repo    func(context.Context) (*gitx.Repo, error)
-	Context context.Context
+	IO   *IOStreams
+	Repo func(context.Context) (*gitx.Repo, error)
 	// Agents are the agents (--agent) whose project settings get our
 	// checkpoint hooks.
 	Agents []string
@@ -28,7 +26,7 @@ type InstallOptions struct {
 }
 
 // NewCmdInstall builds `install`; runF replaces installRun in tests.
-func NewCmdInstall(f *Factory, runF func(*InstallOptions) error) *cobra.Command {
+func NewCmdInstall(f *Factory, runF func(context.Context, *InstallOptions) error) *cobra.Command {
 	opts := &InstallOptions{IO: f.IO, Repo: f.Repo}
 	cmd := &cobra.Command{
 		Use:   "install [--agent <name>]...",
@@ -75,7 +73,6 @@ open; no repository is changed. A checkpoint in a repository where
   $ git ai-survival uninstall`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Context = cmd.Context()
 			for _, a := range opts.Agents {
 				if !agentcfg.Known(a) {
 					return usageError("--agent %q: install knows %s (other agents: see 'git ai-survival checkpoint --help')", a, strings.Join(agentcfg.Names(), ", "))
@@ -85,9 +82,9 @@ open; no repository is changed. A checkpoint in a repository where
 				return usageError("--user needs at least one --agent (%s)", strings.Join(agentcfg.Names(), ", "))
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return installRun(opts)
+			return installRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringSliceVar(&opts.Agents, "agent", nil, "also merge checkpoint hooks into this agent's project settings ("+strings.Join(agentcfg.Names(), ", ")+"); repeatable")
@@ -95,15 +92,11 @@ open; no repository is changed. A checkpoint in a repository where
 	return cmd
 }
 
-func installRun(opts *InstallOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func installRun(ctx context.Context, opts *InstallOptions) error {
 	if opts.User {
-		home, state, err := userDirs()
+		home, state, err := agentcfg.UserDirs()
 		if err != nil {
-			return err
+			return usageError("--user: %v", err)
 		}
 		changes, err := agentcfg.InstallUser(home, state, opts.Agents)
 		printAgentChanges(opts.IO, home, underHome(home, changes))
@@ -207,19 +200,6 @@ func describeHookChange(c hooks.HookChange) string {
 		return "already gone " + c.Path
 	}
 	return string(c.Action) + " " + c.Path
-}
-
-// userDirs are the home directory (the agents' user-level settings are
-// under it) and the file that records what install --user changed.
-func userDirs() (home, state string, err error) {
-	if home, err = os.UserHomeDir(); err != nil {
-		return "", "", usageError("--user: %v", err)
-	}
-	config, err := os.UserConfigDir()
-	if err != nil {
-		return "", "", usageError("--user: %v", err)
-	}
-	return home, agentcfg.UserStateFile(config), nil
 }
 
 // underHome writes the paths of changes under home as ~/<path>.

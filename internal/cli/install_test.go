@@ -42,13 +42,13 @@ func TestNewCmdInstallAndUninstallArgs(t *testing.T) {
 	ios, _, _, _ := Test()
 	f := &Factory{IO: ios}
 	var gotInstall *InstallOptions
-	cmd := NewCmdInstall(f, func(o *InstallOptions) error { gotInstall = o; return nil })
+	cmd := NewCmdInstall(f, func(_ context.Context, o *InstallOptions) error { gotInstall = o; return nil })
 	cmd.SetArgs([]string{})
 	if err := cmd.Execute(); err != nil || gotInstall == nil || gotInstall.IO != ios || gotInstall.Repo == nil {
 		t.Errorf("install: err %v, options %+v", err, gotInstall)
 	}
 	var gotUninstall *UninstallOptions
-	ucmd := NewCmdUninstall(f, func(o *UninstallOptions) error { gotUninstall = o; return nil })
+	ucmd := NewCmdUninstall(f, func(_ context.Context, o *UninstallOptions) error { gotUninstall = o; return nil })
 	ucmd.SetArgs([]string{})
 	if err := ucmd.Execute(); err != nil || gotUninstall == nil || gotUninstall.IO != ios {
 		t.Errorf("uninstall: err %v, options %+v", err, gotUninstall)
@@ -68,7 +68,7 @@ func TestInstallRunOutput(t *testing.T) {
 	dir := filepath.Join(top, ".git", "hooks")
 
 	ios, _, out, errb := Test()
-	if err := installRun(&InstallOptions{IO: ios, Repo: instOpener(r)}); err != nil {
+	if err := installRun(context.Background(), &InstallOptions{IO: ios, Repo: instOpener(r)}); err != nil {
 		t.Fatal(err)
 	}
 	want := "post-commit: installed " + dir + "/post-commit\n" +
@@ -82,7 +82,7 @@ func TestInstallRunOutput(t *testing.T) {
 	}
 
 	ios, _, out, errb = Test()
-	if err := installRun(&InstallOptions{IO: ios, Repo: instOpener(r)}); err != nil {
+	if err := installRun(context.Background(), &InstallOptions{IO: ios, Repo: instOpener(r)}); err != nil {
 		t.Fatal(err)
 	}
 	want = "post-commit: up to date " + dir + "/post-commit\n" +
@@ -95,7 +95,7 @@ func TestInstallRunOutput(t *testing.T) {
 	}
 
 	ios, _, out, errb = Test()
-	if err := uninstallRun(&UninstallOptions{IO: ios, Repo: instOpener(r)}); err != nil {
+	if err := uninstallRun(context.Background(), &UninstallOptions{IO: ios, Repo: instOpener(r)}); err != nil {
 		t.Fatal(err)
 	}
 	want = "post-commit: removed " + dir + "/post-commit\n" +
@@ -109,7 +109,7 @@ func TestInstallRunOutput(t *testing.T) {
 	}
 
 	ios, _, out, errb = Test()
-	if err := uninstallRun(&UninstallOptions{IO: ios, Repo: instOpener(r)}); err != nil {
+	if err := uninstallRun(context.Background(), &UninstallOptions{IO: ios, Repo: instOpener(r)}); err != nil {
 		t.Fatal(err)
 	}
 	if want := "git-ai-survival is not installed in this repository; nothing to uninstall\n"; out.String() != want || errb.String() != "" {

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"strconv"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/term"
 )
 
 // IOStreams is where a command reads and writes: data on Out, progress,
@@ -35,6 +38,16 @@ func System() *IOStreams {
 		}
 	}
 	return ios
+}
+
+// safeOut wraps w, the stdout of a human-readable output, so that what
+// came from notes, trailers and file names cannot drive the terminal.
+func safeOut(w io.Writer) *term.Writer { return term.NewWriter(w) }
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // Test returns streams backed by buffers.

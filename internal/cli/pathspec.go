@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
@@ -33,33 +29,9 @@ func readPathspecs(repo *gitx.Repo, dir string, specs []string) (*pathspec.Set, 
 	if len(specs) == 0 {
 		return nil, nil
 	}
-	set, err := pathspec.Parse(specs, prefixOf(repo, dir))
+	set, err := pathspec.Parse(specs, pathspec.Prefix(repo.Top, dir))
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
 	return set, nil
-}
-
-// prefixOf is dir relative to the working tree's top, as git rev-parse
-// --show-prefix prints it ("" at the top or outside a working tree).
-func prefixOf(repo *gitx.Repo, dir string) string {
-	if repo.Top == "" {
-		return ""
-	}
-	if dir == "" {
-		dir, _ = os.Getwd()
-	}
-	top, err1 := filepath.EvalSymlinks(repo.Top)
-	abs, err2 := filepath.Abs(dir)
-	if err1 != nil || err2 != nil {
-		return ""
-	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
-	}
-	rel, err := filepath.Rel(top, abs)
-	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return ""
-	}
-	return filepath.ToSlash(rel) + "/"
 }

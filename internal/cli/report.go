@@ -2,30 +2,23 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/config"
+	"github.com/git-ai-survival/git-ai-survival/internal/commitfilter"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/measure"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/render"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
-	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 )
 
 // ReportOptions are the flags of report.
 type ReportOptions struct {
 	Range  string
 	Format string
-	Moves  bool
-	// moves is --moves as given (with its thresholds).
-	moves movesFlag
+	measureFlags
 	// Curves adds lifetimes and how lines died; Releases (a tag pattern)
 	// the release table. HTML always has the curves.
 	Curves    bool
@@ -33,17 +26,12 @@ type ReportOptions struct {
 	FailUnder float64
 	// failUnderSet distinguishes --fail-under 0 from no gate.
 	failUnderSet bool
-	NoInference  bool
 	NoCache      bool
-	// Pathspecs (after --) select the lines that count, as git pathspecs.
-	Pathspecs []string
 	// Since, Until (commit dates) and Authors narrow the figures to the
 	// lines of the commits they match; filter is what they parse to.
 	Since, Until string
 	Authors      []string
-	filter       *commitFilter
-	// UnknownAs is --unknown-as: "human", "unknown" or "" (the config's).
-	UnknownAs string
+	filter       *commitfilter.Filter
 	// IncludeGenerated counts files .gitattributes marks
 	// linguist-generated or linguist-vendored.
 	IncludeGenerated bool
@@ -144,8 +132,8 @@ with the curves, the release chart and the tables; open it in a browser.`,
 			if opts.FailUnder, opts.failUnderSet, err = failUnderFlag(cmd, failUnder); err != nil {
 				return err
 			}
-			if opts.filter, err = newCommitFilter(opts.Since, opts.Until, opts.Authors, time.Now()); err != nil {
-				return err
+			if opts.filter, err = commitfilter.New(opts.Since, opts.Until, opts.Authors, time.Now()); err != nil {
+				return usageError("%v", err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -169,50 +157,19 @@ with the curves, the release chart and the tables; open it in a browser.`,
 	return cmd
 }
 
-// parsePercent reads a percentage from 0 to 100 ("60", "72.5", "60%").
-// failUnderFlag reads --fail-under when it was given (set tells --fail-under
-// 0 from no gate).
-func failUnderFlag(cmd *cobra.Command, raw string) (pct float64, set bool, err error) {
-	if !cmd.Flags().Changed("fail-under") {
-		return 0, false, nil
-	}
-	pct, err = parsePercent(raw)
-	return pct, err == nil, err
-}
-
-func parsePercent(s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
-	if err != nil || !(v >= 0 && v <= 100) { // NaN too: it would switch the gate off
-		return 0, usageError("invalid --fail-under %q: give a percentage from 0 to 100", s)
-	}
-	return v, nil
-}
-
 func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	repo, err := f.Repo(ctx)
 	if err != nil {
 		return err
 	}
 	f.mergeFetchedNotes(ctx, repo) // notes a plain git fetch brought
-	cfg, classify, err := f.setup(repo)
+	m, err := f.setupMeasure(ctx, repo, &opts.measureFlags)
 	if err != nil {
 		return err
 	}
-	if opts.NoInference {
-		cfg.Inference = false
-	}
-	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
-	if err != nil {
-		return err
-	}
-	specs, err := readPathspecs(repo, f.Dir, opts.Pathspecs)
-	if err != nil {
-		return err
-	}
-	moves, th := opts.movesOf(cfg)
 	progress := f.progress(opts.Format != "json")
 	var left measure.Generated
-	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: cfg, Classify: classify, Unknown: unknown, Moves: moves, MoveThresholds: th, Pathspec: specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.counts(),
+	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: m.cfg, Classify: m.classify, Unknown: m.unknown, Moves: m.moves, MoveThresholds: m.th, Pathspec: m.specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.Counts(),
 		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
 	progress.done()
 	if err != nil {
@@ -221,43 +178,15 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	if rep.Commits.WithNotes < rep.Commits.Total {
 		warnLostNotes(ctx, f, repo)
 	}
-	notes := reportNotes(rep)
-	if left.Files > 0 {
-		notes = append(notes, generatedNote(left))
-	}
+	notes := measure.Notes(rep, left)
 	if opts.filter != nil {
-		notes = append(notes, opts.filter.note())
-		rep.Filters = &opts.filter.json
+		notes = append(notes, opts.filter.Note())
+		rep.Filters = opts.filter.JSON()
 	}
 	if err := writeReport(f, rep, opts.Format, notes); err != nil {
 		return err
 	}
-	return gate(rep, opts)
-}
-
-// movesOf is what to trace: --moves when given, else the configuration.
-func (o *ReportOptions) movesOf(cfg *config.Config) (bool, walk.Thresholds) {
-	if !o.moves.set && o.Moves {
-		return true, walk.Thresholds{}
-	}
-	return o.moves.resolve(cfg)
-}
-
-// reportNotes says what the figures rest on when that is not obvious.
-func reportNotes(rep *survival.Report) []string {
-	if rep.Commits.Total > 0 && rep.Commits.WithNotes == 0 && rep.Commits.GitAI == 0 {
-		return []string{"no commit in the range has a note: figures come from commit evidence only (run 'git ai-survival install' to tag new commits)"}
-	}
-	return nil
-}
-
-// generatedNote says what .gitattributes left out.
-func generatedNote(g measure.Generated) string {
-	files := "files"
-	if g.Files == 1 {
-		files = "file"
-	}
-	return fmt.Sprintf("left out %d lines in %d %s that .gitattributes marks linguist-generated or linguist-vendored (--include-generated counts them)", g.Lines, g.Files, files)
+	return gate(rep, opts.FailUnder, opts.failUnderSet)
 }
 
 func writeReport(f *Factory, rep *survival.Report, format string, notes []string) error {
@@ -274,76 +203,6 @@ func writeReport(f *Factory, rep *survival.Report, format string, notes []string
 	out := safeOut(f.IO.Out)
 	defer out.Flush()
 	return render.Text(out, rep, render.Options{Notes: notes, Width: f.IO.Width})
-}
-
-// gate applies --fail-under to the AI survival rate.
-func gate(rep *survival.Report, opts *ReportOptions) error {
-	if !opts.failUnderSet {
-		return nil
-	}
-	rate := rep.Totals.AI.SurvivalRate
-	if rate == nil {
-		return nil // no AI lines: nothing to hold to the threshold
-	}
-	if *rate*100 < opts.FailUnder {
-		return thresholdMissed("AI survival %s is below --fail-under %s%%", render.Percent(rate), strconv.FormatFloat(opts.FailUnder, 'f', -1, 64))
-	}
-	return nil
-}
-
-// walkError turns the walk's bad-input errors into exit code 2 with the fix.
-func walkError(err error) error {
-	if errors.Is(err, walk.ErrShallow) {
-		return &exitError{Code: ExitError, Err: err}
-	}
-	return err
-}
-
-// warnOnce prints each distinct warning once.
-func (f *Factory) warnOnce() func(string) {
-	seen := map[string]bool{}
-	return func(msg string) {
-		if !seen[msg] {
-			seen[msg] = true
-			f.Warnf("%s", msg)
-		}
-	}
-}
-
-// progressLine shows "walking history: n/total commits" on a terminal.
-type progressLine struct {
-	f     *Factory
-	shown bool
-}
-
-func (f *Factory) progress(enabled bool) *progressLine {
-	if !enabled || !f.IO.ErrTTY {
-		return nil
-	}
-	return &progressLine{f: f}
-}
-
-// callback is the progress function to hand the walk, nil when there is
-// no terminal to show it on (counting commits costs a git process).
-func (p *progressLine) callback() func(done, total int) {
-	if p == nil {
-		return nil
-	}
-	return p.update
-}
-
-func (p *progressLine) update(done, total int) {
-	if done%100 != 0 && done != total {
-		return
-	}
-	p.shown = true
-	fmt.Fprintf(p.f.IO.ErrOut, "\rwalking history: %d/%d commits", done, total)
-}
-
-func (p *progressLine) done() {
-	if p != nil && p.shown {
-		fmt.Fprint(p.f.IO.ErrOut, "\r\033[K")
-	}
 }
 
 // warnLostNotes warns when a history rewrite without post-rewrite (git

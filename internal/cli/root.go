@@ -36,6 +36,14 @@ func (f *Factory) Repo(ctx context.Context) (*gitx.Repo, error) {
 	return gitx.Open(ctx, f.Dir)
 }
 
+// getenv reads the environment through the factory.
+func (f *Factory) getenv(key string) string {
+	if f.Getenv == nil {
+		return os.Getenv(key)
+	}
+	return f.Getenv(key)
+}
+
 // Warnf prints one warning line on stderr.
 func (f *Factory) Warnf(format string, args ...any) {
 	// One line, whatever the strings from notes, payloads or git held.
@@ -45,6 +53,17 @@ func (f *Factory) Warnf(format string, args ...any) {
 		msg = "git-ai-survival: " + strings.TrimPrefix(rest, "warning: ")
 	}
 	fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", term.Line(msg))
+}
+
+// warnOnce prints each distinct warning once.
+func (f *Factory) warnOnce() func(string) {
+	seen := map[string]bool{}
+	return func(msg string) {
+		if !seen[msg] {
+			seen[msg] = true
+			f.Warnf("%s", msg)
+		}
+	}
 }
 
 // NewRootCmd builds the command tree.

@@ -2,23 +2,15 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/added"
-	"github.com/git-ai-survival/git-ai-survival/internal/capture"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitai"
-	"github.com/git-ai-survival/git-ai-survival/internal/notes"
-	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
+	"github.com/git-ai-survival/git-ai-survival/internal/show"
 	"github.com/git-ai-survival/git-ai-survival/internal/term"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -68,48 +60,6 @@ lines are "unknown" (or human, with --unknown-as human).`,
 	return cmd
 }
 
-func checkFormat(got string, allowed ...string) error {
-	for _, a := range allowed {
-		if got == a {
-			return nil
-		}
-	}
-	return usageError("invalid --format %q: use one of %s", got, strings.Join(allowed, ", "))
-}
-
-// showResult is the JSON form of show.
-type showResult struct {
-	Commit string            `json:"commit"`
-	Source provenance.Source `json:"source"`
-	// NotesRef is the ref git-ai's note was read from (source "git-ai").
-	NotesRef string `json:"notes_ref,omitempty"`
-	// UnknownAs is "human" when the commit has no evidence and counts as
-	// human by the unknown-as setting.
-	UnknownAs string                 `json:"unknown_as,omitempty"`
-	Partial   bool                   `json:"partial"`
-	Origin    provenance.Attribution `json:"origin"`
-	Sources   []string               `json:"sources"`
-	Added     map[string]int         `json:"added"`
-	Files     []showFile             `json:"files"`
-	Binary    []string               `json:"binary_files"`
-	Warnings  []string               `json:"warnings"`
-}
-
-type showFile struct {
-	Path string `json:"path"`
-	// RawPath holds the bytes of a path that is not valid UTF-8 (base64;
-	// "path" then shows it with replacement characters).
-	RawPath []byte      `json:"raw_path,omitempty"`
-	Ranges  []showRange `json:"ranges"`
-}
-
-type showRange struct {
-	Lines string `json:"lines"`
-	Start int    `json:"start"`
-	End   int    `json:"end"`
-	provenance.Attribution
-}
-
 func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	repo, err := f.Repo(ctx)
 	if err != nil {
@@ -120,63 +70,18 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	metas, err := repo.ReadMeta(ctx, "--no-walk", id)
-	if err != nil {
-		return err
-	}
-	entry, has, err := notes.New(repo).Read(ctx, id)
-	if err != nil {
-		return err
-	}
 	cfg, classify, err := f.setup(repo)
 	if err != nil {
 		return err
 	}
-	res := showResult{Commit: id, Sources: []string{}, Added: map[string]int{"ai": 0, "human": 0, "unknown": 0}, Files: []showFile{}, Binary: []string{}, Warnings: []string{}}
-	r := &resolve.Resolver{Notes: map[string]notes.Entry{}, Classify: classify, NoInference: !cfg.Inference, Warn: func(w string) { res.Warnings = append(res.Warnings, w) }}
-	if has {
-		r.Notes[id] = entry
-		res.Warnings = append(res.Warnings, entry.Warnings...)
-		if entry.Err == nil && !entry.Describes() {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("the note on %s only holds records copied from rewritten commits (%s)", id[:12], strings.Join(entry.Note.Commits(), ", ")))
-		}
-	}
-	if !has || !entry.Describes() {
-		if r.GitAI, err = gitai.Read(ctx, repo, id); err != nil {
-			return err
-		}
-	}
-	if r.UnknownAs, err = unknownAs(ctx, repo, cfg, opts.UnknownAs); err != nil {
+	unknown, err := unknownAs(ctx, repo, cfg, opts.UnknownAs)
+	if err != nil {
 		return err
 	}
-	pc, src := r.Resolve(metas[0])
-	if src == provenance.SourceNone && pc.Default.Origin == provenance.Human {
-		res.UnknownAs = "human"
-	}
-	if src == provenance.SourceGitAI {
-		res.NotesRef = r.GitAI[id].Ref
-	}
-	res.Source, res.Partial, res.Origin = src, pc.Partial, pc.Default
-	res.Sources = append(res.Sources, pc.Sources...)
-	var add added.Lines
-	if err := added.Stream(ctx, repo, time.Time{}, func(a added.Lines) error { add = a; return nil }, "--no-walk", id); err != nil {
+	res, err := show.Commit(ctx, repo, id, show.Options{Classify: classify, NoInference: !cfg.Inference, Unknown: unknown})
+	if err != nil {
 		return err
 	}
-	views := capture.View(add, pc)
-	for o, n := range capture.Count(views) {
-		res.Added[string(o)] = n
-	}
-	for _, v := range views {
-		sf := showFile{Path: v.Path}
-		if !utf8.ValidString(v.Path) {
-			sf.RawPath = []byte(v.Path)
-		}
-		for _, s := range v.Spans {
-			sf.Ranges = append(sf.Ranges, showRange{Lines: provenance.NewLineSet(s.Range).String(), Start: s.Start, End: s.End, Attribution: s.Attribution})
-		}
-		res.Files = append(res.Files, sf)
-	}
-	res.Binary = append(res.Binary, add.Binary...)
 	if opts.Format == "json" {
 		return writeJSON(f.IO.Out, res)
 	}
@@ -186,23 +91,13 @@ func showRun(ctx context.Context, f *Factory, opts *ShowOptions) error {
 	return printShow(safeOut(f.IO.Out), res)
 }
 
-// safeOut wraps w, the stdout of a human-readable output, so that what
-// came from notes, trailers and file names cannot drive the terminal.
-func safeOut(w io.Writer) *term.Writer { return term.NewWriter(w) }
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 var sourceText = map[provenance.Source]string{
 	provenance.SourceNote:     "note (refs/notes/ai-survival)",
 	provenance.SourceInferred: "inferred from the commit's metadata (no note)",
 	provenance.SourceNone:     "none: no note and no evidence",
 }
 
-func printShow(w *term.Writer, res showResult) error {
+func printShow(w *term.Writer, res *show.Result) error {
 	defer w.Flush()
 	total := 0
 	for _, n := range res.Added {

@@ -2,13 +2,9 @@ package cli
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/config"
 	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 	"github.com/git-ai-survival/git-ai-survival/internal/status"
 )
@@ -54,15 +50,8 @@ func statusRun(ctx context.Context, f *Factory, opts *StatusOptions) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	so := status.Options{OnPath: onPath(f.getenv("PATH"), "git-ai-survival"), Home: f.getenv("HOME")}
-	so.ConfigPath = f.ConfigPath
-	if so.ConfigPath == "" && repo.Top != "" {
-		so.ConfigPath = filepath.Join(repo.Top, config.FileName)
-	}
-	if so.ConfigPath != "" {
-		_, serr := os.Stat(so.ConfigPath)
-		so.ConfigFound = serr == nil
-	}
+	so := status.Options{OnPath: status.OnPath(f.getenv("PATH"), "git-ai-survival"), Home: f.getenv("HOME")}
+	so.ConfigPath, so.ConfigFound = status.ConfigFile(repo.Top, f.ConfigPath)
 	_, so.ConfigErr = f.loadConfig(repo)
 	hookrun.WaitDeferredBounded(ctx, repo, f.Warnf) // a note on its way counts
 	st, err := status.Collect(ctx, repo, so)
@@ -73,27 +62,4 @@ func statusRun(ctx context.Context, f *Factory, opts *StatusOptions) error {
 		return writeJSON(f.IO.Out, st)
 	}
 	return status.Text(f.IO.Out, st)
-}
-
-// getenv reads the environment through the factory.
-func (f *Factory) getenv(key string) string {
-	if f.Getenv == nil {
-		return os.Getenv(key)
-	}
-	return f.Getenv(key)
-}
-
-// onPath reports whether an executable name is in one of the directories
-// of path, as the shell running a hook would find it.
-func onPath(path, name string) bool {
-	for _, dir := range filepath.SplitList(path) {
-		if dir == "" || strings.HasPrefix(dir, "~") {
-			continue
-		}
-		fi, err := os.Stat(filepath.Join(dir, name))
-		if err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-			return true
-		}
-	}
-	return false
 }

@@ -14,15 +14,14 @@ import (
 
 // UninstallOptions are the inputs of uninstall.
 type UninstallOptions struct {
-	IO      *IOStreams
-	Repo    func(context.Context) (*gitx.Repo, error)
-	Context context.Context
+	IO   *IOStreams
+	Repo func(context.Context) (*gitx.Repo, error)
 	// User (--user) undoes install --user.
 	User bool
 }
 
 // NewCmdUninstall builds `uninstall`; runF replaces uninstallRun in tests.
-func NewCmdUninstall(f *Factory, runF func(*UninstallOptions) error) *cobra.Command {
+func NewCmdUninstall(f *Factory, runF func(context.Context, *UninstallOptions) error) *cobra.Command {
 	opts := &UninstallOptions{IO: f.IO, Repo: f.Repo}
 	cmd := &cobra.Command{
 		Use:   "uninstall [--user]",
@@ -43,26 +42,21 @@ changed are restored; no repository is touched.`,
 		Example: `  $ git ai-survival uninstall`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Context = cmd.Context()
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return uninstallRun(opts)
+			return uninstallRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.User, "user", false, "undo install --user: the agents' user-level settings")
 	return cmd
 }
 
-func uninstallRun(opts *UninstallOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func uninstallRun(ctx context.Context, opts *UninstallOptions) error {
 	if opts.User {
-		home, state, err := userDirs()
+		home, state, err := agentcfg.UserDirs()
 		if err != nil {
-			return err
+			return usageError("--user: %v", err)
 		}
 		changes, err := agentcfg.UninstallUser(state)
 		if len(changes) == 0 && err == nil {

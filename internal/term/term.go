@@ -154,3 +154,24 @@ func (t *Writer) Flush() error {
 	_, err := io.WriteString(t.w, s)
 	return err
 }
+
+// Replace returns s with its control characters (but tab) replaced by
+// U+FFFD, for a string shown in a column, where escapes would shift what
+// follows: an outside string cannot move the cursor or change colours.
+func Replace(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+// isControl is what Replace replaces: C0 controls but tab, DEL, C1
+// controls.
+func isControl(r rune) bool {
+	return r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0))
+}

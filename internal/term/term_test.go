@@ -71,3 +71,15 @@ func FuzzSanitize(f *testing.F) {
 		}
 	})
 }
+
+func TestReplace(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"plain\tname é", "plain\tname é"},
+		{"x := 1\x1b[2J", "x := 1\ufffd[2J"},
+		{"a\nb\rc\x7fd\u0085e", "a\ufffdb\ufffdc\ufffdd\ufffde"},
+	} {
+		if got := Replace(c.in); got != c.want {
+			t.Errorf("Replace(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

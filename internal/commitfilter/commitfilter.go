@@ -1,4 +1,7 @@
-package cli
+// Package commitfilter is what report --since, --until and --author keep:
+// the commits whose lines are counted. Which commit a line belongs to is
+// the walk's business and does not change.
+package commitfilter
 
 import (
 	"fmt"
@@ -12,33 +15,34 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
 )
 
-// commitFilter is what report --since, --until and --author keep: the
-// commits whose lines are counted. Which commit a line belongs to is the
-// walk's business and does not change.
-type commitFilter struct {
+// Filter keeps the commits committed within its dates by an author that
+// matches one of its expressions.
+type Filter struct {
 	since, until time.Time // zero: no bound
 	authors      []*regexp.Regexp
 	desc         []string
 	json         survival.Filters
 }
 
-// newCommitFilter reads the flags; nil when none is given.
-func newCommitFilter(since, until string, authors []string, now time.Time) (*commitFilter, error) {
+// New reads the flags (dates as ParseDate reads them, authors as Go
+// regular expressions matched against "Name <email>"); nil when none is
+// given. Errors name the flag and the fix.
+func New(since, until string, authors []string, now time.Time) (*Filter, error) {
 	if since == "" && until == "" && len(authors) == 0 {
 		return nil, nil
 	}
-	f := &commitFilter{}
+	f := &Filter{}
 	var err error
 	if since != "" {
-		if f.since, err = parseDate(since, now, false); err != nil {
-			return nil, usageError("invalid --since %q: %v", since, err)
+		if f.since, err = ParseDate(since, now, false); err != nil {
+			return nil, fmt.Errorf("invalid --since %q: %v", since, err)
 		}
 		f.desc = append(f.desc, "committed since "+f.since.Format("2006-01-02 15:04:05 -0700"))
 		f.json.Since = f.since.Format(time.RFC3339)
 	}
 	if until != "" {
-		if f.until, err = parseDate(until, now, true); err != nil {
-			return nil, usageError("invalid --until %q: %v", until, err)
+		if f.until, err = ParseDate(until, now, true); err != nil {
+			return nil, fmt.Errorf("invalid --until %q: %v", until, err)
 		}
 		f.desc = append(f.desc, "committed until "+f.until.Format("2006-01-02 15:04:05 -0700"))
 		f.json.Until = f.until.Format(time.RFC3339)
@@ -46,7 +50,7 @@ func newCommitFilter(since, until string, authors []string, now time.Time) (*com
 	for _, a := range authors {
 		re, err := regexp.Compile(a)
 		if err != nil {
-			return nil, usageError("invalid --author %q: %v (a Go regular expression, matched against \"Name <email>\")", a, err)
+			return nil, fmt.Errorf("invalid --author %q: %v (a Go regular expression, matched against \"Name <email>\")", a, err)
 		}
 		f.authors = append(f.authors, re)
 	}
@@ -55,7 +59,7 @@ func newCommitFilter(since, until string, authors []string, now time.Time) (*com
 		f.desc = append(f.desc, "by an author matching "+strings.Join(quoteAll(authors), " or "))
 	}
 	if !f.since.IsZero() && !f.until.IsZero() && f.until.Before(f.since) {
-		return nil, usageError("--until %s is before --since %s: no commit can match", until, since)
+		return nil, fmt.Errorf("--until %s is before --since %s: no commit can match", until, since)
 	}
 	return f, nil
 }
@@ -68,8 +72,8 @@ func quoteAll(ss []string) []string {
 	return out
 }
 
-// keep says whether the lines of c are counted.
-func (f *commitFilter) keep(c *linemap.Commit) bool {
+// Keep says whether the lines of c are counted.
+func (f *Filter) Keep(c *linemap.Commit) bool {
 	if c == nil {
 		return false
 	}
@@ -90,21 +94,35 @@ func (f *commitFilter) keep(c *linemap.Commit) bool {
 	return false
 }
 
-// note says what the figures count.
-func (f *commitFilter) note() string {
+// Note says what the figures count.
+func (f *Filter) Note() string {
 	return "counting only the lines of commits " + strings.Join(f.desc, ", ") + "; lines keep the commit that added them"
+}
+
+// JSON is the filter as the JSON report states it.
+func (f *Filter) JSON() *survival.Filters {
+	j := f.json
+	return &j
+}
+
+// Counts is the filter as measure takes it (nil: count everything).
+func (f *Filter) Counts() func(*linemap.Commit) bool {
+	if f == nil {
+		return nil
+	}
+	return f.Keep
 }
 
 var agoRE = sync.OnceValue(func() *regexp.Regexp { // compiled on first use, not at every start
 	return regexp.MustCompile(`^(\d+)\s*\.?\s*(second|minute|hour|day|week|month|year)s?\s+ago$`)
 })
 
-// parseDate reads a date of --since/--until: 2024-01-31 (the start of that
+// ParseDate reads a date of --since/--until: 2024-01-31 (the start of that
 // day in local time, or its end for --until), 2024-01-31 12:00[:00],
 // RFC 3339 (2024-01-31T12:00:00Z), @<unix seconds>, now, today,
 // yesterday, or "<n> <unit>s ago" (second, minute, hour, day, week, month,
 // year).
-func parseDate(s string, now time.Time, endOfDay bool) (time.Time, error) {
+func ParseDate(s string, now time.Time, endOfDay bool) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	day := func(t time.Time) time.Time {
 		y, m, d := t.Date()
@@ -159,12 +177,4 @@ func parseDate(s string, now time.Time, endOfDay bool) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("not a date: use 2024-01-31, \"2024-01-31 12:00\", 2024-01-31T12:00:00Z, @<unix seconds>, yesterday or \"2 weeks ago\"")
-}
-
-// counts is the filter as measure takes it (nil: count everything).
-func (f *commitFilter) counts() func(*linemap.Commit) bool {
-	if f == nil {
-		return nil
-	}
-	return f.keep
 }
