@@ -2,21 +2,11 @@ package cli
 
 import (
 	"context"
-	"io"
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 )
-
-// The restore bounds and printing, as the sync command and the hook
-// runtime name them.
-const (
-	restoreLimit = restore.Limit
-	fetchLimit   = restore.FetchLimit
-)
-
-func printRestored(w io.Writer, res restore.Result) { res.Print(w) }
 
 // restoreNotes restores the notes of the commits without one that revs
 // names, fetching pull and merge request heads from remote ("" fetches

@@ -18,9 +18,8 @@ import (
 
 // SyncOptions are the inputs of sync.
 type SyncOptions struct {
-	IO      *IOStreams
-	Repo    func(context.Context) (*gitx.Repo, error)
-	Context context.Context
+	IO   *IOStreams
+	Repo func(context.Context) (*gitx.Repo, error)
 	// Remote is the remote's name or URL ("" = the current branch's
 	// remote, else origin, else the only remote).
 	Remote string
@@ -35,7 +34,7 @@ type SyncOptions struct {
 }
 
 // NewCmdSync builds `sync`; runF replaces syncRun in tests.
-func NewCmdSync(f *Factory, runF func(*SyncOptions) error) *cobra.Command {
+func NewCmdSync(f *Factory, runF func(context.Context, *SyncOptions) error) *cobra.Command {
 	opts := &SyncOptions{IO: f.IO, Repo: f.Repo, Classifier: f.hookClassifier, restore: f.restoreNotes}
 	cmd := &cobra.Command{
 		Use:   "sync [<remote>]",
@@ -67,25 +66,20 @@ from, as 'annotate --restore' does, and those notes are pushed too;
   $ git ai-survival sync upstream`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Context = cmd.Context()
 			if len(args) == 1 {
 				opts.Remote = args[0]
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return syncRun(opts)
+			return syncRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.NoRestore, "no-restore", false, "do not restore the notes of squashed or rebased pull requests' commits")
 	return cmd
 }
 
-func syncRun(opts *SyncOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func syncRun(ctx context.Context, opts *SyncOptions) error {
 	repo, err := opts.Repo(ctx)
 	if err != nil {
 		return err
@@ -101,9 +95,9 @@ func syncRun(opts *SyncOptions) error {
 	}
 	if !opts.NoRestore && opts.restore != nil {
 		run.Restore = func(ctx context.Context, repo *gitx.Repo, remote string) int {
-			rr := opts.restore(ctx, repo, []string{"HEAD"}, remote, restoreLimit, fetchLimit)
+			rr := opts.restore(ctx, repo, []string{"HEAD"}, remote, restore.Limit, restore.FetchLimit)
 			if rr.Written > 0 {
-				printRestored(opts.IO.Out, rr)
+				rr.Print(opts.IO.Out)
 			}
 			return rr.Written
 		}

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -400,7 +401,7 @@ func TestSyncFlags(t *testing.T) {
 	}{{nil, "", false}, {[]string{"upstream"}, "upstream", false}, {[]string{"a", "b"}, "", true}} {
 		io, _, _, _ := cli.Test()
 		var got *cli.SyncOptions
-		cmd := cli.NewCmdSync(&cli.Factory{IO: io}, func(o *cli.SyncOptions) error { got = o; return nil })
+		cmd := cli.NewCmdSync(&cli.Factory{IO: io}, func(_ context.Context, o *cli.SyncOptions) error { got = o; return nil })
 		cmd.SetArgs(tt.args)
 		cmd.SetOut(io.Out)
 		cmd.SetErr(io.ErrOut)
