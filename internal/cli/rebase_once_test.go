@@ -171,14 +171,7 @@ func TestPendingCheckpointsSurviveARebase(t *testing.T) {
 // A range of cherry-picks: each copy keeps its source's provenance.
 func TestCherryPickRangeCarriesProvenance(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
-	a.Write("f.go", nlines(3, "base"))
-	a.Commit("Base")
-	a.Git("checkout", "-q", "-b", "topic")
-	a.Write("f.go", nlines(3, "base")+nlines(2, "cursor"))
-	src := a.Commit("Lines an agent wrote, tagged by hand")
-	a.MustTool("annotate", src, "--agent", "cursor", "--force")
+	a, _ := cursorTopic(newWorld(t))
 	a.Write("g.go", nlines(2, "ai"))
 	a.Commit("Agent" + claudeTrailer)
 	a.Git("checkout", "-q", "main")

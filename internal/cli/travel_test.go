@@ -147,9 +147,10 @@ func TestInteractiveFixupAndSquashInOneFile(t *testing.T) {
 	w.checkRemoteNotes()
 }
 
-func TestCherryPickCarriesProvenance(t *testing.T) {
-	t.Parallel()
-	w := newWorld(t)
+// cursorTopic is a clone on branch topic, forked from a base of three
+// lines in f.go, with one commit adding two lines annotated as Cursor's
+// (f.go:4-5), whose id it returns.
+func cursorTopic(w *world) (*gittest.Repo, string) {
 	a := w.Clone("a")
 	a.Write("f.go", nlines(3, "base"))
 	a.Commit("Base")
@@ -157,6 +158,13 @@ func TestCherryPickCarriesProvenance(t *testing.T) {
 	a.Write("f.go", nlines(3, "base")+nlines(2, "cursor"))
 	src := a.Commit("Lines an agent wrote, tagged by hand")
 	a.MustTool("annotate", src, "--agent", "cursor", "--force")
+	return a, src
+}
+
+func TestCherryPickCarriesProvenance(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	a, src := cursorTopic(w)
 	a.Git("checkout", "-q", "main")
 	a.Write("f.go", nlines(1, "first")+nlines(3, "base"))
 	a.Commit("Main moves on")
