@@ -294,13 +294,7 @@ func generate(o genOptions, out io.Writer) (*genResult, error) {
 	if o.mergeEvery > 0 {
 		return g.generateScale()
 	}
-	first := newChange()
-	for range o.files {
-		p := g.newPath()
-		lines := g.lines(40 + g.rnd.Intn(160))
-		g.add(p, lines)
-		first.put(p, lines)
-	}
+	first := g.firstFiles()
 	msg, org := g.message("initial import")
 	g.head = g.emit("refs/heads/main", msg, 0, 0, first, org)
 
@@ -505,4 +499,16 @@ func (g *generator) finish() (*genResult, error) {
 	fmt.Fprintf(g.w, "reset refs/tags/bench/cursor-to\nfrom :%d\n\n", g.res.cursorTo)
 	g.w.WriteString("done\n")
 	return g.res, g.w.Flush()
+}
+
+// firstFiles adds the first commit's files, of 40 to 200 lines each.
+func (g *generator) firstFiles() *change {
+	first := newChange()
+	for range g.o.files {
+		p := g.newPath()
+		lines := g.lines(40 + g.rnd.Intn(160))
+		g.add(p, lines)
+		first.put(p, lines)
+	}
+	return first
 }

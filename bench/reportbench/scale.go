@@ -43,13 +43,7 @@ type scaleState struct {
 func (g *generator) generateScale() (*genResult, error) {
 	o := g.o
 	st := &scaleState{owner: map[string]*longBranch{}, big: map[string]bool{}}
-	first := newChange()
-	for range o.files {
-		p := g.newPath()
-		lines := g.lines(40 + g.rnd.Intn(160))
-		g.add(p, lines)
-		first.put(p, lines)
-	}
+	first := g.firstFiles()
 	for i := range o.bigFiles {
 		p := fmt.Sprintf("pkg%02d/big/big%02d.go", i%g.dirs, i)
 		lines := g.lines(o.bigLines)
