@@ -136,7 +136,7 @@ func deferredPost(ctx context.Context, env Env, id string) {
 	}
 	// Never outlive the budget, whatever hangs.
 	stop := time.AfterFunc(capture.Scaled(DeferredBudget), func() {
-		warnf("git-ai-survival: provenance of commit %s not recorded in time (the next commit or 'git ai-survival sync' fills it in)", abbrev(id))
+		warnf("git-ai-survival: provenance of commit %s not recorded in time (the next commit or 'git ai-survival sync' fills it in)", provenance.ShortID(id))
 		finish()
 		os.Exit(0)
 	})
@@ -249,11 +249,4 @@ func prepareDeferred(ctx context.Context, repo *gitx.Repo) {
 	if common := commonDir(ctx, repo); common != "" {
 		_ = os.MkdirAll(filepath.Join(common, DeferredDir), 0o755)
 	}
-}
-
-func abbrev(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // postCommit records HEAD's provenance. With fed set, stdin is the output
@@ -45,7 +46,7 @@ func postCommit(ctx context.Context, env Env, fed, handOver bool) {
 		env.Warnf("git-ai-survival: %s", w)
 	}
 	if res.Partial {
-		env.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", res.Commit[:12], res.Origin)
+		env.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", provenance.ShortID(res.Commit), res.Origin)
 	}
 	if !handOver {
 		copied.detect(ctx, repo, res.Commit)
@@ -62,14 +63,14 @@ func postCommitRev(ctx context.Context, env Env, repo *gitx.Repo, classify resol
 	// in the foreground (half the budget; the watchdog has the rest).
 	res, err := capture.PostCommit(ctx, repo, classify, capture.PostCommitOptions{Budget: capture.Scaled(DeferredBudget) / 2, Rev: id})
 	if err != nil {
-		env.Warnf("git-ai-survival: provenance not recorded for commit %s: %v (tag it later with 'git ai-survival annotate %s')", abbrev(id), err, abbrev(id))
+		env.Warnf("git-ai-survival: provenance not recorded for commit %s: %v (tag it later with 'git ai-survival annotate %s')", provenance.ShortID(id), err, provenance.ShortID(id))
 		return true
 	}
 	for _, w := range res.Warnings {
 		env.Warnf("git-ai-survival: %s", w)
 	}
 	if res.Partial {
-		env.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", abbrev(res.Commit), res.Origin)
+		env.Warnf("git-ai-survival: commit %s is too large to read in time; lines not read were tagged %s as a whole", provenance.ShortID(res.Commit), res.Origin)
 	}
 	var copied copySource
 	copied.detect(ctx, repo, res.Commit)
@@ -123,10 +124,7 @@ func shortList(ids []string) string {
 		if i > 0 {
 			b.WriteString(" ")
 		}
-		if len(id) > 12 {
-			id = id[:12]
-		}
-		b.WriteString(id)
+		b.WriteString(provenance.ShortID(id))
 	}
 	return b.String()
 }
