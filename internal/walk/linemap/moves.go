@@ -3,6 +3,7 @@ package linemap
 import (
 	"math/bits"
 	"sort"
+	"sync"
 )
 
 // Moves and copies (Options.Moves) follow git blame -M -C -C. The lines a
@@ -272,46 +273,55 @@ func bestStretches(un []stretch, files []*file, threshold int) []found {
 	for _, s := range un {
 		total += len(s.lines)
 	}
+	sc := searchPool.Get().(*search)
+	defer searchPool.Put(sc)
+	sc.reset(total)
 	// Every line of every stretch gets a compact index c.
-	owner := make([]int32, total)  // stretch of c
-	offset := make([]int32, total) // line of c within its stretch
-	line := make([]Line, total)    // content of c
-	prefix := make([]int32, total+1)
-	index := map[Line]int32{}                 // content scoring more than threshold -> its entry
-	index2 := make(map[uint64][]int32, total) // pairKey(line c-1, line c) -> c (same stretch)
-	var entries []startEntry
+	owner := sc.owner   // stretch of c
+	offset := sc.offset // line of c within its stretch
+	line := sc.line     // content of c
+	prefix := sc.prefix
+	index := sc.index   // content scoring more than threshold -> its entry
+	index2 := sc.index2 // pairKey(line c-1, line c) -> the last such c (same stretch)
+	next2 := sc.next2   // the c before it with the same key, or -1
 	// Bits on the top bits of the keys of index (filter) and index2 (filter2).
-	var filter, filter2 [1 << 10]uint64
+	filter, filter2 := &sc.filter, &sc.filter2
 	c := 0
 	for k, s := range un {
 		for i, l := range s.lines {
 			owner[c], offset[c], line[c] = int32(k), int32(i), l
 			prefix[c+1] = prefix[c] + int32(l.alnum())
-			if sc := 1 + l.alnum(); sc > threshold {
+			sc.next1[c] = -1
+			if score := 1 + l.alnum(); score > threshold {
 				e, ok := index[l]
 				if !ok {
-					e = int32(len(entries))
+					e = int32(len(sc.entries))
 					index[l] = e
-					entries = append(entries, startEntry{score: sc})
+					sc.entries = append(sc.entries, startEntry{score: score, last: -1})
 				}
-				entries[e].cs = append(entries[e].cs, int32(c))
+				sc.next1[c] = sc.entries[e].last
+				sc.entries[e].last = int32(c)
 				top := uint64(l) >> 48
 				filter[top>>6] |= 1 << (top & 63)
 			}
+			next2[c] = -1
 			if i > 0 {
 				key := pairKey(s.lines[i-1], l)
-				index2[key] = append(index2[key], int32(c))
+				if h, ok := index2[key]; ok {
+					next2[c] = h
+				}
+				index2[key] = int32(c)
 				top := key >> 48
 				filter2[top>>6] |= 1 << (top & 63)
 			}
 			c++
 		}
 	}
+	entries, next1 := sc.entries, sc.next1
 	best := make([]found, len(un))
 	// last[c] is the (global) file line where c last matched, runLen[c]
 	// the length of the run of matches ending there.
-	last := make([]int, total)
-	runLen := make([]int32, total)
+	last, runLen := sc.last, sc.runLen
 	for i := range last {
 		last[i] = -2
 	}
@@ -372,8 +382,7 @@ func bestStretches(un []stretch, files []*file, threshold int) []found {
 					e := &entries[ei]
 					// Highest first, so that c-1 still holds the previous line's run.
 					dead := true
-					for q := len(e.cs) - 1; q >= 0; q-- {
-						c := e.cs[q]
+					for c := e.last; c >= 0; c = next1[c] {
 						visit(c, j, g)
 						if best[owner[c]].score <= e.score {
 							dead = false
@@ -390,9 +399,8 @@ func bestStretches(un []stretch, files []*file, threshold int) []found {
 			if top := key >> 48; filter2[top>>6]&(1<<(top&63)) == 0 {
 				continue
 			}
-			cs := index2[key]
-			for q := len(cs) - 1; q >= 0; q-- {
-				c := cs[q]
+			c, ok := index2[key]
+			for ; ok && c >= 0; c = next2[c] {
 				if line[c] != l || line[c-1] != f.lines[j-1] {
 					continue // another pair of lines with the same key
 				}
@@ -405,13 +413,57 @@ func bestStretches(un []stretch, files []*file, threshold int) []found {
 }
 
 // startEntry is the lines of the stretches with one content that scores
-// more than the threshold alone: cs (in order), and score, what a run they
-// start scores. Once every stretch holding them has a best scoring more
-// (dead), runs they start are not visited.
+// more than the threshold alone: the last of them (the others follow
+// through search.next1), and score, what a run they start scores. Once
+// every stretch holding them has a best scoring more (dead), runs they
+// start are not visited.
 type startEntry struct {
-	cs    []int32
+	last  int32
 	score int
 	dead  bool
+}
+
+// search is what bestStretches works with, kept from one search to the
+// next (searchPool) rather than allocated for each.
+type search struct {
+	owner, offset, prefix, runLen, next1, next2 []int32
+	line                                        []Line
+	last                                        []int
+	index                                       map[Line]int32
+	index2                                      map[uint64]int32
+	entries                                     []startEntry
+	filter, filter2                             [1 << 10]uint64
+}
+
+var searchPool = sync.Pool{New: func() any {
+	return &search{index: map[Line]int32{}, index2: map[uint64]int32{}}
+}}
+
+// reset makes s ready for stretches of total lines.
+func (s *search) reset(total int) {
+	grow := func(b []int32, n int) []int32 {
+		if cap(b) < n {
+			return make([]int32, n)
+		}
+		return b[:n]
+	}
+	s.owner, s.offset, s.runLen = grow(s.owner, total), grow(s.offset, total), grow(s.runLen, total)
+	s.next1, s.next2 = grow(s.next1, total), grow(s.next2, total)
+	s.prefix = grow(s.prefix, total+1)
+	s.prefix[0] = 0
+	if cap(s.line) < total {
+		s.line, s.last = make([]Line, total), make([]int, total)
+	}
+	s.line, s.last = s.line[:total], s.last[:total]
+	if len(s.index) > 1<<12 || len(s.index2) > 1<<12 {
+		// A very large search once: do not keep its tables.
+		s.index, s.index2 = map[Line]int32{}, map[uint64]int32{}
+	} else {
+		clear(s.index)
+		clear(s.index2)
+	}
+	s.entries = s.entries[:0]
+	s.filter, s.filter2 = [1 << 10]uint64{}, [1 << 10]uint64{}
 }
 
 // pairKey combines the contents of two consecutive lines.
