@@ -51,7 +51,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -257,14 +256,12 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	}
 	defer waitCombined(true)
 
-	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file, KeepContent: opts.Moves}
+	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file}
+	if opts.Moves {
+		p.KeepAdded, p.NoNewline = true, noNewline
+	}
 	args := append(append([]string{}, logArgsFor(!combined)...), revs...)
-	err = repo.Stream(ctx, nil, func(r io.Reader) error {
-		if opts.Moves {
-			r = markNoNewline(r)
-		}
-		return p.Parse(r)
-	}, append(args, "--")...)
+	err = repo.Stream(ctx, nil, p.Parse, append(args, "--")...)
 	if err == nil {
 		err = d.finish()
 	}
