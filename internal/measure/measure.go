@@ -113,6 +113,11 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 	}
 	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, provenance.Source, error) {
 		pc, src := res.Resolve(c.Meta)
+		// The walk asks once per commit: its notes are not needed again,
+		// and the walk's memory stays bounded by the lines it follows,
+		// not by the notes of the whole history.
+		delete(all, c.ID)
+		delete(ai, c.ID)
 		return pc, src, nil
 	}), nil
 }

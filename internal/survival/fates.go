@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -83,7 +84,9 @@ func (f *fates) commit(c *linemap.Commit) int32 {
 	// keep every walked commit (message and all) alive to the end.
 	rec := commitRec{}
 	if c != nil {
-		rec.id, rec.time = c.ID, c.CommitTime.Unix()
+		// A copy: c.ID may share its memory with the commit's whole
+		// record as git printed it, message included.
+		rec.id, rec.time = strings.Clone(c.ID), c.CommitTime.Unix()
 	}
 	i, ok := f.byID[rec.id]
 	if !ok {

@@ -8,6 +8,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // driver turns the diff stream into linemap steps: it gathers one commit's
@@ -208,11 +209,31 @@ func (d *driver) finish() error {
 	default:
 		d.m.Release(tree) // a tip that is not the end: cannot happen in A..B
 	}
+	d.trim(c)
 	d.done++
 	if d.opts.OnProgress != nil {
 		d.opts.OnProgress(d.done, max(d.total, d.done))
 	}
 	return nil
+}
+
+// trim drops what nothing reads of a commit once it is applied: its lines
+// keep it alive as long as any of them is, so it keeps only what the
+// figures need (its metadata without the message, its attribution), in
+// memory of its own rather than in the record git printed. The note's
+// line spans stay when moves are traced: a moved line's attribution is
+// read from them when the walk ends.
+func (d *driver) trim(c *linemap.Commit) {
+	parents := make([]string, len(c.Parents))
+	for i, p := range c.Parents {
+		parents[i] = strings.Clone(p)
+	}
+	c.Meta = provenance.Meta{ID: strings.Clone(c.ID), Parents: parents, Author: strings.Clone(c.Author),
+		Committer: strings.Clone(c.Committer), AuthorTime: c.AuthorTime, CommitTime: c.CommitTime, Branch: c.Branch}
+	c.Provenance.ID = c.ID
+	if !d.opts.Moves {
+		c.Provenance.Files = nil
+	}
 }
 
 // otherParents fills a merge's diffs against its parents: the paths it

@@ -376,10 +376,15 @@ func TestCommitMetadata(t *testing.T) {
 	r.Git("add", "-A")
 	r.Git("-c", "user.name=Ann Author", "-c", "user.email=ann@example.com", "commit", "-q", "-m", "Subject\n\nBody line\n\nCo-authored-by: Claude <noreply@anthropic.com>")
 	var got *walk.Commit
-	run(t, r, walk.Options{OnCommit: func(c *walk.Commit) { got = c }})
+	var msg string
+	run(t, r, walk.Options{OnCommit: func(c *walk.Commit) { got, msg = c, c.Message }})
 	if got.Author != "Ann Author <ann@example.com>" || got.Committer != "Ann Author <ann@example.com>" ||
-		got.AuthorTime.Unix() != gittest.Epoch || !strings.Contains(got.Message, "Co-authored-by: Claude") ||
+		got.AuthorTime.Unix() != gittest.Epoch || !strings.Contains(msg, "Co-authored-by: Claude") ||
 		len(got.Parents) != 0 || got.Index != 0 {
-		t.Errorf("commit %+v", got)
+		t.Errorf("commit %+v, message %q", got, msg)
+	}
+	// Applied, the commit keeps what the figures read, not its message.
+	if got.Message != "" || got.ID == "" || got.Provenance.ID != got.ID {
+		t.Errorf("commit after the walk %+v", got)
 	}
 }

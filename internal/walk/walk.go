@@ -106,7 +106,9 @@ type Options struct {
 	// done and the number in the range.
 	OnProgress func(done, total int)
 	// OnCommit receives each commit of the range, attributed, oldest first
-	// (parents before children), before its births and deaths.
+	// (parents before children), before its births and deaths. Once the
+	// commit is applied, the walk drops its Message (and, without Moves,
+	// its Provenance.Files): a callback that needs them later copies them.
 	OnCommit func(*Commit)
 	// OnBirth receives the lines each commit added, per path and
 	// attribution, once the commit is applied.

@@ -7,6 +7,7 @@ import (
 	"encoding/gob"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
@@ -109,8 +110,11 @@ func (r *recorder) wrap(opts walk.Options) walk.Options {
 
 func (r *recorder) commit(c *linemap.Commit) {
 	r.commits[c] = len(r.ids)
-	r.ids = append(r.ids, c.ID)
-	r.add(event{K: evCommit, Commit: c})
+	r.ids = append(r.ids, strings.Clone(c.ID))
+	// A copy, encoded with its frame: the walk trims its commits once
+	// they are applied.
+	saved := *c
+	r.add(event{K: evCommit, Commit: &saved})
 }
 
 func (r *recorder) path(p string, ev *event) {
