@@ -64,14 +64,14 @@ type savedVersion struct {
 	Lines         []linemap.Line
 }
 
-func saveTree(ts *linemap.TreeState, births map[*linemap.Birth]int) (*savedTree, error) {
+func saveTree(ts *linemap.TreeState) (*savedTree, error) {
 	s := &savedTree{Outside: ts.Outside, Paths: ts.Paths, Files: ts.Files, Versions: make([]savedVersion, len(ts.Versions))}
 	for i, v := range ts.Versions {
 		sv := savedVersion{Births: make([]int32, len(v.Runs)), Offsets: make([]int, len(v.Runs)), Lens: make([]int, len(v.Runs)), Known: v.Known, Lines: v.Lines}
 		for j, r := range v.Runs {
 			sv.Births[j] = -1
 			if r.Birth != nil {
-				n, ok := births[r.Birth]
+				n, ok := r.Birth.Seq()
 				if !ok {
 					return nil, fmt.Errorf("the end tree holds lines of a birth the walk never gave (%s, %s)", r.Birth.Path, r.Birth.Commit.ID)
 				}

@@ -55,10 +55,12 @@ type recorder struct {
 	w   *bufio.Writer
 	err error
 
-	commits map[*linemap.Commit]int
-	births  map[*linemap.Birth]int
-	paths   map[string]int
-	ids     []string
+	// Commits are numbered by their Index in the walk (checked against
+	// ids), births by their Seq: maps of pointers would keep every commit
+	// and birth of the history alive to the end.
+	births int
+	paths  map[string]int
+	ids    []string
 
 	frame  []event
 	buf    bytes.Buffer
@@ -68,10 +70,8 @@ type recorder struct {
 
 func newRecorder(w io.Writer) *recorder {
 	return &recorder{
-		w:       bufio.NewWriterSize(w, 1<<16),
-		commits: map[*linemap.Commit]int{},
-		births:  map[*linemap.Birth]int{},
-		paths:   map[string]int{},
+		w:     bufio.NewWriterSize(w, 1<<16),
+		paths: map[string]int{},
 	}
 }
 
@@ -109,7 +109,9 @@ func (r *recorder) wrap(opts walk.Options) walk.Options {
 }
 
 func (r *recorder) commit(c *linemap.Commit) {
-	r.commits[c] = len(r.ids)
+	if c.Index != len(r.ids) {
+		r.fail(fmt.Errorf("commit %s is commit %d of the walk, given as %d", c.ID, c.Index, len(r.ids)))
+	}
 	r.ids = append(r.ids, strings.Clone(c.ID))
 	// A copy, encoded with its frame: the walk trims its commits once
 	// they are applied.
@@ -130,19 +132,14 @@ func (r *recorder) path(p string, ev *event) {
 // birth records b (evBirth: its OnBirth; evDefine: it is first met
 // elsewhere).
 func (r *recorder) birth(b *linemap.Birth, kind uint8) {
-	if kind == evBirth {
-		if _, ok := r.births[b]; ok {
-			kind = 0 // defined already: only the callback is new
-		}
-	}
-	ev := event{K: kind}
-	if kind == 0 {
-		ev.K, ev.B = evBirth, r.births[b]
-		r.add(ev)
+	if n, ok := b.Seq(); ok && kind == evBirth {
+		// Defined already: only the callback is new.
+		r.add(event{K: evBirth, B: n})
 		return
 	}
-	r.births[b] = len(r.births)
-	ev.B = r.births[b]
+	ev := event{K: kind, B: r.births}
+	b.SetSeq(r.births)
+	r.births++
 	ev.C = r.commitOf(b.Commit)
 	r.path(b.Path, &ev)
 	saved := *b
@@ -155,8 +152,8 @@ func (r *recorder) commitOf(c *linemap.Commit) int {
 	if c == nil {
 		return -1
 	}
-	n, ok := r.commits[c]
-	if !ok {
+	n := c.Index
+	if n < 0 || n >= len(r.ids) || r.ids[n] != c.ID {
 		r.fail(fmt.Errorf("an event refers to commit %s before the walk gave it", c.ID))
 		return -1
 	}
@@ -164,10 +161,11 @@ func (r *recorder) commitOf(c *linemap.Commit) int {
 }
 
 func (r *recorder) death(d linemap.Death, kind uint8) {
-	if _, ok := r.births[d.Birth]; !ok {
+	if _, ok := d.Birth.Seq(); !ok {
 		r.birth(d.Birth, evDefine)
 	}
-	ev := event{K: kind, B: r.births[d.Birth], C: r.commitOf(d.Commit)}
+	n, _ := d.Birth.Seq()
+	ev := event{K: kind, B: n, C: r.commitOf(d.Commit)}
 	r.path(d.Path, &ev)
 	d.Birth, d.Commit, d.Path = nil, nil, ""
 	ev.Death = d
@@ -257,7 +255,7 @@ func (p *replayer) event(ev *event) error {
 			return fmt.Errorf("a commit without its record")
 		}
 		c := ev.Commit
-		p.rec.commits[c] = len(p.commits)
+		c.Index = len(p.commits) // the recorder numbers commits by it
 		p.rec.ids = append(p.rec.ids, c.ID)
 		p.commits = append(p.commits, c)
 		if p.opts.OnCommit != nil {
@@ -284,7 +282,8 @@ func (p *replayer) event(ev *event) error {
 			}
 			b = ev.Birth
 			b.Commit, b.Path = c, path
-			p.rec.births[b] = len(p.births)
+			b.SetSeq(len(p.births))
+			p.rec.births++
 			p.births = append(p.births, b)
 		}
 		if ev.K == evBirth && p.opts.OnBirth != nil {

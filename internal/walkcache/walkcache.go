@@ -462,11 +462,11 @@ func save(w *writer, rec *recorder, res *walk.Result, m meta, path string) error
 	if rec.err != nil {
 		return rec.err
 	}
-	st, err := saveTree(res.Tree.Export(), rec.births)
+	st, err := saveTree(res.Tree.Export())
 	if err != nil {
 		return err
 	}
-	m.Commits, m.Births, m.Paths, m.Events, m.Frames = len(rec.ids), len(rec.births), len(rec.paths), rec.events, rec.frames
+	m.Commits, m.Births, m.Paths, m.Events, m.Frames = len(rec.ids), rec.births, len(rec.paths), rec.events, rec.frames
 	w.next()
 	if err := w.gob(rec.ids); err != nil {
 		return err

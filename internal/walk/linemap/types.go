@@ -49,7 +49,17 @@ type Birth struct {
 	// live counts, per line, the live file versions holding it.
 	live  []int32
 	alive int
+	// seq is the number a recorder of the walk gave it, plus one (see Seq).
+	seq int
 }
+
+// Seq returns the number SetSeq gave b, and whether it has one. A
+// recorder of the walk's events numbers births in it instead of in a map
+// of its own, which would keep every birth alive to the end.
+func (b *Birth) Seq() (int, bool) { return b.seq - 1, b.seq > 0 }
+
+// SetSeq gives b the number n (n >= 0).
+func (b *Birth) SetSeq(n int) { b.seq = n + 1 }
 
 // Death is the end of lines Offset..Offset+Lines-1 of Birth: Commit is the
 // commit where the last tree holding them lost them; Path is where they
