@@ -82,11 +82,11 @@ func Environ(home, binDir string) []string {
 		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "GIT_TERMINAL_PROMPT=0",
 		"GIT_AI_SURVIVAL_HOOK_TIME_SCALE=10", "GIT_AI_SURVIVAL_HOOK_SYNC=1")
 	// Git's housekeeping, which changes no figure a test checks: no
-	// `git maintenance run --auto` after each commit, merge and fetch, and
-	// no `git unpack-objects` after each fast-import of a note (its small
-	// packs are kept as they are). Each is a process started, and tests
-	// start thousands.
-	quiet := [][2]string{{"maintenance.auto", "false"}, {"gc.auto", "0"}, {"fastimport.unpackLimit", "1"}}
+	// `git maintenance run --auto` after each commit, merge and fetch, no
+	// `git gc --auto` after each push received, no `git unpack-objects`
+	// after each fast-import of a note (its small pack is kept as it is).
+	// Each is a process started, and the tests start thousands.
+	quiet := [][2]string{{"maintenance.auto", "false"}, {"gc.auto", "0"}, {"receive.autogc", "false"}, {"fastimport.unpackLimit", "1"}}
 	env = append(env, fmt.Sprintf("GIT_CONFIG_COUNT=%d", len(quiet)))
 	for i, kv := range quiet {
 		env = append(env, fmt.Sprintf("GIT_CONFIG_KEY_%d=%s", i, kv[0]), fmt.Sprintf("GIT_CONFIG_VALUE_%d=%s", i, kv[1]))
