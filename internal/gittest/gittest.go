@@ -265,11 +265,35 @@ func Main(m *testing.M) int {
 }
 
 // Cleanup removes the binary that BinDir built in this process (not one
-// given through BinEnv).
+// given through BinEnv) and the directories TempDir made.
 func Cleanup() {
 	if built && binDir != "" {
 		os.RemoveAll(binDir)
 	}
+	tempMu.Lock()
+	defer tempMu.Unlock()
+	for _, d := range tempDirs {
+		os.RemoveAll(d)
+	}
+	tempDirs = nil
+}
+
+var (
+	tempMu   sync.Mutex
+	tempDirs []string
+)
+
+// TempDir makes a directory that lives as long as the test process, for a
+// fixture built once and shared by several tests; Main removes it.
+func TempDir() (string, error) {
+	d, err := os.MkdirTemp("", "git-ai-survival-fixture-")
+	if err != nil {
+		return "", err
+	}
+	tempMu.Lock()
+	tempDirs = append(tempDirs, d)
+	tempMu.Unlock()
+	return d, nil
 }
 
 func build() (string, error) {
