@@ -40,12 +40,21 @@ func deferredRepo(t *testing.T, wrap string) (*gittest.Repo, string) {
 }
 
 // wantDeferred asserts that commit's note was written by a background hook.
+// The hook starts in the background as git commit returns: its call is
+// waited for a while.
 func wantDeferred(t *testing.T, log, commit string) {
 	t.Helper()
-	b, _ := os.ReadFile(log)
-	if !strings.Contains(string(b), "hook post-commit --deferred "+commit+"\n") {
-		t.Errorf("no deferred hook ran for %s; calls:\n%s", commit[:12], b)
+	var b []byte
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		b, _ = os.ReadFile(log)
+		if strings.Contains(string(b), "hook post-commit --deferred "+commit+"\n") {
+			return
+		}
+		if time.Now().After(deadline) {
+			break
+		}
 	}
+	t.Errorf("no deferred hook ran for %s; calls:\n%s", commit[:12], b)
 }
 
 func TestDeferredCommitThenShowAtOnce(t *testing.T) {
