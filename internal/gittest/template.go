@@ -26,9 +26,8 @@ func NewTemplate(t testing.TB) *Repo {
 // Copy copies a repository made by New or NewTemplate (its work tree and
 // its HOME, which share a parent directory) into a new temporary directory
 // of t with one cp -a. The copy keeps its clock and environment, with
-// paths moved to the new directory, in the environment and in every file
-// outside the object store and the index that names the old one (the git
-// config, the state of installed agent hooks).
+// paths moved to the new directory in the environment and in the files
+// that name the old one (see movePaths).
 func (r *Repo) Copy(t testing.TB) *Repo {
 	t.Helper()
 	old := filepath.Dir(r.Dir)
@@ -45,13 +44,23 @@ func (r *Repo) Copy(t testing.TB) *Repo {
 	for _, kv := range r.Env {
 		c.Env = append(c.Env, string(bytes.ReplaceAll([]byte(kv), []byte(old), []byte(root))))
 	}
+	movePaths(t, root, old)
+	return c
+}
+
+// movePaths rewrites old, the directory a tree under root was copied from,
+// to root in every regular file of the tree that names it, outside git's
+// object stores and indexes (the git config, remotes' urls, the reflogs,
+// the state of installed agent hooks).
+func movePaths(t testing.TB, root, old string) {
+	t.Helper()
 	from, to := []byte(old), []byte(root)
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
-			if d.Name() == "objects" && filepath.Base(filepath.Dir(p)) == ".git" {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(p), "HEAD")); err == nil && d.Name() == "objects" {
 				return filepath.SkipDir
 			}
 			return nil
@@ -70,7 +79,6 @@ func (r *Repo) Copy(t testing.TB) *Repo {
 		return os.WriteFile(p, bytes.ReplaceAll(b, from, to), info.Mode().Perm())
 	})
 	if err != nil {
-		t.Fatalf("copying the repository %s: %v", old, err)
+		t.Fatalf("moving the paths of %s to %s: %v", old, root, err)
 	}
-	return c
 }

@@ -1,8 +1,6 @@
 package gittest
 
 import (
-	"bytes"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -59,9 +57,9 @@ func NewWorldAt(t *testing.T, root string) *World {
 
 // Copy copies the world (the remote, and the repositories given, which
 // live under its root) into a new temporary directory of t: each copy
-// keeps its clock and environment, with paths moved to the new root, and
-// the clones' remotes point at the copied remote. One cp -a replaces all
-// the commits and pushes that made the world.
+// keeps its clock and environment, with paths moved to the new root (see
+// movePaths), and the clones' remotes point at the copied remote. One
+// cp -a replaces all the commits and pushes that made the world.
 func (w *World) Copy(t *testing.T, repos ...*Repo) (*World, []*Repo) {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "w")
@@ -75,17 +73,9 @@ func (w *World) Copy(t *testing.T, repos ...*Repo) (*World, []*Repo) {
 		for _, kv := range r.Env {
 			c.Env = append(c.Env, strings.ReplaceAll(kv, w.Root, root))
 		}
-		for _, cfg := range []string{filepath.Join(c.Dir, ".git", "config"), filepath.Join(c.Dir, "config")} {
-			b, err := os.ReadFile(cfg)
-			if err != nil {
-				continue
-			}
-			if err := os.WriteFile(cfg, bytes.ReplaceAll(b, []byte(w.Root), []byte(root)), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
 		return c
 	}
+	movePaths(t, root, w.Root)
 	cw := &World{T: t, Root: root, Remote: move(w.Remote)}
 	var out []*Repo
 	for _, r := range repos {
