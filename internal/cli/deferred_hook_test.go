@@ -43,7 +43,7 @@ func deferredRepo(t *testing.T, wrap string) (*gittest.Repo, string) {
 func wantDeferred(t *testing.T, log, commit string) {
 	t.Helper()
 	b, _ := os.ReadFile(log)
-	if !strings.Contains(string(b), "hook post-commit --deferred "+commit+"\n") {
+	if !strings.Contains(string(b), "hook post-commit --deferred "+commit+" --after ") {
 		t.Errorf("no deferred hook ran for %s; calls:\n%s", commit[:12], b)
 	}
 }
