@@ -426,10 +426,11 @@ func runSeries(o options, s *series, plain, hooked *benchkit.Repo, files []strin
 	return nil
 }
 
-// settle waits (at most 30 s) until no post-commit hook of r works in the
-// background (no marker left in <git dir>/ai-survival/deferred), so that
-// one operation's deferred work is not timed with the next, and returns
-// how long it waited.
+// settle waits (at most 30 s) until no post-commit or post-rewrite hook of
+// r works in the background (no marker left in
+// <git dir>/ai-survival/deferred: a commit id, or "rewrite-" and a pid), so
+// that one operation's deferred work is not timed with the next, and
+// returns how long it waited.
 func settle(r *benchkit.Repo) time.Duration {
 	dir := filepath.Join(r.Dir, ".git", "ai-survival", "deferred")
 	start := time.Now()
@@ -437,7 +438,8 @@ func settle(r *benchkit.Repo) time.Duration {
 		entries, _ := os.ReadDir(dir)
 		busy := false
 		for _, e := range entries {
-			busy = busy || len(e.Name()) == 40 || len(e.Name()) == 64
+			n := e.Name()
+			busy = busy || len(n) == 40 || len(n) == 64 || strings.HasPrefix(n, "rewrite-") && !strings.Contains(n, ".")
 		}
 		if !busy {
 			break

@@ -325,7 +325,7 @@ func WaitDeferred(ctx context.Context, repo *gitx.Repo, warnf func(string, ...an
 				if os.Remove(p) == nil && strings.HasPrefix(name, RewritePrefix) { // its process was killed
 					_ = os.Remove(p + RewritePairs)
 					_ = os.Remove(p + RewritePending)
-					warnf("git-ai-survival: provenance not carried over after a rebase or amend: its process stopped before it was done (the notes git copied are kept; run 'git ai-survival sync' to fill in the notes still missing)")
+					warnf("git-ai-survival: provenance not carried over after a rebase or amend: its process stopped before it was done (run 'git ai-survival sync' to fill in the notes missing)")
 				}
 				continue
 			}
@@ -371,8 +371,8 @@ func prepareDeferred(ctx context.Context, repo *gitx.Repo) {
 // and for the deferred processes started before it, then for its turn in
 // the queue, computes the notes (as postRewrite does), removes its files
 // and leaves its warnings for the next reader. Killed, it leaves its marker
-// to a reader, who warns that the notes are git's copies (see
-// WaitDeferred); sync and the next commit fill in the notes missing.
+// to a reader, who drops it with a warning (see WaitDeferred); sync and the
+// next commit fill in the notes missing from the commits' evidence.
 func deferredRewrite(ctx context.Context, env Env, name string, parent int, args []string) {
 	if !strings.HasPrefix(name, RewritePrefix) || !isMarker(name) {
 		env.Warnf("git-ai-survival: hook post-rewrite --deferred: %q is not a marker's name", name)
@@ -446,7 +446,7 @@ func deferredRewrite(ctx context.Context, env Env, name string, parent int, args
 	start := time.Now()
 	budget := rewriteBudget(len(pairs) + len(pending.Fresh))
 	stop := time.AfterFunc(budget+time.Second, func() {
-		warnf("git-ai-survival: provenance not carried over in time after %s (the notes git copied are kept; 'git ai-survival sync' fills in the notes still missing)", how)
+		warnf("git-ai-survival: provenance not carried over in time after %s (run 'git ai-survival sync' to fill in the notes missing)", how)
 		finish()
 		os.Exit(0)
 	})
