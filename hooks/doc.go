@@ -65,8 +65,7 @@
 // sequencer or squash is in progress, where the binary runs in the
 // foreground as it did before. From version 6 the background binary is
 // given git's pid (--after) and waits, at a lower priority, until that git
-// has exited before it works, and the post-commit block checks for the
-// warnings of earlier background runs only when there are some.
+// has exited before it works.
 //
 // The post-rewrite block (version 6 on) starts no process on git's path
 // either: it saves git's lines with the shell's read loop, and after a
