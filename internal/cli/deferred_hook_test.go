@@ -222,7 +222,6 @@ func TestDeferredRebaseThenShowAtOnce(t *testing.T) {
 	r.Write("b.go", nlines(3, "me"))
 	r.Commit("Human")
 	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
-	wantDeferredRewrite(t, log, "rebase")
 	var rep struct {
 		Commits struct {
 			Total     int
@@ -240,6 +239,7 @@ func TestDeferredRebaseThenShowAtOnce(t *testing.T) {
 	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code")
 	wantLayout(t, r, "HEAD", "b.go:1-3:human")
 	checkAllNoted(t, r, "HEAD")
+	wantDeferredRewrite(t, log, "rebase") // (logged once it started)
 	if left, _ := filepath.Glob(filepath.Join(r.Dir, ".git", hookrun.DeferredDir, hookrun.RewritePrefix+"*")); len(left) != 0 {
 		t.Errorf("files left: %v", left)
 	}
@@ -258,11 +258,11 @@ func TestDeferredRebaseThenAmendAtOnce(t *testing.T) {
 	r.Write("b.go", nlines(1, "me")+nlines(1, "more"))
 	r.Git("add", "b.go")
 	r.Git("commit", "-q", "--amend", "--no-edit")
-	wantDeferredRewrite(t, log, "rebase")
-	wantDeferredRewrite(t, log, "amend")
 	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code")
 	wantLayout(t, r, "HEAD", "b.go:1-2:human")
 	checkAllNoted(t, r, "HEAD")
+	wantDeferredRewrite(t, log, "rebase")
+	wantDeferredRewrite(t, log, "amend")
 }
 
 // A background post-rewrite killed before it wrote the notes: a reader
@@ -283,7 +283,6 @@ func TestDeferredKilledPostRewrite(t *testing.T) {
 	r.Write("b.go", nlines(1, "me"))
 	r.Commit("Human")
 	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
-	wantDeferredRewrite(t, log, "rebase")
 	start := time.Now()
 	_, errs, code := r.Tool("", "show", "HEAD")
 	if code != 0 || !strings.Contains(errs, "provenance not carried over after a rebase or amend") || !strings.Contains(errs, "git ai-survival sync") {
@@ -292,6 +291,7 @@ func TestDeferredKilledPostRewrite(t *testing.T) {
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("show waited %v for a dead hook", d)
 	}
+	wantDeferredRewrite(t, log, "rebase")
 	if left, _ := filepath.Glob(filepath.Join(r.Dir, ".git", hookrun.DeferredDir, hookrun.RewritePrefix+"*")); len(left) != 0 {
 		t.Errorf("files left: %v", left)
 	}
@@ -341,10 +341,6 @@ func TestDeferredRebasesInTwoWorktreesAtOnce(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	b, _ := os.ReadFile(log)
-	if n := strings.Count(string(b), "hook post-rewrite --deferred "+hookrun.RewritePrefix); n != 2 {
-		t.Errorf("%d deferred post-rewrites, want 2; calls:\n%s", n, b)
-	}
 	for i, wt := range wts {
 		for j := 1; j <= 3; j++ {
 			want := fmt.Sprintf("w%d-%d.go:1", i, j)
@@ -354,5 +350,9 @@ func TestDeferredRebasesInTwoWorktreesAtOnce(t *testing.T) {
 			wantLayout(t, wt, fmt.Sprintf("HEAD~%d", 3-j), want+":ai:claude-code")
 		}
 		checkAllNoted(t, wt, "HEAD")
+	}
+	b, _ := os.ReadFile(log) // (logged once they started)
+	if n := strings.Count(string(b), "hook post-rewrite --deferred "+hookrun.RewritePrefix); n != 2 {
+		t.Errorf("%d deferred post-rewrites, want 2; calls:\n%s", n, b)
 	}
 }
