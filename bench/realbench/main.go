@@ -414,6 +414,7 @@ func runSeries(o options, s *series, plain, hooked *benchkit.Repo, files []strin
 					return err
 				}
 				res.warn(errs)
+				settle(r) // post-rewrite's work, in the background, is not timed with the next
 				if r == plain {
 					rt.plain = append(rt.plain, took)
 				} else {
