@@ -382,12 +382,8 @@ func deferredRewrite(ctx context.Context, env Env, name string, parent int, args
 	if len(args) > 0 {
 		how = args[0]
 	}
-	repo, err := env.Repo(ctx)
-	if err != nil {
-		env.Warnf("git-ai-survival: provenance not carried over after %s: %v", how, err)
-		return
-	}
-	dir := filepath.Join(commonDir(ctx, repo), DeferredDir)
+	// Found with no process: git is still running.
+	dir := filepath.Join(commonDir(ctx, gitx.AtHookDir(env.dir())), DeferredDir)
 	marker := filepath.Join(dir, name)
 	lctx, cancel := context.WithTimeout(ctx, time.Second)
 	release, err := fsx.Lock(lctx, marker)
@@ -417,7 +413,12 @@ func deferredRewrite(ctx context.Context, env Env, name string, parent int, args
 	wctx, cancel := context.WithTimeout(ctx, waitBound())
 	waitEarlier(wctx, dir, name)
 	cancel()
-
+	repo, err := env.Repo(ctx)
+	if err != nil {
+		warnf("git-ai-survival: provenance not carried over after %s: %v (run 'git ai-survival sync' to fill in the notes missing)", how, err)
+		finish()
+		return
+	}
 	f, err := os.Open(marker + RewritePairs)
 	if err != nil {
 		warnf("git-ai-survival: provenance not carried over after %s: %v", how, err)
@@ -458,7 +459,7 @@ func deferredRewrite(ctx context.Context, env Env, name string, parent int, args
 	owed := filepath.Join(dir, "backfill-owed")
 	if _, err := os.Stat(owed); err == nil && !othersPending(dir, name) {
 		_ = os.Remove(owed)
-		bctx, cancel := context.WithTimeout(ctx, capture.Scaled(DeferredBudget)/2)
+		bctx, cancel := context.WithDeadline(ctx, start.Add(budget)) // before the watchdog
 		defer cancel()
 		Backfill(bctx, warnf, repo, env.Classifier(bctx, repo), false)
 	}
