@@ -931,7 +931,7 @@ func TestFetchesNotes(t *testing.T) {
 // Without GIT_AI_SURVIVAL_HOOK_SYNC, post-rewrite saves git's lines (and a
 // rebase's list of its commits) next to a marker and runs the binary in the
 // background with --deferred and git's pid; the hook it wraps still reads
-// the same lines. An amend during a rebase stays in the foreground.
+// the same lines.
 func TestPostRewriteInTheBackground(t *testing.T) {
 	r := gittest.New(t)
 	log := withFake(t, r)
