@@ -143,6 +143,11 @@ func run(o options) error {
 	if err := exec.Command(bin, "version").Run(); err != nil {
 		return fmt.Errorf("%s version: %v", bin, err)
 	}
+	if filepath.Base(bin) != "git-ai-survival" {
+		// The hooks find it on PATH by that name: another would measure
+		// hooks that only warn that the binary is missing.
+		return fmt.Errorf("-bin %s: the binary must be called git-ai-survival (copy it into a directory of its own)", o.bin)
+	}
 	bundle, err := filepath.Abs(o.bundle)
 	if err != nil {
 		return err
