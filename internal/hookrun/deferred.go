@@ -50,8 +50,11 @@ const (
 	// ParentWait bounds how long a deferred process waits for the git
 	// command that ran its hook to exit before it starts its work.
 	ParentWait = 2 * time.Second
-	// deferredNice is the nice value of deferred processes.
-	deferredNice = 10
+	// deferredNice is the nice value of deferred processes: a third of
+	// the CPU share of the user's own commands, not less, so that their
+	// work still ends within its budget on a machine loaded by builds (at
+	// 10, a load average near 70 starved them past it on 2 CPUs).
+	deferredNice = 5
 )
 
 // isMarker says whether name, in DeferredDir, is a deferred process's
