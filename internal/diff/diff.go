@@ -50,8 +50,15 @@ type Hunk struct {
 
 // Parser reads a diff stream.
 type Parser struct {
-	// KeepContent keeps the text of added and removed lines.
+	// KeepContent keeps the text of added and removed lines; KeepAdded
+	// keeps that of added lines alone.
 	KeepContent bool
+	KeepAdded   bool
+	// NoNewline, when set, is appended to a kept line that git follows
+	// with "\ No newline at end of file" (the last line of a file
+	// without a final newline), so that it differs from the same text
+	// with one.
+	NoNewline string
 	// CommitPrefix, when set, marks lines that start a new commit in a log
 	// stream (e.g. "\x1e" from --format=%x1e%H); OnCommit receives them
 	// without the prefix.
@@ -72,6 +79,9 @@ type state struct {
 	// hasPaths is set once ---/+++ or rename lines gave exact paths.
 	hasOld, hasNew bool
 	header         string
+	// last is the kept line read last, when it was the line just read
+	// (NoNewline marks it).
+	last *string
 }
 
 // Parse reads the whole stream.
@@ -113,6 +123,13 @@ func (s *state) readLine() ([]byte, error) {
 }
 
 func (s *state) handle(line []byte) error {
+	if last := s.last; last != nil {
+		s.last = nil
+		if len(line) > 0 && line[0] == '\\' {
+			*last += s.p.NoNewline // "\ No newline at end of file" after a hunk
+			return nil
+		}
+	}
 	text := string(line)
 	switch {
 	case s.p.CommitPrefix != "" && strings.HasPrefix(text, s.p.CommitPrefix):
@@ -222,19 +239,26 @@ func (s *state) hunk(text string) error {
 		if len(line) == 0 {
 			return fmt.Errorf("diff of %q: empty line inside hunk %q (is the diff produced with -U0?)", s.header, text)
 		}
+		last := s.last
+		s.last = nil
 		switch line[0] {
 		case '-':
 			removed--
 			if s.p.KeepContent {
 				h.Removed = append(h.Removed, string(line[1:]))
+				s.last = &h.Removed[len(h.Removed)-1]
 			}
 		case '+':
 			added--
-			if s.p.KeepContent {
+			if s.p.KeepContent || s.p.KeepAdded {
 				h.Added = append(h.Added, string(line[1:]))
+				s.last = &h.Added[len(h.Added)-1]
 			}
 		case '\\':
 			// "\ No newline at end of file"
+			if last != nil {
+				*last += s.p.NoNewline
+			}
 		default:
 			return fmt.Errorf("diff of %q: context line in hunk %q (the diff must be produced with -U0)", s.header, text)
 		}

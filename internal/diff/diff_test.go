@@ -105,3 +105,39 @@ func TestUnquote(t *testing.T) {
 		}
 	}
 }
+
+// TestParseNoNewline: with NoNewline, a kept line git marks as the last
+// line of a file without a final newline gets the suffix, whether the
+// mark falls inside the hunk (after a removed line) or after it; with
+// KeepAdded only added lines are kept.
+func TestParseNoNewline(t *testing.T) {
+	stream := "diff --git a/x b/x\nindex 1..2 100644\n--- a/x\n+++ b/x\n" +
+		"@@ -1 +1,2 @@\n-x\n\\ No newline at end of file\n+x\n+y\n\\ No newline at end of file\n" +
+		"diff --git a/z b/z\nindex 1..2 100644\n--- a/z\n+++ b/z\n" +
+		"@@ -3 +3 @@\n-old\n+new\n"
+	for _, keep := range []string{"content", "added"} {
+		var files []*File
+		p := &Parser{KeepContent: keep == "content", KeepAdded: keep == "added", NoNewline: "$",
+			OnFile: func(f *File) error { files = append(files, f); return nil }}
+		if err := p.Parse(strings.NewReader(stream)); err != nil {
+			t.Fatalf("%s: Parse: %v", keep, err)
+		}
+		if len(files) != 2 {
+			t.Fatalf("%s: got %d files, want 2", keep, len(files))
+		}
+		x, z := files[0].Hunks[0], files[1].Hunks[0]
+		wantRemoved := "x$"
+		if keep == "added" {
+			wantRemoved = ""
+		}
+		if got := strings.Join(x.Added, ","); got != "x,y$" {
+			t.Errorf("%s: added lines of x = %q, want \"x,y$\"", keep, got)
+		}
+		if got := strings.Join(x.Removed, ","); got != wantRemoved {
+			t.Errorf("%s: removed lines of x = %q, want %q", keep, got, wantRemoved)
+		}
+		if got := strings.Join(z.Added, ","); got != "new" {
+			t.Errorf("%s: added lines of z = %q, want \"new\"", keep, got)
+		}
+	}
+}

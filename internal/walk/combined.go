@@ -27,9 +27,13 @@ import (
 // --raw, no contents read) and the combined diff, read back into one -U0
 // diff per parent from its columns: for parent i, a line with '-' in
 // column i is a line of parent i the merge removed, '+' a line of the
-// merge not in parent i, ' ' a line in both. With moves, blame's search
-// for copies needs every path a merge changed relative to each parent,
-// and the walk reads separate diffs.
+// merge not in parent i, ' ' a line in both. The stream has one line of
+// context: lines a parent lost hang before the line of the merge that
+// follows them, and git prints that line only as context when the merge
+// has it from every parent (with none, it is skipped silently and the
+// lines after it would be read one line too early). With moves, blame's
+// search for copies needs every path a merge changed relative to each
+// parent, and the walk reads separate diffs.
 //
 // A merge of three or more parents (rare) cannot say from the combined
 // diff which parent a path unchanged relative to some of them comes from;
@@ -38,7 +42,7 @@ import (
 // combinedArgs read the combined diffs of the merges, in the walk's order.
 var combinedArgs = []string{"log", "--reverse", "--topo-order", "--merges",
 	"--format=commit %H %P", "--no-notes", "--diff-merges=combined", "--combined-all-paths",
-	"-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+	"-p", "-U1", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
 	"--diff-algorithm=myers", "--indent-heuristic", "--inter-hunk-context=0",
 	"--ignore-submodules=all", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative"}
 

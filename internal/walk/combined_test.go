@@ -1,29 +1,27 @@
 package walk_test
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
+	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
 )
 
 // TestCombinedDiffsMatchSeparate checks that the hunks the walk reads back
 // from git's combined diff of each merge are, path by path, git's own -U0
-// diff against the second parent, and that the combined diff has every
-// path the merge changed relative to both parents: histories with
-// conflicts resolved by keeping both sides, lines of the merge's own,
-// renames, files with spaces and non-ASCII names, main merged into side
-// branches.
+// diff against each parent, and that the combined diff has every path the
+// merge changed relative to both parents: histories with conflicts
+// resolved by keeping both sides, lines of the merge's own, renames, files
+// with spaces and non-ASCII names, main merged into side branches.
 func TestCombinedDiffsMatchSeparate(t *testing.T) {
 	t.Parallel()
-	// On seeds 12 and 21 (at full length) some rebuilt diffs differ from
-	// git's and do not turn the parent into the merge: the walk leaves
-	// Options.CombinedMerges off until they agree.
-	for _, seed := range seeds(11, 13) {
+	for _, seed := range seeds(11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
@@ -31,69 +29,111 @@ func TestCombinedDiffsMatchSeparate(t *testing.T) {
 			h.branches = true
 			h.repeated = seed%2 == 0
 			h.run(steps(100))
-			out := r.Git(append(append([]string{}, walk.CombinedArgs...), "HEAD", "--")...)
-			got, err := walk.ParseCombined(strings.NewReader(out))
-			if err != nil {
-				t.Fatal(err)
+			if merges := len(strings.Fields(r.Git("rev-list", "--merges", "HEAD"))); merges < 3 {
+				t.Fatalf("%d merges: the history is not the one the test needs", merges)
 			}
-			merges := strings.Fields(r.Git("rev-list", "--merges", "HEAD"))
-			if len(merges) < 3 || len(got) != len(merges) {
-				t.Fatalf("%d merges, %d in the combined diffs", len(merges), len(got))
-			}
-			both := 0
-			for _, m := range merges {
-				separate := func(parent string) map[string]linemap.Change {
-					args := append(append([]string{"diff-tree"}, walk.TreeArgs...), m+"^"+parent, m, "--")
-					byPath := map[string]linemap.Change{}
-					p := &diff.Parser{OnFile: func(f *diff.File) error {
-						ch := linemap.Change{OldPath: f.OldPath, NewPath: f.NewPath, Binary: f.Binary}
-						for _, h := range f.Hunks {
-							ch.Hunks = append(ch.Hunks, linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines})
-						}
-						if f.NewPath != "" {
-							byPath[f.NewPath] = ch
-						}
-						return nil
-					}}
-					if err := p.Parse(strings.NewReader(r.Git(args...))); err != nil {
-						t.Fatal(err)
-					}
-					return byPath
-				}
-				sep := []map[string]linemap.Change{separate("1"), separate("2")}
-				for k := range 2 {
-					read := map[string]linemap.Change{}
-					if parents := got[m]; len(parents) > 0 {
-						for _, ch := range parents[k] {
-							read[ch.NewPath] = ch
-						}
-					}
-					for path, want := range sep[k] {
-						if _, ok := sep[1-k][path]; !ok {
-							continue // the other parent's version: not in the combined diff
-						}
-						both++
-						ch, ok := read[path]
-						if !ok {
-							t.Errorf("merge %.8s: %q changed relative to both parents, not in the combined diff", m, path)
-							continue
-						}
-						if !reflect.DeepEqual(ch, want) {
-							t.Errorf("merge %.8s, %q: read %+v, git's diff against parent %d is %+v", m, path, ch, k+1, want)
-						}
-					}
-					for path := range read {
-						if _, ok := sep[k][path]; !ok {
-							t.Errorf("merge %.8s: %q read from the combined diff but unchanged relative to parent %d", m, path, k+1)
-						}
-					}
-				}
-			}
-			if both == 0 {
+			if both := matchCombined(t, r); both == 0 {
 				t.Fatal("no merge changed a path relative to both parents: the test checks nothing")
 			}
 		})
 	}
+}
+
+// TestCombinedLostBeforeCommonLine reads merges whose combined diff has
+// lines lost from a parent just before a line the merge has in common
+// with every parent: at the top of a file and in its middle, on one side
+// and on both. git prints such a line only as context, so the combined
+// diff is read with one line of it; without, the merge's lines after it
+// are read one line too early.
+func TestCombinedLostBeforeCommonLine(t *testing.T) {
+	t.Parallel()
+	r := newRepo(t)
+	r.Write("top.txt", "lost 1\nlost 2\ncommon\n")
+	r.Write("mid.txt", "first\nlost 3\ncommon\nlast\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "side")
+	r.Write("top.txt", "lost 1\nlost 2\ncommon\nside\n")
+	r.Write("mid.txt", "first\nlost 3\ncommon\nlast\nside\n")
+	r.Commit("side")
+	r.Git("checkout", "-q", "main")
+	r.Write("top.txt", "lost 1\nlost 2\ncommon\nmain\n")
+	r.Write("mid.txt", "first\nlost 3\nlost 4\ncommon\nlast\nmain\n")
+	r.Commit("main")
+	r.Run("", "git", "merge", "-q", "--no-ff", "--no-commit", "side") // conflicts: resolved below
+	r.Write("top.txt", "common\nmain\nside\n")
+	r.Write("mid.txt", "first\ncommon\nmerge\nlast\nmain\nside\n")
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "merge")
+	if both := matchCombined(t, r); both != 4 {
+		t.Fatalf("%d paths changed relative to both parents, want 2 paths x 2 parents", both)
+	}
+	truth(t, r, "", true)
+}
+
+// matchCombined compares the diffs read from the combined diffs of HEAD's
+// merges with git's own diff of each merge against each of its two
+// parents, and returns how many (path, parent) pairs it compared.
+func matchCombined(t *testing.T, r *gittest.Repo) int {
+	t.Helper()
+	out := r.Git(append(append([]string{}, walk.CombinedArgs...), "HEAD", "--")...)
+	got, err := walk.ParseCombined(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	merges := strings.Fields(r.Git("rev-list", "--merges", "HEAD"))
+	if len(got) != len(merges) {
+		t.Fatalf("%d merges, %d in the combined diffs", len(merges), len(got))
+	}
+	both := 0
+	for _, m := range merges {
+		separate := func(parent string) map[string]linemap.Change {
+			args := append(append([]string{"diff-tree"}, walk.TreeArgs...), m+"^"+parent, m, "--")
+			byPath := map[string]linemap.Change{}
+			p := &diff.Parser{OnFile: func(f *diff.File) error {
+				ch := linemap.Change{OldPath: f.OldPath, NewPath: f.NewPath, Binary: f.Binary}
+				for _, h := range f.Hunks {
+					ch.Hunks = append(ch.Hunks, linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines})
+				}
+				if f.NewPath != "" {
+					byPath[f.NewPath] = ch
+				}
+				return nil
+			}}
+			if err := p.Parse(strings.NewReader(r.Git(args...))); err != nil {
+				t.Fatal(err)
+			}
+			return byPath
+		}
+		sep := []map[string]linemap.Change{separate("1"), separate("2")}
+		for k := range 2 {
+			read := map[string]linemap.Change{}
+			if parents := got[m]; len(parents) > 0 {
+				for _, ch := range parents[k] {
+					read[ch.NewPath] = ch
+				}
+			}
+			for path, want := range sep[k] {
+				if _, ok := sep[1-k][path]; !ok {
+					continue // the other parent's version: not in the combined diff
+				}
+				both++
+				ch, ok := read[path]
+				if !ok {
+					t.Errorf("merge %.8s: %q changed relative to both parents, not in the combined diff", m, path)
+					continue
+				}
+				if !reflect.DeepEqual(ch, want) {
+					t.Errorf("merge %.8s, %q: read %+v, git's diff against parent %d is %+v", m, path, ch, k+1, want)
+				}
+			}
+			for path := range read {
+				if _, ok := sep[k][path]; !ok {
+					t.Errorf("merge %.8s: %q read from the combined diff but unchanged relative to parent %d", m, path, k+1)
+				}
+			}
+		}
+	}
+	return both
 }
 
 // TestParseCombinedHeaders reads hunks whose header counts git printed
@@ -153,4 +193,60 @@ func TestTruthOctopus(t *testing.T) {
 		t.Fatalf("%d octopus merges", len(got))
 	}
 	truth(t, r, "", true)
+}
+
+// TestCombinedMergesTraceAsSeparate walks generated histories with merges
+// twice, reading the merges from the combined diffs (the default) and
+// from full diffs against each parent, and finds the same births, deaths
+// and survivors, event by event.
+func TestCombinedMergesTraceAsSeparate(t *testing.T) {
+	t.Parallel()
+	for _, seed := range seeds(12, 21, 16) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t)
+			h := newHistory(t, r, seed)
+			h.branches = true
+			h.repeated = seed%2 == 0
+			h.run(steps(100))
+			repo := openRepo(t, r)
+			trace := func(separate bool) []string {
+				var out []string
+				opts := walk.Options{
+					Attributor:     byMessage,
+					SeparateMerges: separate,
+					OnBirth: func(b *walk.Birth) {
+						out = append(out, fmt.Sprintf("birth %s %q %d %s", b.Commit.ID, b.Path, b.Lines, b.Attribution.Origin))
+					},
+					OnDeath: func(d walk.Death) {
+						out = append(out, fmt.Sprintf("death %s %q +%d %d by %s %q %s", d.Birth.Commit.ID, d.Birth.Path, d.Offset, d.Lines, d.Commit.ID, d.Path, d.Kind))
+					},
+				}
+				res, err := walk.Run(context.Background(), repo, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range res.Survivors {
+					out = append(out, fmt.Sprintf("survivor %s %q +%d %d at %q:%d", s.Birth.Commit.ID, s.Birth.Path, s.Offset, s.Lines, s.Path, s.Line))
+				}
+				return out
+			}
+			combined, separate := trace(false), trace(true)
+			if len(combined) == 0 {
+				t.Fatal("no events: the test checks nothing")
+			}
+			for i := range max(len(combined), len(separate)) {
+				var c, s string
+				if i < len(combined) {
+					c = combined[i]
+				}
+				if i < len(separate) {
+					s = separate[i]
+				}
+				if c != s {
+					t.Fatalf("event %d of %d/%d: combined %q, separate %q", i, len(combined), len(separate), c, s)
+				}
+			}
+		})
+	}
 }

@@ -51,7 +51,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -131,13 +130,12 @@ type Options struct {
 	// Resume continues an earlier walk of the range from its end instead
 	// of walking the commits up to it (see Resume).
 	Resume *Resume
-	// CombinedMerges reads, without Moves, each merge's diffs against its
-	// parents from git's combined diff (combined.go) instead of a full
-	// diff against each parent: far less to read on histories with long
-	// branches. Off: the diffs rebuilt from the combined diff do not
-	// always equal git's own (TestCombinedDiffsMatchSeparate), and blame
-	// follows git's.
-	CombinedMerges bool
+	// SeparateMerges reads, without Moves, each merge's full diff against
+	// each of its parents (git log -m), as Moves does, instead of the
+	// paths it changed relative to its first parent and git's combined
+	// diff (combined.go): the same lines traced, at several times the
+	// cost on histories with long-lived branches. For comparisons.
+	SeparateMerges bool
 }
 
 // Result is what a walk leaves.
@@ -232,7 +230,7 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	go func() { metaDone <- readMeta(mctx, repo, revs, d.meta) }()
 
 	var combinedDone chan error
-	combined := opts.CombinedMerges && !opts.Moves
+	combined := !opts.SeparateMerges && !opts.Moves
 	if combined {
 		d.repo, d.revs = repo, revs
 		d.merges = make(chan *mergeDiffs, 256)
@@ -258,14 +256,12 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	}
 	defer waitCombined(true)
 
-	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file, KeepContent: opts.Moves}
+	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file}
+	if opts.Moves {
+		p.KeepAdded, p.NoNewline = true, noNewline
+	}
 	args := append(append([]string{}, logArgsFor(!combined)...), revs...)
-	err = repo.Stream(ctx, nil, func(r io.Reader) error {
-		if opts.Moves {
-			r = markNoNewline(r)
-		}
-		return p.Parse(r)
-	}, append(args, "--")...)
+	err = repo.Stream(ctx, nil, p.Parse, append(args, "--")...)
 	if err == nil {
 		err = d.finish()
 	}

@@ -3,6 +3,7 @@ package linemap
 import (
 	"math/bits"
 	"sort"
+	"sync"
 )
 
 // Moves and copies (Options.Moves) follow git blame -M -C -C. The lines a
@@ -200,7 +201,7 @@ func bigEnough(ss []stretch, threshold int) []stretch {
 func searchIn(un []stretch, files []*file, threshold int, out *[]match) []stretch {
 	var left []stretch
 	for len(un) > 0 {
-		best := bestStretches(un, files)
+		best := bestStretches(un, files, threshold)
 		var next []stretch
 		for k, s := range un {
 			b := best[k]
@@ -252,34 +253,75 @@ type found struct {
 
 // bestStretches finds, for each stretch, its longest (by score) run of
 // lines identical to a run of one of the files; on a tie the later one
-// (in file order, then line order) wins, as in blame.
-func bestStretches(un []stretch, files []*file) []found {
+// (in file order, then line order) wins, as in blame. Only a best scoring
+// more than threshold is used: one that scores less may be another or
+// none.
+//
+// It goes through each file's lines once; a line of the file equal to
+// line c of a stretch extends the run ending at line c-1 of the stretch
+// and the file's line before, or starts a run. Lines that repeat all over
+// a tree ("}", blank lines, "return err") would make that quadratic. A
+// run of one line scores 1 plus its letters and digits: when that is not
+// more than threshold, or once every stretch holding the line has a best
+// scoring more, a run the line starts is never the best used, so those
+// starts are not visited (only lines scoring more alone are in index).
+// The runs they start are still known: a pair whose previous pair matches
+// but was not visited extends a run of one line. Pairs that extend a run
+// are found by the content of the line and the one before it (index2).
+func bestStretches(un []stretch, files []*file, threshold int) []found {
 	total := 0
 	for _, s := range un {
 		total += len(s.lines)
 	}
+	sc := searchPool.Get().(*search)
+	defer searchPool.Put(sc)
+	sc.reset(total)
 	// Every line of every stretch gets a compact index c.
-	owner := make([]int32, total)  // stretch of c
-	offset := make([]int32, total) // line of c within its stretch
-	prefix := make([]int32, total+1)
-	index := make(map[Line][]int32, total)
-	var filter [1 << 10]uint64 // 1<<16 bits on the hash's top bits
+	owner := sc.owner   // stretch of c
+	offset := sc.offset // line of c within its stretch
+	line := sc.line     // content of c
+	prefix := sc.prefix
+	index := sc.index   // content scoring more than threshold -> its entry
+	index2 := sc.index2 // pairKey(line c-1, line c) -> the last such c (same stretch)
+	next2 := sc.next2   // the c before it with the same key, or -1
+	// Bits on the top bits of the keys of index (filter) and index2 (filter2).
+	filter, filter2 := &sc.filter, &sc.filter2
 	c := 0
 	for k, s := range un {
 		for i, l := range s.lines {
-			owner[c], offset[c] = int32(k), int32(i)
+			owner[c], offset[c], line[c] = int32(k), int32(i), l
 			prefix[c+1] = prefix[c] + int32(l.alnum())
-			index[l] = append(index[l], int32(c))
-			top := uint64(l) >> 48
-			filter[top>>6] |= 1 << (top & 63)
+			sc.next1[c] = -1
+			if score := 1 + l.alnum(); score > threshold {
+				e, ok := index[l]
+				if !ok {
+					e = int32(len(sc.entries))
+					index[l] = e
+					sc.entries = append(sc.entries, startEntry{score: score, last: -1})
+				}
+				sc.next1[c] = sc.entries[e].last
+				sc.entries[e].last = int32(c)
+				top := uint64(l) >> 48
+				filter[top>>6] |= 1 << (top & 63)
+			}
+			next2[c] = -1
+			if i > 0 {
+				key := pairKey(s.lines[i-1], l)
+				if h, ok := index2[key]; ok {
+					next2[c] = h
+				}
+				index2[key] = int32(c)
+				top := key >> 48
+				filter2[top>>6] |= 1 << (top & 63)
+			}
 			c++
 		}
 	}
+	entries, next1 := sc.entries, sc.next1
 	best := make([]found, len(un))
 	// last[c] is the (global) file line where c last matched, runLen[c]
 	// the length of the run of matches ending there.
-	last := make([]int, total)
-	runLen := make([]int32, total)
+	last, runLen := sc.last, sc.runLen
 	for i := range last {
 		last[i] = -2
 	}
@@ -301,34 +343,131 @@ func bestStretches(un []stretch, files []*file) []found {
 				consider(&best[k], s.lines[len(s.lines)-z:], len(s.lines)-z, len(f.lines)-z, fi)
 			}
 		}
-		for j, l := range f.lines {
-			top := uint64(l) >> 48
-			if filter[top>>6]&(1<<(top&63)) == 0 {
-				continue
+		flen := len(f.lines)
+		// paired says whether line c of a stretch and line j of f are
+		// matched by content (not in the ends the diff pairs first).
+		paired := func(c int32, j int) bool {
+			k := owner[c]
+			if tr := trim[k]; tr != [2]int{} {
+				if int(offset[c]) < tr[0] || int(offset[c]) >= len(un[k].lines)-tr[1] || j < tr[0] || j >= flen-tr[1] {
+					return false
+				}
 			}
-			cs := index[l]
-			g := base + j
-			// Highest first, so that c-1 still holds the previous line's run.
-			for q := len(cs) - 1; q >= 0; q-- {
-				c := cs[q]
-				k := owner[c]
-				if tr := trim[k]; tr != [2]int{} {
-					if int(offset[c]) < tr[0] || int(offset[c]) >= len(un[k].lines)-tr[1] || j < tr[0] || j >= len(f.lines)-tr[1] {
-						continue
-					}
-				}
-				n := int32(1)
-				if offset[c] > 0 && last[c-1] == g-1 {
+			return true
+		}
+		// visit is the pair (c, line j of f): the run it ends.
+		visit := func(c int32, j, g int) {
+			if !paired(c, j) {
+				return
+			}
+			k := owner[c]
+			n := int32(1)
+			if offset[c] > 0 {
+				if last[c-1] == g-1 {
 					n = runLen[c-1] + 1
+				} else if j > 0 && line[c-1] == f.lines[j-1] && paired(c-1, j-1) {
+					n = 2 // the pair before started a run and was not visited
 				}
-				last[c], runLen[c] = g, n
-				sc := 1 + int(prefix[c+1]-prefix[c+1-n])
-				if sc >= best[k].score {
-					best[k] = found{score: sc, t: int(offset[c] - n + 1), n: int(n), j: j - int(n) + 1, f: fi}
-				}
+			}
+			last[c], runLen[c] = g, n
+			sc := 1 + int(prefix[c+1]-prefix[c+1-n])
+			if sc >= best[k].score {
+				best[k] = found{score: sc, t: int(offset[c] - n + 1), n: int(n), j: j - int(n) + 1, f: fi}
 			}
 		}
-		base += len(f.lines) + 2
+		for j, l := range f.lines {
+			g := base + j
+			if top := uint64(l) >> 48; filter[top>>6]&(1<<(top&63)) != 0 {
+				if ei, ok := index[l]; ok && !entries[ei].dead {
+					e := &entries[ei]
+					// Highest first, so that c-1 still holds the previous line's run.
+					dead := true
+					for c := e.last; c >= 0; c = next1[c] {
+						visit(c, j, g)
+						if best[owner[c]].score <= e.score {
+							dead = false
+						}
+					}
+					e.dead = dead
+					continue
+				}
+			}
+			if j == 0 {
+				continue
+			}
+			key := pairKey(f.lines[j-1], l)
+			if top := key >> 48; filter2[top>>6]&(1<<(top&63)) == 0 {
+				continue
+			}
+			c, ok := index2[key]
+			for ; ok && c >= 0; c = next2[c] {
+				if line[c] != l || line[c-1] != f.lines[j-1] {
+					continue // another pair of lines with the same key
+				}
+				visit(c, j, g)
+			}
+		}
+		base += flen + 2
 	}
 	return best
+}
+
+// startEntry is the lines of the stretches with one content that scores
+// more than the threshold alone: the last of them (the others follow
+// through search.next1), and score, what a run they start scores. Once
+// every stretch holding them has a best scoring more (dead), runs they
+// start are not visited.
+type startEntry struct {
+	last  int32
+	score int
+	dead  bool
+}
+
+// search is what bestStretches works with, kept from one search to the
+// next (searchPool) rather than allocated for each.
+type search struct {
+	owner, offset, prefix, runLen, next1, next2 []int32
+	line                                        []Line
+	last                                        []int
+	index                                       map[Line]int32
+	index2                                      map[uint64]int32
+	entries                                     []startEntry
+	filter, filter2                             [1 << 10]uint64
+}
+
+var searchPool = sync.Pool{New: func() any {
+	return &search{index: map[Line]int32{}, index2: map[uint64]int32{}}
+}}
+
+// reset makes s ready for stretches of total lines.
+func (s *search) reset(total int) {
+	grow := func(b []int32, n int) []int32 {
+		if cap(b) < n {
+			return make([]int32, n)
+		}
+		return b[:n]
+	}
+	s.owner, s.offset, s.runLen = grow(s.owner, total), grow(s.offset, total), grow(s.runLen, total)
+	s.next1, s.next2 = grow(s.next1, total), grow(s.next2, total)
+	s.prefix = grow(s.prefix, total+1)
+	s.prefix[0] = 0
+	if cap(s.line) < total {
+		s.line, s.last = make([]Line, total), make([]int, total)
+	}
+	s.line, s.last = s.line[:total], s.last[:total]
+	if len(s.index) > 1<<12 || len(s.index2) > 1<<12 {
+		// A very large search once: do not keep its tables.
+		s.index, s.index2 = map[Line]int32{}, map[uint64]int32{}
+	} else {
+		clear(s.index)
+		clear(s.index2)
+	}
+	s.entries = s.entries[:0]
+	s.filter, s.filter2 = [1 << 10]uint64{}, [1 << 10]uint64{}
+}
+
+// pairKey combines the contents of two consecutive lines.
+func pairKey(prev, l Line) uint64 {
+	hi, lo := bits.Mul64(uint64(prev)^0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9)
+	return hi ^ lo ^ uint64(l)
 }

@@ -319,7 +319,7 @@ func (rec *moved) searchAgain(e *entry, remap map[place]run) bool {
 		}
 	}
 	piece := rec.lines[k0 : k0+len(e.items)]
-	b := bestStretches([]stretch{{lines: piece}}, rec.cands)[0]
+	b := bestStretches([]stretch{{lines: piece}}, rec.cands, rec.threshold)[0]
 	if b.n == 0 || b.score <= rec.threshold || rec.cands[b.f] == rec.srcFile && b.j == rec.from+k0+b.t && b.n == len(piece) {
 		return false
 	}
