@@ -122,7 +122,6 @@ func TestDeferredKilledHook(t *testing.T) {
 	r.Env = env // the real budgets: a dead marker is known within seconds
 	r.Write("a.go", nlines(2, "ai"))
 	killed := r.Commit("Agent" + claudeTrailer)
-	wantDeferred(t, log, killed)
 	start := time.Now()
 	if s := show(t, r, "HEAD"); s.Source == "note" {
 		t.Errorf("the killed hook wrote a note")
@@ -130,6 +129,7 @@ func TestDeferredKilledHook(t *testing.T) {
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("show waited %v for a dead hook", d)
 	}
+	wantDeferred(t, log, killed) // (logged once it started)
 	// The next commit, in the foreground, fills it in.
 	r.Env = append(r.Env, hookrun.SyncEnv+"=1")
 	r.Write("b.go", nlines(1, "me"))
