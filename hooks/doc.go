@@ -63,7 +63,17 @@
 // (rewrite.PendingFile); otherwise it starts the binary in the background
 // for the new commit (hookrun.DeferredDir), except while a cherry-pick,
 // sequencer or squash is in progress, where the binary runs in the
-// foreground as it did before.
+// foreground as it did before. From version 6 the background binary is
+// given git's pid (--after) and waits, at a lower priority, until that git
+// has exited before it works.
+//
+// The post-rewrite block (version 6 on) starts no process on git's path
+// either: it saves git's lines with the shell's read loop, and after a
+// rebase the rebase's list of its commits, in the same directory, creates
+// a marker there and starts the binary in the background, which computes
+// the notes once git is done and after every earlier background run (see
+// hookrun's deferredRewrite). An amend during a rebase, and
+// hookrun.SyncEnv set, run it in the foreground.
 //
 // # Chaining
 //

@@ -19,7 +19,7 @@ import (
 
 // Version is the version of the block we install. Bump it whenever the text
 // of Block or Wrapper changes, so that installing again updates old hooks.
-const Version = 5
+const Version = 6
 
 // Binary is the command the hooks run.
 const Binary = "git-ai-survival"
@@ -41,6 +41,9 @@ type Hook struct {
 	// Pipe, when set, runs the binary between two git commands (see
 	// Pipeline).
 	Pipe func() Pipeline
+	// Background, for a hook with Stdin, runs the binary off git's path:
+	// see rewriteBody.
+	Background bool
 	// Needs, when set, is a path in the git directory without which the
 	// binary has nothing to do: the block then skips it, found with the
 	// shell alone (it runs the binary when the git directory cannot be
@@ -101,7 +104,7 @@ var (
 	PrePush = Hook{Name: "pre-push", Stdin: true, Lost: "provenance notes not pushed"}
 	// PostRewrite receives "<old oid> <new oid> [<extra>]" lines on stdin
 	// and "amend" or "rebase" as argument.
-	PostRewrite = Hook{Name: "post-rewrite", Stdin: true, Lost: "provenance not carried over to the rewritten commits"}
+	PostRewrite = Hook{Name: "post-rewrite", Stdin: true, Background: true, Lost: "provenance not carried over to the rewritten commits"}
 	// PostMerge receives 1 when the merge was a squash. It merges the notes
 	// a pull fetched and remembers what a merge --squash is about to copy.
 	PostMerge = Hook{Name: "post-merge", Lost: "fetched provenance notes not merged"}
@@ -150,6 +153,8 @@ func (h Hook) block(version int) string {
 	b.WriteString(`if [ "${AI_SURVIVAL_HOOK_SHELL-}" != "$$" ] && [ "${AI_SURVIVAL_HOOK_SHELL-}" != "${PPID-}" ]; then` + "\n")
 	b.WriteString("\tAI_SURVIVAL_HOOK_SHELL=$$\n\texport AI_SURVIVAL_HOOK_SHELL\n")
 	switch {
+	case h.Stdin && h.Background:
+		h.rewriteBody(&b)
 	case h.Stdin:
 		h.stdinBody(&b)
 	case h.Pipe != nil:
@@ -181,19 +186,79 @@ func (h Hook) ifOnPath(b *strings.Builder, run string) {
 
 // stdinBody hands git's stdin to the binary, then to the rest of the hook.
 func (h Hook) stdinBody(b *strings.Builder) {
-	b.WriteString("\tai_survival_stdin=$(cat) || ai_survival_stdin=\n")
-	h.ifOnPath(b, "\t\tif [ -n \"$ai_survival_stdin\" ]; then\n"+
+	h.stdinBodyIn(b, "")
+}
+
+// stdinBodyIn is stdinBody with every line but the here-document's
+// indented by in more.
+func (h Hook) stdinBodyIn(b *strings.Builder, in string) {
+	b.WriteString(in + "\tai_survival_stdin=$(cat) || ai_survival_stdin=\n")
+	var run strings.Builder
+	h.ifOnPath(&run, "\t\tif [ -n \"$ai_survival_stdin\" ]; then\n"+
 		"\t"+quietRun(fmt.Sprintf("printf '%%s\\n' \"$ai_survival_stdin\" | %s hook %s ${1+\"$@\"}", Binary, h.Name))+
 		"\t\telse\n"+
 		"\t"+quietRun(fmt.Sprintf(": | %s hook %s ${1+\"$@\"} </dev/null", Binary, h.Name))+
 		"\t\tfi\n")
-	b.WriteString("\t# The rest of this hook reads the same stdin.\n")
-	b.WriteString("\tif [ -n \"$ai_survival_stdin\" ]; then\n")
-	b.WriteString("\t\texec <<ai_survival_EOF\n$ai_survival_stdin\nai_survival_EOF\n")
-	b.WriteString("\telse\n")
-	b.WriteString("\t\texec </dev/null\n")
+	if in != "" {
+		b.WriteString(indent(run.String()))
+	} else {
+		b.WriteString(run.String())
+	}
+	b.WriteString(in + "\t# The rest of this hook reads the same stdin.\n")
+	b.WriteString(in + "\tif [ -n \"$ai_survival_stdin\" ]; then\n")
+	b.WriteString(in + "\t\texec <<ai_survival_EOF\n$ai_survival_stdin\nai_survival_EOF\n")
+	b.WriteString(in + "\telse\n")
+	b.WriteString(in + "\t\texec </dev/null\n")
+	b.WriteString(in + "\tfi\n")
+	b.WriteString(in + "\tunset ai_survival_stdin\n")
+}
+
+// rewriteBody is stdinBody with the binary in the background (the
+// post-rewrite hook, hooks of version 6 on): git's lines are saved, with
+// the shell's read loop, to a file in hookrun.DeferredDir, after a rebase
+// with the list of its commits (rewrite.PendingFile, which git removes
+// once the hook returns), the marker is created and the binary started
+// with --deferred and git's pid (see hookrun's deferredRewrite); the rest
+// of the hook reads the saved lines. An amend during a rebase (its commit
+// joins the rebase's list), hookrun.SyncEnv set, or a git directory the
+// shell cannot find: stdinBody's foreground run.
+func (h Hook) rewriteBody(b *strings.Builder) {
+	pending := "$ai_survival_git/rebase-merge/" + rewrite.PendingFile
+	b.WriteString("\tai_survival_f=\n")
+	fmt.Fprintf(b, "\tif [ -z \"${%s-}\" ] && command -v %s >/dev/null 2>&1; then\n", hookrun.SyncEnv, Binary)
+	b.WriteString("\t\t# git's lines (and a rebase's list of its commits) go to a file that the\n" +
+		"\t\t# binary reads in the background once git is done: no process on its path.\n")
+	b.WriteString(gitDirShell())
+	b.WriteString(commonDirShell("\t\t"))
+	fmt.Fprintf(b, "\t\tif [ -d \"$ai_survival_common/%s\" ] && { [ \"${1-}\" = rebase ] || [ ! -d \"$ai_survival_git/rebase-merge\" ]; } &&\n", hookrun.DeferredDir)
+	fmt.Fprintf(b, "\t\t\t{ while IFS= read -r ai_survival_l || [ -n \"$ai_survival_l\" ]; do printf '%%s\\n' \"$ai_survival_l\"; done >\"$ai_survival_common/%s/%s$$%s\"; } 2>/dev/null; then\n", hookrun.DeferredDir, hookrun.RewritePrefix, hookrun.RewritePairs)
+	fmt.Fprintf(b, "\t\t\tai_survival_f=$ai_survival_common/%s/%s$$\n", hookrun.DeferredDir, hookrun.RewritePrefix)
+	fmt.Fprintf(b, "\t\t\tif [ \"${1-}\" = rebase ] && [ -f \"%s\" ]; then\n", pending)
+	fmt.Fprintf(b, "\t\t\t\t{ while IFS= read -r ai_survival_l; do printf '%%s\\n' \"$ai_survival_l\"; done <\"%s\" >\"$ai_survival_f%s\"; } 2>/dev/null || :\n", pending, hookrun.RewritePending)
+	b.WriteString("\t\t\tfi\n")
+	b.WriteString("\t\t\t# The rest of this hook reads the same lines.\n")
+	fmt.Fprintf(b, "\t\t\tif [ -r \"$ai_survival_f%s\" ]; then exec <\"$ai_survival_f%s\"; else exec </dev/null; fi\n", hookrun.RewritePairs, hookrun.RewritePairs)
+	b.WriteString("\t\t\tif { : >\"$ai_survival_f\"; } 2>/dev/null; then\n")
+	fmt.Fprintf(b, "\t\t\t\t{ unset GIT_INDEX_FILE; exec %s hook %s --deferred \"%s$$\" --after \"${PPID-0}\" ${1+\"$@\"}; } </dev/null >/dev/null 2>&1 &\n", Binary, h.Name, hookrun.RewritePrefix)
+	b.WriteString("\t\t\telse\n")
+	b.WriteString("\t\t\t\tprintf '%s\\n' " + shellQuote("warning: "+Binary+": "+h.Lost+" (its marker could not be written; 'git ai-survival sync' fills in the notes missing)") + " >&2 || :\n")
+	b.WriteString("\t\t\tfi\n")
+	b.WriteString("\t\tfi\n")
 	b.WriteString("\tfi\n")
-	b.WriteString("\tunset ai_survival_stdin\n")
+	b.WriteString("\tif [ -z \"$ai_survival_f\" ]; then\n")
+	h.stdinBodyIn(b, "\t")
+	b.WriteString("\tfi\n")
+	b.WriteString("\tunset ai_survival_f ai_survival_l ai_survival_git ai_survival_common\n")
+}
+
+// commonDirShell sets ai_survival_common to the common git directory of
+// ai_survival_git (set by gitDirShell), with the shell alone.
+func commonDirShell(in string) string {
+	return in + "ai_survival_common=$ai_survival_git\n" +
+		in + "if [ -f \"$ai_survival_git/commondir\" ]; then\n" +
+		in + "\tIFS= read -r ai_survival_common 2>/dev/null <\"$ai_survival_git/commondir\" || :\n" +
+		in + "\tcase $ai_survival_common in /*) ;; *) ai_survival_common=$ai_survival_git/$ai_survival_common ;; esac\n" +
+		in + "fi\n"
 }
 
 // quietRun is the line of shell that runs pipeline (ending in the binary)
@@ -235,11 +300,7 @@ func (h Hook) pipeRun(p Pipeline) string {
 			b.WriteString(fmt.Sprintf(" && [ ! -e \"$ai_survival_git/%s\" ]", f))
 		}
 		b.WriteString("; then\n" +
-			"\t\t\tai_survival_common=$ai_survival_git\n" +
-			"\t\t\tif [ -f \"$ai_survival_git/commondir\" ]; then\n" +
-			"\t\t\t\tIFS= read -r ai_survival_common 2>/dev/null <\"$ai_survival_git/commondir\" || :\n" +
-			"\t\t\t\tcase $ai_survival_common in /*) ;; *) ai_survival_common=$ai_survival_git/$ai_survival_common ;; esac\n" +
-			"\t\t\tfi\n" +
+			commonDirShell("\t\t\t") +
 			"\t\t\tcase $ai_survival_head in 'ref: refs/heads/'*)\n" +
 			"\t\t\t\tIFS= read -r ai_survival_head 2>/dev/null <\"$ai_survival_common/${ai_survival_head#ref: }\" || ai_survival_head= ;;\n" +
 			"\t\t\tesac\n" +
@@ -262,7 +323,7 @@ func (h Hook) pipeRun(p Pipeline) string {
 		b.WriteString("\t\telif [ -n \"$ai_survival_deferred\" ] &&\n" +
 			"\t\t\t{ printf '' >\"$ai_survival_deferred/$ai_survival_head\"; } 2>/dev/null; then\n" +
 			"\t\t\t# (git's index of a partial commit is gone by the time it reads)\n" +
-			fmt.Sprintf("\t\t\t{ unset GIT_INDEX_FILE; exec %s hook %s --deferred \"$ai_survival_head\"; } </dev/null >/dev/null 2>&1 &\n", Binary, h.Name))
+			fmt.Sprintf("\t\t\t{ unset GIT_INDEX_FILE; exec %s hook %s --deferred \"$ai_survival_head\" --after \"${PPID-0}\"; } </dev/null >/dev/null 2>&1 &\n", Binary, h.Name))
 	}
 	b.WriteString("\t\telse\n" +
 		indent(run) +

@@ -10,9 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/hooks"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 )
 
 func realDir(t *testing.T, p string) string {
@@ -922,6 +924,75 @@ func TestFetchesNotes(t *testing.T) {
 	} {
 		if got := hooks.FetchesNotes(spec, "origin"); got != want {
 			t.Errorf("FetchesNotes(%q) = %v, want %v", spec, got, want)
+		}
+	}
+}
+
+// Without GIT_AI_SURVIVAL_HOOK_SYNC, post-rewrite saves git's lines (and a
+// rebase's list of its commits) next to a marker and runs the binary in the
+// background with --deferred and git's pid; the hook it wraps still reads
+// the same lines.
+func TestPostRewriteInTheBackground(t *testing.T) {
+	r := gittest.New(t)
+	log := withFake(t, r)
+	var env []string
+	for _, kv := range r.Env {
+		if !strings.HasPrefix(kv, hookrun.SyncEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	r.Env = env
+	tmp := t.TempDir()
+	flog := filepath.Join(tmp, "foreign.log")
+	dir := filepath.Join(r.Dir, ".git", "hooks")
+	writeFile(t, filepath.Join(dir, "post-rewrite"), "#!/bin/sh\n{ printf 'foreign post-rewrite: %s\\n' \"$*\"; cat; } >>'"+flog+"'\n", 0o755)
+	install(t, r)
+	deferred := filepath.Join(r.Dir, ".git", hookrun.DeferredDir)
+	if err := os.MkdirAll(deferred, 0o755); err != nil { // as the first commit's hook does
+		t.Fatal(err)
+	}
+	r.Write("f.txt", "one\n")
+	c := r.Commit("one")
+	r.Git("commit", "-q", "--amend", "-m", "one, amended")
+	amended := r.Head()
+	if got, want := readLog(t, flog), "foreign post-rewrite: amend\n"+c+" "+amended+"\n"; got != want {
+		t.Errorf("foreign log:\n%s\nwant\n%s", got, want)
+	}
+	markers, _ := filepath.Glob(filepath.Join(deferred, hookrun.RewritePrefix+"*[0-9]"))
+	if len(markers) != 1 {
+		t.Fatalf("markers: %v", markers)
+	}
+	if got := readFile(t, markers[0]+hookrun.RewritePairs); got != c+" "+amended+"\n" {
+		t.Errorf("saved lines: %q", got)
+	}
+	name := filepath.Base(markers[0])
+	waitFor(t, func() bool {
+		_, rest, ok := strings.Cut(readLog(t, log), "args: hook post-rewrite --deferred "+name+" --after ")
+		return ok && strings.Contains(rest, " amend\nend\n") // stdin: none
+	})
+	for _, p := range []string{markers[0], markers[0] + hookrun.RewritePairs} {
+		os.Remove(p)
+	}
+
+	// A rebase: the list of its commits is saved too.
+	r.Write("f.txt", "two\n")
+	r.Commit("two")
+	r.Git("rebase", "-q", "--force-rebase", "HEAD~1")
+	markers, _ = filepath.Glob(filepath.Join(deferred, hookrun.RewritePrefix+"*[0-9]"))
+	if len(markers) != 1 {
+		t.Fatalf("markers after the rebase: %v", markers)
+	}
+	if got := readFile(t, markers[0]+hookrun.RewritePending); got != r.Head()+"\n" {
+		t.Errorf("saved list of the rebase's commits: %q, want %s", got, r.Head())
+	}
+}
+
+// waitFor polls cond for at most 10 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("timed out")
 		}
 	}
 }

@@ -143,6 +143,11 @@ func run(o options) error {
 	if err := exec.Command(bin, "version").Run(); err != nil {
 		return fmt.Errorf("%s version: %v", bin, err)
 	}
+	if filepath.Base(bin) != "git-ai-survival" {
+		// The hooks find it on PATH by that name: another would measure
+		// hooks that only warn that the binary is missing.
+		return fmt.Errorf("-bin %s: the binary must be called git-ai-survival (copy it into a directory of its own)", o.bin)
+	}
 	bundle, err := filepath.Abs(o.bundle)
 	if err != nil {
 		return err
@@ -414,6 +419,7 @@ func runSeries(o options, s *series, plain, hooked *benchkit.Repo, files []strin
 					return err
 				}
 				res.warn(errs)
+				settle(r) // post-rewrite's work, in the background, is not timed with the next
 				if r == plain {
 					rt.plain = append(rt.plain, took)
 				} else {
@@ -426,10 +432,11 @@ func runSeries(o options, s *series, plain, hooked *benchkit.Repo, files []strin
 	return nil
 }
 
-// settle waits (at most 30 s) until no post-commit hook of r works in the
-// background (no marker left in <git dir>/ai-survival/deferred), so that
-// one operation's deferred work is not timed with the next, and returns
-// how long it waited.
+// settle waits (at most 30 s) until no post-commit or post-rewrite hook of
+// r works in the background (no marker left in
+// <git dir>/ai-survival/deferred: a commit id, or "rewrite-" and a pid), so
+// that one operation's deferred work is not timed with the next, and
+// returns how long it waited.
 func settle(r *benchkit.Repo) time.Duration {
 	dir := filepath.Join(r.Dir, ".git", "ai-survival", "deferred")
 	start := time.Now()
@@ -437,7 +444,8 @@ func settle(r *benchkit.Repo) time.Duration {
 		entries, _ := os.ReadDir(dir)
 		busy := false
 		for _, e := range entries {
-			busy = busy || len(e.Name()) == 40 || len(e.Name()) == 64
+			n := e.Name()
+			busy = busy || len(n) == 40 || len(n) == 64 || strings.HasPrefix(n, "rewrite-") && !strings.Contains(n, ".")
 		}
 		if !busy {
 			break

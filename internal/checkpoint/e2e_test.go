@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
@@ -233,18 +234,42 @@ func pendingFiles(t *testing.T, r *gittest.Repo) []string {
 	return out
 }
 
-// setup makes a repository with the hooks and the agent's hooks installed.
+// setup makes a repository with the hooks and the agent's hooks installed:
+// a copy of a template built once per set of agents.
 func setup(t *testing.T, agents ...string) *gittest.Repo {
 	t.Helper()
-	r := gittest.New(t)
-	r.Write("README", "readme\n")
-	args := []string{"install"}
-	for _, a := range agents {
-		args = append(args, "--agent", a)
+	return template(t, agents).Copy(t)
+}
+
+// template returns the repository setup copies for these agents, building
+// it the first time.
+func template(t *testing.T, agents []string) *gittest.Repo {
+	t.Helper()
+	key := strings.Join(agents, " ")
+	templates.mu.Lock()
+	defer templates.mu.Unlock()
+	tpl := templates.m[key]
+	if tpl == nil {
+		tpl = gittest.NewTemplate(t)
+		tpl.Write("README", "readme\n")
+		args := []string{"install"}
+		for _, a := range agents {
+			args = append(args, "--agent", a)
+		}
+		tpl.MustTool(args...)
+		tpl.Commit("Set up")
+		if templates.m == nil {
+			templates.m = map[string]*gittest.Repo{}
+		}
+		templates.m[key] = tpl
 	}
-	r.MustTool(args...)
-	r.Commit("Set up")
-	return r
+	return tpl
+}
+
+// templates holds the repositories setup copies, by the agents installed.
+var templates struct {
+	mu sync.Mutex
+	m  map[string]*gittest.Repo
 }
 
 const claudeTrailer = "\n\nGenerated with [Claude Code](https://claude.com/claude-code)\n\nCo-Authored-By: Claude <noreply@anthropic.com>"

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -40,12 +41,21 @@ func deferredRepo(t *testing.T, wrap string) (*gittest.Repo, string) {
 }
 
 // wantDeferred asserts that commit's note was written by a background hook.
+// The hook starts in the background as git commit returns: its call is
+// waited for a while.
 func wantDeferred(t *testing.T, log, commit string) {
 	t.Helper()
-	b, _ := os.ReadFile(log)
-	if !strings.Contains(string(b), "hook post-commit --deferred "+commit+"\n") {
-		t.Errorf("no deferred hook ran for %s; calls:\n%s", commit[:12], b)
+	var b []byte
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		b, _ = os.ReadFile(log)
+		if strings.Contains(string(b), "hook post-commit --deferred "+commit+" --after ") {
+			return
+		}
+		if time.Now().After(deadline) {
+			break
+		}
 	}
+	t.Errorf("no deferred hook ran for %s; calls:\n%s", commit[:12], b)
 }
 
 func TestDeferredCommitThenShowAtOnce(t *testing.T) {
@@ -121,7 +131,6 @@ func TestDeferredKilledHook(t *testing.T) {
 	r.Env = env // the real budgets: a dead marker is known within seconds
 	r.Write("a.go", nlines(2, "ai"))
 	killed := r.Commit("Agent" + claudeTrailer)
-	wantDeferred(t, log, killed)
 	start := time.Now()
 	if s := show(t, r, "HEAD"); s.Source == "note" {
 		t.Errorf("the killed hook wrote a note")
@@ -129,6 +138,7 @@ func TestDeferredKilledHook(t *testing.T) {
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("show waited %v for a dead hook", d)
 	}
+	wantDeferred(t, log, killed) // (logged once it started)
 	// The next commit, in the foreground, fills it in.
 	r.Env = append(r.Env, hookrun.SyncEnv+"=1")
 	r.Write("b.go", nlines(1, "me"))
@@ -195,5 +205,163 @@ func TestDeferredCherryPickRunsInTheForeground(t *testing.T) {
 	b, _ := os.ReadFile(log)
 	if calls := string(b); strings.Contains(calls, "--deferred "+r.Head()) || !strings.HasSuffix(calls, "hook post-commit --feed\n") {
 		t.Errorf("the cherry-pick's hook did not run in the foreground; calls:\n%s", calls)
+	}
+}
+
+// wantDeferredRewrite asserts that a post-rewrite hook ran in the
+// background after how ("rebase" or "amend").
+func wantDeferredRewrite(t *testing.T, log, how string) {
+	t.Helper()
+	b, _ := os.ReadFile(log)
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "hook post-rewrite --deferred "+hookrun.RewritePrefix) && strings.HasSuffix(line, " "+how) {
+			return
+		}
+	}
+	t.Errorf("no deferred post-rewrite ran after %s; calls:\n%s", how, b)
+}
+
+// A rebase's notes are computed in the background: show and report, run
+// at once, wait for them.
+func TestDeferredRebaseThenShowAtOnce(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
+	r.Write("a.go", nlines(2, "ai"))
+	r.Commit("Agent" + claudeTrailer)
+	r.Write("b.go", nlines(3, "me"))
+	r.Commit("Human")
+	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
+	var rep struct {
+		Commits struct {
+			Total     int
+			WithNotes int `json:"with_notes"`
+		}
+		Totals map[string]struct{ Added int }
+	}
+	out := r.MustTool("report", "--format", "json")
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out)
+	}
+	if rep.Commits.Total != 3 || rep.Commits.WithNotes != 3 || rep.Totals["ai"].Added != 2 || rep.Totals["human"].Added != 4 {
+		t.Errorf("report right after the rebase: %+v", rep)
+	}
+	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code")
+	wantLayout(t, r, "HEAD", "b.go:1-3:human")
+	checkAllNoted(t, r, "HEAD")
+	wantDeferredRewrite(t, log, "rebase") // (logged once it started)
+	if left, _ := filepath.Glob(filepath.Join(r.Dir, ".git", hookrun.DeferredDir, hookrun.RewritePrefix+"*")); len(left) != 0 {
+		t.Errorf("files left: %v", left)
+	}
+}
+
+// An amend right after a rebase finds the notes the rebase's background
+// hook writes.
+func TestDeferredRebaseThenAmendAtOnce(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
+	r.Write("a.go", nlines(2, "ai"))
+	r.Commit("Agent" + claudeTrailer)
+	r.Write("b.go", nlines(1, "me"))
+	r.Commit("Human")
+	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
+	r.Write("b.go", nlines(1, "me")+nlines(1, "more"))
+	r.Git("add", "b.go")
+	r.Git("commit", "-q", "--amend", "--no-edit")
+	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code")
+	wantLayout(t, r, "HEAD", "b.go:1-2:human")
+	checkAllNoted(t, r, "HEAD")
+	wantDeferredRewrite(t, log, "rebase")
+	wantDeferredRewrite(t, log, "amend")
+}
+
+// A background post-rewrite killed before it wrote the notes: a reader
+// drops its marker with a warning, and the next commit fills the notes in
+// from the commits' evidence.
+func TestDeferredKilledPostRewrite(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, `case "$*" in *post-rewrite*--deferred*) kill -9 $$;; esac`)
+	var env []string
+	for _, kv := range r.Env {
+		if !strings.HasPrefix(kv, "GIT_AI_SURVIVAL_HOOK_TIME_SCALE=") {
+			env = append(env, kv)
+		}
+	}
+	r.Env = env // the real budgets: a dead marker is known within seconds
+	r.Write("a.go", nlines(2, "ai"))
+	r.Commit("Agent" + claudeTrailer)
+	r.Write("b.go", nlines(1, "me"))
+	r.Commit("Human")
+	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
+	start := time.Now()
+	_, errs, code := r.Tool("", "show", "HEAD")
+	if code != 0 || !strings.Contains(errs, "provenance not carried over after a rebase or amend") || !strings.Contains(errs, "git ai-survival sync") {
+		t.Errorf("show after the killed hook: exit %d, stderr:\n%s", code, errs)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("show waited %v for a dead hook", d)
+	}
+	wantDeferredRewrite(t, log, "rebase")
+	if left, _ := filepath.Glob(filepath.Join(r.Dir, ".git", hookrun.DeferredDir, hookrun.RewritePrefix+"*")); len(left) != 0 {
+		t.Errorf("files left: %v", left)
+	}
+	r.Env = append(r.Env, hookrun.SyncEnv+"=1")
+	r.Write("c.go", nlines(1, "next"))
+	r.Git("add", "c.go")
+	_, errs, err := r.Run("", "git", "commit", "-q", "-m", "Next")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errs, "2 earlier commit(s) had no note") {
+		t.Errorf("stderr of the next commit:\n%s", errs)
+	}
+	wantLayout(t, r, "HEAD~2", "a.go:1-2:ai:claude-code")
+	wantLayout(t, r, "HEAD~1", "b.go:1:human")
+	checkAllNoted(t, r, "HEAD")
+}
+
+// Two worktrees rebasing at once: their background hooks queue, and no
+// note is lost.
+func TestDeferredRebasesInTwoWorktreesAtOnce(t *testing.T) {
+	t.Parallel()
+	r, log := deferredRepo(t, "")
+	var wts []*gittest.Repo
+	for i := range 2 {
+		dir := filepath.Join(filepath.Dir(r.Dir), fmt.Sprintf("wt%d", i))
+		r.Git("worktree", "add", "-q", "-b", fmt.Sprintf("side%d", i), dir)
+		wt := &gittest.Repo{T: t, Dir: dir, Home: r.Home, Env: r.Env}
+		for j := 1; j <= 3; j++ {
+			wt.Write(fmt.Sprintf("w%d-%d.go", i, j), nlines(j, fmt.Sprintf("w%d", i)))
+			wt.Commit(fmt.Sprintf("Agent %d %d", i, j) + claudeTrailer)
+		}
+		wts = append(wts, wt)
+	}
+	errc := make(chan error, len(wts))
+	for _, wt := range wts {
+		go func() {
+			_, errs, err := wt.Run("", "git", "rebase", "-q", "--force-rebase", "HEAD~3")
+			if err != nil || errs != "" {
+				err = fmt.Errorf("rebase in %s: %v\n%s", filepath.Base(wt.Dir), err, errs)
+			}
+			errc <- err
+		}()
+	}
+	for range wts {
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
+	}
+	for i, wt := range wts {
+		for j := 1; j <= 3; j++ {
+			want := fmt.Sprintf("w%d-%d.go:1", i, j)
+			if j > 1 {
+				want += fmt.Sprintf("-%d", j)
+			}
+			wantLayout(t, wt, fmt.Sprintf("HEAD~%d", 3-j), want+":ai:claude-code")
+		}
+		checkAllNoted(t, wt, "HEAD")
+	}
+	b, _ := os.ReadFile(log) // (logged once they started)
+	if n := strings.Count(string(b), "hook post-rewrite --deferred "+hookrun.RewritePrefix); n != 2 {
+		t.Errorf("%d deferred post-rewrites, want 2; calls:\n%s", n, b)
 	}
 }

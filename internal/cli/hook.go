@@ -36,7 +36,9 @@ commit's path: it runs 'hook post-commit --deferred <commit>' in the
 background, and every command that reads notes waits for it first; its
 warnings are printed by the next command or commit. During a rebase it runs
 nothing, and post-rewrite computes the notes of all the rebase's commits at
-its end. During a cherry-pick or after merge --squash (and with
+its end, also in the background ('hook post-rewrite --deferred <marker>',
+its input saved next to the marker); both wait for the git command that ran
+them to exit first (--after <pid>). During a cherry-pick or after merge --squash (and with
 GIT_AI_SURVIVAL_HOOK_SYNC set) it runs in the foreground: git log is
 started before the binary and piped in (--feed: stdin is the commit as that
 git log prints it); without --feed the command reads the commit itself

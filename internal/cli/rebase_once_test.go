@@ -47,7 +47,7 @@ func checkAllNoted(t *testing.T, r *gittest.Repo, rev string) {
 // Code wrote (f.go:3-4) and three a person wrote (g.go:1-3).
 func agentThenHuman(t *testing.T) *gittest.Repo {
 	t.Helper()
-	a := newWorld(t).Clone("a")
+	_, a := newWorldA(t)
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Write("f.go", nlines(2, "base")+nlines(2, "ai"))
@@ -90,8 +90,7 @@ func TestRebaseEditWithNewCommitComputesNotesOnce(t *testing.T) {
 // replaced and gets the new ones from its own evidence.
 func TestRebaseEditAmendKeepsProvenance(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	_, a := newWorldA(t)
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Write("f.go", nlines(2, "base")+nlines(2, "cursor"))
@@ -114,8 +113,7 @@ func TestRebaseEditAmendKeepsProvenance(t *testing.T) {
 // resolution's take the commit's own evidence.
 func TestRebaseConflictResolvedByHand(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	_, a := newWorldA(t)
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Git("checkout", "-q", "-b", "topic")
@@ -171,7 +169,7 @@ func TestPendingCheckpointsSurviveARebase(t *testing.T) {
 // A range of cherry-picks: each copy keeps its source's provenance.
 func TestCherryPickRangeCarriesProvenance(t *testing.T) {
 	t.Parallel()
-	a, _ := cursorTopic(newWorld(t))
+	_, a, _ := cursorTopic(t)
 	a.Write("g.go", nlines(2, "ai"))
 	a.Commit("Agent" + claudeTrailer)
 	a.Git("checkout", "-q", "main")
@@ -187,8 +185,7 @@ func TestCherryPickRangeCarriesProvenance(t *testing.T) {
 // hook finds the rebase and leaves its notes to post-rewrite too.
 func TestRebaseInALinkedWorktree(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	_, a := newWorldA(t)
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	wt := filepath.Join(filepath.Dir(a.Dir), "linked")

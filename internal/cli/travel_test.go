@@ -69,8 +69,7 @@ func (w *world) checkRemoteNotes() {
 
 func TestAmendThatDropsTheTrailerKeepsTheNote(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	w, a := newWorldA(t)
 	a.Write("f.go", nlines(3, "h"))
 	a.Commit("Human start")
 	a.Write("f.go", nlines(3, "h")+nlines(2, "ai"))
@@ -98,8 +97,7 @@ func TestAmendThatDropsTheTrailerKeepsTheNote(t *testing.T) {
 
 func TestRebaseOntoMovedMain(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	w, a := newWorldA(t)
 	a.Write("f.go", nlines(4, "base"))
 	a.Commit("Base")
 	a.Git("push", "-q", "origin", "main")
@@ -122,8 +120,7 @@ func TestRebaseOntoMovedMain(t *testing.T) {
 
 func TestInteractiveFixupAndSquashInOneFile(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	w, a := newWorldA(t)
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Write("f.go", nlines(2, "base")+nlines(3, "me"))
@@ -149,8 +146,16 @@ func TestInteractiveFixupAndSquashInOneFile(t *testing.T) {
 
 // cursorTopic is a clone on branch topic, forked from a base of three
 // lines in f.go, with one commit adding two lines annotated as Cursor's
-// (f.go:4-5), whose id it returns.
-func cursorTopic(w *world) (*gittest.Repo, string) {
+// (f.go:4-5), whose id it returns: a copy of a world built once.
+func cursorTopic(t *testing.T) (*world, *gittest.Repo, string) {
+	t.Helper()
+	w, repos := cursorTopicWorld.copy(t)
+	a := repos[0]
+	return w, a, a.Head()
+}
+
+// cursorTopicWorld is the world of cursorTopic, built once.
+var cursorTopicWorld = &worldTemplate{build: func(w *world) []*gittest.Repo {
 	a := w.Clone("a")
 	a.Write("f.go", nlines(3, "base"))
 	a.Commit("Base")
@@ -158,13 +163,12 @@ func cursorTopic(w *world) (*gittest.Repo, string) {
 	a.Write("f.go", nlines(3, "base")+nlines(2, "cursor"))
 	src := a.Commit("Lines an agent wrote, tagged by hand")
 	a.MustTool("annotate", src, "--agent", "cursor", "--force")
-	return a, src
-}
+	return []*gittest.Repo{a}
+}}
 
 func TestCherryPickCarriesProvenance(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a, src := cursorTopic(w)
+	w, a, src := cursorTopic(t)
 	a.Git("checkout", "-q", "main")
 	a.Write("f.go", nlines(1, "first")+nlines(3, "base"))
 	a.Commit("Main moves on")
@@ -176,8 +180,7 @@ func TestCherryPickCarriesProvenance(t *testing.T) {
 
 func TestMergeSquashCarriesProvenance(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	w, a := newWorldA(t)
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Git("checkout", "-q", "-b", "feature")
@@ -205,8 +208,7 @@ func TestMergeSquashCarriesProvenance(t *testing.T) {
 
 func TestFreshCloneSeesEveryNoteAfterFetch(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	w, a := newWorldA(t)
 	a.Write("f.go", nlines(2, "h"))
 	a.Commit("Human")
 	a.Write("f.go", nlines(2, "h")+nlines(2, "ai"))
@@ -249,8 +251,7 @@ func reportOf(t *testing.T, r *gittest.Repo) reportTotals {
 
 func TestTwoClonesPushingConcurrently(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	w, a := newWorldA(t)
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Git("push", "-q", "-u", "origin", "main")
@@ -323,8 +324,7 @@ func TestRemoteThatRefusesNotesDoesNotStopThePush(t *testing.T) {
 
 func TestForeignAndCorruptRemoteNotes(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	w, a := newWorldA(t)
 	a.Write("f.go", nlines(2, "ai"))
 	a.Commit("Agent" + claudeTrailer)
 	a.Git("push", "-q", "origin", "main")
@@ -370,8 +370,7 @@ func TestForeignAndCorruptRemoteNotes(t *testing.T) {
 
 func TestNetworkFailureMidSyncLosesNothing(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	w, a := newWorldA(t)
 	a.Write("f.go", nlines(2, "me"))
 	a.Commit("Mine")
 	a.Git("push", "-q", "origin", "main")
@@ -422,8 +421,7 @@ func TestSyncFlags(t *testing.T) {
 
 func TestSyncOutput(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	a := w.Clone("a")
+	_, a := newWorldA(t)
 	a.Write("f.go", nlines(1, "me"))
 	a.Commit("Mine")
 	a.Git("push", "-q", "--no-verify", "origin", "main")

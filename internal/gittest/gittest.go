@@ -78,9 +78,20 @@ func Environ(home, binDir string) []string {
 	// Tests of the budget itself set their own. The post-commit hook runs
 	// in the foreground (GIT_AI_SURVIVAL_HOOK_SYNC), so that a test may read
 	// a commit's note with git at once; tests of the background hook drop it.
-	return append(env, "HOME="+home, "PATH="+path, "GIT_CONFIG_NOSYSTEM=1",
+	env = append(env, "HOME="+home, "PATH="+path, "GIT_CONFIG_NOSYSTEM=1",
 		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "GIT_TERMINAL_PROMPT=0",
 		"GIT_AI_SURVIVAL_HOOK_TIME_SCALE=10", "GIT_AI_SURVIVAL_HOOK_SYNC=1")
+	// Git's housekeeping, which changes no figure a test checks: no
+	// `git maintenance run --auto` after each commit, merge and fetch, no
+	// `git gc --auto` after each push received, no `git unpack-objects`
+	// after each fast-import of a note (its small pack is kept as it is).
+	// Each is a process started, and the tests start thousands.
+	quiet := [][2]string{{"maintenance.auto", "false"}, {"gc.auto", "0"}, {"receive.autogc", "false"}, {"fastimport.unpackLimit", "1"}}
+	env = append(env, fmt.Sprintf("GIT_CONFIG_COUNT=%d", len(quiet)))
+	for i, kv := range quiet {
+		env = append(env, fmt.Sprintf("GIT_CONFIG_KEY_%d=%s", i, kv[0]), fmt.Sprintf("GIT_CONFIG_VALUE_%d=%s", i, kv[1]))
+	}
+	return env
 }
 
 func (r *Repo) dates() []string {
@@ -141,7 +152,45 @@ func (r *Repo) Tick() { r.tick++ }
 // Head is the full id of HEAD.
 func (r *Repo) Head() string {
 	r.T.Helper()
+	if id := r.headFromFiles(); id != "" {
+		return id
+	}
 	return strings.TrimSpace(r.Git("rev-parse", "HEAD"))
+}
+
+// headFromFiles reads HEAD of an ordinary repository (a .git directory,
+// files backend) from its files, sparing a git process per commit; it
+// returns "" for anything else, and Head asks git.
+func (r *Repo) headFromFiles() string {
+	gitDir := filepath.Join(r.Dir, ".git")
+	head, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
+	if err != nil {
+		return ""
+	}
+	ref, ok := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: ")
+	if !ok {
+		return objectID(strings.TrimSpace(string(head)))
+	}
+	if !strings.HasPrefix(ref, "refs/heads/") {
+		return ""
+	}
+	if b, err := os.ReadFile(filepath.Join(gitDir, filepath.FromSlash(ref))); err == nil {
+		return objectID(strings.TrimSpace(string(b)))
+	}
+	return "" // packed or unborn: git knows
+}
+
+// objectID returns s if it is a full hexadecimal object id, else "".
+func objectID(s string) string {
+	if len(s) != 40 && len(s) != 64 {
+		return ""
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return ""
+		}
+	}
+	return s
 }
 
 // Tool runs git-ai-survival and returns stdout, stderr and the exit code.
@@ -216,11 +265,35 @@ func Main(m *testing.M) int {
 }
 
 // Cleanup removes the binary that BinDir built in this process (not one
-// given through BinEnv).
+// given through BinEnv) and the directories TempDir made.
 func Cleanup() {
 	if built && binDir != "" {
 		os.RemoveAll(binDir)
 	}
+	tempMu.Lock()
+	defer tempMu.Unlock()
+	for _, d := range tempDirs {
+		os.RemoveAll(d)
+	}
+	tempDirs = nil
+}
+
+var (
+	tempMu   sync.Mutex
+	tempDirs []string
+)
+
+// TempDir makes a directory that lives as long as the test process, for a
+// fixture built once and shared by several tests; Main removes it.
+func TempDir() (string, error) {
+	d, err := os.MkdirTemp("", "git-ai-survival-fixture-")
+	if err != nil {
+		return "", err
+	}
+	tempMu.Lock()
+	tempDirs = append(tempDirs, d)
+	tempMu.Unlock()
+	return d, nil
 }
 
 func build() (string, error) {

@@ -1,6 +1,7 @@
 package gittest
 
 import (
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,4 +42,44 @@ func (w *World) Clone(name string) *Repo {
 	r.Git("config", "pull.rebase", "false")
 	r.MustTool("install")
 	return r
+}
+
+// NewWorldAt makes a world with an empty remote under root, a directory
+// that outlives the test (see TempDir): the template of worlds that tests
+// copy with Copy.
+func NewWorldAt(t *testing.T, root string) *World {
+	t.Helper()
+	w := &World{T: t, Root: root}
+	w.Remote = NewAt(t, filepath.Join(root, "remote.git"), filepath.Join(root, "home-remote"))
+	w.Remote.Git("init", "-q", "--bare", "-b", "main", w.Remote.Dir)
+	return w
+}
+
+// Copy copies the world (the remote, and the repositories given, which
+// live under its root) into a new temporary directory of t: each copy
+// keeps its clock and environment, with paths moved to the new root (see
+// movePaths), and the clones' remotes point at the copied remote. One
+// cp -a replaces all the commits and pushes that made the world.
+func (w *World) Copy(t *testing.T, repos ...*Repo) (*World, []*Repo) {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "w")
+	if out, err := exec.Command("cp", "-a", w.Root, root).CombinedOutput(); err != nil {
+		t.Fatalf("copying the world %s: %v\n%s", w.Root, err, out)
+	}
+	move := func(r *Repo) *Repo {
+		c := &Repo{T: t, tick: r.tick,
+			Dir:  strings.Replace(r.Dir, w.Root, root, 1),
+			Home: strings.Replace(r.Home, w.Root, root, 1)}
+		for _, kv := range r.Env {
+			c.Env = append(c.Env, strings.ReplaceAll(kv, w.Root, root))
+		}
+		return c
+	}
+	movePaths(t, root, w.Root)
+	cw := &World{T: t, Root: root, Remote: move(w.Remote)}
+	var out []*Repo
+	for _, r := range repos {
+		out = append(out, move(r))
+	}
+	return cw, out
 }

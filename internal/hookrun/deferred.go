@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 	"github.com/git-ai-survival/git-ai-survival/internal/term"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -35,10 +37,113 @@ const (
 	// DeferredBudget bounds a deferred process (before capture.Scaled):
 	// waiting its turn, and then reading the commit and writing the note.
 	DeferredBudget = 12 * time.Second
-	// SyncEnv, when set, makes the post-commit hook run in the
-	// foreground (the test suites set it).
+	// SyncEnv, when set, makes the post-commit and post-rewrite hooks
+	// run in the foreground (the test suites set it).
 	SyncEnv = "GIT_AI_SURVIVAL_HOOK_SYNC"
+	// RewritePrefix starts the name of a deferred post-rewrite's marker
+	// (RewritePrefix and the hook shell's pid); git's lines are in the
+	// marker's name plus RewritePairs, the rebase's list of its commits
+	// (rewrite.PendingFile) in the name plus RewritePending.
+	RewritePrefix  = "rewrite-"
+	RewritePairs   = ".pairs"
+	RewritePending = ".pending"
+	// ParentWait bounds how long a deferred process waits for the git
+	// command that ran its hook to exit before it starts its work.
+	ParentWait = 2 * time.Second
+	// deferredNice is the nice value of deferred processes: a third of
+	// the CPU share of the user's own commands, not less, so that their
+	// work still ends within its budget on a machine loaded by builds (at
+	// 10, a load average near 70 starved them past it on 2 CPUs).
+	deferredNice = 5
 )
+
+// isMarker says whether name, in DeferredDir, is a deferred process's
+// marker: a commit id (post-commit) or RewritePrefix and digits.
+func isMarker(name string) bool {
+	if provenance.IsObjectID(name) {
+		return true
+	}
+	digits, ok := strings.CutPrefix(name, RewritePrefix)
+	if !ok || digits == "" {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// stayOutOfTheWay lowers the priority of this deferred process and waits,
+// at most ParentWait, until process parent (the git command whose hook
+// started it; 0 = unknown) has exited, so that the command's own last
+// steps never compete with it for the CPU.
+func stayOutOfTheWay(parent int) {
+	lowerPriority()
+	if parent <= 1 || parent == os.Getpid() {
+		return
+	}
+	end := time.Now().Add(ParentWait)
+	for !processGone(parent) && time.Now().Before(end) {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// waitEarlier waits until the deferred processes whose markers in dir were
+// made before own's have ended (or are gone), at most until ctx is done:
+// deferred work runs in the order the hooks ran, so that each finds the
+// notes the earlier ones wrote (an amend right after a rebase, a rebase
+// right after a commit).
+func waitEarlier(ctx context.Context, dir, own string) {
+	mine, err := os.Stat(filepath.Join(dir, own))
+	if err != nil {
+		return
+	}
+	for {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return
+		}
+		waiting := false
+		for _, e := range entries {
+			name := e.Name()
+			if name == own || !isMarker(name) {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil {
+				continue
+			}
+			t, m := info.ModTime(), mine.ModTime()
+			if t.After(m) || t.Equal(m) && name > own {
+				continue
+			}
+			if age := time.Since(t); age > staleAfter(name) || age > deferredGrace() && !alive(filepath.Join(dir, name)) {
+				continue // gone; readers clean it up
+			}
+			waiting = true
+		}
+		if !waiting {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+// staleAfter is the age past which marker name is from a process that is
+// gone, alive or not: a post-rewrite's process may work longer (its
+// budget grows with the commits) but stops itself at its budget's end.
+func staleAfter(name string) time.Duration {
+	if strings.HasPrefix(name, RewritePrefix) {
+		return 10 * time.Minute
+	}
+	return deferredStale()
+}
 
 // deferredStale is the age past which a marker is from a process that is
 // gone (killed before it could remove it).
@@ -93,7 +198,7 @@ func commonDir(ctx context.Context, repo *gitx.Repo) string {
 
 // deferredPost runs the post-commit hook for commit id in the background
 // (see DeferredDir).
-func deferredPost(ctx context.Context, env Env, id string) {
+func deferredPost(ctx context.Context, env Env, id string, parent int) {
 	if !provenance.IsObjectID(id) {
 		env.Warnf("git-ai-survival: hook post-commit --deferred: %q is not a commit id", id)
 		return
@@ -109,6 +214,10 @@ func deferredPost(ctx context.Context, env Env, id string) {
 	if err != nil {
 		release = func() {}
 	}
+	stayOutOfTheWay(parent)
+	wctx, cancel := context.WithTimeout(ctx, waitBound())
+	waitEarlier(wctx, dir, id)
+	cancel()
 	var warnings []string
 	var mu sync.Mutex
 	warnf := func(format string, a ...any) {
@@ -170,8 +279,8 @@ func deferredPost(ctx context.Context, env Env, id string) {
 func othersPending(dir, id string) bool {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if n := e.Name(); n != id && provenance.IsObjectID(n) {
-			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) <= deferredStale() {
+		if n := e.Name(); n != id && isMarker(n) {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) <= staleAfter(n) {
 				return true
 			}
 		}
@@ -198,7 +307,7 @@ func WaitDeferred(ctx context.Context, repo *gitx.Repo, warnf func(string, ...an
 		for _, e := range entries {
 			name := e.Name()
 			p := filepath.Join(dir, name)
-			if w, ok := strings.CutSuffix(name, ".warn"); ok && provenance.IsObjectID(w) {
+			if w, ok := strings.CutSuffix(name, ".warn"); ok && isMarker(w) {
 				if b, err := os.ReadFile(p); err == nil && os.Remove(p) == nil {
 					for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 						if line != "" {
@@ -208,15 +317,19 @@ func WaitDeferred(ctx context.Context, repo *gitx.Repo, warnf func(string, ...an
 				}
 				continue
 			}
-			if !provenance.IsObjectID(name) {
+			if !isMarker(name) {
 				continue
 			}
 			info, err := e.Info()
 			if err != nil {
 				continue
 			}
-			if age := time.Since(info.ModTime()); age > deferredStale() || age > deferredGrace() && !alive(p) {
-				_ = os.Remove(p) // its process was killed
+			if age := time.Since(info.ModTime()); age > staleAfter(name) || age > deferredGrace() && !alive(p) {
+				if os.Remove(p) == nil && strings.HasPrefix(name, RewritePrefix) { // its process was killed
+					_ = os.Remove(p + RewritePairs)
+					_ = os.Remove(p + RewritePending)
+					warnf("git-ai-survival: provenance not carried over after a rebase or amend: its process stopped before it was done (run 'git ai-survival sync' to fill in the notes missing)")
+				}
 				continue
 			}
 			waiting = true
@@ -249,4 +362,126 @@ func prepareDeferred(ctx context.Context, repo *gitx.Repo) {
 	if common := commonDir(ctx, repo); common != "" {
 		_ = os.MkdirAll(filepath.Join(common, DeferredDir), 0o755)
 	}
+}
+
+// deferredRewrite runs the post-rewrite hook in the background (hooks of
+// version 6 on): the script saved git's lines in name+RewritePairs and,
+// after a rebase, the rebase's list of its commits in name+RewritePending
+// (git removes the rebase's directory once the hook returns), both in
+// DeferredDir, created the marker name there and started
+// `git-ai-survival hook post-rewrite --deferred <name> --after <git's pid>
+// <amend|rebase>`. As a deferred post-commit, it waits for that git to exit
+// and for the deferred processes started before it, then for its turn in
+// the queue, computes the notes (as postRewrite does), removes its files
+// and leaves its warnings for the next reader. Killed, it leaves its marker
+// to a reader, who drops it with a warning (see WaitDeferred); sync and the
+// next commit fill in the notes missing from the commits' evidence.
+func deferredRewrite(ctx context.Context, env Env, name string, parent int, args []string) {
+	if !strings.HasPrefix(name, RewritePrefix) || !isMarker(name) {
+		env.Warnf("git-ai-survival: hook post-rewrite --deferred: %q is not a marker's name", name)
+		return
+	}
+	how := "rewrite"
+	if len(args) > 0 {
+		how = args[0]
+	}
+	// Found with no process: git is still running.
+	dir := filepath.Join(commonDir(ctx, gitx.AtHookDir(env.dir())), DeferredDir)
+	marker := filepath.Join(dir, name)
+	lctx, cancel := context.WithTimeout(ctx, time.Second)
+	release, err := fsx.Lock(lctx, marker)
+	cancel()
+	if err != nil {
+		release = func() {}
+	}
+	var warnings []string
+	var mu sync.Mutex
+	warnf := func(format string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		warnings = append(warnings, term.Line(fmt.Sprintf(format, a...)))
+	}
+	finish := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(warnings) > 0 {
+			_ = os.WriteFile(marker+".warn", []byte(strings.Join(warnings, "\n")+"\n"), 0o644)
+		}
+		_ = os.Remove(marker + RewritePairs)
+		_ = os.Remove(marker + RewritePending)
+		_ = os.Remove(marker)
+		release()
+	}
+	stayOutOfTheWay(parent)
+	wctx, cancel := context.WithTimeout(ctx, waitBound())
+	waitEarlier(wctx, dir, name)
+	cancel()
+	repo, err := env.Repo(ctx)
+	if err != nil {
+		warnf("git-ai-survival: provenance not carried over after %s: %v (run 'git ai-survival sync' to fill in the notes missing)", how, err)
+		finish()
+		return
+	}
+	f, err := os.Open(marker + RewritePairs)
+	if err != nil {
+		warnf("git-ai-survival: provenance not carried over after %s: %v", how, err)
+		finish()
+		return
+	}
+	pairs, err := rewrite.ParsePairs(f)
+	_ = f.Close()
+	if err != nil {
+		warnf("git-ai-survival: provenance not carried over after %s: %v", how, err)
+		finish()
+		return
+	}
+	var pending rewrite.Pending
+	if how == "rebase" {
+		if pending, err = rewrite.ReadPending(marker + RewritePending); err != nil {
+			warnf("git-ai-survival: commits of the rebase not listed: %v (run 'git ai-survival sync' to fill their notes in)", err)
+		}
+	}
+	lctx, cancel = context.WithTimeout(ctx, capture.Scaled(DeferredBudget))
+	unlock, err := fsx.Lock(lctx, filepath.Join(dir, "lock"))
+	cancel()
+	if err == nil {
+		defer unlock() // after finish: the next process sees no marker of ours
+	}
+	start := time.Now()
+	budget := rewriteBudget(len(pairs) + len(pending.Fresh))
+	stop := time.AfterFunc(budget+time.Second, func() {
+		warnf("git-ai-survival: provenance not carried over in time after %s (run 'git ai-survival sync' to fill in the notes missing)", how)
+		finish()
+		os.Exit(0)
+	})
+	defer stop.Stop()
+	defer finish()
+	env.Warnf = warnf
+	remapRewritten(ctx, env, repo, start, how, pairs, pending)
+	// Notes an earlier deferred post-commit left to the last in line.
+	owed := filepath.Join(dir, "backfill-owed")
+	if _, err := os.Stat(owed); err == nil && !othersPending(dir, name) {
+		_ = os.Remove(owed)
+		bctx, cancel := context.WithDeadline(ctx, start.Add(budget)) // before the watchdog
+		defer cancel()
+		Backfill(bctx, warnf, repo, env.Classifier(bctx, repo), false)
+	}
+}
+
+// deferredArgs takes "--deferred <target>" and "--after <pid>" out of a
+// hook's arguments; ok is false without --deferred.
+func deferredArgs(args []string) (target string, parent int, rest []string, ok bool) {
+	for i := 0; i < len(args); i++ {
+		switch {
+		case args[i] == "--deferred" && i+1 < len(args):
+			target, ok = args[i+1], true
+			i++
+		case args[i] == "--after" && i+1 < len(args):
+			parent, _ = strconv.Atoi(args[i+1])
+			i++
+		default:
+			rest = append(rest, args[i])
+		}
+	}
+	return target, parent, rest, ok
 }

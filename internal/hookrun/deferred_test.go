@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -75,5 +76,84 @@ func TestWaitDeferred(t *testing.T) {
 	}
 	if _, err := os.Stat(young); err != nil {
 		t.Errorf("young marker removed: %v", err)
+	}
+}
+
+func TestIsMarkerAndDeferredArgs(t *testing.T) {
+	for name, want := range map[string]bool{
+		strings.Repeat("a", 40): true, strings.Repeat("b", 64): true, "rewrite-123": true,
+		"rewrite-": false, "rewrite-12.pairs": false, "rewrite-x": false, "lock": false,
+		strings.Repeat("a", 40) + ".warn": false, "backfill-owed": false,
+	} {
+		if got := isMarker(name); got != want {
+			t.Errorf("isMarker(%q) = %v, want %v", name, got, want)
+		}
+	}
+	target, parent, rest, ok := deferredArgs([]string{"--deferred", "rewrite-7", "--after", "42", "rebase"})
+	if !ok || target != "rewrite-7" || parent != 42 || strings.Join(rest, " ") != "rebase" {
+		t.Errorf("deferredArgs = %q %d %q %v", target, parent, rest, ok)
+	}
+	if _, parent, rest, ok := deferredArgs([]string{"amend"}); ok || parent != 0 || strings.Join(rest, " ") != "amend" {
+		t.Errorf("without --deferred: %d %q %v", parent, rest, ok)
+	}
+}
+
+// A deferred process starts its work once the git that ran its hook has
+// exited, and never waits longer than ParentWait.
+func TestStayOutOfTheWay(t *testing.T) {
+	cmd := exec.Command("sleep", "0.4")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	go cmd.Wait() // reaped as git's parent would
+	start := time.Now()
+	stayOutOfTheWay(cmd.Process.Pid)
+	if d := time.Since(start); d < 300*time.Millisecond || d > ParentWait {
+		t.Errorf("waited %v for a process that ran 0.4 s", d)
+	}
+	start = time.Now()
+	stayOutOfTheWay(0)
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Errorf("waited %v with no process named", d)
+	}
+}
+
+// Deferred work runs in the order the hooks ran: a process waits for the
+// live markers made before its own, not for those made after.
+func TestWaitEarlier(t *testing.T) {
+	dir := t.TempDir()
+	id := func(c string) string { return strings.Repeat(c, 40) }
+	now := time.Now()
+	mark := func(name string, at time.Time) {
+		os.WriteFile(filepath.Join(dir, name), nil, 0o644)
+		os.Chtimes(filepath.Join(dir, name), at, at)
+	}
+	mark(id("a"), now.Add(-time.Second))
+	mark("rewrite-10", now)
+	mark(id("c"), now.Add(time.Second))
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		os.Remove(filepath.Join(dir, id("a")))
+	}()
+	start := time.Now()
+	waitEarlier(context.Background(), dir, "rewrite-10")
+	if d := time.Since(start); d < 250*time.Millisecond {
+		t.Errorf("returned after %v, before the earlier process ended", d)
+	}
+	// The later marker (c) is not waited for.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start = time.Now()
+	waitEarlier(ctx, dir, "rewrite-10")
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("waited %v for a later marker", d)
+	}
+	// ... but c waits for the rewrite made before it.
+	ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	waitEarlier(ctx, dir, id("c"))
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("c returned after %v with an earlier rewrite at work", d)
 	}
 }

@@ -86,9 +86,15 @@ func TimeoutFor(name string) time.Duration {
 
 // Run runs hook name with git's arguments args.
 func Run(ctx context.Context, env Env, name string, args []string) {
-	if i := slices.Index(args, "--deferred"); name == "post-commit" && i >= 0 && i+1 < len(args) {
-		deferredPost(ctx, env, args[i+1])
-		return
+	if target, parent, rest, ok := deferredArgs(args); ok {
+		switch name {
+		case "post-commit":
+			deferredPost(ctx, env, target, parent)
+			return
+		case "post-rewrite":
+			deferredRewrite(ctx, env, target, parent, rest)
+			return
+		}
 	}
 	if name != "post-rewrite" { // its time limit grows with the rewrite
 		var cancel context.CancelFunc

@@ -73,6 +73,10 @@ func prePush(ctx context.Context, env Env, args []string) {
 // checkpoints, as post-commit would have) and remaps those git names, with
 // one read of their diffs and one write of the notes. An amend during the
 // rebase is added to the list for that end.
+//
+// The installed script (hooks of version 6 on) runs this in the
+// background instead, but for an amend in the middle of a rebase: see
+// deferredRewrite.
 func postRewrite(ctx context.Context, env Env, args []string) {
 	// Reading stdin and the list bounded as any hook; the rest grows with
 	// the number of commits.
@@ -84,14 +88,13 @@ func postRewrite(ctx context.Context, env Env, args []string) {
 		env.Warnf("git-ai-survival: provenance not carried over: %v", err)
 		return
 	}
-	groups := rewrite.GroupPairs(pairs)
 	how := "rewrite"
 	if len(args) > 0 {
 		how = args[0]
 	}
 	repo, err := env.Repo(bctx)
 	if err != nil {
-		if len(groups) > 0 {
+		if len(pairs) > 0 {
 			env.Warnf("git-ai-survival: provenance not carried over after %s: %v", how, err)
 		}
 		return
@@ -108,6 +111,20 @@ func postRewrite(ctx context.Context, env Env, args []string) {
 			return
 		}
 	}
+	remapRewritten(ctx, env, repo, start, how, pairs, pending)
+}
+
+// rewriteBudget is how long post-rewrite may take to compute the notes of
+// n commits.
+func rewriteBudget(n int) time.Duration {
+	return capture.Scaled(PostRewriteTimeout + time.Duration(n)*PostRewritePerCommit)
+}
+
+// remapRewritten is post-rewrite's work once its input is read: the notes
+// of the commits in pairs (git's list) and, after a rebase, in pending,
+// within rewriteBudget from start. It removes pending's file when done.
+func remapRewritten(ctx context.Context, env Env, repo *gitx.Repo, start time.Time, how string, pairs []rewrite.Pair, pending rewrite.Pending) {
+	groups := rewrite.GroupPairs(pairs)
 	if how == "rebase" {
 		groups = pending.Groups(groups)
 	} else {
@@ -116,8 +133,7 @@ func postRewrite(ctx context.Context, env Env, args []string) {
 	if len(groups) == 0 && len(pending.Fresh) == 0 {
 		return
 	}
-	n := time.Duration(len(groups) + len(pending.Fresh))
-	ctx, cancel = context.WithDeadline(ctx, start.Add(capture.Scaled(PostRewriteTimeout+n*PostRewritePerCommit)))
+	ctx, cancel := context.WithDeadline(ctx, start.Add(rewriteBudget(len(groups)+len(pending.Fresh))))
 	defer cancel()
 	classify := env.Classifier(ctx, repo)
 	deferred := capture.NewDeferred(ctx, repo, classify)

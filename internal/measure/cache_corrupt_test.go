@@ -36,7 +36,9 @@ func TestCacheCorruptEverySection(t *testing.T) {
 	off := headerSize
 	for i, name := range []string{"events", "commits", "end tree", "meta"} {
 		n := int(binary.LittleEndian.Uint64(data[12+8*i:]))
-		spots = append(spots, spot{name + " length", 12 + 8*i})
+		if i == 0 || !testing.Short() { // -short flips one section length; make test-slow each of them
+			spots = append(spots, spot{name + " length", 12 + 8*i})
+		}
 		if n == 0 {
 			continue
 		}

@@ -283,7 +283,11 @@ func TestCacheContinuesWithOnlyTheNewCommits(t *testing.T) {
 			if !st.Resumed || st.Walked != 0 {
 				t.Fatalf("nothing new: %+v, want 0 walked", st)
 			}
-			for range 3 {
+			more := 3
+			if testing.Short() {
+				more = 1 // make test-slow makes three
+			}
+			for range more {
 				g.commit("")
 				if st = e.check("after another commit", "", tc.moves); !st.Resumed || st.Walked != 1 {
 					t.Fatalf("after another commit: %+v", st)

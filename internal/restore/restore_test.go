@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
@@ -13,8 +14,6 @@ import (
 
 // world is gittest's World with the helpers these tests add.
 type world struct{ *gittest.World }
-
-func newWorld(t *testing.T) *world { return &world{gittest.NewWorld(t)} }
 
 func (w *world) rev(rev string) string {
 	return strings.TrimSpace(w.Remote.Git("rev-parse", rev))
@@ -148,14 +147,48 @@ func layout(t *testing.T, r *gittest.Repo, rev string) string {
 	return strings.Join(parts, "; ")
 }
 
-// start is a remote whose main has one human commit, and alice's clone.
-func start(t *testing.T) (*world, *gittest.Repo, string) {
-	w := newWorld(t)
-	alice := w.Clone("alice")
-	alice.Write("app.txt", "one\ntwo\n")
-	base := alice.Commit("start")
-	alice.Git("push", "-q", "-u", "origin", "main")
-	return w, alice, base
+// greeted is where the tests start: a remote whose main has one human
+// commit (base), alice's and bob's clones of it, and alice's branch
+// "feature" made by greeting and pushed.
+type greeted struct {
+	w                  *world
+	alice, bob         *gittest.Repo
+	base, agent, human string
+}
+
+// shared is the greeted world built once per test process; each test
+// gets a copy of it (see started).
+var shared struct {
+	once sync.Once
+	g    greeted
+	ok   bool
+}
+
+// started is a copy of the greeted world, which is built once for all
+// the tests; a test that needs no bob ignores his clone.
+func started(t *testing.T) greeted {
+	t.Helper()
+	shared.once.Do(func() {
+		root, err := gittest.TempDir()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &world{gittest.NewWorldAt(t, root)}
+		alice := w.Clone("alice")
+		alice.Write("app.txt", "one\ntwo\n")
+		base := alice.Commit("start")
+		alice.Git("push", "-q", "-u", "origin", "main")
+		bob := w.Clone("bob")
+		agent, human := greeting(t, alice, "feature")
+		shared.g = greeted{w, alice, bob, base, agent, human}
+		shared.ok = true
+	})
+	if !shared.ok {
+		t.Fatal("the shared greeted world could not be built (see the test that built it)")
+	}
+	g := shared.g
+	cw, repos := g.w.Copy(t, g.alice, g.bob)
+	return greeted{&world{cw}, repos[0], repos[1], g.base, g.agent, g.human}
 }
 
 // greeting is a branch with 3 agent lines and 1 human line in the middle
@@ -177,9 +210,8 @@ const greetingLayout = "app.txt:3 ai/claude-code restored; app.txt:4 human resto
 
 func TestServerSquashRestoredOnPull(t *testing.T) {
 	t.Parallel()
-	w, alice, base := start(t)
-	bob := w.Clone("bob")
-	agent, human := greeting(t, alice, "feature")
+	g := started(t)
+	w, bob, base, agent, human := g.w, g.bob, g.base, g.agent, g.human
 	// The server squashes, keeps the pull request's head and deletes the
 	// branch: bob never sees the branch's commits but through the ref.
 	w.Remote.Git("update-ref", "refs/pull/7/head", w.rev("feature"))
@@ -212,8 +244,8 @@ func TestServerSquashRestoredOnPull(t *testing.T) {
 
 func TestServerSquashWithoutHookThenAnnotateRestore(t *testing.T) {
 	t.Parallel()
-	w, alice, base := start(t)
-	greeting(t, alice, "feature")
+	g := started(t)
+	w, base := g.w, g.base
 	w.Remote.Git("update-ref", "refs/pull/12/head", w.rev("feature"))
 	w.squashMerge("feature", "Add the greeting (#12)")
 	w.Remote.Git("update-ref", "-d", "refs/heads/feature")
@@ -245,9 +277,8 @@ func TestServerSquashWithoutHookThenAnnotateRestore(t *testing.T) {
 
 func TestServerRebaseMergeRestoredOnPull(t *testing.T) {
 	t.Parallel()
-	w, alice, base := start(t)
-	bob := w.Clone("bob")
-	agent, human := greeting(t, alice, "feature")
+	g := started(t)
+	w, bob, base, agent, human := g.w, g.bob, g.base, g.agent, g.human
 	// main moves on meanwhile, in another file.
 	bob.Write("other.txt", "bob's line\n")
 	bob.Commit("bob's change")
@@ -275,9 +306,8 @@ func TestServerRebaseMergeRestoredOnPull(t *testing.T) {
 
 func TestServerMergeCommitKeepsAttribution(t *testing.T) {
 	t.Parallel()
-	w, alice, base := start(t)
-	bob := w.Clone("bob")
-	greeting(t, alice, "feature")
+	g := started(t)
+	w, bob, base := g.w, g.bob, g.base
 	bob.Write("other.txt", "bob's line\n")
 	bob.Commit("bob's change")
 	bob.Git("push", "-q", "origin", "main")
@@ -297,8 +327,8 @@ func TestServerMergeCommitKeepsAttribution(t *testing.T) {
 
 func TestServerSquashWithEditedMessageMatchedByContent(t *testing.T) {
 	t.Parallel()
-	w, alice, base := start(t)
-	agent, human := greeting(t, alice, "feature")
+	g := started(t)
+	w, alice, base, agent, human := g.w, g.alice, g.base, g.agent, g.human
 	// The message names no pull request, the branch is gone from the
 	// server and from alice's branches: only her object store and notes
 	// still have the commits.
@@ -321,9 +351,8 @@ func TestServerSquashWithEditedMessageMatchedByContent(t *testing.T) {
 
 func TestGitLabSquashRestoredFromMergeRequestRef(t *testing.T) {
 	t.Parallel()
-	w, alice, base := start(t)
-	bob := w.Clone("bob")
-	greeting(t, alice, "feature")
+	g := started(t)
+	w, bob, base := g.w, g.bob, g.base
 	w.Remote.Git("update-ref", "refs/merge-requests/9/head", w.rev("feature"))
 	w.squashMerge("feature", "Add the greeting\n\nSee merge request team/app!9\n")
 	w.Remote.Git("update-ref", "-d", "refs/heads/feature")
@@ -342,9 +371,8 @@ func TestGitLabSquashRestoredFromMergeRequestRef(t *testing.T) {
 
 func TestGitLabSquashMergedByMergeCommit(t *testing.T) {
 	t.Parallel()
-	w, alice, base := start(t)
-	bob := w.Clone("bob")
-	greeting(t, alice, "feature")
+	g := started(t)
+	w, bob, base := g.w, g.bob, g.base
 	w.Remote.Git("update-ref", "refs/merge-requests/4/head", w.rev("feature"))
 	// GitLab's "Merge commit" method with squashing: a squash commit that
 	// names nothing, merged by a commit that names the merge request.
@@ -366,9 +394,8 @@ func TestGitLabSquashMergedByMergeCommit(t *testing.T) {
 
 func TestSquashWithoutSourcesGetsNoNote(t *testing.T) {
 	t.Parallel()
-	w, alice, base := start(t)
-	bob := w.Clone("bob")
-	greeting(t, alice, "feature")
+	g := started(t)
+	w, bob, base := g.w, g.bob, g.base
 	// The pull request's ref is not there and the branch is gone: nothing
 	// to restore from, and nothing is made up.
 	w.squashMerge("feature", "Add the greeting (#5)")
@@ -408,8 +435,8 @@ func TestFindRequest(t *testing.T) {
 // squashed is a remote whose main ends with a squash of pull request #7
 // (3 agent lines, 1 human line), the branch deleted, and the base commit.
 func squashed(t *testing.T) (*world, string, string) {
-	w, alice, base := start(t)
-	greeting(t, alice, "feature")
+	g := started(t)
+	w, base := g.w, g.base
 	w.Remote.Git("update-ref", "refs/pull/7/head", w.rev("feature"))
 	squash := w.squashMerge("feature", "Add the greeting (#7)")
 	w.Remote.Git("update-ref", "-d", "refs/heads/feature")
