@@ -1,9 +1,12 @@
 package cli_test
 
 import (
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
@@ -19,11 +22,41 @@ import (
 //	feature (from c3): f1 claude b.txt 4 lines; f2 human rewrites one
 //	refs/pull/7/merge: m1 merged with f2 (what actions/checkout checks out)
 //
+// Each test gets its own copy of a remote built once per run.
+//
 // AI survival: all history at f2 = (4+1+3)/12; release v1.0.0..v1.1.0 =
 // 5/8; the pull request (m1..f2) = 3/4.
 func ciOrigin(t *testing.T, withNotes bool) (bare string, ids map[string]string) {
 	t.Helper()
-	src := gittest.New(t)
+	o := &ciOrigins[0]
+	if withNotes {
+		o = &ciOrigins[1]
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.bare == "" {
+		o.bare, o.ids = buildCIOrigin(t, withNotes)
+	}
+	bare = filepath.Join(t.TempDir(), "origin.git")
+	if out, err := exec.Command("cp", "-a", o.bare, bare).CombinedOutput(); err != nil {
+		t.Fatalf("copying the CI remote: %v\n%s", err, out)
+	}
+	return bare, maps.Clone(o.ids)
+}
+
+// ciOrigins are the two remotes ciOrigin copies (without and with notes),
+// each built once per run under a directory that outlives the test that
+// built it.
+var ciOrigins [2]struct {
+	mu   sync.Mutex
+	bare string
+	ids  map[string]string
+}
+
+// buildCIOrigin builds the remote ciOrigin describes.
+func buildCIOrigin(t *testing.T, withNotes bool) (bare string, ids map[string]string) {
+	t.Helper()
+	src := gittest.NewTemplate(t)
 	ids = map[string]string{}
 	src.Write("a.txt", lines("h", 10))
 	ids["c1"] = src.Commit("c1 human")
