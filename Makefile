@@ -31,11 +31,12 @@ lint: vet
 
 # The quick suite: lint, then every package's tests with -short.
 # The binary the tests drive is built once for all packages. go test's own
-# vet pass is off: lint has just run all of go vet.
+# vet pass is off: lint has just run all of go vet. -parallel 4: most tests
+# wait on git processes, so twice the cores keeps both cores busy.
 test: lint
 	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
 	$(GO) build -o "$$d/git-ai-survival" ./cmd/git-ai-survival && \
-	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -short -count=1 -vet=off -timeout 20m ./...
+	GIT_AI_SURVIVAL_TEST_BIN="$$d" $(GO) test -short -count=1 -vet=off -parallel 4 -timeout 20m ./...
 
 # The long property and oracle runs that -short leaves out: every test of
 # the packages whose tests consult testing.Short().
