@@ -1,10 +1,12 @@
 // Command realbench measures what the git-ai-survival hooks cost on a real
 // repository: a clone of a git bundle (hercules.bundle by default) with the
 // hooks installed by `git-ai-survival install`, against an identical clone
-// without them.
+// without them and a third whose hooks of the same names do nothing (`:`),
+// git's own cost of running a hook at all (fork, exec of the shell).
 //
-//   - commits of -changed edited files, alternating between the two clones
-//     (and which goes first), -commits measured after -warmup unmeasured;
+//   - commits of -changed edited files, alternating between the three
+//     clones (the order rotating), -commits measured after -warmup
+//     unmeasured;
 //   - `git rebase --force-rebase` of branches of each size in -rebase
 //     commits (made beforehand, with the hooks in the hooked clone so their
 //     notes exist), -rebase-reps times each, alternating likewise; every
@@ -100,6 +102,8 @@ type series struct {
 	loadStart     string
 	loadEnd       string
 	plain, hooked []time.Duration
+	// empty is the clone whose hooks do nothing.
+	empty []time.Duration
 	// lag is, for each measured hooked commit, how long after `git commit`
 	// returned its note was written (the post-commit hook's background
 	// work, waited for untimed before the next operation).
@@ -108,8 +112,8 @@ type series struct {
 }
 
 type rebaseTimes struct {
-	n             int
-	plain, hooked []time.Duration
+	n                    int
+	plain, hooked, empty []time.Duration
 }
 
 type result struct {
@@ -164,8 +168,10 @@ func run(o options) error {
 	res := &result{opts: o, bundle: filepath.Base(bundle)}
 	plain := &benchkit.Repo{Name: "plain", Dir: filepath.Join(work, "plain"), Env: env}
 	hooked := &benchkit.Repo{Name: "hooked", Dir: filepath.Join(work, "hooked"), Env: env}
+	empty := &benchkit.Repo{Name: "empty-hooks", Dir: filepath.Join(work, "empty"), Env: env}
+	clones := []*benchkit.Repo{plain, hooked, empty}
 	start := time.Now()
-	for _, r := range []*benchkit.Repo{plain, hooked} {
+	for _, r := range clones {
 		progress("cloning %s into the %s clone", res.bundle, r.Name)
 		top := &benchkit.Repo{Dir: work, Env: env}
 		if _, err := top.Git("clone", "-q", "--no-checkout", bundle, r.Dir); err != nil {
@@ -211,6 +217,9 @@ func run(o options) error {
 	if len(res.hooks) == 0 {
 		return fmt.Errorf("no hook was installed in the hooked clone")
 	}
+	if err := emptyHooks(empty, res.hooks); err != nil {
+		return err
+	}
 
 	out, err = plain.Git("ls-files", "--", "*.go")
 	if err != nil {
@@ -231,7 +240,7 @@ func run(o options) error {
 	tips := map[int]string{}
 	for _, n := range o.rebase {
 		progress("making a branch of %d commits in each clone", n)
-		for _, r := range []*benchkit.Repo{plain, hooked} {
+		for _, r := range clones {
 			if _, err := r.Git("checkout", "-q", "-B", fmt.Sprintf("rebase%d", n), base); err != nil {
 				return err
 			}
@@ -243,6 +252,9 @@ func run(o options) error {
 			tip, err := r.Git("rev-parse", "HEAD")
 			if err != nil {
 				return err
+			}
+			if t, ok := tips[n]; ok && t != strings.TrimSpace(tip) {
+				return fmt.Errorf("the branches of %d commits differ between the clones (%s, %s)", n, t, strings.TrimSpace(tip))
 			}
 			tips[n] = strings.TrimSpace(tip)
 			if _, err := r.Git("checkout", "-q", "bench"); err != nil {
@@ -262,7 +274,7 @@ func run(o options) error {
 			s.label = fmt.Sprintf("with %d CPU-bound processes beside it", load)
 		}
 		res.series = append(res.series, s)
-		if err := runSeries(o, s, plain, hooked, files, base, tips, &round, res); err != nil {
+		if err := runSeries(o, s, clones, files, base, tips, &round, res); err != nil {
 			return err
 		}
 	}
@@ -369,7 +381,36 @@ func burn(n int) (stop func(), err error) {
 	return stop, nil
 }
 
-func runSeries(o options, s *series, plain, hooked *benchkit.Repo, files []string, base string, tips map[int]string, round *int, res *result) error {
+// emptyHooks writes, in r, an executable hook that does nothing for each
+// of names.
+func emptyHooks(r *benchkit.Repo, names []string) error {
+	dir, err := r.Git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
+	if err != nil {
+		return err
+	}
+	dir = strings.TrimSpace(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("#!/bin/sh\n:\n"), 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rotated returns clones starting at the i-th (mod their number), so that
+// each goes first, second and third in turn.
+func rotated(clones []*benchkit.Repo, i int) []*benchkit.Repo {
+	k := i % len(clones)
+	return append(append([]*benchkit.Repo{}, clones[k:]...), clones[:k]...)
+}
+
+// runSeries measures the clones plain, hooked and empty hooks, in that
+// order in clones.
+func runSeries(o options, s *series, clones []*benchkit.Repo, files []string, base string, tips map[int]string, round *int, res *result) error {
+	plain, empty := clones[0], clones[2]
 	if s.load > 0 {
 		stop, err := burn(s.load)
 		if err != nil {
@@ -382,20 +423,19 @@ func runSeries(o options, s *series, plain, hooked *benchkit.Repo, files []strin
 	defer func() { s.loadEnd = loadavg() }()
 	progress("%s: %d warm-up and %d measured commits of %d files in each clone", s.label, o.warmup, o.commits, o.changed)
 	for i := 0; i < o.warmup+o.commits; i++ {
-		order := []*benchkit.Repo{plain, hooked}
-		if i%2 == 1 {
-			order = []*benchkit.Repo{hooked, plain}
-		}
-		for _, r := range order {
+		for _, r := range rotated(clones, i) {
 			took, err := edit(r, files, o.changed, *round, res)
 			if err != nil {
 				return err
 			}
 			lag := settle(r)
 			if i >= o.warmup {
-				if r == plain {
+				switch r {
+				case plain:
 					s.plain = append(s.plain, took)
-				} else {
+				case empty:
+					s.empty = append(s.empty, took)
+				default:
 					s.hooked = append(s.hooked, took)
 					s.lag = append(s.lag, lag)
 				}
@@ -409,20 +449,19 @@ func runSeries(o options, s *series, plain, hooked *benchkit.Repo, files []strin
 		progress("%s: %d rebases of %d commits (--force-rebase) in each clone", s.label, reps, n)
 		rt := rebaseTimes{n: n}
 		for i := 0; i < reps; i++ {
-			order := []*benchkit.Repo{plain, hooked}
-			if i%2 == 1 {
-				order = []*benchkit.Repo{hooked, plain}
-			}
-			for _, r := range order {
+			for _, r := range rotated(clones, i) {
 				took, errs, err := rebase(r, n, base, tips[n], nil, "")
 				if err != nil {
 					return err
 				}
 				res.warn(errs)
 				settle(r) // post-rewrite's work, in the background, is not timed with the next
-				if r == plain {
+				switch r {
+				case plain:
 					rt.plain = append(rt.plain, took)
-				} else {
+				case empty:
+					rt.empty = append(rt.empty, took)
+				default:
 					rt.hooked = append(rt.hooked, took)
 				}
 			}
