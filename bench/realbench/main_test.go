@@ -3,7 +3,10 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	"github.com/git-ai-survival/git-ai-survival/bench/benchkit"
 )
 
 // An strace -f log as strace writes it: calls interrupted by another
@@ -57,5 +60,70 @@ func TestAdded(t *testing.T) {
 	}
 	if got := added(plain, plain); got != "none" {
 		t.Errorf("added of equal counts = %q, want none", got)
+	}
+}
+
+func TestRotated(t *testing.T) {
+	a, b, c := &benchkit.Repo{Name: "a"}, &benchkit.Repo{Name: "b"}, &benchkit.Repo{Name: "c"}
+	clones := []*benchkit.Repo{a, b, c}
+	want := [][]*benchkit.Repo{{a, b, c}, {b, c, a}, {c, a, b}, {a, b, c}}
+	for i, w := range want {
+		if got := rotated(clones, i); !slices.Equal(got, w) {
+			t.Errorf("rotated(%d) = %v, want %v", i, names(got), names(w))
+		}
+	}
+	if !slices.Equal(clones, []*benchkit.Repo{a, b, c}) {
+		t.Errorf("rotated changed its argument: %v", names(clones))
+	}
+}
+
+func names(rs []*benchkit.Repo) []string {
+	var n []string
+	for _, r := range rs {
+		n = append(n, r.Name)
+	}
+	return n
+}
+
+// The empty hooks are executable scripts that git runs and that do
+// nothing: a commit runs post-commit once and succeeds.
+func TestEmptyHooks(t *testing.T) {
+	dir := t.TempDir()
+	env, err := benchkit.Environ(filepath.Join(dir, "home"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &benchkit.Repo{Dir: filepath.Join(dir, "repo"), Env: env}
+	top := &benchkit.Repo{Dir: dir, Env: env}
+	if _, err := top.Git("init", "-q", r.Dir); err != nil {
+		t.Fatal(err)
+	}
+	hooks := []string{"post-checkout", "post-commit", "post-merge", "post-rewrite", "pre-push"}
+	if err := emptyHooks(r, hooks); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hooks {
+		p := filepath.Join(r.Dir, ".git", "hooks", h)
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o755 {
+			t.Errorf("%s: mode %v, want 0755", h, fi.Mode().Perm())
+		}
+		if b, _ := os.ReadFile(p); string(b) != "#!/bin/sh\n:\n" {
+			t.Errorf("%s = %q", h, b)
+		}
+	}
+	tr := filepath.Join(dir, "trace2")
+	if _, _, _, err := r.Run(nil, []string{"GIT_TRACE2_EVENT=" + tr}, "git", "commit", "-q", "--allow-empty", "-m", "x"); err != nil {
+		t.Fatal(err)
+	}
+	hts, err := hookTimes(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hts) != 1 || hts[0].hook != "post-commit" || hts[0].runs != 1 {
+		t.Errorf("hooks run by a commit: %+v, want post-commit once", hts)
 	}
 }
