@@ -196,6 +196,39 @@ func commonDir(ctx context.Context, repo *gitx.Repo) string {
 	return d
 }
 
+// holdMarker locks marker for as long as this process lives (the kernel
+// drops the lock if it is killed), and returns warnf, which collects the
+// process's warnings, and finish, which leaves them in marker.warn for the
+// next reader and removes marker and its files.
+func holdMarker(ctx context.Context, marker string, files ...string) (warnf func(string, ...any), finish func()) {
+	lctx, cancel := context.WithTimeout(ctx, time.Second)
+	release, err := fsx.Lock(lctx, marker)
+	cancel()
+	if err != nil {
+		release = func() {}
+	}
+	var warnings []string
+	var mu sync.Mutex
+	warnf = func(format string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		warnings = append(warnings, term.Line(fmt.Sprintf(format, a...)))
+	}
+	finish = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(warnings) > 0 {
+			_ = os.WriteFile(marker+".warn", []byte(strings.Join(warnings, "\n")+"\n"), 0o644)
+		}
+		for _, f := range files {
+			_ = os.Remove(f)
+		}
+		_ = os.Remove(marker)
+		release()
+	}
+	return warnf, finish
+}
+
 // deferredPost runs the post-commit hook for commit id in the background
 // (see DeferredDir).
 func deferredPost(ctx context.Context, env Env, id string, parent int) {
@@ -208,36 +241,15 @@ func deferredPost(ctx context.Context, env Env, id string, parent int) {
 	marker := filepath.Join(dir, id)
 	// The marker's lock, held while this process lives, tells readers it
 	// is alive (the kernel drops it if the process is killed).
-	lctx, cancel := context.WithTimeout(ctx, time.Second)
-	release, err := fsx.Lock(lctx, marker)
-	cancel()
-	if err != nil {
-		release = func() {}
-	}
+	warnf, finish := holdMarker(ctx, marker)
 	stayOutOfTheWay(parent)
 	wctx, cancel := context.WithTimeout(ctx, waitBound())
 	waitEarlier(wctx, dir, id)
 	cancel()
-	var warnings []string
-	var mu sync.Mutex
-	warnf := func(format string, a ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		warnings = append(warnings, term.Line(fmt.Sprintf(format, a...)))
-	}
-	finish := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(warnings) > 0 {
-			_ = os.WriteFile(marker+".warn", []byte(strings.Join(warnings, "\n")+"\n"), 0o644)
-		}
-		_ = os.Remove(marker)
-		release()
-	}
 	// One deferred process at a time: the one for a commit made just
 	// before writes its note first, so that this one sees it. Commits
 	// made in a quick series queue here, each for at most the budget.
-	lctx, cancel = context.WithTimeout(ctx, capture.Scaled(DeferredBudget))
+	lctx, cancel := context.WithTimeout(ctx, capture.Scaled(DeferredBudget))
 	unlock, err := fsx.Lock(lctx, filepath.Join(dir, "lock"))
 	cancel()
 	if err == nil {
@@ -388,30 +400,7 @@ func deferredRewrite(ctx context.Context, env Env, name string, parent int, args
 	// Found with no process: git is still running.
 	dir := filepath.Join(commonDir(ctx, gitx.AtHookDir(env.dir())), DeferredDir)
 	marker := filepath.Join(dir, name)
-	lctx, cancel := context.WithTimeout(ctx, time.Second)
-	release, err := fsx.Lock(lctx, marker)
-	cancel()
-	if err != nil {
-		release = func() {}
-	}
-	var warnings []string
-	var mu sync.Mutex
-	warnf := func(format string, a ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		warnings = append(warnings, term.Line(fmt.Sprintf(format, a...)))
-	}
-	finish := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(warnings) > 0 {
-			_ = os.WriteFile(marker+".warn", []byte(strings.Join(warnings, "\n")+"\n"), 0o644)
-		}
-		_ = os.Remove(marker + RewritePairs)
-		_ = os.Remove(marker + RewritePending)
-		_ = os.Remove(marker)
-		release()
-	}
+	warnf, finish := holdMarker(ctx, marker, marker+RewritePairs, marker+RewritePending)
 	stayOutOfTheWay(parent)
 	wctx, cancel := context.WithTimeout(ctx, waitBound())
 	waitEarlier(wctx, dir, name)
@@ -441,7 +430,7 @@ func deferredRewrite(ctx context.Context, env Env, name string, parent int, args
 			warnf("git-ai-survival: commits of the rebase not listed: %v (run 'git ai-survival sync' to fill their notes in)", err)
 		}
 	}
-	lctx, cancel = context.WithTimeout(ctx, capture.Scaled(DeferredBudget))
+	lctx, cancel := context.WithTimeout(ctx, capture.Scaled(DeferredBudget))
 	unlock, err := fsx.Lock(lctx, filepath.Join(dir, "lock"))
 	cancel()
 	if err == nil {
