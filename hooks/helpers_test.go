@@ -19,8 +19,11 @@ import (
 // fakeBinary is a stand-in for git-ai-survival that appends its arguments
 // and stdin to a log: "args: hook <name> <args...>\n<stdin>end\n". Given
 // --feed, it logs "fed" for git's output on stdin instead of the output.
+// The record is written with one printf, so that fakes running at once
+// (a deferred post-commit beside a deferred post-rewrite) do not
+// interleave their lines.
 const fakeBinary = `#!/bin/sh
-{
+rec=$(
 	printf 'args:'
 	for a in "$@"; do printf ' %s' "$a"; done
 	printf '\n'
@@ -28,8 +31,9 @@ const fakeBinary = `#!/bin/sh
 	*" --feed "*) [ "$(wc -c | tr -d ' ')" -gt 0 ] && printf 'fed\n' ;;
 	*) cat ;;
 	esac
-	printf 'end\n'
-} >>'LOG'
+	printf 'end'
+)
+printf '%s\n' "$rec" >>'LOG'
 `
 
 // postCommitLog is what the fake logs for one post-commit hook.

@@ -966,8 +966,8 @@ func TestPostRewriteInTheBackground(t *testing.T) {
 		t.Errorf("saved lines: %q", got)
 	}
 	name := filepath.Base(markers[0])
-	waitFor(t, func() bool {
-		_, rest, ok := strings.Cut(readLog(t, log), "args: hook post-rewrite --deferred "+name+" --after ")
+	waitFor(t, log, func(got string) bool {
+		_, rest, ok := strings.Cut(got, "args: hook post-rewrite --deferred "+name+" --after ")
 		return ok && strings.Contains(rest, " amend\nend\n") // stdin: none
 	})
 	for _, p := range []string{markers[0], markers[0] + hookrun.RewritePairs} {
@@ -987,12 +987,18 @@ func TestPostRewriteInTheBackground(t *testing.T) {
 	}
 }
 
-// waitFor polls cond for at most 10 s.
-func waitFor(t *testing.T, cond func() bool) {
+// waitFor polls the log at path until cond holds, for at most 30 s (a
+// guard against a hang on a loaded machine, not a timing), and shows
+// the log when it gives up.
+func waitFor(t *testing.T, path string, cond func(log string) bool) {
 	t.Helper()
-	for end := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		got := readLog(t, path)
+		if cond(got) {
+			return
+		}
 		if time.Now().After(end) {
-			t.Fatal("timed out")
+			t.Fatalf("timed out waiting on the log; it holds:\n%s", got)
 		}
 	}
 }
