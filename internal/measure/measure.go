@@ -111,6 +111,7 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 	if !res.NoInference {
 		res.Branches = branches
 	}
+	peak := len(all)
 	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, provenance.Source, error) {
 		pc, src := res.Resolve(c.Meta)
 		// The walk asks once per commit: its notes are not needed again,
@@ -118,8 +119,24 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 		// not by the notes of the whole history.
 		delete(all, c.ID)
 		delete(ai, c.ID)
+		// A map keeps its table when entries go: once three quarters of
+		// the notes are used, the rest move to a table of their size.
+		if peak >= 1024 && len(all) < peak/4 {
+			all = shrink(all)
+			res.Notes, peak = all, len(all)
+		}
 		return pc, src, nil
 	}), nil
+}
+
+// shrink copies m into a map of its size (a map keeps the table of its
+// largest size when entries are deleted).
+func shrink[V any](m map[string]V) map[string]V {
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 // readGitAI reads git-ai's notes of commits (nil: every one) that have

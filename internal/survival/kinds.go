@@ -19,5 +19,7 @@ func (c *Collector) Move(d linemap.Death) {
 	if !c.counted(d.Birth.Commit) {
 		return
 	}
-	c.fates.moved[c.fates.cohortOf(d.Birth)] += d.Lines
+	if f := c.fateLog(); f != nil {
+		f.moved[f.cohortOf(d.Birth)] += d.Lines
+	}
 }

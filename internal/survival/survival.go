@@ -217,7 +217,20 @@ func (c *Collector) counted(cm *linemap.Commit) bool {
 
 // NewCollector returns an empty collector.
 func NewCollector() *Collector {
-	return &Collector{groups: map[group]*Rate{}, fates: newFates()}
+	return &Collector{groups: map[group]*Rate{}}
+}
+
+// fateLog returns the record the curves, the deaths and the release table
+// are computed from, nil when none of them is asked for: the plain figures
+// need no record per commit, so a report without them keeps none.
+func (c *Collector) fateLog() *fates {
+	if !c.Curves && c.ReleasePattern == "" && c.Tags == nil {
+		return nil
+	}
+	if c.fates == nil {
+		c.fates = newFates()
+	}
+	return c.fates
 }
 
 func groupOf(b *linemap.Birth) group {
@@ -256,7 +269,9 @@ func TopDirectory(path string) string {
 
 // Commit counts a commit of the range.
 func (c *Collector) Commit(cm *linemap.Commit) {
-	c.fates.commit(cm)
+	if f := c.fateLog(); f != nil {
+		f.commit(cm)
+	}
 	if !c.counted(cm) {
 		return
 	}
@@ -293,7 +308,9 @@ func (c *Collector) Birth(b *linemap.Birth) {
 	}
 	c.rate(b).Added += b.Lines
 	c.coverage.add(b, b.Lines)
-	c.fates.birth(b)
+	if f := c.fateLog(); f != nil {
+		f.birth(b)
+	}
 	c.fileBirth(b)
 }
 
@@ -308,12 +325,16 @@ func (c *Collector) Death(d linemap.Death) {
 		}
 		c.rate(d.Birth).Added += d.Lines
 		c.coverage.add(d.Birth, d.Lines)
-		c.fates.born(d.Birth, d.Lines)
+		if f := c.fateLog(); f != nil {
+			f.born(d.Birth, d.Lines)
+		}
 		c.fileLines(d.Birth, d.Lines)
 	}
 	c.rate(d.Birth).Deleted += d.Lines
-	kind, by := howDied(d)
-	c.fates.death(d, kind, by)
+	if f := c.fateLog(); f != nil {
+		kind, by := howDied(d)
+		f.death(d, kind, by)
+	}
 }
 
 // Report computes the figures, counting survivors once per line even where
@@ -324,10 +345,12 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 	}
 	surviving := map[group]int{}
 	seen := map[*linemap.Birth][]uint64{}
-	fates, coverage := c.fates, c.coverage
+	fates, coverage := c.fateLog(), c.coverage
 	var addedAtEnd map[group]int
+	if c.Filter != nil && fates != nil {
+		fates = fates.clone()
+	}
 	if c.Filter != nil {
-		fates = c.fates.clone()
 		addedAtEnd = map[group]int{}
 	}
 	for _, s := range survivors {
@@ -350,7 +373,9 @@ func (c *Collector) Report(rangeSpec, end string, survivors []linemap.Survivor) 
 		if c.Filter != nil {
 			addedAtEnd[groupOf(s.Birth)] += n
 			coverage.add(s.Birth, n)
-			fates.born(s.Birth, n)
+			if fates != nil {
+				fates.born(s.Birth, n)
+			}
 			c.fileLines(s.Birth, n)
 		}
 		c.fileSurvivors(s.Birth, n)
