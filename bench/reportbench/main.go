@@ -57,6 +57,9 @@ type options struct {
 	movesSample float64
 	parallel    int
 	keep        bool
+	genOnly     bool   // generate the history, keep it and stop
+	from        string // with -merge-every, measure the history -generate-only left there
+	noM         bool   // with -merge-every, skip `git log -p -m`
 }
 
 func main() {
@@ -76,9 +79,13 @@ func main() {
 	flag.Float64Var(&o.movesSample, "moves-sample", 1, "the same for `git blame -M -C -C`")
 	flag.IntVar(&o.parallel, "parallel", 2, "also time blaming every file with this many processes at a time (0: skip)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
+	flag.BoolVar(&o.genOnly, "generate-only", false, "generate the history and its notes, keep the work directory and stop (no timings)")
+	flag.StringVar(&o.from, "from", "", "with -merge-every, measure the history a `-generate-only` run (same generation flags) left in this work directory instead of generating one; it is kept")
+	flag.BoolVar(&o.noM, "no-m", false, "with -merge-every, do not time `git log -p -m` (too slow on large histories)")
 	flag.Parse()
+	o.keep = o.keep || o.genOnly
 	argsOK := flag.NArg() == 0 && o.gen.commits >= 200 && o.gen.files >= 50 && o.reps >= 1 &&
-		o.blameSample > 0 && o.movesSample > 0 && o.parallel >= 0
+		o.blameSample > 0 && o.movesSample > 0 && o.parallel >= 0 && (o.from == "" || o.gen.mergeEvery > 0 && !o.genOnly)
 	benchkit.Exit("reportbench", argsOK, func() error { return run(o) })
 }
 
@@ -160,11 +167,23 @@ func run(o options) error {
 		return err
 	}
 	res := &result{o: o}
-	work, remove, err := benchkit.WorkDir(o.workRoot, "git-ai-survival-reportbench-", o.keep, progress)
-	if err != nil {
-		return err
+	var work string
+	if o.from != "" {
+		if work, err = filepath.Abs(o.from); err != nil {
+			return err
+		}
+		if _, err := os.Stat(filepath.Join(work, "repo", ".git")); err != nil {
+			return fmt.Errorf("-from %s: no generated history there (%v)", o.from, err)
+		}
+		progress("measuring the history in %s (kept)", work)
+	} else {
+		var remove func()
+		work, remove, err = benchkit.WorkDir(o.workRoot, "git-ai-survival-reportbench-", o.keep, progress)
+		if err != nil {
+			return err
+		}
+		defer remove()
 	}
-	defer remove()
 	home := filepath.Join(work, "home")
 	env, err := benchkit.Environ(home, filepath.Dir(bin))
 	if err != nil {
@@ -186,9 +205,20 @@ func run(o options) error {
 	progress("%s, %s", res.version, strings.TrimSpace(out))
 
 	res.load[0] = loadavg()
+	if o.from != "" {
+		if err := sizeOf(r, res); err != nil {
+			return err
+		}
+		return runScale(r, bin, work, res)
+	}
 	origins, err := build(r, bin, work, res)
 	if err != nil {
 		return err
+	}
+	if o.genOnly {
+		progress("history in %s (generated in %s, annotated in %s)", r.dir,
+			res.setup.generate.Round(time.Millisecond), res.setup.annotate.Round(time.Millisecond))
+		return nil
 	}
 	if o.gen.mergeEvery > 0 {
 		return runScale(r, bin, work, res)
@@ -281,6 +311,17 @@ func build(r *repo, bin, work string, res *result) (map[string]origin, error) {
 	}
 	res.setup.annotate = time.Since(start)
 
+	if err := sizeOf(r, res); err != nil {
+		return nil, err
+	}
+	progress("history: %d commits (%d merges), %d files, %d lines at the end, %d notes; built in %s, annotated in %s",
+		res.size.commits, res.size.merges, res.size.files, res.size.lines, res.size.notes,
+		res.setup.generate.Round(time.Millisecond), res.setup.annotate.Round(time.Millisecond))
+	return origins, nil
+}
+
+// sizeOf counts the history's commits, merges, files, lines and notes.
+func sizeOf(r *repo, res *result) error {
 	for _, q := range []struct {
 		n    *int
 		args []string
@@ -290,32 +331,29 @@ func build(r *repo, bin, work string, res *result) (map[string]origin, error) {
 	} {
 		s, err := r.git(q.args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		fmt.Sscan(s, q.n)
 	}
 	ls, err := r.git("ls-files")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	files := strings.Fields(ls)
 	res.size.files = len(files)
 	for _, p := range files {
 		b, err := os.ReadFile(filepath.Join(r.dir, p))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		res.size.lines += bytes.Count(b, []byte("\n"))
 	}
 	nl, err := r.git("notes", "--ref=refs/notes/ai-survival", "list")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	res.size.notes = len(strings.Fields(nl)) / 2
-	progress("history: %d commits (%d merges), %d files, %d lines at the end, %d notes; built in %s, annotated in %s",
-		res.size.commits, res.size.merges, res.size.files, res.size.lines, res.size.notes,
-		res.setup.generate.Round(time.Millisecond), res.setup.annotate.Round(time.Millisecond))
-	return origins, nil
+	return nil
 }
 
 // writeOrigins writes the commit -> origin map ("<id> <origin> [<agent>]"

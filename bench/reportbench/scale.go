@@ -310,7 +310,7 @@ func runScale(r *repo, bin, work string, res *result) error {
 	}
 	res.full = rt.rep
 	for rep := 0; rep < res.o.reps; rep++ {
-		progress("round %d of %d: report, its git log -p, git log -p, git log -p -m", rep+1, res.o.reps)
+		progress("round %d of %d: report, its git logs, git log -p and (unless -no-m) git log -p -m", rep+1, res.o.reps)
 		t, _, err := timeReport(r, bin, work, cold, res, "report", "--format", "json")
 		if err != nil {
 			return err
@@ -327,13 +327,17 @@ func runScale(r *repo, bin, work string, res *result) error {
 			own.rss = max(own.rss, t.rss)
 		}
 		s.walkLog = append(s.walkLog, own)
-		for _, x := range []struct {
+		logs := []struct {
 			to   *[]timed
 			args []string
 		}{
 			{&s.plainLog, []string{"log", "-p", "--no-color"}},
 			{&s.mLog, []string{"log", "-p", "-m", "--no-color"}},
-		} {
+		}
+		if res.o.noM {
+			logs = logs[:1]
+		}
+		for _, x := range logs {
 			t, _, err := r.exec(nil, nil, "git", x.args...)
 			if err != nil {
 				return err
@@ -375,7 +379,9 @@ func renderScale(res *result, s *scaleRun) string {
 	}
 	row("`report --format json`", s.rep)
 	row("`git log -p` (plain: no merge diffs)", s.plainLog)
-	row("`git log -p -m` (merges against every parent)", s.mLog)
+	if len(s.mLog) > 0 {
+		row("`git log -p -m` (merges against every parent)", s.mLog)
+	}
 	row(fmt.Sprintf("the report's own %d `git log`s, one after the other", len(s.gits)), s.walkLog)
 	plain := benchkit.Median(cpus(s.plainLog))
 	fmt.Fprintf(&b, "\n- Report CPU over plain `git log -p`: %.2fx (threshold %.0fx: %s).\n", ratio(rep, plain), maxOverLogScale, verdict(ratio(rep, plain) <= maxOverLogScale))
