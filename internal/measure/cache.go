@@ -25,6 +25,10 @@ import (
 // walk will read.
 func run(ctx context.Context, repo *gitx.Repo, wo walk.Options, opts Options) (*walk.Result, error) {
 	branches := mergedBranches(ctx, repo, opts)
+	// The notes are read as the walk goes (notestream.go): stop reading
+	// when it is over.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	if opts.NoCache {
 		attr, err := attributor(ctx, repo, opts, nil, branches)
 		if err != nil {

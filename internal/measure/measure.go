@@ -90,6 +90,11 @@ func (o Options) warn(msg string) {
 // branches commits came from (mergedBranches).
 func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []string, branches map[string]string) (walk.Attributor, error) {
 	store := notes.New(repo)
+	if commits == nil {
+		if a, ok, err := streamedAttributor(ctx, repo, store, opts, branches); ok || err != nil {
+			return a, err
+		}
+	}
 	var all map[string]notes.Entry
 	var err error
 	switch {
@@ -127,6 +132,46 @@ func attributor(ctx context.Context, repo *gitx.Repo, opts Options, commits []st
 		}
 		return pc, src, nil
 	}), nil
+}
+
+// streamedAttributor is the attributor of a full walk of opts.Range that
+// reads the notes as the walk goes (notestream.go); ok is false when it
+// cannot (git-ai's notes are there, or the range or the note ids are
+// unusual), and the notes are then read all at once. Cancel ctx once the
+// walk is over.
+func streamedAttributor(ctx context.Context, repo *gitx.Repo, store *notes.Store, opts Options, branches map[string]string) (a walk.Attributor, ok bool, err error) {
+	rng := opts.Range
+	if rng == "" {
+		rng = "HEAD"
+	}
+	if strings.HasPrefix(rng, "-") || strings.Contains(rng, "...") {
+		return nil, false, nil
+	}
+	if tips, err := gitai.Refs(ctx, repo); err != nil || len(tips) > 0 {
+		return nil, false, err
+	}
+	ix, ok, err := readNoteIndex(ctx, repo, store.Ref)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	s := streamNotes(ctx, repo, ix, []string{rng})
+	one := map[string]notes.Entry{}
+	res := &resolve.Resolver{Notes: one, Classify: opts.Classify, NoInference: opts.Config != nil && !opts.Config.Inference, UnknownAs: opts.Unknown, Warn: opts.warn}
+	if !res.NoInference {
+		res.Branches = branches
+	}
+	return walk.AttributorFunc(func(c *walk.Commit) (provenance.Commit, provenance.Source, error) {
+		e, has, err := s.entry(c.ID)
+		if err != nil {
+			return provenance.Commit{}, "", err
+		}
+		clear(one)
+		if has {
+			one[c.ID] = e
+		}
+		pc, src := res.Resolve(c.Meta)
+		return pc, src, nil
+	}), true, nil
 }
 
 // shrink copies m into a map of its size (a map keeps the table of its
