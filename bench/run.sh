@@ -10,6 +10,10 @@
 #   BENCH_COMMIT_FLAGS   extra flags for bench/commitbench (e.g. "-commits 60")
 #   BENCH_REPORT_FLAGS   extra flags for bench/reportbench (e.g. "-reps 3")
 #   BENCH_SCALE_FLAGS    extra flags for the merge-heavy history (e.g. "-commits 20000")
+#   BENCH_SCALE80K_FLAGS extra flags for the 80,000-commit history
+#   BENCH_SCALE80K_FROM  a work directory that `reportbench -generate-only
+#                        -merge-every 3 -commits 80000` left, to measure instead
+#                        of generating the 80,000-commit history again
 #   BENCH_REAL_FLAGS     extra flags for bench/realbench (e.g. "-rebase 15 -load 0")
 #   BENCH_REAL_BUNDLE    the real repository's bundle (default: the first of
 #                        ../shared/realrepos/hercules.bundle and
@@ -22,7 +26,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN="$ROOT/bin/git-ai-survival"
 RESULTS="$ROOT/bench/results.md"
-ALL=(real commit report scale checkpoint)
+ALL=(real commit report scale scale80k checkpoint)
 
 usage() {
 	echo "usage: bench/run.sh [NAME...]   (benchmarks: ${ALL[*]})" >&2
@@ -120,6 +124,22 @@ bench_scale() {
 }
 
 title_scale='scale: the report on a merge-heavy history against `git log -p`'
+
+# The same shape at the size of git's own history: 80,000 commits, one
+# round, without `git log -p -m` (most of an hour by itself). Generating
+# the history and writing its notes take most of this benchmark's time;
+# BENCH_SCALE80K_FROM measures one made earlier instead.
+bench_scale80k() {
+	local flags=()
+	# shellcheck disable=SC2206 # word splitting wanted
+	flags=(${BENCH_SCALE80K_FLAGS:-})
+	[ -n "${BENCH_SCALE80K_FROM:-}" ] && flags=(-from "$BENCH_SCALE80K_FROM" "${flags[@]}")
+	go build -o "$TMP/reportbench" ./bench/reportbench
+	"$TMP/reportbench" -bin "$BIN" -work "$TMP" -out "$1" -merge-every 3 -commits 80000 -reps 1 -no-m "${flags[@]}" >/dev/null
+	sed -n 's/^- Report CPU over plain `git log -p`: \([^ ]*\).*/scale80k: report \/ git log -p (CPU) \1/p' "$1"
+}
+
+title_scale80k='scale80k: the report on a merge-heavy history of 80,000 commits'
 
 # The agent checkpoint (Pre + Post through the real binary, on a 2,000-line
 # file) and the post-commit hook with 50 files' checkpoints pending, from the

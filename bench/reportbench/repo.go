@@ -25,6 +25,9 @@ type repo struct {
 type timed struct {
 	wall, cpu time.Duration
 	rss       int64 // peak resident set of the process or of one of its children, bytes
+	// own is the process's own peak resident set (VmHWM, children not
+	// included), bytes, read from /proc while it runs; 0 without /proc.
+	own int64
 }
 
 // command prepares name args in the repository; stdout goes to out (nil:
@@ -53,8 +56,30 @@ func (r *repo) exec(stdin io.Reader, out io.Writer, name string, args ...string)
 	}
 	cmd, errb := r.command(stdin, out, name, args...)
 	start := time.Now()
-	err := cmd.Run()
-	t := timed{wall: time.Since(start)}
+	var own int64
+	err := cmd.Start()
+	if err == nil {
+		done := make(chan struct{})
+		polled := make(chan struct{})
+		go func() {
+			defer close(polled)
+			status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+			for {
+				if kb := vmHWM(status); kb > 0 {
+					own = kb * 1024
+				}
+				select {
+				case <-done:
+					return
+				case <-time.After(50 * time.Millisecond):
+				}
+			}
+		}()
+		err = cmd.Wait()
+		close(done)
+		<-polled
+	}
+	t := timed{wall: time.Since(start), own: own}
 	if cmd.ProcessState != nil {
 		t.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
@@ -65,6 +90,23 @@ func (r *repo) exec(stdin io.Reader, out io.Writer, name string, args ...string)
 		err = fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, benchkit.FirstLines(errb.String(), 10))
 	}
 	return t, errb.String(), err
+}
+
+// vmHWM reads the VmHWM line (kB) of a /proc/<pid>/status file; 0 when
+// it cannot.
+func vmHWM(status string) int64 {
+	b, err := os.ReadFile(status)
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
+			return kb
+		}
+	}
+	return 0
 }
 
 // git runs git and returns its stdout.

@@ -325,6 +325,7 @@ func runScale(r *repo, bin, work string, res *result) error {
 			own.wall += t.wall
 			own.cpu += t.cpu
 			own.rss = max(own.rss, t.rss)
+			own.own = max(own.own, t.own)
 		}
 		s.walkLog = append(s.walkLog, own)
 		logs := []struct {
@@ -370,12 +371,16 @@ func renderScale(res *result, s *scaleRun) string {
 	fmt.Fprintf(&b, "A merge-heavy history shaped like git's own (`reportbench -merge-every %d -commits %d`): %d commits, %d of them merges; %d long-lived branches open at a time, merged into main again and again and taking main back now and then; %d files of about %d lines edited thousands of times beside %d ordinary files; %d files and %d lines at the end. Medians of %d rounds from a cold start; load average %s at the start, %s at the end.\n\n",
 		o.gen.mergeEvery, o.gen.commits, res.size.commits, res.size.merges, o.gen.branches, o.gen.bigFiles, o.gen.bigLines, o.gen.files,
 		res.size.files, res.size.lines, o.reps, res.load[0], res.load[1])
-	b.WriteString("Peak RSS is that of the process or of the largest of its children (for the report, its `git log -p`, whose mapped pack counts).\n\n")
-	b.WriteString("| command | wall | CPU | peak RSS | report / it (CPU) |\n|---|---:|---:|---:|---:|\n")
+	b.WriteString("Peak RSS is that of the process or of the largest of its children (for the report, its `git log -p`, whose mapped pack counts); own peak is the process's own (VmHWM, read from /proc while it runs), for the report what the binary itself holds.\n\n")
+	b.WriteString("| command | wall | CPU | peak RSS | own peak | report / it (CPU) |\n|---|---:|---:|---:|---:|---:|\n")
 	rep := benchkit.Median(cpus(s.rep))
 	row := func(name string, ts []timed) {
 		c := benchkit.Median(cpus(ts))
-		fmt.Fprintf(&b, "| %s | %s | %s | %.0f MB | %.2fx |\n", name, secs(benchkit.Median(walls(ts))), secs(c), float64(peak(ts))/1e6, ratio(rep, c))
+		var own int64
+		for _, t := range ts {
+			own = max(own, t.own)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f MB | %.0f MB | %.2fx |\n", name, secs(benchkit.Median(walls(ts))), secs(c), float64(peak(ts))/1e6, float64(own)/1e6, ratio(rep, c))
 	}
 	row("`report --format json`", s.rep)
 	row("`git log -p` (plain: no merge diffs)", s.plainLog)
