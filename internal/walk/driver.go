@@ -45,6 +45,8 @@ type driver struct {
 	mergesEnded bool
 	repo        *gitx.Repo
 	revs        []string
+	// names holds one copy of each author and committer (name).
+	names map[string]string
 }
 
 // open is a commit's tree with the number of its children still to come.
@@ -228,12 +230,27 @@ func (d *driver) trim(c *linemap.Commit) {
 	for i, p := range c.Parents {
 		parents[i] = strings.Clone(p)
 	}
-	c.Meta = provenance.Meta{ID: strings.Clone(c.ID), Parents: parents, Author: strings.Clone(c.Author),
-		Committer: strings.Clone(c.Committer), AuthorTime: c.AuthorTime, CommitTime: c.CommitTime, Branch: c.Branch}
+	c.Meta = provenance.Meta{ID: strings.Clone(c.ID), Parents: parents, Author: d.name(c.Author),
+		Committer: d.name(c.Committer), AuthorTime: c.AuthorTime, CommitTime: c.CommitTime, Branch: c.Branch}
 	c.Provenance.ID = c.ID
 	if !d.opts.Moves {
 		c.Provenance.Files = nil
 	}
+}
+
+// name returns one copy of an author or committer for every commit that
+// has it: the commits whose lines are alive stay in memory to the end,
+// and a history has far fewer people than commits.
+func (d *driver) name(s string) string {
+	if n, ok := d.names[s]; ok {
+		return n
+	}
+	if d.names == nil {
+		d.names = map[string]string{}
+	}
+	n := strings.Clone(s)
+	d.names[n] = n
+	return n
 }
 
 // otherParents fills a merge's diffs against its parents: the paths it
