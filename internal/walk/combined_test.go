@@ -201,13 +201,28 @@ func TestTruthOctopus(t *testing.T) {
 // and survivors, event by event.
 func TestCombinedMergesTraceAsSeparate(t *testing.T) {
 	t.Parallel()
-	for _, seed := range seeds(12, 21, 16) {
+	testCombinedAsSeparate(t, false, seeds(12, 21, 16))
+}
+
+// With moves, a merge's lines added relative to every parent are searched
+// in the files changed relative to each parent: reading the combined diff
+// (with the added lines' content) and listing those files only when a
+// search needs them finds the same moves, births, deaths and survivors as
+// reading every merge against each parent.
+func TestCombinedMergesTraceAsSeparateMoves(t *testing.T) {
+	t.Parallel()
+	testCombinedAsSeparate(t, true, seeds(31, 32, 33, 34))
+}
+
+func testCombinedAsSeparate(t *testing.T, moves bool, seeds []int64) {
+	for _, seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
 			h := newHistory(t, r, seed)
 			h.branches = true
 			h.repeated = seed%2 == 0
+			h.moves = moves
 			h.run(steps(100))
 			repo := openRepo(t, r)
 			trace := func(separate bool) []string {
@@ -215,11 +230,15 @@ func TestCombinedMergesTraceAsSeparate(t *testing.T) {
 				opts := walk.Options{
 					Attributor:     byMessage,
 					SeparateMerges: separate,
+					Moves:          moves,
 					OnBirth: func(b *walk.Birth) {
 						out = append(out, fmt.Sprintf("birth %s %q %d %s", b.Commit.ID, b.Path, b.Lines, b.Attribution.Origin))
 					},
 					OnDeath: func(d walk.Death) {
 						out = append(out, fmt.Sprintf("death %s %q +%d %d by %s %q %s", d.Birth.Commit.ID, d.Birth.Path, d.Offset, d.Lines, d.Commit.ID, d.Path, d.Kind))
+					},
+					OnMove: func(d walk.Death) {
+						out = append(out, fmt.Sprintf("move %s %q +%d %d by %s %q", d.Birth.Commit.ID, d.Birth.Path, d.Offset, d.Lines, d.Commit.ID, d.Path))
 					},
 				}
 				res, err := walk.Run(context.Background(), repo, opts)

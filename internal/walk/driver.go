@@ -1,8 +1,11 @@
 package walk
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
@@ -167,6 +170,9 @@ func (d *driver) finish() error {
 		}
 	}
 	step := linemap.Step{Commit: c, Diffs: r.diffs}
+	if d.merges != nil && d.opts.Moves && len(c.Parents) == 2 {
+		step.Changed = func(i int) ([]linemap.Change, error) { return d.changedFrom(c, i) }
+	}
 	for _, p := range c.Parents {
 		o := d.trees[p]
 		if o == nil {
@@ -269,18 +275,25 @@ func (d *driver) otherParents(r *reading) error {
 			r.diffs[1] = rec.parents[1]
 		}
 		r.diffs[0] = first
-		return nil
+		return d.checkEnds(r.c.ID, rec.ends)
 	}
 	for i := range r.c.Parents {
 		var changes []linemap.Change
 		p := &diff.Parser{OnFile: func(f *diff.File) error {
 			ch := linemap.Change{OldPath: f.OldPath, NewPath: f.NewPath, Binary: f.Binary}
 			for _, h := range f.Hunks {
-				ch.Hunks = append(ch.Hunks, linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines})
+				lh := linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines}
+				if d.opts.Moves {
+					lh.Added = contentOf(h.Added)
+				}
+				ch.Hunks = append(ch.Hunks, lh)
 			}
 			changes = append(changes, ch)
 			return nil
 		}}
+		if d.opts.Moves {
+			p.KeepAdded, p.NoNewline = true, noNewline
+		}
 		args := append([]string{"diff-tree"}, treeArgs...)
 		args = append(args, r.c.Parents[i], r.c.ID, "--")
 		if err := d.repo.Stream(d.ctx, nil, p.Parse, args...); err != nil {
@@ -290,6 +303,65 @@ func (d *driver) otherParents(r *reading) error {
 	}
 	return nil
 }
+
+// checkEnds reads, for each file of merge id whose last line the merge
+// has from no parent, whether that line ends with a newline, from the
+// merge's file (git's combined diff does not always say).
+func (d *driver) checkEnds(id string, ends []endCheck) error {
+	for _, e := range ends {
+		out, err := d.repo.Output(d.ctx, "cat-file", "blob", id+":"+e.path)
+		if err != nil {
+			return fmt.Errorf("merge %s, %q: reading the file: %w", id, e.path, err)
+		}
+		if len(out) == 0 || out[len(out)-1] == '\n' {
+			continue
+		}
+		last := out[bytes.LastIndexByte(out, '\n')+1:]
+		if string(last) != e.text {
+			return fmt.Errorf("merge %s, %q: the combined diff's last line is not the file's", id, e.path)
+		}
+		l := linemap.LineOf(e.text, false)
+		for _, s := range e.slots {
+			*s = l
+		}
+	}
+	return nil
+}
+
+// changedFrom lists merge c's changes relative to its parent i (paths
+// alone, as rawArgs, with git diff-tree), for blame's search for copies.
+func (d *driver) changedFrom(c *linemap.Commit, i int) ([]linemap.Change, error) {
+	args := append(append([]string{}, changedArgs...), c.Parents[i], c.ID, "--")
+	var out []linemap.Change
+	err := d.repo.Stream(d.ctx, nil, func(r io.Reader) error {
+		br := bufio.NewReaderSize(r, 1<<16)
+		for {
+			line, err := br.ReadString('\n')
+			if line = strings.TrimSuffix(line, "\n"); strings.HasPrefix(line, ":") {
+				ch, perr := rawChange(line)
+				if perr != nil {
+					return perr
+				}
+				out = append(out, ch)
+			}
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}, args...)
+	if err != nil {
+		return nil, fmt.Errorf("merge %s: changes against parent %d: %w", c.ID, i+1, err)
+	}
+	return out, nil
+}
+
+// changedArgs list a merge's changes relative to one parent as rawArgs
+// list them relative to the first.
+var changedArgs = []string{"diff-tree", "-r", "--raw", "--no-abbrev", "-M", "--no-color",
+	"--no-ext-diff", "--no-textconv", "--ignore-submodules=all", "--no-relative"}
 
 // treeArgs diff two commits as logArgs diffs a commit with a parent.
 var treeArgs = []string{"-r", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
