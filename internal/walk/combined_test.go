@@ -269,3 +269,52 @@ func testCombinedAsSeparate(t *testing.T, moves bool, seeds []int64) {
 		})
 	}
 }
+
+// A merge whose last line it has from no parent and which ends without a
+// newline: git's combined diff does not always say so ("\\ No newline at
+// end of file" is printed in one of these two merges, not in the other),
+// and blame tells "X" at the end of a file from "X\n", so with moves the
+// merge's file must hold the same content as read from separate diffs.
+func TestCombinedMovesLastLineWithoutNewline(t *testing.T) {
+	t.Parallel()
+	r := newRepo(t)
+	r.Write("f.txt", "alpha\nbeta\ngamma\n")
+	r.Write("g.txt", "one\ntwo\nthree\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "side")
+	r.Write("f.txt", "alpha\nbeta\ngamma\nside\n")
+	r.Write("g.txt", "one\ntwo\nthree\nside\n")
+	r.Commit("side")
+	r.Git("checkout", "-q", "main")
+	r.Write("f.txt", "alpha\nbeta")
+	r.Write("g.txt", "zero\none\ntwo\nthree\n")
+	r.Commit("main")
+	r.Run("", "git", "merge", "-q", "--no-ff", "--no-commit", "side") // conflicts: resolved below
+	r.Write("f.txt", "alpha\nbeta\nthe merge's own last line")
+	r.Write("g.txt", "zero\none\ntwo\nthree\nside\nthe merge's own last line")
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "merge")
+	repo := openRepo(t, r)
+	lines := func(separate bool) map[string][]linemap.Line {
+		res, err := walk.Run(context.Background(), repo, walk.Options{Moves: true, SeparateMerges: separate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := res.Tree.Export()
+		out := map[string][]linemap.Line{}
+		for i, p := range st.Paths {
+			out[p] = st.Versions[st.Files[i]].Lines
+		}
+		return out
+	}
+	combined, separate := lines(false), lines(true)
+	for _, p := range []string{"f.txt", "g.txt"} {
+		c, s := combined[p], separate[p]
+		if len(s) == 0 || fmt.Sprint(c) != fmt.Sprint(s) {
+			t.Errorf("%s: combined %v, separate %v", p, c, s)
+		}
+		if want := linemap.LineOf("the merge's own last line", false); len(c) == 0 || c[len(c)-1] != want {
+			t.Errorf("%s: last line %v, want %v", p, c, want)
+		}
+	}
+}
