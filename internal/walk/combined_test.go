@@ -318,3 +318,56 @@ func TestCombinedMovesLastLineWithoutNewline(t *testing.T) {
 		}
 	}
 }
+
+// A merge's own lines copied from a file only its first parent changed
+// (so it has that parent's version, and the block is gone from it) are
+// found in the second parent's version of that file, as blame's search
+// for copies in the files changed relative to each parent finds them: the
+// files changed relative to the second parent are listed for it.
+func TestCombinedMovesCopiedFromSecondParent(t *testing.T) {
+	t.Parallel()
+	block := "func copiedAcrossTheMerge(alpha, beta int) int {\n\treturn alpha*beta + alpha - beta\n}\n"
+	r := newRepo(t)
+	r.Write("a.txt", "first line of a\nsecond line of a\n")
+	r.Write("lib.txt", "library header line\n"+block+"library footer line\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "side")
+	r.Write("a.txt", "first line of a\nsecond line of a\nside adds this\n")
+	r.Commit("side")
+	r.Git("checkout", "-q", "main")
+	r.Write("a.txt", "main adds this\nfirst line of a\nsecond line of a\n")
+	r.Write("lib.txt", "library header line\nlibrary footer line\n")
+	r.Commit("main")
+	r.Run("", "git", "merge", "-q", "--no-ff", "--no-commit", "side")
+	r.Write("a.txt", "main adds this\nfirst line of a\nsecond line of a\nside adds this\n"+block)
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "merge")
+	repo := openRepo(t, r)
+	merge := strings.TrimSpace(r.Git("rev-parse", "HEAD"))
+	trace := func(separate bool) ([]string, int) {
+		var out []string
+		inMerge := 0
+		res, err := walk.Run(context.Background(), repo, walk.Options{Moves: true, SeparateMerges: separate,
+			OnBirth: func(b *walk.Birth) {
+				out = append(out, fmt.Sprintf("birth %s %q %d", b.Commit.ID, b.Path, b.Lines))
+				if b.Commit.ID == merge {
+					inMerge += b.Lines
+				}
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range res.Survivors {
+			out = append(out, fmt.Sprintf("survivor %s %q +%d %d at %q:%d", s.Birth.Commit.ID, s.Birth.Path, s.Offset, s.Lines, s.Path, s.Line))
+		}
+		return out, inMerge
+	}
+	separate, bornSeparate := trace(true)
+	combined, bornCombined := trace(false)
+	if bornSeparate != 0 {
+		t.Fatalf("the merge is the birth of %d lines read from separate diffs, want none (the block is a copy)", bornSeparate)
+	}
+	if !reflect.DeepEqual(combined, separate) || bornCombined != 0 {
+		t.Fatalf("combined (%d lines born in the merge):\n%s\nseparate:\n%s", bornCombined, strings.Join(combined, "\n"), strings.Join(separate, "\n"))
+	}
+}

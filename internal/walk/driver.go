@@ -1,11 +1,9 @@
 package walk
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/diff"
@@ -48,6 +46,9 @@ type driver struct {
 	mergesEnded bool
 	repo        *gitx.Repo
 	revs        []string
+	// changed lists, with moves, a merge's changes relative to a later
+	// parent when a search for copies needs them.
+	changed *changedLister
 }
 
 // open is a commit's tree with the number of its children still to come.
@@ -329,39 +330,27 @@ func (d *driver) checkEnds(id string, ends []endCheck) error {
 }
 
 // changedFrom lists merge c's changes relative to its parent i (paths
-// alone, as rawArgs, with git diff-tree), for blame's search for copies.
+// alone, as rawArgs), for blame's search for copies (combined_parents.go).
 func (d *driver) changedFrom(c *linemap.Commit, i int) ([]linemap.Change, error) {
-	args := append(append([]string{}, changedArgs...), c.Parents[i], c.ID, "--")
-	var out []linemap.Change
-	err := d.repo.Stream(d.ctx, nil, func(r io.Reader) error {
-		br := bufio.NewReaderSize(r, 1<<16)
-		for {
-			line, err := br.ReadString('\n')
-			if line = strings.TrimSuffix(line, "\n"); strings.HasPrefix(line, ":") {
-				ch, perr := rawChange(line)
-				if perr != nil {
-					return perr
-				}
-				out = append(out, ch)
-			}
-			if err == io.EOF {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}, args...)
+	if d.changed == nil {
+		d.changed = startChangedLister(d.ctx, d.repo)
+	}
+	out, err := d.changed.list(c.ID, c.Parents[i])
 	if err != nil {
 		return nil, fmt.Errorf("merge %s: changes against parent %d: %w", c.ID, i+1, err)
 	}
 	return out, nil
 }
 
-// changedArgs list a merge's changes relative to one parent as rawArgs
-// list them relative to the first.
-var changedArgs = []string{"diff-tree", "-r", "--raw", "--no-abbrev", "-M", "--no-color",
-	"--no-ext-diff", "--no-textconv", "--ignore-submodules=all", "--no-relative"}
+// closeChanged ends the git that lists merges' changes, if it ran.
+func (d *driver) closeChanged() error {
+	if d.changed == nil {
+		return nil
+	}
+	err := d.changed.close()
+	d.changed = nil
+	return err
+}
 
 // treeArgs diff two commits as logArgs diffs a commit with a parent.
 var treeArgs = []string{"-r", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",

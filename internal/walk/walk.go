@@ -268,6 +268,9 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	if err == nil {
 		err = d.finish()
 	}
+	if cerr := d.closeChanged(); err == nil && cerr != nil {
+		err = fmt.Errorf("listing merges' changes: %w", cerr)
+	}
 	if err != nil {
 		cancelMeta()
 		metaErr := <-metaDone
