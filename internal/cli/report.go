@@ -12,6 +12,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/internal/render"
 	"github.com/git-ai-survival/git-ai-survival/internal/survival"
+	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
 )
 
 // ReportOptions are the flags of report.
@@ -169,14 +170,16 @@ func reportRun(ctx context.Context, f *Factory, opts *ReportOptions) error {
 	}
 	progress := f.progress(opts.Format != "json")
 	var left measure.Generated
+	var cache walkcache.Stats
 	rep, err := measure.Report(ctx, repo, measure.Options{Range: opts.Range, Config: m.cfg, Classify: m.classify, Unknown: m.unknown, Moves: m.moves, MoveThresholds: m.th, Pathspec: m.specs, Curves: opts.Curves || opts.Format == "html", Releases: opts.Releases, OnProgress: progress.callback(), Warn: f.warnOnce(), NoCache: opts.NoCache, Counts: opts.filter.Counts(),
-		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g }})
+		IncludeGenerated: opts.IncludeGenerated, OnGenerated: func(g measure.Generated) { left = g },
+		OnCache: func(st walkcache.Stats) { cache = st }})
 	progress.done()
 	if err != nil {
 		return walkError(err)
 	}
 	if rep.Commits.WithNotes < rep.Commits.Total {
-		warnLostNotes(ctx, f, repo)
+		warnLostNotes(ctx, f, repo, cache.Resumed)
 	}
 	notes := measure.Notes(rep, left)
 	if opts.filter != nil {
@@ -206,14 +209,16 @@ func writeReport(f *Factory, rep *survival.Report, format string, notes []string
 }
 
 // warnLostNotes warns when a history rewrite without post-rewrite (git
-// filter-branch, git filter-repo) left many commits without their notes.
-func warnLostNotes(ctx context.Context, f *Factory, repo *gitx.Repo) {
-	warnLostNotesTo(ctx, repo, func(w string) { f.Warnf("%s", w) })
+// filter-branch, git filter-repo) left many commits without their notes;
+// resumed says the report's walk continued a saved one (see
+// notes.Store.LostAfter).
+func warnLostNotes(ctx context.Context, f *Factory, repo *gitx.Repo, resumed bool) {
+	warnLostNotesTo(ctx, repo, resumed, func(w string) { f.Warnf("%s", w) })
 }
 
 // warnLostNotesTo gives warn the warning of warnLostNotes, if any.
-func warnLostNotesTo(ctx context.Context, repo *gitx.Repo, warn func(string)) {
-	n, err := notes.New(repo).Lost(ctx)
+func warnLostNotesTo(ctx context.Context, repo *gitx.Repo, resumed bool, warn func(string)) {
+	n, err := notes.New(repo).LostAfter(ctx, resumed)
 	if w := notes.LostWarning(n); err == nil && w != "" {
 		warn(w)
 	}

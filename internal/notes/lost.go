@@ -3,7 +3,12 @@ package notes
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 )
 
 // LostThreshold is how many commits must have lost their notes before
@@ -66,6 +71,33 @@ func (s *Store) Lost(ctx context.Context) (int, error) {
 		}
 	}
 	return lost, nil
+}
+
+// LostAfter is Lost for a report whose walk continued a saved one
+// (resumed) or started over. A rewrite that drops notes gives every
+// rewritten commit a new id, so the next report's walk starts over and
+// checks; a walk that continued sees only commits added since, which no
+// rewrite made. So when resumed and the last check (its count is kept in
+// the common git directory) found fewer than LostThreshold, the count is
+// that one and no history is read: a report after a new commit does not
+// pay a git log of every ref. Otherwise Lost runs and its count is kept.
+func (s *Store) LostAfter(ctx context.Context, resumed bool) (int, error) {
+	path := filepath.Join(s.repo.CommonDir, "ai-survival", "lost")
+	if resumed {
+		if b, err := os.ReadFile(path); err == nil {
+			if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && n >= 0 && n < LostThreshold {
+				return n, nil
+			}
+		}
+	}
+	n, err := s.Lost(ctx)
+	if err != nil {
+		return n, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+		_ = fsx.WriteFileAtomic(path, []byte(strconv.Itoa(n)+"\n"), 0o644) // a hint: a failed write only costs the next check
+	}
+	return n, nil
 }
 
 // LostWarning is the warning for n commits that lost their notes, with

@@ -58,6 +58,10 @@ func TestLostToFilterBranch(t *testing.T) {
 		!strings.Contains(errs, "git ai-survival hook post-rewrite rebase < <pairs>") {
 		t.Errorf("report: exit %d, stderr %s", code, errs)
 	}
+	// The next report continues the saved walk, and still warns.
+	if _, errs, code := r.Tool("", "report"); code != 0 || !strings.Contains(errs, "warning: 4 commits lost their provenance notes") {
+		t.Errorf("second report: exit %d, stderr %s", code, errs)
+	}
 
 	// Carried over by content, as the warning says first...
 	if out, errs, code := r.Tool("", "annotate", "--restore"); code != 0 || !strings.Contains(out, "restored") {
@@ -108,5 +112,51 @@ func TestLostCarriedOverExactly(t *testing.T) {
 	}
 	if _, errs, _ := r.Tool("", "sync"); strings.Contains(errs, "lost") {
 		t.Errorf("sync after carrying them over: %s", errs)
+	}
+}
+
+// TestLostAfterResume: a walk that continued a saved one takes the count
+// of the last check when it was under the threshold (no history read),
+// and checks again when it was not; a walk that started over always checks
+// and keeps its count.
+func TestLostAfterResume(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("README", "readme\n")
+	r.MustTool("install")
+	r.Commit("Set up")
+	for _, f := range []string{"a", "b", "c"} {
+		r.Write(f+".txt", f+"\n")
+		r.Commit("Add " + f)
+	}
+	repo, err := gitx.Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo.Git.Env = r.Env
+	s := notes.New(repo)
+	ctx := context.Background()
+	after := func(resumed bool) int {
+		t.Helper()
+		n, err := s.LostAfter(ctx, resumed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := after(false); n != 0 {
+		t.Fatalf("before the rewrite: %d lost", n)
+	}
+	if out, errs, err := r.Run("", "env", "FILTER_BRANCH_SQUELCH_WARNING=1", "git", "filter-branch", "-f",
+		"--env-filter", "GIT_COMMITTER_NAME=Filter; export GIT_COMMITTER_NAME", "--", "main"); err != nil {
+		t.Fatalf("filter-branch: %v\n%s%s", err, out, errs)
+	}
+	if n := after(true); n != 0 {
+		t.Errorf("resumed after a check that found none: %d, want the kept 0 (no check)", n)
+	}
+	if n := after(false); n != 4 {
+		t.Errorf("started over: %d lost, want 4", n)
+	}
+	if n := after(true); n != 4 {
+		t.Errorf("resumed after a check that found 4: %d, want 4 (checked again)", n)
 	}
 }
