@@ -47,6 +47,8 @@ type file struct {
 	// nil when not known (an empty file known to be empty has an empty,
 	// non-nil slice).
 	lines []Line
+	// sig is, once searched for copies, a Bloom filter of lines (moves.go).
+	sig []uint64
 	// refs is the number of trees holding this version.
 	refs int
 	// counted is set once its lines are in their births' live counts.
