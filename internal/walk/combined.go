@@ -31,9 +31,11 @@ import (
 // context: lines a parent lost hang before the line of the merge that
 // follows them, and git prints that line only as context when the merge
 // has it from every parent (with none, it is skipped silently and the
-// lines after it would be read one line too early). With moves, blame's
-// search for copies needs every path a merge changed relative to each
-// parent, and the walk reads separate diffs.
+// lines after it would be read one line too early). With moves, the
+// hunks keep the lines they add (their content is in the combined diff),
+// and blame's search for copies, which looks in every path a merge
+// changed relative to each parent, gets those of a later parent when it
+// needs them (combined_parents.go).
 //
 // A merge of three or more parents (rare) cannot say from the combined
 // diff which parent a path unchanged relative to some of them comes from;

@@ -1,7 +1,7 @@
 // Package walk is the survival engine's one pass over history. It streams
 // the diffs of a range, oldest first, from a single `git log -p` (and the
-// commits' metadata from one more `git log`; without moves, the merges'
-// diffs from two more, combined.go), asks an Attributor for each
+// commits' metadata from one more `git log`, the merges' diffs from two
+// more, combined.go), asks an Attributor for each
 // commit's provenance, and keeps the line-origin map (package linemap) up to
 // date: every line a commit in the range adds is born with its commit and
 // attribution, every line that leaves the history dies, and the lines of the
