@@ -38,7 +38,7 @@ type driver struct {
 	lastPath string
 	// bg reads the trees of parents outside the range (with Moves).
 	bg *boundary
-	// merges gives, without Moves, each merge's diffs against its
+	// merges gives each merge's diffs against its
 	// parents after the first (combined.go); repo and revs read those of
 	// a merge of three or more parents.
 	merges      chan *mergeDiffs
