@@ -148,7 +148,7 @@ func (d *driver) file(f *diff.File) error {
 		for i, h := range f.Hunks {
 			ch.Hunks[i] = linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines}
 			if d.opts.Moves {
-				ch.Hunks[i].Added = contentOf(h.Added)
+				ch.Hunks[i].Added = linesOfHashes(h.AddedHashes)
 			}
 		}
 	}

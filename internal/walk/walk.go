@@ -261,7 +261,7 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 
 	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file}
 	if opts.Moves {
-		p.KeepAdded, p.NoNewline = true, noNewline
+		p.HashAdded = hashLine
 	}
 	args := append(append([]string{}, logArgsFor(!combined)...), revs...)
 	err = repo.Stream(ctx, nil, p.Parse, append(args, "--")...)

@@ -60,7 +60,12 @@ const alnumBits = 12
 
 // LineOf returns the Line of text; eol says whether it ends with a
 // newline (only a file's last line may not).
-func LineOf(text string, eol bool) Line {
+func LineOf(text string, eol bool) Line { return lineOf(text, eol) }
+
+// LineOfBytes is LineOf of text held in bytes.
+func LineOfBytes(text []byte, eol bool) Line { return lineOf(text, eol) }
+
+func lineOf[T string | []byte](text T, eol bool) Line {
 	h := hashString(text)
 	if !eol {
 		h = (h ^ 0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
@@ -77,7 +82,7 @@ func LineOf(text string, eol bool) Line {
 
 // hashString is a fixed 64-bit hash of s: each 8 bytes are folded in by a
 // 64x64->128-bit multiply (wyhash's mixing step).
-func hashString(s string) uint64 {
+func hashString[T string | []byte](s T) uint64 {
 	const (
 		k0 = 0xa0761d6478bd642f
 		k1 = 0xe7037ed1a0b428db
