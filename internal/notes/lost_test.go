@@ -10,14 +10,44 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 )
 
-func lost(t *testing.T, r *gittest.Repo) int {
+// fourNotedCommits is a repository with the hooks installed and four
+// commits, each with its note.
+func fourNotedCommits(t *testing.T) *gittest.Repo {
+	t.Helper()
+	r := gittest.New(t)
+	r.Write("README", "readme\n")
+	r.MustTool("install")
+	r.Commit("Set up")
+	for _, f := range []string{"a", "b", "c"} {
+		r.Write(f+".txt", f+"\n")
+		r.Commit("Add " + f)
+	}
+	return r
+}
+
+// filterBranch rewrites every commit of main, as git filter-branch does:
+// without carrying the notes over.
+func filterBranch(t *testing.T, r *gittest.Repo) {
+	t.Helper()
+	if out, errs, err := r.Run("", "env", "FILTER_BRANCH_SQUELCH_WARNING=1", "git", "filter-branch", "-f",
+		"--env-filter", "GIT_COMMITTER_NAME=Filter; export GIT_COMMITTER_NAME", "--", "main"); err != nil {
+		t.Fatalf("filter-branch: %v\n%s%s", err, out, errs)
+	}
+}
+
+func store(t *testing.T, r *gittest.Repo) *notes.Store {
 	t.Helper()
 	repo, err := gitx.Open(context.Background(), r.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	repo.Git.Env = r.Env
-	n, err := notes.New(repo).Lost(context.Background())
+	return notes.New(repo)
+}
+
+func lost(t *testing.T, r *gittest.Repo) int {
+	t.Helper()
+	n, err := store(t, r).Lost(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,14 +59,7 @@ func lost(t *testing.T, r *gittest.Repo) int {
 // the old and new ids to the post-rewrite hook, as the warning says,
 // carries them over. A rebase, which runs post-rewrite, loses nothing.
 func TestLostToFilterBranch(t *testing.T) {
-	r := gittest.New(t)
-	r.Write("README", "readme\n")
-	r.MustTool("install")
-	r.Commit("Set up")
-	for _, f := range []string{"a", "b", "c"} {
-		r.Write(f+".txt", f+"\n")
-		r.Commit("Add " + f)
-	}
+	r := fourNotedCommits(t)
 	// A rebase that rewrites the last two commits keeps their notes.
 	r.Git("rebase", "-q", "--exec", "true", "--force-rebase", "HEAD~2")
 	if n := lost(t, r); n != 0 {
@@ -46,10 +69,7 @@ func TestLostToFilterBranch(t *testing.T) {
 		t.Errorf("report after a rebase: %d %s", code, errs)
 	}
 
-	if out, errs, err := r.Run("", "env", "FILTER_BRANCH_SQUELCH_WARNING=1", "git", "filter-branch", "-f",
-		"--env-filter", "GIT_COMMITTER_NAME=Filter; export GIT_COMMITTER_NAME", "--", "main"); err != nil {
-		t.Fatalf("filter-branch: %v\n%s%s", err, out, errs)
-	}
+	filterBranch(t, r)
 	if n := lost(t, r); n != 4 {
 		t.Errorf("after filter-branch: %d lost, want 4", n)
 	}
@@ -79,18 +99,8 @@ func TestLostToFilterBranch(t *testing.T) {
 // ids, carries the notes of a filter-branch rewrite over exactly; sync
 // warns before.
 func TestLostCarriedOverExactly(t *testing.T) {
-	r := gittest.New(t)
-	r.Write("README", "readme\n")
-	r.MustTool("install")
-	r.Commit("Set up")
-	for _, f := range []string{"a", "b", "c"} {
-		r.Write(f+".txt", f+"\n")
-		r.Commit("Add " + f)
-	}
-	if out, errs, err := r.Run("", "env", "FILTER_BRANCH_SQUELCH_WARNING=1", "git", "filter-branch", "-f",
-		"--env-filter", "GIT_COMMITTER_NAME=Filter; export GIT_COMMITTER_NAME", "--", "main"); err != nil {
-		t.Fatalf("filter-branch: %v\n%s%s", err, out, errs)
-	}
+	r := fourNotedCommits(t)
+	filterBranch(t, r)
 	remote := r.Dir + "-origin.git"
 	r.Git("init", "-q", "--bare", remote)
 	r.Git("remote", "add", "origin", remote)
@@ -120,20 +130,8 @@ func TestLostCarriedOverExactly(t *testing.T) {
 // and checks again when it was not; a walk that started over always checks
 // and keeps its count.
 func TestLostAfterResume(t *testing.T) {
-	r := gittest.New(t)
-	r.Write("README", "readme\n")
-	r.MustTool("install")
-	r.Commit("Set up")
-	for _, f := range []string{"a", "b", "c"} {
-		r.Write(f+".txt", f+"\n")
-		r.Commit("Add " + f)
-	}
-	repo, err := gitx.Open(context.Background(), r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Git.Env = r.Env
-	s := notes.New(repo)
+	r := fourNotedCommits(t)
+	s := store(t, r)
 	ctx := context.Background()
 	after := func(resumed bool) int {
 		t.Helper()
@@ -146,10 +144,7 @@ func TestLostAfterResume(t *testing.T) {
 	if n := after(false); n != 0 {
 		t.Fatalf("before the rewrite: %d lost", n)
 	}
-	if out, errs, err := r.Run("", "env", "FILTER_BRANCH_SQUELCH_WARNING=1", "git", "filter-branch", "-f",
-		"--env-filter", "GIT_COMMITTER_NAME=Filter; export GIT_COMMITTER_NAME", "--", "main"); err != nil {
-		t.Fatalf("filter-branch: %v\n%s%s", err, out, errs)
-	}
+	filterBranch(t, r)
 	if n := after(true); n != 0 {
 		t.Errorf("resumed after a check that found none: %d, want the kept 0 (no check)", n)
 	}
