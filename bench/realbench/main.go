@@ -34,6 +34,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,6 +60,7 @@ type options struct {
 	rebase     []int
 	rebaseReps int
 	load       int
+	quietWait  time.Duration
 	trace      bool
 	keep       bool
 }
@@ -76,6 +78,7 @@ func main() {
 	flag.StringVar(&sizes, "rebase", "15,100", "commits of the rebased branches, comma-separated (empty: no rebases)")
 	flag.IntVar(&o.rebaseReps, "rebase-reps", 5, "rebases of each size per clone and series (scaled down by size/15 above 15 commits, at least 2)")
 	flag.IntVar(&o.load, "load", 2, "CPU-bound processes beside the second series (0: no second series)")
+	flag.DurationVar(&o.quietWait, "quiet-wait", 3*time.Minute, "before the quiet series, wait at most this long for the 1-minute load average to fall under half the CPUs (else the series is labelled not quiet)")
 	flag.BoolVar(&o.trace, "trace", true, "count processes and hook time afterwards (untimed)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.Parse()
@@ -272,6 +275,8 @@ func run(o options) error {
 		s := &series{label: "quiet", load: load}
 		if load > 0 {
 			s.label = fmt.Sprintf("with %d CPU-bound processes beside it", load)
+		} else if !waitQuiet(o.quietWait) {
+			s.label = "not quiet: other work was running on the machine"
 		}
 		res.series = append(res.series, s)
 		if err := runSeries(o, s, clones, files, base, tips, &round, res); err != nil {
@@ -359,6 +364,30 @@ func loadavg() string {
 		return "?"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// waitQuiet waits at most max for the 1-minute load average to fall under
+// half the CPUs, and says whether it did.
+func waitQuiet(max time.Duration) bool {
+	quiet := func() bool {
+		b, err := os.ReadFile("/proc/loadavg")
+		if err != nil {
+			return true // no way to tell: as before
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			return true
+		}
+		l, err := strconv.ParseFloat(f[0], 64)
+		return err != nil || l < float64(runtime.NumCPU())/2
+	}
+	for end := time.Now().Add(max); !quiet(); time.Sleep(5 * time.Second) {
+		if time.Now().After(end) {
+			return false
+		}
+		progress("waiting for the machine to be quiet (load average %s)", loadavg())
+	}
+	return true
 }
 
 // burn starts n CPU-bound processes; stop ends exactly those.

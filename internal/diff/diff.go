@@ -46,6 +46,9 @@ type Hunk struct {
 	// Removed and Added hold line contents (without the +/- and the
 	// newline) when the parser keeps content.
 	Removed, Added []string
+	// AddedHashes holds, with Parser.HashAdded, what it gave each added
+	// line.
+	AddedHashes []uint64
 }
 
 // Parser reads a diff stream.
@@ -59,6 +62,12 @@ type Parser struct {
 	// without a final newline), so that it differs from the same text
 	// with one.
 	NoNewline string
+	// HashAdded, when set, is given each added line (without the "+"
+	// and the newline; eol false when git follows it with "\ No newline
+	// at end of file"), and Hunk.AddedHashes keeps what it returns: the
+	// lines' content without a string for each. text is only valid
+	// during the call.
+	HashAdded func(text []byte, eol bool) uint64
 	// CommitPrefix, when set, marks lines that start a new commit in a log
 	// stream (e.g. "\x1e" from --format=%x1e%H); OnCommit receives them
 	// without the prefix.
@@ -82,6 +91,10 @@ type state struct {
 	// last is the kept line read last, when it was the line just read
 	// (NoNewline marks it).
 	last *string
+	// lastHash is, with HashAdded, the hash of the added line just read,
+	// and lastText its text.
+	lastHash *uint64
+	lastText []byte
 }
 
 // Parse reads the whole stream.
@@ -123,6 +136,13 @@ func (s *state) readLine() ([]byte, error) {
 }
 
 func (s *state) handle(line []byte) error {
+	if lh := s.lastHash; lh != nil {
+		s.lastHash = nil
+		if len(line) > 0 && line[0] == '\\' {
+			*lh = s.p.HashAdded(s.lastText, false) // "\ No newline at end of file" after a hunk
+			return nil
+		}
+	}
 	if last := s.last; last != nil {
 		s.last = nil
 		if len(line) > 0 && line[0] == '\\' {
@@ -239,8 +259,8 @@ func (s *state) hunk(text string) error {
 		if len(line) == 0 {
 			return fmt.Errorf("diff of %q: empty line inside hunk %q (is the diff produced with -U0?)", s.header, text)
 		}
-		last := s.last
-		s.last = nil
+		last, lastHash := s.last, s.lastHash
+		s.last, s.lastHash = nil, nil
 		switch line[0] {
 		case '-':
 			removed--
@@ -254,10 +274,18 @@ func (s *state) hunk(text string) error {
 				h.Added = append(h.Added, string(line[1:]))
 				s.last = &h.Added[len(h.Added)-1]
 			}
+			if s.p.HashAdded != nil {
+				s.lastText = append(s.lastText[:0], line[1:]...)
+				h.AddedHashes = append(h.AddedHashes, s.p.HashAdded(s.lastText, true))
+				s.lastHash = &h.AddedHashes[len(h.AddedHashes)-1]
+			}
 		case '\\':
 			// "\ No newline at end of file"
 			if last != nil {
 				*last += s.p.NoNewline
+			}
+			if lastHash != nil {
+				*lastHash = s.p.HashAdded(s.lastText, false)
 			}
 		default:
 			return fmt.Errorf("diff of %q: context line in hunk %q (the diff must be produced with -U0)", s.header, text)

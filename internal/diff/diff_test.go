@@ -141,3 +141,48 @@ func TestParseNoNewline(t *testing.T) {
 		}
 	}
 }
+
+// TestParseHashAdded: with HashAdded, each added line is given to it once
+// with its text, and once more with eol false when git marks it as the
+// last line of a file without a final newline; AddedHashes holds the
+// last answer for each.
+func TestParseHashAdded(t *testing.T) {
+	stream := "diff --git a/x b/x\nindex 1..2 100644\n--- a/x\n+++ b/x\n" +
+		"@@ -1 +1,2 @@\n-x\n\\ No newline at end of file\n+x\n+y\n\\ No newline at end of file\n" +
+		"diff --git a/z b/z\nindex 1..2 100644\n--- a/z\n+++ b/z\n" +
+		"@@ -3 +3 @@\n-old\n+new\n"
+	var seen []string
+	var files []*File
+	p := &Parser{
+		HashAdded: func(text []byte, eol bool) uint64 {
+			s := string(text)
+			if !eol {
+				s += "$"
+			}
+			seen = append(seen, s)
+			return uint64(len(seen) - 1)
+		},
+		OnFile: func(f *File) error { files = append(files, f); return nil }}
+	if err := p.Parse(strings.NewReader(stream)); err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if len(files) != 2 {
+		t.Fatalf("got %d files, want 2", len(files))
+	}
+	name := func(h Hunk) string {
+		var out []string
+		for _, i := range h.AddedHashes {
+			out = append(out, seen[i])
+		}
+		return strings.Join(out, ",")
+	}
+	if got := name(files[0].Hunks[0]); got != "x,y$" {
+		t.Errorf("added lines of x = %q, want \"x,y$\"", got)
+	}
+	if got := name(files[1].Hunks[0]); got != "new" {
+		t.Errorf("added lines of z = %q, want \"new\"", got)
+	}
+	if h := files[0].Hunks[0]; h.Added != nil || h.Removed != nil {
+		t.Errorf("content kept without KeepContent or KeepAdded: %q, %q", h.Added, h.Removed)
+	}
+}

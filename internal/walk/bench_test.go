@@ -192,7 +192,7 @@ func TestTruthFastImportMoves(t *testing.T) {
 // BenchmarkWalkRepo walks the repository named by WALK_BENCH_REPO (e.g.
 // one bench/reportbench kept with -keep), for profiles of a real history:
 // WALK_BENCH_REPO=dir go test -run '^$' -bench WalkRepo -benchtime 1x
-// -cpuprofile cpu.out ./internal/walk
+// -cpuprofile cpu.out ./internal/walk (WALK_BENCH_MOVES=1: with moves)
 func BenchmarkWalkRepo(b *testing.B) {
 	dir := os.Getenv("WALK_BENCH_REPO")
 	if dir == "" {
@@ -206,7 +206,7 @@ func BenchmarkWalkRepo(b *testing.B) {
 	for b.Loop() {
 		c := survival.NewCollector()
 		res, err := walk.Run(context.Background(), repo, walk.Options{Attributor: byMessage,
-			OnCommit: c.Commit, OnBirth: c.Birth, OnDeath: c.Death})
+			OnCommit: c.Commit, OnBirth: c.Birth, OnDeath: c.Death, Moves: os.Getenv("WALK_BENCH_MOVES") != ""})
 		if err != nil {
 			b.Fatal(err)
 		}

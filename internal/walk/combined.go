@@ -31,9 +31,11 @@ import (
 // context: lines a parent lost hang before the line of the merge that
 // follows them, and git prints that line only as context when the merge
 // has it from every parent (with none, it is skipped silently and the
-// lines after it would be read one line too early). With moves, blame's
-// search for copies needs every path a merge changed relative to each
-// parent, and the walk reads separate diffs.
+// lines after it would be read one line too early). With moves, the
+// hunks keep the lines they add (their content is in the combined diff),
+// and blame's search for copies, which looks in every path a merge
+// changed relative to each parent, gets those of a later parent when it
+// needs them (combined_parents.go).
 //
 // A merge of three or more parents (rare) cannot say from the combined
 // diff which parent a path unchanged relative to some of them comes from;
@@ -52,6 +54,19 @@ var combinedArgs = []string{"log", "--reverse", "--topo-order", "--merges",
 type mergeDiffs struct {
 	id      string
 	parents [][]linemap.Change
+	// ends are, with content kept, the files whose last line the merge
+	// has from no parent: whether it ends with a newline is read from the
+	// merge's file (endCheck).
+	ends []endCheck
+}
+
+// endCheck is a file whose last line is added relative to some parent:
+// git's combined diff does not always say when that line has no final
+// newline, which blame tells apart, so the merge's file says.
+type endCheck struct {
+	path  string
+	text  string
+	slots []*linemap.Line // the line in each parent's diff that adds it
 }
 
 // mergeRaw is one merge's changes relative to its first parent, paths
@@ -169,9 +184,14 @@ func rawChange(line string) (linemap.Change, error) {
 	return ch, nil
 }
 
-// readCombined streams the merges' combined diffs to out.
-func readCombined(ctx context.Context, repo *gitx.Repo, revs []string, out chan<- *mergeDiffs) error {
-	return streamTo(ctx, repo, combinedArgs, revs, parseCombined, out)
+// readCombined streams the merges' combined diffs to out; with content,
+// the hunks hold the lines they add (for moves).
+func readCombined(ctx context.Context, repo *gitx.Repo, revs []string, content bool, out chan<- *mergeDiffs) error {
+	parse := parseCombined
+	if content {
+		parse = parseCombinedContent
+	}
+	return streamTo(ctx, repo, combinedArgs, revs, parse, out)
 }
 
 // combinedFile is one path of a combined diff being read.
@@ -185,17 +205,34 @@ type combinedFile struct {
 	pending []pendingHunk    // per parent, the change being read
 	old     []int            // per parent, the next line of the parent
 	new     int              // the next line of the merge
+	// With content: whether the last line of the merge read was added
+	// relative to some parent (lastCols its columns), and its text.
+	keep     bool
+	lastPlus bool
+	lastCols string
+	lastText string
 }
 
 type pendingHunk struct {
 	open              bool
 	oldStart, removed int
 	newStart, added   int
+	lines             []linemap.Line // with content, the lines added
 }
 
-// parseCombined reads `git log --format="commit %H" -c -p -U0
+// parseCombined reads `git log --format="commit %H" -c -p -U1
 // --combined-all-paths` and calls emit with each merge.
 func parseCombined(r io.Reader, emit func(*mergeDiffs) error) error {
+	return readCombinedStream(r, false, emit)
+}
+
+// parseCombinedContent is parseCombined keeping the lines each parent's
+// hunks add.
+func parseCombinedContent(r io.Reader, emit func(*mergeDiffs) error) error {
+	return readCombinedStream(r, true, emit)
+}
+
+func readCombinedStream(r io.Reader, keep bool, emit func(*mergeDiffs) error) error {
 	br := bufio.NewReaderSize(r, 1<<16)
 	var cur *mergeDiffs
 	var f *combinedFile
@@ -224,6 +261,21 @@ func parseCombined(r io.Reader, emit func(*mergeDiffs) error) error {
 		}
 		for i := range ff.pending {
 			ff.close(i)
+		}
+		if ff.keep && ff.lastPlus && !ff.binary {
+			// The last line printed is the merge's last line (with one
+			// line of context, a line after it would be printed too).
+			e := endCheck{path: newPath, text: ff.lastText}
+			for i := 0; i < n; i++ {
+				if ff.lastCols[i] != '+' || len(ff.hunks[i]) == 0 {
+					continue
+				}
+				h := ff.hunks[i][len(ff.hunks[i])-1]
+				if len(h.Added) > 0 {
+					e.slots = append(e.slots, &h.Added[len(h.Added)-1])
+				}
+			}
+			cur.ends = append(cur.ends, e)
 		}
 		if len(cur.parents) < n {
 			grown := make([][]linemap.Change, n)
@@ -279,7 +331,7 @@ func parseCombined(r io.Reader, emit func(*mergeDiffs) error) error {
 			if perr != nil {
 				return perr
 			}
-			f = &combinedFile{header: p, hunks: make([][]linemap.Hunk, n), pending: make([]pendingHunk, n), old: make([]int, n)}
+			f = &combinedFile{header: p, hunks: make([][]linemap.Hunk, n), pending: make([]pendingHunk, n), old: make([]int, n), keep: keep}
 		case f == nil || line == "" || line[0] == '\\':
 		case strings.HasPrefix(line, "@@@"):
 			if err := f.hunk(line, n); err != nil {
@@ -290,7 +342,7 @@ func parseCombined(r io.Reader, emit func(*mergeDiffs) error) error {
 			if len(line) < n {
 				return fmt.Errorf("commit %s: short line in a combined diff: %q", cur.id, line)
 			}
-			f.body(line[:n])
+			f.body(line[:n], line[n:])
 		case strings.HasPrefix(line, "--- "):
 			p, perr := sidePath(strings.TrimPrefix(line, "--- "), "a/")
 			if perr != nil {
@@ -350,9 +402,14 @@ func start(s string, sign byte) (int, error) {
 	return strconv.Atoi(a)
 }
 
-// body reads one line's columns.
-func (f *combinedFile) body(cols string) {
+// body reads one line's columns (and, with content, its text).
+func (f *combinedFile) body(cols, text string) {
 	lost := strings.IndexByte(cols, '-') >= 0
+	var l linemap.Line
+	plus := !lost && f.keep && strings.IndexByte(cols, '+') >= 0
+	if plus {
+		l = linemap.LineOf(text, true)
+	}
 	for i := range len(f.old) {
 		p := &f.pending[i]
 		switch {
@@ -368,6 +425,9 @@ func (f *combinedFile) body(cols string) {
 				*p = pendingHunk{open: true, oldStart: f.old[i], newStart: f.new}
 			}
 			p.added++
+			if f.keep {
+				p.lines = append(p.lines, l)
+			}
 		default:
 			f.close(i)
 			f.old[i]++
@@ -375,6 +435,12 @@ func (f *combinedFile) body(cols string) {
 	}
 	if !lost {
 		f.new++
+		if f.keep {
+			f.lastPlus, f.lastCols, f.lastText = plus, cols, ""
+			if plus {
+				f.lastText = text
+			}
+		}
 	}
 }
 
@@ -385,6 +451,13 @@ func (f *combinedFile) close(i int) {
 		return
 	}
 	h := linemap.Hunk{OldStart: p.oldStart, OldLines: p.removed, NewStart: p.newStart, NewLines: p.added}
+	if f.keep {
+		h.Added = p.lines
+		if h.Added == nil {
+			h.Added = []linemap.Line{}
+		}
+		p.lines = nil
+	}
 	if p.removed == 0 {
 		h.OldStart--
 	}

@@ -201,13 +201,28 @@ func TestTruthOctopus(t *testing.T) {
 // and survivors, event by event.
 func TestCombinedMergesTraceAsSeparate(t *testing.T) {
 	t.Parallel()
-	for _, seed := range seeds(12, 21, 16) {
+	testCombinedAsSeparate(t, false, seeds(12, 21, 16))
+}
+
+// With moves, a merge's lines added relative to every parent are searched
+// in the files changed relative to each parent: reading the combined diff
+// (with the added lines' content) and listing those files only when a
+// search needs them finds the same moves, births, deaths and survivors as
+// reading every merge against each parent.
+func TestCombinedMergesTraceAsSeparateMoves(t *testing.T) {
+	t.Parallel()
+	testCombinedAsSeparate(t, true, seeds(31, 32, 33, 34))
+}
+
+func testCombinedAsSeparate(t *testing.T, moves bool, seeds []int64) {
+	for _, seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t)
 			h := newHistory(t, r, seed)
 			h.branches = true
 			h.repeated = seed%2 == 0
+			h.moves = moves
 			h.run(steps(100))
 			repo := openRepo(t, r)
 			trace := func(separate bool) []string {
@@ -215,11 +230,15 @@ func TestCombinedMergesTraceAsSeparate(t *testing.T) {
 				opts := walk.Options{
 					Attributor:     byMessage,
 					SeparateMerges: separate,
+					Moves:          moves,
 					OnBirth: func(b *walk.Birth) {
 						out = append(out, fmt.Sprintf("birth %s %q %d %s", b.Commit.ID, b.Path, b.Lines, b.Attribution.Origin))
 					},
 					OnDeath: func(d walk.Death) {
 						out = append(out, fmt.Sprintf("death %s %q +%d %d by %s %q %s", d.Birth.Commit.ID, d.Birth.Path, d.Offset, d.Lines, d.Commit.ID, d.Path, d.Kind))
+					},
+					OnMove: func(d walk.Death) {
+						out = append(out, fmt.Sprintf("move %s %q +%d %d by %s %q", d.Birth.Commit.ID, d.Birth.Path, d.Offset, d.Lines, d.Commit.ID, d.Path))
 					},
 				}
 				res, err := walk.Run(context.Background(), repo, opts)
@@ -248,5 +267,107 @@ func TestCombinedMergesTraceAsSeparate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A merge whose last line it has from no parent and which ends without a
+// newline: git's combined diff does not always say so ("\\ No newline at
+// end of file" is printed in one of these two merges, not in the other),
+// and blame tells "X" at the end of a file from "X\n", so with moves the
+// merge's file must hold the same content as read from separate diffs.
+func TestCombinedMovesLastLineWithoutNewline(t *testing.T) {
+	t.Parallel()
+	r := newRepo(t)
+	r.Write("f.txt", "alpha\nbeta\ngamma\n")
+	r.Write("g.txt", "one\ntwo\nthree\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "side")
+	r.Write("f.txt", "alpha\nbeta\ngamma\nside\n")
+	r.Write("g.txt", "one\ntwo\nthree\nside\n")
+	r.Commit("side")
+	r.Git("checkout", "-q", "main")
+	r.Write("f.txt", "alpha\nbeta")
+	r.Write("g.txt", "zero\none\ntwo\nthree\n")
+	r.Commit("main")
+	r.Run("", "git", "merge", "-q", "--no-ff", "--no-commit", "side") // conflicts: resolved below
+	r.Write("f.txt", "alpha\nbeta\nthe merge's own last line")
+	r.Write("g.txt", "zero\none\ntwo\nthree\nside\nthe merge's own last line")
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "merge")
+	repo := openRepo(t, r)
+	lines := func(separate bool) map[string][]linemap.Line {
+		res, err := walk.Run(context.Background(), repo, walk.Options{Moves: true, SeparateMerges: separate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := res.Tree.Export()
+		out := map[string][]linemap.Line{}
+		for i, p := range st.Paths {
+			out[p] = st.Versions[st.Files[i]].Lines
+		}
+		return out
+	}
+	combined, separate := lines(false), lines(true)
+	for _, p := range []string{"f.txt", "g.txt"} {
+		c, s := combined[p], separate[p]
+		if len(s) == 0 || fmt.Sprint(c) != fmt.Sprint(s) {
+			t.Errorf("%s: combined %v, separate %v", p, c, s)
+		}
+		if want := linemap.LineOf("the merge's own last line", false); len(c) == 0 || c[len(c)-1] != want {
+			t.Errorf("%s: last line %v, want %v", p, c, want)
+		}
+	}
+}
+
+// A merge's own lines copied from a file only its first parent changed
+// (so it has that parent's version, and the block is gone from it) are
+// found in the second parent's version of that file, as blame's search
+// for copies in the files changed relative to each parent finds them: the
+// files changed relative to the second parent are listed for it.
+func TestCombinedMovesCopiedFromSecondParent(t *testing.T) {
+	t.Parallel()
+	block := "func copiedAcrossTheMerge(alpha, beta int) int {\n\treturn alpha*beta + alpha - beta\n}\n"
+	r := newRepo(t)
+	r.Write("a.txt", "first line of a\nsecond line of a\n")
+	r.Write("lib.txt", "library header line\n"+block+"library footer line\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "side")
+	r.Write("a.txt", "first line of a\nsecond line of a\nside adds this\n")
+	r.Commit("side")
+	r.Git("checkout", "-q", "main")
+	r.Write("a.txt", "main adds this\nfirst line of a\nsecond line of a\n")
+	r.Write("lib.txt", "library header line\nlibrary footer line\n")
+	r.Commit("main")
+	r.Run("", "git", "merge", "-q", "--no-ff", "--no-commit", "side")
+	r.Write("a.txt", "main adds this\nfirst line of a\nsecond line of a\nside adds this\n"+block)
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "merge")
+	repo := openRepo(t, r)
+	merge := strings.TrimSpace(r.Git("rev-parse", "HEAD"))
+	trace := func(separate bool) ([]string, int) {
+		var out []string
+		inMerge := 0
+		res, err := walk.Run(context.Background(), repo, walk.Options{Moves: true, SeparateMerges: separate,
+			OnBirth: func(b *walk.Birth) {
+				out = append(out, fmt.Sprintf("birth %s %q %d", b.Commit.ID, b.Path, b.Lines))
+				if b.Commit.ID == merge {
+					inMerge += b.Lines
+				}
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range res.Survivors {
+			out = append(out, fmt.Sprintf("survivor %s %q +%d %d at %q:%d", s.Birth.Commit.ID, s.Birth.Path, s.Offset, s.Lines, s.Path, s.Line))
+		}
+		return out, inMerge
+	}
+	separate, bornSeparate := trace(true)
+	combined, bornCombined := trace(false)
+	if bornSeparate != 0 {
+		t.Fatalf("the merge is the birth of %d lines read from separate diffs, want none (the block is a copy)", bornSeparate)
+	}
+	if !reflect.DeepEqual(combined, separate) || bornCombined != 0 {
+		t.Fatalf("combined (%d lines born in the merge):\n%s\nseparate:\n%s", bornCombined, strings.Join(combined, "\n"), strings.Join(separate, "\n"))
 	}
 }

@@ -23,3 +23,16 @@ func contentOf(added []string) []linemap.Line {
 	}
 	return out
 }
+
+// hashLine is the diff parser's HashAdded: a line's content as the map
+// compares it.
+func hashLine(text []byte, eol bool) uint64 { return uint64(linemap.LineOfBytes(text, eol)) }
+
+// linesOfHashes is what hashLine gave a hunk's added lines.
+func linesOfHashes(hashes []uint64) []linemap.Line {
+	out := make([]linemap.Line, len(hashes))
+	for i, h := range hashes {
+		out[i] = linemap.Line(h)
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package walk
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -37,7 +38,7 @@ type driver struct {
 	lastPath string
 	// bg reads the trees of parents outside the range (with Moves).
 	bg *boundary
-	// merges gives, without Moves, each merge's diffs against its
+	// merges gives each merge's diffs against its
 	// parents after the first (combined.go); repo and revs read those of
 	// a merge of three or more parents.
 	merges      chan *mergeDiffs
@@ -47,6 +48,9 @@ type driver struct {
 	revs        []string
 	// names holds one copy of each author and committer (name).
 	names map[string]string
+	// changed lists, with moves, a merge's changes relative to a later
+	// parent when a search for copies needs them.
+	changed *changedLister
 }
 
 // open is a commit's tree with the number of its children still to come.
@@ -146,7 +150,7 @@ func (d *driver) file(f *diff.File) error {
 		for i, h := range f.Hunks {
 			ch.Hunks[i] = linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines}
 			if d.opts.Moves {
-				ch.Hunks[i].Added = contentOf(h.Added)
+				ch.Hunks[i].Added = linesOfHashes(h.AddedHashes)
 			}
 		}
 	}
@@ -169,6 +173,9 @@ func (d *driver) finish() error {
 		}
 	}
 	step := linemap.Step{Commit: c, Diffs: r.diffs}
+	if d.merges != nil && d.opts.Moves && len(c.Parents) == 2 {
+		step.Changed = func(i int) ([]linemap.Change, error) { return d.changedFrom(c, i) }
+	}
 	for _, p := range c.Parents {
 		o := d.trees[p]
 		if o == nil {
@@ -286,18 +293,25 @@ func (d *driver) otherParents(r *reading) error {
 			r.diffs[1] = rec.parents[1]
 		}
 		r.diffs[0] = first
-		return nil
+		return d.checkEnds(r.c.ID, rec.ends)
 	}
 	for i := range r.c.Parents {
 		var changes []linemap.Change
 		p := &diff.Parser{OnFile: func(f *diff.File) error {
 			ch := linemap.Change{OldPath: f.OldPath, NewPath: f.NewPath, Binary: f.Binary}
 			for _, h := range f.Hunks {
-				ch.Hunks = append(ch.Hunks, linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines})
+				lh := linemap.Hunk{OldStart: h.OldStart, OldLines: h.OldLines, NewStart: h.NewStart, NewLines: h.NewLines}
+				if d.opts.Moves {
+					lh.Added = contentOf(h.Added)
+				}
+				ch.Hunks = append(ch.Hunks, lh)
 			}
 			changes = append(changes, ch)
 			return nil
 		}}
+		if d.opts.Moves {
+			p.KeepAdded, p.NoNewline = true, noNewline
+		}
 		args := append([]string{"diff-tree"}, treeArgs...)
 		args = append(args, r.c.Parents[i], r.c.ID, "--")
 		if err := d.repo.Stream(d.ctx, nil, p.Parse, args...); err != nil {
@@ -306,6 +320,53 @@ func (d *driver) otherParents(r *reading) error {
 		r.diffs[i] = changes
 	}
 	return nil
+}
+
+// checkEnds reads, for each file of merge id whose last line the merge
+// has from no parent, whether that line ends with a newline, from the
+// merge's file (git's combined diff does not always say).
+func (d *driver) checkEnds(id string, ends []endCheck) error {
+	for _, e := range ends {
+		out, err := d.repo.Output(d.ctx, "cat-file", "blob", id+":"+e.path)
+		if err != nil {
+			return fmt.Errorf("merge %s, %q: reading the file: %w", id, e.path, err)
+		}
+		if len(out) == 0 || out[len(out)-1] == '\n' {
+			continue
+		}
+		last := out[bytes.LastIndexByte(out, '\n')+1:]
+		if string(last) != e.text {
+			return fmt.Errorf("merge %s, %q: the combined diff's last line is not the file's", id, e.path)
+		}
+		l := linemap.LineOf(e.text, false)
+		for _, s := range e.slots {
+			*s = l
+		}
+	}
+	return nil
+}
+
+// changedFrom lists merge c's changes relative to its parent i (paths
+// alone, as rawArgs), for blame's search for copies (combined_parents.go).
+func (d *driver) changedFrom(c *linemap.Commit, i int) ([]linemap.Change, error) {
+	if d.changed == nil {
+		d.changed = startChangedLister(d.ctx, d.repo)
+	}
+	out, err := d.changed.list(c.ID, c.Parents[i])
+	if err != nil {
+		return nil, fmt.Errorf("merge %s: changes against parent %d: %w", c.ID, i+1, err)
+	}
+	return out, nil
+}
+
+// closeChanged ends the git that lists merges' changes, if it ran.
+func (d *driver) closeChanged() error {
+	if d.changed == nil {
+		return nil
+	}
+	err := d.changed.close()
+	d.changed = nil
+	return err
 }
 
 // treeArgs diff two commits as logArgs diffs a commit with a parent.

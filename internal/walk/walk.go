@@ -1,7 +1,7 @@
 // Package walk is the survival engine's one pass over history. It streams
 // the diffs of a range, oldest first, from a single `git log -p` (and the
-// commits' metadata from one more `git log`; without moves, the merges'
-// diffs from two more, combined.go), asks an Attributor for each
+// commits' metadata from one more `git log`, the merges' diffs from two
+// more, combined.go), asks an Attributor for each
 // commit's provenance, and keeps the line-origin map (package linemap) up to
 // date: every line a commit in the range adds is born with its commit and
 // attribution, every line that leaves the history dies, and the lines of the
@@ -132,10 +132,11 @@ type Options struct {
 	// Resume continues an earlier walk of the range from its end instead
 	// of walking the commits up to it (see Resume).
 	Resume *Resume
-	// SeparateMerges reads, without Moves, each merge's full diff against
-	// each of its parents (git log -m), as Moves does, instead of the
-	// paths it changed relative to its first parent and git's combined
-	// diff (combined.go): the same lines traced, at several times the
+	// SeparateMerges reads each merge's full diff against each of its
+	// parents (git log -m) instead of the paths it changed relative to
+	// its first parent and git's combined diff (combined.go; with Moves,
+	// the paths changed relative to another parent are listed when a
+	// search for copies needs them): the same lines traced, at several times the
 	// cost on histories with long-lived branches. For comparisons.
 	SeparateMerges bool
 }
@@ -232,13 +233,13 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 	go func() { metaDone <- readMeta(mctx, repo, revs, d.meta) }()
 
 	var combinedDone chan error
-	combined := !opts.SeparateMerges && !opts.Moves
+	combined := !opts.SeparateMerges
 	if combined {
 		d.repo, d.revs = repo, revs
 		d.merges = make(chan *mergeDiffs, 256)
 		d.raws = make(chan *mergeRaw, 256)
 		combinedDone = make(chan error, 2)
-		go func() { combinedDone <- readCombined(mctx, repo, revs, d.merges) }()
+		go func() { combinedDone <- readCombined(mctx, repo, revs, opts.Moves, d.merges) }()
 		go func() { combinedDone <- readRaw(mctx, repo, revs, d.raws) }()
 	}
 	// waitCombined ends the combined diffs' stream and returns its error.
@@ -260,12 +261,15 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 
 	p := &diff.Parser{CommitPrefix: "commit ", OnCommit: d.header, OnFile: d.file}
 	if opts.Moves {
-		p.KeepAdded, p.NoNewline = true, noNewline
+		p.HashAdded = hashLine
 	}
 	args := append(append([]string{}, logArgsFor(!combined)...), revs...)
 	err = repo.Stream(ctx, nil, p.Parse, append(args, "--")...)
 	if err == nil {
 		err = d.finish()
+	}
+	if cerr := d.closeChanged(); err == nil && cerr != nil {
+		err = fmt.Errorf("listing merges' changes: %w", cerr)
 	}
 	if err != nil {
 		cancelMeta()

@@ -47,6 +47,8 @@ type file struct {
 	// nil when not known (an empty file known to be empty has an empty,
 	// non-nil slice).
 	lines []Line
+	// sig is, once searched for copies, a Bloom filter of lines (moves.go).
+	sig []uint64
 	// refs is the number of trees holding this version.
 	refs int
 	// counted is set once its lines are in their births' live counts.
@@ -193,6 +195,12 @@ type Step struct {
 	// Last[i] is set when no later commit needs Parents[i]: the tree of
 	// the first parent is then changed in place, the others given up.
 	Last []bool
+	// Changed, when set for a merge, lists its changes relative to parent
+	// i (i >= 1): Diffs[i] then holds only the paths the merge changed
+	// relative to every parent, and blame's search for copies (with
+	// Moves) looks in the files changed relative to each parent. It is
+	// called only when a search needs it.
+	Changed func(i int) ([]Change, error)
 }
 
 // StepError is a diff that does not fit the tree it applies to.
@@ -232,7 +240,7 @@ func (m *Map) Apply(s Step) (*Tree, []*Birth, error) {
 	if len(parents) == 1 {
 		t, err = m.applySingle(parents[0], s.Diffs[0], last[0])
 	} else {
-		t, err = m.applyMerge(parents, s.Diffs, last)
+		t, err = m.applyMerge(parents, s.Diffs, last, s.Changed)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -321,6 +329,12 @@ func (m *Map) version(ch *Change, old *file, p *Tree, changes []Change) (*file, 
 // copies the files of p that the commit changes or deletes, or, when ch
 // creates or renames the file, every file of p (blame -C -C).
 func (m *Map) sources(p *Tree, changes []Change, ch *Change, old *file) []moveSource {
+	return m.sourcesOf(p, func() []Change { return changes }, ch, old)
+}
+
+// sourcesOf is sources with the parent's changes listed only when a
+// search for copies needs them.
+func (m *Map) sourcesOf(p *Tree, list func() []Change, ch *Change, old *file) []moveSource {
 	if !m.opts.Moves {
 		return nil
 	}
@@ -330,6 +344,7 @@ func (m *Map) sources(p *Tree, changes []Change, ch *Change, old *file) []moveSo
 		if ch.OldPath == "" || ch.OldPath != ch.NewPath {
 			paths = p.Paths()
 		} else {
+			changes := list()
 			for i := range changes {
 				paths = append(paths, changes[i].OldPath)
 			}

@@ -9,7 +9,7 @@ import "fmt"
 // keeps parent 1's line, else unchanged relative to parent 2 keeps parent
 // 2's, and so on; lines found in none of the parents are born in the merge.
 
-func (m *Map) applyMerge(parents []*Tree, diffs [][]Change, last []bool) (*Tree, error) {
+func (m *Map) applyMerge(parents []*Tree, diffs [][]Change, last []bool, changed func(int) ([]Change, error)) (*Tree, error) {
 	byNew := make([]map[string]*Change, len(parents))
 	for i, d := range diffs {
 		byNew[i] = make(map[string]*Change, len(d))
@@ -21,6 +21,7 @@ func (m *Map) applyMerge(parents []*Tree, diffs [][]Change, last []bool) (*Tree,
 	}
 	// Paths the merge does not change relative to parent 1 keep parent 1's
 	// version (blame's first identical parent); the others are in its diff.
+	lister := listChanges(byNew, changed)
 	var sets []placed
 	var removes []string
 	for j := range diffs[0] {
@@ -31,7 +32,7 @@ func (m *Map) applyMerge(parents []*Tree, diffs [][]Change, last []bool) (*Tree,
 		if ch.NewPath == "" {
 			continue
 		}
-		f, err := m.mergeVersion(ch.NewPath, parents, byNew)
+		f, err := m.mergeVersion(ch.NewPath, parents, byNew, lister)
 		if err != nil {
 			return nil, err
 		}
@@ -45,7 +46,7 @@ func (m *Map) applyMerge(parents []*Tree, diffs [][]Change, last []bool) (*Tree,
 	return t, nil
 }
 
-func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Change) (*file, error) {
+func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Change, lister *changeLister) (*file, error) {
 	binary := false
 	for i, p := range parents {
 		ch, ok := byNew[i][path]
@@ -135,9 +136,12 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 				if ch.OldPath != "" {
 					same = p.lookup(ch.OldPath)
 				}
-				sources[i] = m.sources(p, changesOf(byNew[i]), ch, same)[0]
+				sources[i] = m.sourcesOf(p, lister.of(i), ch, same)[0]
 			}
 			matches = findMoves(added, sources, m.opts.Thresholds)
+			if lister.err != nil {
+				return nil, m.errorf(path, "%v", lister.err)
+			}
 		}
 	}
 	var out runs
@@ -175,6 +179,49 @@ func changesOf(byNew map[string]*Change) []Change {
 		out = append(out, *ch)
 	}
 	return out
+}
+
+// changeLister gives, once for each parent of a merge, its changes
+// relative to that parent, for the copies blame searches: those of the
+// merge's diffs, or, for a parent after the first when the diffs hold
+// only the paths changed relative to every parent, those Step.Changed
+// lists (a file the merge deletes is not searched, as with full diffs).
+type changeLister struct {
+	byNew   []map[string]*Change
+	changed func(int) ([]Change, error)
+	lists   map[int][]Change
+	err     error
+}
+
+func listChanges(byNew []map[string]*Change, changed func(int) ([]Change, error)) *changeLister {
+	return &changeLister{byNew: byNew, changed: changed, lists: map[int][]Change{}}
+}
+
+// of returns the lister of parent i's changes.
+func (l *changeLister) of(i int) func() []Change {
+	return func() []Change {
+		if i == 0 || l.changed == nil {
+			return changesOf(l.byNew[i])
+		}
+		if out, ok := l.lists[i]; ok {
+			return out
+		}
+		all, err := l.changed(i)
+		if err != nil {
+			if l.err == nil {
+				l.err = err
+			}
+			return nil
+		}
+		out := make([]Change, 0, len(all))
+		for _, ch := range all {
+			if ch.NewPath != "" {
+				out = append(out, ch)
+			}
+		}
+		l.lists[i] = out
+		return out
+	}
 }
 
 // walkPlans goes through lines 1..total of a merge's file in steps that

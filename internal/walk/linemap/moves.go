@@ -60,7 +60,12 @@ const alnumBits = 12
 
 // LineOf returns the Line of text; eol says whether it ends with a
 // newline (only a file's last line may not).
-func LineOf(text string, eol bool) Line {
+func LineOf(text string, eol bool) Line { return lineOf(text, eol) }
+
+// LineOfBytes is LineOf of text held in bytes.
+func LineOfBytes(text []byte, eol bool) Line { return lineOf(text, eol) }
+
+func lineOf[T string | []byte](text T, eol bool) Line {
 	h := hashString(text)
 	if !eol {
 		h = (h ^ 0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
@@ -77,7 +82,7 @@ func LineOf(text string, eol bool) Line {
 
 // hashString is a fixed 64-bit hash of s: each 8 bytes are folded in by a
 // 64x64->128-bit multiply (wyhash's mixing step).
-func hashString(s string) uint64 {
+func hashString[T string | []byte](s T) uint64 {
 	const (
 		k0 = 0xa0761d6478bd642f
 		k1 = 0xe7037ed1a0b428db
@@ -331,6 +336,10 @@ func bestStretches(un []stretch, files []*file, threshold int) []found {
 		if f == nil || len(f.lines) == 0 {
 			continue
 		}
+		if !mayScore(un, f, threshold) {
+			base += len(f.lines) + 2
+			continue
+		}
 		// Blame's diff (xdiff) first pairs the lines the two sides start
 		// and end with; only the lines between are matched by content.
 		for k, s := range un {
@@ -470,4 +479,55 @@ func (s *search) reset(total int) {
 func pairKey(prev, l Line) uint64 {
 	hi, lo := bits.Mul64(uint64(prev)^0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9)
 	return hi ^ lo ^ uint64(l)
+}
+
+// mayScore says whether f may hold a run of lines of a stretch that
+// scores more than threshold: a run's lines are all in f, so it scores at
+// most one plus the letters and digits of the stretch's lines f may hold
+// (f.sig, a Bloom filter of its lines, says which). Where no stretch can
+// pass, the file's runs are never a best used (one scoring more than
+// threshold is found, or kept, the same without them), and it is not
+// read.
+func mayScore(un []stretch, f *file, threshold int) bool {
+	if threshold < 1 {
+		return true // a run of one line without letters or digits passes
+	}
+	sig := f.signature()
+	mask := uint64(len(sig))*64 - 1
+	for _, s := range un {
+		sc := 1
+		for _, l := range s.lines {
+			if n := l.alnum(); n > 0 {
+				b := (uint64(l) >> alnumBits) & mask
+				if sig[b>>6]&(1<<(b&63)) != 0 {
+					if sc += n; sc > threshold {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// signature returns f.sig, made on first use: a bit per line with letters
+// or digits (on its hash), in about eight bits per line.
+func (f *file) signature() []uint64 {
+	if f.sig != nil {
+		return f.sig
+	}
+	words := 1
+	for words*64 < 8*len(f.lines) {
+		words *= 2
+	}
+	sig := make([]uint64, words)
+	mask := uint64(words)*64 - 1
+	for _, l := range f.lines {
+		if l.alnum() > 0 {
+			b := (uint64(l) >> alnumBits) & mask
+			sig[b>>6] |= 1 << (b & 63)
+		}
+	}
+	f.sig = sig
+	return sig
 }
