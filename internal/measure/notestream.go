@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -19,12 +20,11 @@ import (
 // history at once: on a history of 80,000 commits, tens of megabytes. The
 // note stream holds, instead, an index of which commit has which note
 // blob (two binary ids per note: 40 bytes with SHA-1) and reads the notes
-// a batch ahead of the walk, in its order (git rev-list --reverse
-// --topo-order of the range, which is the order of the walk's git log),
-// with one git cat-file --batch per batch.
+// ahead of the walk, in its order (git rev-list --reverse --topo-order of
+// the range, which is the order of the walk's git log), with one git
+// cat-file --batch.
 
-// noteBatch is how many notes are read at a time: the walk is at most
-// a batch and the channel ahead.
+// noteBatch is how many notes may be asked for and not yet read.
 const noteBatch = 1024
 
 // noteIndex maps commits to note blobs, as binary ids sorted by commit.
@@ -118,68 +118,83 @@ type noteStream struct {
 }
 
 // streamNotes starts reading the notes of the commits of rev-list args
-// (the walk's range) in the walk's order; cancel ctx to stop it.
+// (the walk's range) in the walk's order; cancel ctx to stop it. One git
+// rev-list lists the commits and one git cat-file --batch reads their
+// notes as they are asked for: git's pipes and the channels bound how far
+// it reads ahead.
 func streamNotes(ctx context.Context, repo *gitx.Repo, ix *noteIndex, revs []string) *noteStream {
 	s := &noteStream{ctx: ctx, repo: repo, ix: ix, ch: make(chan notes.Entry, 64), errc: make(chan error, 1), pending: map[string]notes.Entry{}}
 	go func() {
 		defer close(s.ch)
-		var commits, blobs []string
-		flush := func() error {
-			if len(blobs) == 0 {
-				return nil
-			}
-			byBlob := map[string][]string{}
-			var ids []string
-			for i, b := range blobs {
-				if len(byBlob[b]) == 0 {
-					ids = append(ids, b)
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		pr, pw := io.Pipe()
+		order := make(chan string, noteBatch) // the commits asked for, in order
+		listed := make(chan error, 1)
+		go func() {
+			defer close(order)
+			err := listNoted(ctx, repo, ix, revs, order, pw)
+			pw.CloseWithError(err) // nil: cat-file sees the end of its input
+			listed <- err
+		}()
+		err := repo.Stream(ctx, pr, func(r io.Reader) (err error) {
+			defer func() {
+				if err != nil { // unblock the lister and git's input before git is waited for
+					cancel()
+					pr.CloseWithError(io.ErrClosedPipe)
 				}
-				byBlob[b] = append(byBlob[b], commits[i])
-			}
-			got := map[string]notes.Entry{}
-			if err := repo.CatBatch(ctx, ids, func(blob string, data []byte) {
-				for _, c := range byBlob[blob] {
-					got[c] = notes.ParseEntry(c, data)
-				}
-			}); err != nil {
-				return err
-			}
-			for _, c := range commits {
-				e, ok := got[c]
-				if !ok {
-					continue
-				}
-				select {
-				case s.ch <- e:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}
-			commits, blobs = commits[:0], blobs[:0]
-			return nil
-		}
-		args := append([]string{"rev-list", "--reverse", "--topo-order"}, revs...)
-		err := repo.Stream(ctx, nil, func(r io.Reader) error {
-			sc := bufio.NewScanner(r)
-			for sc.Scan() {
-				c := sc.Text()
-				if b := ix.blob(c); b != "" {
-					commits, blobs = append(commits, c), append(blobs, b)
-					if len(blobs) == noteBatch {
-						if err := flush(); err != nil {
-							return err
-						}
+			}()
+			br := bufio.NewReaderSize(r, 1<<16)
+			for c := range order {
+				if err := gitx.ReadBatch(br, 1, func(_ int, o gitx.BatchObject) error {
+					if o.Unresolved {
+						return fmt.Errorf("the note of %s: object %s %s", c, o.ID, o.Type)
 					}
+					select {
+					case s.ch <- notes.ParseEntry(c, o.Data):
+						return nil
+					case <-ctx.Done():
+						return ctx.Err()
+					}
+				}); err != nil {
+					return err
 				}
 			}
-			if err := sc.Err(); err != nil {
-				return err
-			}
-			return flush()
-		}, append(args, "--")...)
+			return nil
+		}, "cat-file", "--batch")
+		pr.CloseWithError(io.ErrClosedPipe) // the lister never blocks on a reader gone
+		cancel()
+		if lerr := <-listed; err == nil && !errors.Is(lerr, context.Canceled) {
+			err = lerr
+		}
 		s.errc <- err
 	}()
 	return s
+}
+
+// listNoted lists the commits of revs in the walk's order and, for each
+// one with a note, sends it to order and its note's blob id to w.
+func listNoted(ctx context.Context, repo *gitx.Repo, ix *noteIndex, revs []string, order chan<- string, w io.Writer) error {
+	args := append([]string{"rev-list", "--reverse", "--topo-order"}, revs...)
+	return repo.Stream(ctx, nil, func(r io.Reader) error {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			c := sc.Text()
+			b := ix.blob(c)
+			if b == "" {
+				continue
+			}
+			select {
+			case order <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if _, err := io.WriteString(w, b+"\n"); err != nil {
+				return err
+			}
+		}
+		return sc.Err()
+	}, append(args, "--")...)
 }
 
 // entry returns the note of commit, and whether it has one.

@@ -3,6 +3,8 @@ package measure
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -92,5 +94,42 @@ func TestNoteStreamEqualsReadAll(t *testing.T) {
 			}
 		}
 		cancel()
+	}
+}
+
+// A note whose blob is gone from the repository is an error naming it,
+// not a hang: the stream stops its git processes.
+func TestNoteStreamMissingBlob(t *testing.T) {
+	r := gittest.New(t)
+	ctx := context.Background()
+	var ids []string
+	for i := range 3 {
+		r.Write("a.txt", fmt.Sprintf("line %d\n", i))
+		ids = append(ids, r.Commit(fmt.Sprintf("commit %d", i)))
+	}
+	for _, id := range ids {
+		r.Git("notes", "--ref="+provenance.NotesRef, "add", "-f", "-m", fmt.Sprintf(`{"v":1,"commit":%q,"origin":"ai","agent":"claude","evidence":"manual"}`, id), id)
+	}
+	blob := strings.TrimSpace(r.Git("notes", "--ref="+provenance.NotesRef, "list", ids[1]))
+	if err := os.Remove(filepath.Join(r.Dir, ".git", "objects", blob[:2], blob[2:])); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := gitx.Open(ctx, r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, ok, err := readNoteIndex(ctx, repo, provenance.NotesRef)
+	if err != nil || !ok {
+		t.Fatalf("index: %v %v", ok, err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s := streamNotes(sctx, repo, ix, []string{"HEAD"})
+	if _, has, err := s.entry(ids[0]); err != nil || !has {
+		t.Fatalf("first note: %v %v", has, err)
+	}
+	_, _, err = s.entry(ids[1])
+	if err == nil || !strings.Contains(err.Error(), blob) {
+		t.Errorf("the note whose blob is gone: %v, want an error naming %s", err, blob)
 	}
 }
