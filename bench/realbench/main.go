@@ -34,7 +34,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,7 +77,7 @@ func main() {
 	flag.StringVar(&sizes, "rebase", "15,100", "commits of the rebased branches, comma-separated (empty: no rebases)")
 	flag.IntVar(&o.rebaseReps, "rebase-reps", 5, "rebases of each size per clone and series (scaled down by size/15 above 15 commits, at least 2)")
 	flag.IntVar(&o.load, "load", 2, "CPU-bound processes beside the second series (0: no second series)")
-	flag.DurationVar(&o.quietWait, "quiet-wait", 3*time.Minute, "before the quiet series, wait at most this long for the 1-minute load average to fall under half the CPUs (else the series is labelled not quiet)")
+	flag.DurationVar(&o.quietWait, "quiet-wait", 3*time.Minute, "before the quiet series, wait at most this long for the machine to be quiet: under a quarter of its CPU time busy over a second (else the series is headed not quiet)")
 	flag.BoolVar(&o.trace, "trace", true, "count processes and hook time afterwards (untimed)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.Parse()
@@ -366,28 +365,55 @@ func loadavg() string {
 	return strings.Join(f[:3], " ")
 }
 
-// waitQuiet waits at most max for the 1-minute load average to fall under
-// half the CPUs, and says whether it did.
+// waitQuiet waits at most max for the machine to be quiet: under a
+// quarter of its CPU time busy over a second (from /proc/stat; the load
+// average lags a minute behind), and says whether it was.
 func waitQuiet(max time.Duration) bool {
-	quiet := func() bool {
-		b, err := os.ReadFile("/proc/loadavg")
-		if err != nil {
-			return true // no way to tell: as before
+	for end := time.Now().Add(max); ; {
+		busy, ok := busyFraction(time.Second)
+		if !ok || busy < 0.25 {
+			return true // quiet, or no way to tell: as before
 		}
-		f := strings.Fields(string(b))
-		if len(f) == 0 {
-			return true
-		}
-		l, err := strconv.ParseFloat(f[0], 64)
-		return err != nil || l < float64(runtime.NumCPU())/2
-	}
-	for end := time.Now().Add(max); !quiet(); time.Sleep(5 * time.Second) {
 		if time.Now().After(end) {
 			return false
 		}
-		progress("waiting for the machine to be quiet (load average %s)", loadavg())
+		progress("waiting for the machine to be quiet (%.0f%% of its CPU time busy; load average %s)", 100*busy, loadavg())
+		time.Sleep(4 * time.Second)
 	}
-	return true
+}
+
+// busyFraction is the share of CPU time not idle (nor waiting for I/O)
+// over d, from the first line of /proc/stat.
+func busyFraction(d time.Duration) (float64, bool) {
+	read := func() (idle, total uint64, ok bool) {
+		b, err := os.ReadFile("/proc/stat")
+		if err != nil {
+			return 0, 0, false
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		f := strings.Fields(line)
+		if len(f) < 6 || f[0] != "cpu" {
+			return 0, 0, false
+		}
+		for i, v := range f[1:] {
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				return 0, 0, false
+			}
+			total += n
+			if i == 3 || i == 4 { // idle, iowait
+				idle += n
+			}
+		}
+		return idle, total, true
+	}
+	i0, t0, ok0 := read()
+	time.Sleep(d)
+	i1, t1, ok1 := read()
+	if !ok0 || !ok1 || t1 <= t0 {
+		return 0, false
+	}
+	return 1 - float64(i1-i0)/float64(t1-t0), true
 }
 
 // burn starts n CPU-bound processes; stop ends exactly those.
