@@ -37,6 +37,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/bench/benchkit"
@@ -527,10 +528,12 @@ func runSeries(o options, s *series, clones []*benchkit.Repo, files []string, ba
 }
 
 // settle waits (at most 30 s) until no post-commit or post-rewrite hook of
-// r works in the background (no marker left in
+// r works in the background (no live marker left in
 // <git dir>/ai-survival/deferred: a commit id, or "rewrite-" and a pid), so
 // that one operation's deferred work is not timed with the next, and
-// returns how long it waited.
+// returns how long it waited. A marker's process holds a lock on it; one
+// nobody locks is from a process not started yet (younger than 5 s) or
+// gone (older), which git-ai-survival's readers skip and so does settle.
 func settle(r *benchkit.Repo) time.Duration {
 	dir := filepath.Join(r.Dir, ".git", "ai-survival", "deferred")
 	start := time.Now()
@@ -539,7 +542,9 @@ func settle(r *benchkit.Repo) time.Duration {
 		busy := false
 		for _, e := range entries {
 			n := e.Name()
-			busy = busy || len(n) == 40 || len(n) == 64 || strings.HasPrefix(n, "rewrite-") && !strings.Contains(n, ".")
+			if len(n) == 40 || len(n) == 64 || strings.HasPrefix(n, "rewrite-") && !strings.Contains(n, ".") {
+				busy = busy || live(filepath.Join(dir, n))
+			}
 		}
 		if !busy {
 			break
@@ -547,6 +552,22 @@ func settle(r *benchkit.Repo) time.Duration {
 		time.Sleep(2 * time.Millisecond)
 	}
 	return time.Since(start)
+}
+
+// live says whether marker p is locked by its process, or young enough
+// that its process may not have locked it yet.
+func live(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false // removed: done
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return true // held
+	}
+	_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	info, err := f.Stat()
+	return err == nil && time.Since(info.ModTime()) < 5*time.Second
 }
 
 // rebase puts a fresh work branch at tip (untimed), times `git rebase
