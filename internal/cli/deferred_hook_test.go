@@ -61,7 +61,7 @@ func wantDeferred(t *testing.T, log, commit string) {
 func TestDeferredCommitThenShowAtOnce(t *testing.T) {
 	t.Parallel()
 	// A hook that takes its time: show must wait for its note.
-	r, log := deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
+	r, log := slowDeferredRepo(t)
 	r.Write("a.go", nlines(3, "ai"))
 	c := r.Commit("Agent" + claudeTrailer)
 	wantLayout(t, r, "HEAD", "a.go:1-3:ai:claude-code")
@@ -93,7 +93,7 @@ func TestDeferredTwoCommitsInARow(t *testing.T) {
 
 func TestDeferredAmendAtOnce(t *testing.T) {
 	t.Parallel()
-	r, log := deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
+	r, log := slowDeferredRepo(t)
 	r.Write("a.go", nlines(2, "ai"))
 	first := r.Commit("Agent" + claudeTrailer)
 	// Amend before the first note is written: post-rewrite waits for it.
@@ -106,12 +106,8 @@ func TestDeferredAmendAtOnce(t *testing.T) {
 
 func TestDeferredRebaseRightAfterCommit(t *testing.T) {
 	t.Parallel()
-	r, _ := deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
-	r.Write("a.go", nlines(2, "ai"))
-	r.Commit("Agent" + claudeTrailer)
-	r.Write("b.go", nlines(2, "me"))
-	r.Commit("Human")
-	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
+	r, _ := slowDeferredRepo(t)
+	rebaseAgentThenHuman(r, 2)
 	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code")
 	wantLayout(t, r, "HEAD", "b.go:1-2:human")
 	checkAllNoted(t, r, "HEAD")
@@ -225,12 +221,8 @@ func wantDeferredRewrite(t *testing.T, log, how string) {
 // at once, wait for them.
 func TestDeferredRebaseThenShowAtOnce(t *testing.T) {
 	t.Parallel()
-	r, log := deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
-	r.Write("a.go", nlines(2, "ai"))
-	r.Commit("Agent" + claudeTrailer)
-	r.Write("b.go", nlines(3, "me"))
-	r.Commit("Human")
-	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
+	r, log := slowDeferredRepo(t)
+	rebaseAgentThenHuman(r, 3)
 	var rep struct {
 		Commits struct {
 			Total     int
@@ -258,12 +250,8 @@ func TestDeferredRebaseThenShowAtOnce(t *testing.T) {
 // hook writes.
 func TestDeferredRebaseThenAmendAtOnce(t *testing.T) {
 	t.Parallel()
-	r, log := deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
-	r.Write("a.go", nlines(2, "ai"))
-	r.Commit("Agent" + claudeTrailer)
-	r.Write("b.go", nlines(1, "me"))
-	r.Commit("Human")
-	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
+	r, log := slowDeferredRepo(t)
+	rebaseAgentThenHuman(r, 1)
 	r.Write("b.go", nlines(1, "me")+nlines(1, "more"))
 	r.Git("add", "b.go")
 	r.Git("commit", "-q", "--amend", "--no-edit")
@@ -287,11 +275,7 @@ func TestDeferredKilledPostRewrite(t *testing.T) {
 		}
 	}
 	r.Env = env // the real budgets: a dead marker is known within seconds
-	r.Write("a.go", nlines(2, "ai"))
-	r.Commit("Agent" + claudeTrailer)
-	r.Write("b.go", nlines(1, "me"))
-	r.Commit("Human")
-	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
+	rebaseAgentThenHuman(r, 1)
 	start := time.Now()
 	_, errs, code := r.Tool("", "show", "HEAD")
 	if code != 0 || !strings.Contains(errs, "provenance not carried over after a rebase or amend") || !strings.Contains(errs, "git ai-survival sync") {
@@ -364,4 +348,21 @@ func TestDeferredRebasesInTwoWorktreesAtOnce(t *testing.T) {
 	if n := strings.Count(string(b), "hook post-rewrite --deferred "+hookrun.RewritePrefix); n != 2 {
 		t.Errorf("%d deferred post-rewrites, want 2; calls:\n%s", n, b)
 	}
+}
+
+// slowDeferredRepo is deferredRepo with background hook processes that
+// take a second before they start their work.
+func slowDeferredRepo(t *testing.T) (*gittest.Repo, string) {
+	t.Helper()
+	return deferredRepo(t, `case "$*" in *--deferred*) sleep 1;; esac`)
+}
+
+// rebaseAgentThenHuman commits two lines by Claude in a.go and human lines
+// of b.go, then rebases both (--force-rebase).
+func rebaseAgentThenHuman(r *gittest.Repo, human int) {
+	r.Write("a.go", nlines(2, "ai"))
+	r.Commit("Agent" + claudeTrailer)
+	r.Write("b.go", nlines(human, "me"))
+	r.Commit("Human")
+	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
 }

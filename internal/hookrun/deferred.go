@@ -119,8 +119,8 @@ func waitEarlier(ctx context.Context, dir, own string) {
 			if t.After(m) || t.Equal(m) && name > own {
 				continue
 			}
-			if age := time.Since(t); age > staleAfter(name) || age > deferredGrace() && !alive(filepath.Join(dir, name)) {
-				continue // gone; readers clean it up
+			if gone(filepath.Join(dir, name), name, t) {
+				continue // readers clean it up
 			}
 			waiting = true
 		}
@@ -157,6 +157,14 @@ func deferredStale() time.Duration {
 // take that commit for one whose note was lost.
 func deferredGrace() time.Duration {
 	return capture.Scaled(DeferredBudget) / 2
+}
+
+// gone says whether marker p (named name, last modified at mod) is from
+// a process that is gone: older than its stale age, or past the grace a
+// process has to start and no longer locked.
+func gone(p, name string, mod time.Time) bool {
+	age := time.Since(mod)
+	return age > staleAfter(name) || age > deferredGrace() && !alive(p)
 }
 
 // alive says whether the process of marker p still holds its lock.
@@ -336,7 +344,7 @@ func WaitDeferred(ctx context.Context, repo *gitx.Repo, warnf func(string, ...an
 			if err != nil {
 				continue
 			}
-			if age := time.Since(info.ModTime()); age > staleAfter(name) || age > deferredGrace() && !alive(p) {
+			if gone(p, name, info.ModTime()) {
 				if os.Remove(p) == nil && strings.HasPrefix(name, RewritePrefix) { // its process was killed
 					_ = os.Remove(p + RewritePairs)
 					_ = os.Remove(p + RewritePending)
