@@ -32,11 +32,35 @@ func (m *Map) applyMerge(parents []*Tree, diffs [][]Change, last []bool, changed
 		if ch.NewPath == "" {
 			continue
 		}
-		f, err := m.mergeVersion(ch.NewPath, parents, byNew, lister)
+		f, born, err := m.mergeVersion(ch.NewPath, parents, byNew, lister)
 		if err != nil {
 			return nil, err
 		}
-		sets = append(sets, placed{path: ch.NewPath, f: f})
+		s := placed{path: ch.NewPath, f: f}
+		if born != nil && last[0] && ch.OldPath != "" {
+			// The first parent's version, held by its tree alone, gives
+			// way to the merge's in place: count only what differs, the
+			// lines the merge has from elsewhere and those it removed
+			// relative to the first parent (as applySingle does).
+			if old := parents[0].files[ch.OldPath]; old != nil && old.refs == 1 && old.counted {
+				if removed, ok := removedRuns(old, ch.Hunks); ok {
+					s.from, s.fromPath, s.born, s.removed = old, ch.OldPath, *born, removed
+				}
+			}
+		}
+		sets = append(sets, s)
+	}
+	for i := range sets {
+		// A version that stays in the tree at another path keeps its
+		// own counts.
+		if from := sets[i].from; from != nil {
+			for _, o := range sets {
+				if o.f == from {
+					sets[i].from, sets[i].born, sets[i].removed = nil, nil, nil
+					break
+				}
+			}
+		}
 	}
 	t := parents[0]
 	if !last[0] {
@@ -46,16 +70,19 @@ func (m *Map) applyMerge(parents []*Tree, diffs [][]Change, last []bool, changed
 	return t, nil
 }
 
-func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Change, lister *changeLister) (*file, error) {
+// mergeVersion returns the merge's version of path; when it builds a new
+// one, born holds its lines that are not the first parent's unchanged
+// lines (those from later parents, carried or born in the merge).
+func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Change, lister *changeLister) (f *file, born *runs, err error) {
 	binary := false
 	for i, p := range parents {
 		ch, ok := byNew[i][path]
 		if !ok {
 			f := p.lookup(path)
 			if f == nil {
-				return nil, m.errorf(path, "parent %d should hold this file unchanged but has no such file", i+1)
+				return nil, nil, m.errorf(path, "parent %d should hold this file unchanged but has no such file", i+1)
 			}
-			return f, nil
+			return f, nil, nil
 		}
 		if ch.Binary {
 			binary = true
@@ -64,13 +91,13 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 		if len(ch.Hunks) == 0 && ch.OldPath != "" {
 			f := p.lookup(ch.OldPath)
 			if f == nil {
-				return nil, m.errorf(ch.OldPath, "parent %d has no such file", i+1)
+				return nil, nil, m.errorf(ch.OldPath, "parent %d has no such file", i+1)
 			}
-			return f, nil
+			return f, nil, nil
 		}
 	}
 	if binary {
-		return unknownFile(), nil
+		return unknownFile(), nil, nil
 	}
 	plans := make([][]seg, len(parents))
 	cursors := make([]*cursor, len(parents))
@@ -80,12 +107,12 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 		var old *file
 		if ch.OldPath != "" {
 			if old = p.lookup(ch.OldPath); old == nil {
-				return nil, m.errorf(ch.OldPath, "parent %d has no such file", i+1)
+				return nil, nil, m.errorf(ch.OldPath, "parent %d has no such file", i+1)
 			}
 		}
 		plan, n, err := makePlan(ch.Hunks, old)
 		if err != nil {
-			return nil, m.errorf(path, "diff against parent %d: %v", i+1, err)
+			return nil, nil, m.errorf(path, "diff against parent %d: %v", i+1, err)
 		}
 		plans[i], cursors[i] = plan, newCursor(old)
 		switch {
@@ -94,7 +121,7 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 				total = n
 			}
 		case total >= 0 && !isUnknown(total) && n != total:
-			return nil, m.errorf(path, "the diffs against the parents disagree on the length (%d and %d lines)", total, n)
+			return nil, nil, m.errorf(path, "the diffs against the parents disagree on the length (%d and %d lines)", total, n)
 		default:
 			total = n
 		}
@@ -127,7 +154,7 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 				return true
 			})
 			if err != nil {
-				return nil, m.errorf(path, "%v", err)
+				return nil, nil, m.errorf(path, "%v", err)
 			}
 			sources := make([]moveSource, len(parents))
 			for i, p := range parents {
@@ -140,36 +167,59 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 			}
 			matches = findMoves(added, sources, m.opts.Thresholds)
 			if lister.err != nil {
-				return nil, m.errorf(path, "%v", lister.err)
+				return nil, nil, m.errorf(path, "%v", lister.err)
 			}
 		}
 	}
-	var out runs
+	var out, others, step runs
 	var bad error
 	prev := -1
-	err := walkPlans(plans, total, func(x, step, from int, fromSeg seg) bool {
+	err = walkPlans(plans, total, func(x, n, from int, fromSeg seg) bool {
 		edge := from != prev || x == fromSeg.new
 		prev = from
+		step = step[:0]
 		if from < 0 {
-			matches = m.fill(&out, path, x, step, matches)
-			return true
+			matches = m.fill(&step, path, x, n, matches)
+		} else {
+			c := cursors[from]
+			c.m, c.cut = m, edge && m.opts.Moves
+			oldPos := fromSeg.old + (x - fromSeg.new)
+			if oldPos < c.at || !c.take(nil, oldPos-c.at) || !c.take(&step, n) {
+				bad = m.errorf(path, "the diff against parent %d does not fit the file as tracked", from+1)
+				return false
+			}
 		}
-		c := cursors[from]
-		c.m, c.cut = m, edge && m.opts.Moves
-		oldPos := fromSeg.old + (x - fromSeg.new)
-		if oldPos < c.at || !c.take(nil, oldPos-c.at) || !c.take(&out, step) {
-			bad = m.errorf(path, "the diff against parent %d does not fit the file as tracked", from+1)
-			return false
+		for _, r := range step {
+			out.add(r)
+			if from != 0 {
+				others.add(r)
+			}
 		}
 		return true
 	})
 	if err != nil {
-		return nil, m.errorf(path, "%v", err)
+		return nil, nil, m.errorf(path, "%v", err)
 	}
 	if bad != nil {
-		return nil, bad
+		return nil, nil, bad
 	}
-	return &file{runs: out, lines: lines}, nil
+	return &file{runs: out, lines: lines}, &others, nil
+}
+
+// removedRuns is the lines of old that -U0 hunks remove; false when they
+// do not fit it.
+func removedRuns(old *file, hunks []Hunk) (runs, bool) {
+	var out runs
+	c := newCursor(old)
+	for _, h := range hunks {
+		if h.OldLines == 0 {
+			continue
+		}
+		if h.OldStart < c.at || !c.take(nil, h.OldStart-c.at) || !c.take(&out, h.OldLines) {
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 // changesOf lists a parent's changes (for the copies blame searches).
