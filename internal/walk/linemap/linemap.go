@@ -610,9 +610,10 @@ func (m *Map) build(path string, old *file, hunks []Hunk, removed *runs, sources
 		}
 		matches = findMoves(added, sources, m.opts.Thresholds)
 	}
-	var out runs
 	c := newCursor(old)
 	c.m = m
+	// Each hunk splits at most one run in two and adds its own.
+	out := make(runs, 0, len(c.runs)+2*len(hunks)+1)
 	for _, h := range hunks {
 		oldStart := h.OldStart
 		if h.OldLines == 0 {

@@ -171,7 +171,12 @@ func (m *Map) mergeVersion(path string, parents []*Tree, byNew []map[string]*Cha
 			}
 		}
 	}
-	var out, others, step runs
+	var others, step runs
+	size := 1
+	for i, c := range cursors {
+		size += len(c.runs) + 2*len(byNew[i][path].Hunks)
+	}
+	out := make(runs, 0, size)
 	var bad error
 	prev := -1
 	err = walkPlans(plans, total, func(x, n, from int, fromSeg seg) bool {
