@@ -205,6 +205,8 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		total, _ = strconv.Atoi(out)
 	}
 
+	defer oneProc()()
+
 	attr := opts.Attributor
 	if attr == nil {
 		attr = AttributorFunc(unknownAttributor)
