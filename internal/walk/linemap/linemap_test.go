@@ -170,3 +170,37 @@ func TestHunkPastEnd(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// A merge whose first parent's tree gives way to it takes over that
+// version's counts: a line the merge has from the second parent that the
+// first had removed is alive once, and lines die when the last version
+// holding them goes.
+func TestMergeTakesOverFirstParentsCounts(t *testing.T) {
+	f := newFixture(t)
+	base := f.apply(commit("b", "AI"), nil, nil, []Change{add("f", 4)})
+	left := f.apply(commit("l", "h"), []*Tree{base}, []bool{false},
+		[]Change{{OldPath: "f", NewPath: "f", Hunks: []Hunk{{OldStart: 1, OldLines: 1, NewStart: 0, NewLines: 0}}}})
+	right := f.apply(commit("r", "h"), []*Tree{base}, []bool{true},
+		[]Change{{OldPath: "f", NewPath: "f", Hunks: []Hunk{{OldStart: 4, OldLines: 1, NewStart: 3, NewLines: 0}}}})
+	// The merge: line 1 from the second parent, lines 2-3 from the
+	// first, line 4 its own (in place of the first parent's last line).
+	m := f.apply(commit("m", "h"), []*Tree{left, right}, []bool{true, true},
+		[]Change{{OldPath: "f", NewPath: "f", Hunks: []Hunk{
+			{OldStart: 0, OldLines: 0, NewStart: 1, NewLines: 1},
+			{OldStart: 3, OldLines: 1, NewStart: 4, NewLines: 1}}}},
+		[]Change{{OldPath: "f", NewPath: "f", Hunks: []Hunk{{OldStart: 3, OldLines: 0, NewStart: 4, NewLines: 1}}}})
+	if m != left {
+		t.Error("the first parent's tree, which no other commit needs, should become the merge's")
+	}
+	if got := layout(m, "f"); got != "b:0+1 b:1+2 m:0+1" {
+		t.Errorf("merge %s", got)
+	}
+	if got := strings.Join(f.deaths, " "); got != "b:f[3+1]@m" {
+		t.Errorf("deaths at the merge %s", got)
+	}
+	f.deaths = nil
+	f.apply(commit("d", "h"), []*Tree{m}, []bool{true}, []Change{{OldPath: "f"}})
+	if got := strings.Join(f.deaths, " "); got != "b:f[0+1]@d b:f[1+2]@d m:f[0+1]@d" {
+		t.Errorf("deaths when the file goes %s", got)
+	}
+}
