@@ -26,6 +26,9 @@ func TestLazyInstallWritesNotesLater(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(a.Dir, ".git", "hooks", "post-commit")); err == nil {
 		t.Errorf("install --lazy left the post-commit hook in place")
 	}
+	if st := a.MustTool("status"); !strings.Contains(st, "post-commit    none (install --lazy") || strings.Contains(st, "missing") {
+		t.Errorf("status after install --lazy:\n%s", st)
+	}
 
 	// An agent writes two lines, the person a third; then a commit with
 	// Claude's trailer.
