@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,5 +113,42 @@ func TestLazyCheckpointWritesTheNotesOwed(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(a.Dir, ".git", hookrun.LazyFile)); err == nil {
 		t.Errorf("uninstall left %s", hookrun.LazyFile)
+	}
+}
+
+// Without post-commit, the background post-rewrite of a rebase writes the
+// originals' notes before it carries them; a report run at once waits for
+// it, and an amend then carries the rebased note.
+func TestLazyBackgroundRebaseThenReportAtOnce(t *testing.T) {
+	t.Parallel()
+	r, log := slowDeferredRepo(t)
+	r.MustTool("install", "--lazy")
+	if err := os.WriteFile(log, nil, 0o644); err != nil { // the calls from now on
+		t.Fatal(err)
+	}
+	agentWrites(t, r, "a.go", nlines(2, "ai"))
+	r.Write("a.go", nlines(2, "ai")+nlines(1, "me"))
+	r.Commit("Agent and me")
+	r.Write("b.go", nlines(3, "me"))
+	r.Commit("Human")
+	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
+	out := r.MustTool("report", "--format", "json")
+	var rep struct {
+		Commits struct {
+			Total     int
+			WithNotes int `json:"with_notes"`
+		}
+		Totals map[string]struct{ Added int }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out)
+	}
+	if rep.Commits.Total != 3 || rep.Commits.WithNotes != 3 || rep.Totals["ai"].Added != 2 || rep.Totals["human"].Added != 5 {
+		t.Errorf("report right after the rebase: %+v", rep)
+	}
+	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code a.go:3:human")
+	wantDeferredRewrite(t, log, "rebase")
+	if b, _ := os.ReadFile(log); strings.Contains(string(b), "hook post-commit") {
+		t.Errorf("a post-commit hook ran after install --lazy; calls:\n%s", b)
 	}
 }
