@@ -152,3 +152,34 @@ func TestLazyBackgroundRebaseThenReportAtOnce(t *testing.T) {
 		t.Errorf("a post-commit hook ran after install --lazy; calls:\n%s", b)
 	}
 }
+
+// Without post-commit, copies are found after the fact: a cherry-pick by
+// its -x line, a merge --squash by the post-merge hook's record, even
+// with commits made after it; their lines take their sources' provenance.
+func TestLazyCopiesCarryProvenance(t *testing.T) {
+	t.Parallel()
+	_, a := newWorldA(t)
+	a.MustTool("install", "--lazy")
+	a.Write("f.go", nlines(2, "base"))
+	a.Commit("Base")
+	a.Git("checkout", "-q", "-b", "feature")
+	a.Write("f.go", nlines(2, "base")+nlines(2, "ai"))
+	a.Commit("Agent" + claudeTrailer)
+	a.Write("f.go", nlines(2, "base")+nlines(2, "ai")+nlines(2, "me"))
+	a.Commit("Human")
+	agentWrites(t, a, "k.go", nlines(2, "checkpointed"))
+	agent := a.Commit("Checkpointed lines, no trailer")
+	a.Git("checkout", "-q", "main")
+	a.Write("g.go", nlines(1, "other"))
+	a.Commit("Main moves on")
+	a.Git("merge", "-q", "--squash", "feature")
+	a.Git("commit", "-q", "-m", "Feature, squashed")
+	a.Write("h.go", nlines(1, "after"))
+	a.Commit("After the squash")
+	wantLayout(t, a, "HEAD~1", "f.go:3-4:ai:claude-code f.go:5-6:human k.go:1-2:ai:claude-code")
+	wantLayout(t, a, "HEAD", "h.go:1:human")
+
+	a.Git("checkout", "-q", "-b", "picks", "HEAD~2")
+	a.Git("cherry-pick", "-x", agent)
+	wantLayout(t, a, "HEAD", "k.go:1-2:ai:claude-code")
+}
