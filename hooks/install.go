@@ -230,6 +230,10 @@ func setLazy(ctx context.Context, repo *gitx.Repo, lazy bool) error {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("removing %s: %w", p, err)
 		}
+		// Notes a post-commit hook leaves out are filled in from here on.
+		if gd := capture.GitDir(ctx, repo); gd != "" && !exists(filepath.Join(gd, capture.CaughtUpFile)) {
+			return capture.StartCatchUp(ctx, repo)
+		}
 		return nil
 	}
 	if exists(p) {

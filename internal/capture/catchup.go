@@ -43,7 +43,7 @@ const (
 // (zero: none), leaving the rest to the next call. classifier is called
 // only when a note is owed.
 func CatchUp(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Classifier, since, deadline time.Time) (CatchUpResult, error) {
-	gd := gitDir(ctx, repo)
+	gd := GitDir(ctx, repo)
 	if gd == "" {
 		return CatchUpResult{}, nil
 	}
@@ -97,9 +97,9 @@ type CatchUpResult struct {
 	Reflog map[string]string
 }
 
-// gitDir is repo's own git directory (a linked worktree's, not the
+// GitDir is repo's own git directory (a linked worktree's, not the
 // common one), found without git when possible.
-func gitDir(ctx context.Context, repo *gitx.Repo) string {
+func GitDir(ctx context.Context, repo *gitx.Repo) string {
 	if repo.GitDir != "" {
 		return repo.GitDir
 	}
@@ -274,7 +274,7 @@ func (t reflogTail) save(m mark) error {
 // StartCatchUp makes CatchUp in repo's worktree start from the end of
 // HEAD's reflog as it is now: the commits made before are not owed a note.
 func StartCatchUp(ctx context.Context, repo *gitx.Repo) error {
-	gd := gitDir(ctx, repo)
+	gd := GitDir(ctx, repo)
 	if gd == "" {
 		return nil
 	}

@@ -39,26 +39,56 @@ func LazySince(ctx context.Context, repo *gitx.Repo) (time.Time, bool) {
 // DeferredBudget or ctx's deadline when sooner; elsewhere it does nothing.
 // classifier is called only when a note is owed. Problems are warnings.
 func CatchUp(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Classifier, warnf func(string, ...any)) {
-	since, lazy := LazySince(ctx, repo)
-	if !lazy {
-		return
+	if since, lazy := LazySince(ctx, repo); lazy {
+		catchUp(ctx, repo, since, classifier, warnf)
 	}
+}
+
+// catchUp takes the lock of the deferred processes (two writers at once
+// would both apply the same checkpoints) and catches up.
+func catchUp(ctx context.Context, repo *gitx.Repo, since time.Time, classifier func() resolve.Classifier, warnf func(string, ...any)) (filled []string) {
 	ctx, cancel := context.WithTimeout(ctx, capture.Scaled(DeferredBudget))
 	defer cancel()
-	// One writer at a time, deferred processes included: two commands
-	// catching up at once would both apply the same checkpoints.
 	dir := filepath.Join(commonDir(ctx, repo), DeferredDir)
 	if err := os.MkdirAll(dir, 0o755); err == nil {
 		if unlock, err := fsx.Lock(ctx, filepath.Join(dir, "lock")); err == nil {
 			defer unlock()
 		}
 	}
-	catchUpLocked(ctx, repo, since, classifier, warnf)
+	return catchUpLocked(ctx, repo, since, classifier, warnf)
+}
+
+// fillLost is the catch-up of a repository whose post-commit hook writes
+// the notes: the commits made since the last one whose hook did not
+// finish (killed, or out of time on a loaded machine) get their note, with
+// a warning. It starts where it is first run (or where install started
+// it), only where install was run, and not during a rebase (whose commits
+// post-rewrite tags at its end).
+func fillLost(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Classifier, warnf func(string, ...any)) {
+	common := commonDir(ctx, repo)
+	if common == "" || !exists(filepath.Join(common, InstallState)) {
+		return
+	}
+	if gd := capture.GitDir(ctx, repo); gd == "" || exists(filepath.Join(gd, "rebase-merge")) || exists(filepath.Join(gd, "rebase-apply")) {
+		return
+	}
+	if filled := catchUp(ctx, repo, time.Now(), classifier, warnf); len(filled) > 0 {
+		warnf("git-ai-survival: %d earlier commit(s) had no note (their hook did not finish); filled in from their commit evidence and pending checkpoints: %s", len(filled), shortList(filled))
+	}
+}
+
+// InstallState, relative to the common git directory, is the record
+// install keeps of what it did: there when our hooks were installed.
+const InstallState = "ai-survival/install/state.json"
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // catchUpLocked is CatchUp's work, for a caller that holds the lock of
-// the deferred processes.
-func catchUpLocked(ctx context.Context, repo *gitx.Repo, since time.Time, classifier func() resolve.Classifier, warnf func(string, ...any)) {
+// the deferred processes; it returns the commits that got a note.
+func catchUpLocked(ctx context.Context, repo *gitx.Repo, since time.Time, classifier func() resolve.Classifier, warnf func(string, ...any)) []string {
 	deadline, _ := ctx.Deadline()
 	res, err := capture.CatchUp(ctx, repo, classifier, since, deadline)
 	for _, w := range res.Warnings {
@@ -74,14 +104,20 @@ func catchUpLocked(ctx context.Context, repo *gitx.Repo, since time.Time, classi
 	if err != nil && ctx.Err() == nil {
 		warnf("git-ai-survival: notes of new commits not written: %v (run 'git ai-survival sync' or 'git ai-survival annotate')", err)
 	}
+	return res.Filled
 }
 
 // Settle makes the notes complete before they are read: it waits for the
-// notes on their way (WaitDeferredBounded) and, without a post-commit
-// hook, writes those owed (CatchUp).
+// notes on their way (WaitDeferredBounded) and writes those owed: without
+// a post-commit hook (CatchUp), and those a post-commit hook that did not
+// finish left out (fillLost).
 func Settle(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Classifier, warnf func(string, ...any)) {
 	WaitDeferredBounded(ctx, repo, warnf)
-	CatchUp(ctx, repo, classifier, warnf)
+	if since, lazy := LazySince(ctx, repo); lazy {
+		catchUp(ctx, repo, since, classifier, warnf)
+		return
+	}
+	fillLost(ctx, repo, classifier, warnf)
 }
 
 // classifier is env's classifier for repo, made when first asked for.
