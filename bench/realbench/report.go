@@ -129,7 +129,7 @@ func lazyTable(res *result, s *series) string {
 	}
 	b.WriteString("\n")
 	first, again := benchkit.Median(s.catchUp), benchkit.Median(s.idle)
-	fmt.Fprintf(&b, "Where the lazy commits' cost went: the first %s after each measured commit wrote %d notes for its %d commits, in %s per commit caught up (median; untimed for the ratios above); the same command again at once, with nothing owed, took %s (median), so catching up cost about %s a commit.",
+	fmt.Fprintf(&b, "Where the lazy commits' cost went: the first %s after each measured commit wrote the notes owed (%d notes for %d commits), in %s per commit caught up (median; untimed for the ratios above); the same command again at once, with nothing owed, took %s (median): catching up cost about %s a commit on top of the command itself.",
 		catchUpName(o), s.caughtUp, len(s.lazy), ms(first), ms(again), ms(first-again))
 	if s.unwritten > 0 {
 		fmt.Fprintf(&b, " **%d of the %d commits had no note after it.**", s.unwritten, len(s.lazy))
