@@ -56,9 +56,10 @@ func Uninstall(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
 		}
 		st.putHook(e)
 	}
+	lazyErr := setLazy(ctx, repo, false)
 	if st.empty() {
 		res.NothingInstalled = true
-		return res, nil
+		return res, lazyErr
 	}
 
 	for len(st.Hooks) > 0 {

@@ -41,7 +41,7 @@ func prePush(ctx context.Context, env Env, args []string) {
 		env.Warnf("git-ai-survival: provenance notes not pushed: %v; %s", err, later)
 		return
 	}
-	WaitDeferredBounded(ctx, repo, env.Warnf)
+	Settle(ctx, repo, env.classifier(ctx, repo), env.Warnf) // the pushed commits' notes
 	if _, err := notesync.MergeFetched(ctx, repo); err != nil && ctx.Err() == nil {
 		env.Warnf("git-ai-survival: fetched notes not merged: %v", err)
 	}
@@ -100,7 +100,8 @@ func postRewrite(ctx context.Context, env Env, args []string) {
 		return
 	}
 	// An amend right after a commit: that commit's note first.
-	WaitDeferredBounded(bctx, repo, env.Warnf)
+	// Without a post-commit hook, the rewritten commits' notes first.
+	Settle(bctx, repo, env.classifier(bctx, repo), env.Warnf)
 	pending, err := rewrite.ReadPending(rewrite.PendingPath(bctx, repo))
 	if err != nil {
 		env.Warnf("git-ai-survival: commits of the rebase not listed: %v (run 'git ai-survival sync' once it ends to fill their notes in)", err)

@@ -1,0 +1,89 @@
+package hookrun
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
+	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
+)
+
+// LazyFile, relative to the common git directory, is there when
+// `install --lazy` left the post-commit hook out: a commit then costs
+// nothing of ours, and its note is written by the next agent checkpoint,
+// push, rewrite or git-ai-survival command (CatchUp). Its modification
+// time is when that began: commits made before are left alone.
+const LazyFile = "ai-survival/lazy"
+
+// LazySince says whether repo runs without a post-commit hook, and since
+// when.
+func LazySince(ctx context.Context, repo *gitx.Repo) (time.Time, bool) {
+	common := commonDir(ctx, repo)
+	if common == "" {
+		return time.Time{}, false
+	}
+	fi, err := os.Stat(filepath.Join(common, LazyFile))
+	if err != nil {
+		return time.Time{}, false
+	}
+	return fi.ModTime(), true
+}
+
+// CatchUp writes, in a repository installed with --lazy, the notes of the
+// commits made since the last catch-up (see capture.CatchUp), within
+// DeferredBudget or ctx's deadline when sooner; elsewhere it does nothing.
+// classifier is called only when a note is owed. Problems are warnings.
+func CatchUp(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Classifier, warnf func(string, ...any)) {
+	since, lazy := LazySince(ctx, repo)
+	if !lazy {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, capture.Scaled(DeferredBudget))
+	defer cancel()
+	// One writer at a time, deferred processes included: two commands
+	// catching up at once would both apply the same checkpoints.
+	dir := filepath.Join(commonDir(ctx, repo), DeferredDir)
+	if err := os.MkdirAll(dir, 0o755); err == nil {
+		if unlock, err := fsx.Lock(ctx, filepath.Join(dir, "lock")); err == nil {
+			defer unlock()
+		}
+	}
+	catchUpLocked(ctx, repo, since, classifier, warnf)
+}
+
+// catchUpLocked is CatchUp's work, for a caller that holds the lock of
+// the deferred processes.
+func catchUpLocked(ctx context.Context, repo *gitx.Repo, since time.Time, classifier func() resolve.Classifier, warnf func(string, ...any)) {
+	deadline, _ := ctx.Deadline()
+	res, err := capture.CatchUp(ctx, repo, classifier, since, deadline)
+	for _, w := range res.Warnings {
+		warnf("git-ai-survival: %s", w)
+	}
+	if err != nil && ctx.Err() == nil {
+		warnf("git-ai-survival: notes of new commits not written: %v (run 'git ai-survival sync' or 'git ai-survival annotate')", err)
+	}
+}
+
+// Settle makes the notes complete before they are read: it waits for the
+// notes on their way (WaitDeferredBounded) and, without a post-commit
+// hook, writes those owed (CatchUp).
+func Settle(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Classifier, warnf func(string, ...any)) {
+	WaitDeferredBounded(ctx, repo, warnf)
+	CatchUp(ctx, repo, classifier, warnf)
+}
+
+// classifier is env's classifier for repo, made when first asked for.
+func (e Env) classifier(ctx context.Context, repo *gitx.Repo) func() resolve.Classifier {
+	var c resolve.Classifier
+	made := false
+	return func() resolve.Classifier {
+		if !made {
+			c, made = e.Classifier(ctx, repo), true
+		}
+		return c
+	}
+}
