@@ -77,6 +77,9 @@ func report(res *result) string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %d | %s | %s |\n", h.what, h.clone, h.hook, h.runs, ms(h.total), ms(h.total/time.Duration(max(h.runs, 1))))
 		}
 		b.WriteString("\n")
+		if lazy && !slices.ContainsFunc(res.hookTimes, func(h hookTime) bool { return h.clone == "lazy" && strings.HasPrefix(h.what, "`git commit`") }) {
+			b.WriteString("A commit in the lazy clone runs no hook.\n\n")
+		}
 	}
 	if res.traceErr != "" {
 		fmt.Fprintf(&b, "Tracing failed (the timings above stand): `%s`\n\n", strings.SplitN(res.traceErr, "\n", 2)[0])
