@@ -257,3 +257,35 @@ func TestCountsTable(t *testing.T) {
 		t.Errorf("countsTable with lazy = %q, want %q", got, want)
 	}
 }
+
+// The report gives the lazy clone its own table in each series, the
+// catch-up's cost per commit, and says when a commit made in it has no
+// note.
+func TestReportLazy(t *testing.T) {
+	ms := func(n int) []time.Duration { return []time.Duration{time.Duration(n) * time.Millisecond} }
+	s := &series{label: "quiet", plain: ms(10), empty: ms(14), hooked: ms(16), lazy: ms(10),
+		catchUp: ms(90), idle: ms(50), caughtUp: 1,
+		rebases: []rebaseTimes{{n: 15, plain: ms(100), empty: ms(200), hooked: ms(220), lazy: ms(130)}}}
+	res := &result{opts: options{changed: 3, lazy: true, catchUp: []string{"status"}}, bundle: "r.bundle",
+		hooks: []string{"post-checkout", "post-commit"}, lazyHooks: []string{"post-checkout"}, series: []*series{s},
+		hookedMade: &made{commits: 2}, lazyMade: &made{commits: 2, missing: []string{"abc"}}}
+	md := report(res)
+	for _, want := range []string{
+		"The four clones are measured in alternation",
+		"With `git-ai-survival install --lazy` (post-checkout):",
+		"| `git commit` of 3 edited files (1 each) | 10.0 ms | 14.0 ms | 10.0 ms | **1.00x** |",
+		"| `git rebase --force-rebase` of 15 commits (1 each) | 100.0 ms | 200.0 ms | 130.0 ms | **1.30x** | 1.30–1.30x | at most 1.2x: **MISSED** |",
+		"(1 notes for 1 commits), in 90.0 ms per commit caught up",
+		"with nothing owed, took 50.0 ms (median): catching up cost about 40.0 ms a commit",
+		"every one of the 2 commits the benchmark made in it",
+		"In the lazy clone, **1 of the 2 commits the benchmark made in it have no note** (abc): **the run failed**.",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	res.opts.lazy, res.lazyMade, s.lazy = false, nil, nil
+	if md := report(res); strings.Contains(md, "lazy") || !strings.Contains(md, "The three clones") {
+		t.Errorf("report without the lazy clone:\n%s", md)
+	}
+}
