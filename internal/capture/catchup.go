@@ -42,24 +42,24 @@ const (
 // and since, in HEAD's reflog of repo's worktree. It stops at deadline
 // (zero: none), leaving the rest to the next call. classifier is called
 // only when a note is owed.
-func CatchUp(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Classifier, since, deadline time.Time) (BackfillResult, error) {
+func CatchUp(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Classifier, since, deadline time.Time) (CatchUpResult, error) {
 	gd := gitDir(ctx, repo)
 	if gd == "" {
-		return BackfillResult{}, nil
+		return CatchUpResult{}, nil
 	}
 	log := reflogTail{path: filepath.Join(gd, "logs", "HEAD"), pos: filepath.Join(gd, CaughtUpFile)}
 	entries, end, exact, err := log.read()
 	if err != nil || len(entries) == 0 {
-		return BackfillResult{}, err
+		return CatchUpResult{}, err
 	}
 	if exact {
 		since = time.Time{} // every entry after the position is new
 	}
 	var ids []string
-	seen := map[string]bool{}
+	reflog := map[string]string{}
 	for _, e := range entries {
-		if e.tagged() && !e.when.Before(since.Truncate(time.Second)) && !seen[e.id] {
-			seen[e.id] = true
+		if _, seen := reflog[e.id]; !seen && e.tagged() && !e.when.Before(since.Truncate(time.Second)) {
+			reflog[e.id] = e.msg
 			ids = append(ids, e.id)
 		}
 	}
@@ -67,7 +67,7 @@ func CatchUp(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Cla
 	if len(ids) > 0 {
 		has, err := notes.New(repo).Has(ctx, ids...)
 		if err != nil {
-			return BackfillResult{}, fmt.Errorf("looking for the notes of new commits: %w", err)
+			return CatchUpResult{}, fmt.Errorf("looking for the notes of new commits: %w", err)
 		}
 		for i, id := range ids {
 			if !has[i] {
@@ -75,15 +75,26 @@ func CatchUp(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Cla
 			}
 		}
 	}
-	var res BackfillResult
+	res := CatchUpResult{Reflog: map[string]string{}}
 	all := true
 	if len(missing) > 0 {
-		res, all, err = fill(ctx, repo, classifier(), missing, deadline)
+		res.BackfillResult, all, err = fill(ctx, repo, classifier(), missing, deadline)
+	}
+	for _, id := range res.Filled {
+		res.Reflog[id] = reflog[id]
 	}
 	if err == nil && all {
 		err = log.save(end)
 	}
 	return res, err
+}
+
+// CatchUpResult says what CatchUp wrote.
+type CatchUpResult struct {
+	BackfillResult
+	// Reflog is the message of each filled commit's reflog entry
+	// ("commit: ...", "cherry-pick: ...").
+	Reflog map[string]string
 }
 
 // gitDir is repo's own git directory (a linked worktree's, not the

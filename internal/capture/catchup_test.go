@@ -62,3 +62,44 @@ func TestReflogTail(t *testing.T) {
 	}
 	check("from the start", "c a*", true)
 }
+
+// A reflog is read as it is on disk: whatever it holds, every entry read
+// names an object id, and reading from a saved position never goes past
+// the end or repeats an entry.
+func FuzzReflogTail(f *testing.F) {
+	a := strings.Repeat("a", 40)
+	f.Add([]byte(reflogLine(a, "commit: x")+reflogLine(a, "checkout: y")), []byte("1 "+a))
+	f.Add([]byte("garbage\n\t\n"), []byte("0\n"))
+	f.Fuzz(func(t *testing.T, log, pos []byte) {
+		dir := t.TempDir()
+		tail := reflogTail{path: filepath.Join(dir, "HEAD"), pos: filepath.Join(dir, "pos")}
+		if err := os.WriteFile(tail.path, log, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(tail.pos, pos, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		entries, end, _, err := tail.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if end.off > int64(len(log)) {
+			t.Fatalf("end %d past the reflog's %d bytes", end.off, len(log))
+		}
+		for _, e := range entries {
+			if len(e.id) != 40 && len(e.id) != 64 {
+				t.Fatalf("entry with id %q", e.id)
+			}
+		}
+		if err := tail.save(end); err != nil {
+			t.Fatal(err)
+		}
+		again, _, exact, err := tail.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if end.id != "" && (len(again) != 0 || !exact) {
+			t.Fatalf("read again after saving %+v: %d entries (exact %v)", end, len(again), exact)
+		}
+	})
+}

@@ -62,10 +62,10 @@ git start a process per commit and per commit a rebase picks). Each commit's
 note is written later instead, from the same evidence and agent checkpoints:
 by the next agent checkpoint, push (pre-push), amend or rebase (post-rewrite),
 checkout, or git-ai-survival command (report, show, blame, status, sync,
-annotate), which read HEAD's reflog for the commits made since. A cherry-pick
-or revert then gets a note from its own evidence only: the note of the commit
-it copies is not carried over. Installing again without --lazy puts the
-post-commit hook back.
+annotate), which read HEAD's reflog for the commits made since. A merge
+--squash and a cherry-pick -x still take their sources' notes; a cherry-pick
+without -x gets a note from its own evidence only. Installing again without
+--lazy puts the post-commit hook back.
 
 With --user, the agents' hooks go into their user-level settings instead
 (~/.claude/settings.json, ~/.cursor/hooks.json, ~/.gemini/settings.json,

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,4 +114,72 @@ func TestLazyCheckpointWritesTheNotesOwed(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(a.Dir, ".git", hookrun.LazyFile)); err == nil {
 		t.Errorf("uninstall left %s", hookrun.LazyFile)
 	}
+}
+
+// Without post-commit, the background post-rewrite of a rebase writes the
+// originals' notes before it carries them; a report run at once waits for
+// it, and an amend then carries the rebased note.
+func TestLazyBackgroundRebaseThenReportAtOnce(t *testing.T) {
+	t.Parallel()
+	r, log := slowDeferredRepo(t)
+	r.MustTool("install", "--lazy")
+	if err := os.WriteFile(log, nil, 0o644); err != nil { // the calls from now on
+		t.Fatal(err)
+	}
+	agentWrites(t, r, "a.go", nlines(2, "ai"))
+	r.Write("a.go", nlines(2, "ai")+nlines(1, "me"))
+	r.Commit("Agent and me")
+	r.Write("b.go", nlines(3, "me"))
+	r.Commit("Human")
+	r.Git("rebase", "-q", "--force-rebase", "HEAD~2")
+	out := r.MustTool("report", "--format", "json")
+	var rep struct {
+		Commits struct {
+			Total     int
+			WithNotes int `json:"with_notes"`
+		}
+		Totals map[string]struct{ Added int }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out)
+	}
+	if rep.Commits.Total != 3 || rep.Commits.WithNotes != 3 || rep.Totals["ai"].Added != 2 || rep.Totals["human"].Added != 5 {
+		t.Errorf("report right after the rebase: %+v", rep)
+	}
+	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code a.go:3:human")
+	wantDeferredRewrite(t, log, "rebase")
+	if b, _ := os.ReadFile(log); strings.Contains(string(b), "hook post-commit") {
+		t.Errorf("a post-commit hook ran after install --lazy; calls:\n%s", b)
+	}
+}
+
+// Without post-commit, copies are found after the fact: a cherry-pick by
+// its -x line, a merge --squash by the post-merge hook's record, even
+// with commits made after it; their lines take their sources' provenance.
+func TestLazyCopiesCarryProvenance(t *testing.T) {
+	t.Parallel()
+	_, a := newWorldA(t)
+	a.MustTool("install", "--lazy")
+	a.Write("f.go", nlines(2, "base"))
+	a.Commit("Base")
+	a.Git("checkout", "-q", "-b", "feature")
+	a.Write("f.go", nlines(2, "base")+nlines(2, "ai"))
+	a.Commit("Agent" + claudeTrailer)
+	a.Write("f.go", nlines(2, "base")+nlines(2, "ai")+nlines(2, "me"))
+	a.Commit("Human")
+	agentWrites(t, a, "k.go", nlines(2, "checkpointed"))
+	agent := a.Commit("Checkpointed lines, no trailer")
+	a.Git("checkout", "-q", "main")
+	a.Write("g.go", nlines(1, "other"))
+	a.Commit("Main moves on")
+	a.Git("merge", "-q", "--squash", "feature")
+	a.Git("commit", "-q", "-m", "Feature, squashed")
+	a.Write("h.go", nlines(1, "after"))
+	a.Commit("After the squash")
+	wantLayout(t, a, "HEAD~1", "f.go:3-4:ai:claude-code f.go:5-6:human k.go:1-2:ai:claude-code")
+	wantLayout(t, a, "HEAD", "h.go:1:human")
+
+	a.Git("checkout", "-q", "-b", "picks", "HEAD~2")
+	a.Git("cherry-pick", "-x", agent)
+	wantLayout(t, a, "HEAD", "k.go:1-2:ai:claude-code")
 }

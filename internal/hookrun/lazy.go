@@ -10,6 +10,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
+	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 )
 
 // LazyFile, relative to the common git directory, is there when
@@ -62,6 +63,13 @@ func catchUpLocked(ctx context.Context, repo *gitx.Repo, since time.Time, classi
 	res, err := capture.CatchUp(ctx, repo, classifier, since, deadline)
 	for _, w := range res.Warnings {
 		warnf("git-ai-survival: %s", w)
+	}
+	// Copies (cherry-pick -x, merge --squash) take their sources' notes.
+	for _, id := range res.Filled {
+		kind, olds, derr := rewrite.DetectLater(ctx, repo, id, res.Reflog[id])
+		if derr == nil && len(olds) > 0 {
+			carryCopy(ctx, repo, classifier(), warnf, id, kind, olds)
+		}
 	}
 	if err != nil && ctx.Err() == nil {
 		warnf("git-ai-survival: notes of new commits not written: %v (run 'git ai-survival sync' or 'git ai-survival annotate')", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -208,10 +209,15 @@ func (c *copySource) carry(ctx context.Context, env Env, repo *gitx.Repo, head s
 	if head == "" || len(c.olds) == 0 {
 		return
 	}
-	classify := env.Classifier(ctx, repo)
-	_, err := rewrite.Remap(ctx, repo, []rewrite.Group{{New: head, Olds: c.olds}},
-		rewrite.Options{Classify: classify, Message: "Notes carried over by 'git ai-survival' after " + string(c.kind)})
+	carryCopy(ctx, repo, env.Classifier(ctx, repo), env.Warnf, head, c.kind, c.olds)
+}
+
+// carryCopy gives the lines head copied from olds (by kind) their
+// provenance, in head's note.
+func carryCopy(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier, warnf func(string, ...any), head string, kind rewrite.Kind, olds []string) {
+	_, err := rewrite.Remap(ctx, repo, []rewrite.Group{{New: head, Olds: olds}},
+		rewrite.Options{Classify: classify, Message: "Notes carried over by 'git ai-survival' after " + string(kind)})
 	if err != nil {
-		env.Warnf("git-ai-survival: provenance of the %s source not carried over: %v", c.kind, err)
+		warnf("git-ai-survival: provenance of the %s source not carried over: %v", kind, err)
 	}
 }
