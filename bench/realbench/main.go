@@ -158,6 +158,9 @@ func (c clones) all() []*benchkit.Repo {
 type made struct {
 	commits int
 	missing []string
+	// filled, in the hooked clone, is how many of the commits missing a
+	// note at the end of the run the next command (-catch-up) filled in.
+	filled int
 }
 
 type result struct {
@@ -356,6 +359,17 @@ func run(o options) error {
 	res.notes = len(strings.Fields(out)) / 2
 	if res.hookedMade, err = notesOfMade(hooked); err != nil {
 		return err
+	}
+	if n := len(res.hookedMade.missing); n > 0 {
+		// A hook that did not finish leaves its note to the next command.
+		if _, err := catchUp(hooked, bin, o.catchUp, res); err != nil {
+			return err
+		}
+		after, err := notesOfMade(hooked)
+		if err != nil {
+			return err
+		}
+		res.hookedMade.filled = n - len(after.missing)
 	}
 	if cl.lazy != nil {
 		if res.lazyMade, err = notesOfMade(cl.lazy); err != nil {

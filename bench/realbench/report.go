@@ -116,7 +116,11 @@ func madeText(m *made) string {
 		return fmt.Sprintf("every one of the %d commits the benchmark made in it (each commit and each commit a rebase picked, from HEAD's reflog) has a note", m.commits)
 	}
 	shown := m.missing[:min(len(m.missing), 5)]
-	return fmt.Sprintf("**%d of the %d commits the benchmark made in it have no note** (%s)", len(m.missing), m.commits, strings.Join(shown, ", "))
+	text := fmt.Sprintf("**%d of the %d commits the benchmark made in it have no note** (%s)", len(m.missing), m.commits, strings.Join(shown, ", "))
+	if m.filled > 0 {
+		text += fmt.Sprintf(" when the run ended (their hooks did not finish in time); the next git-ai-survival command filled in %d of them", m.filled)
+	}
+	return text
 }
 
 // lazyTable is the lazy clone's table of a series and where its commits'
