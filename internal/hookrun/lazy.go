@@ -38,10 +38,21 @@ func LazySince(ctx context.Context, repo *gitx.Repo) (time.Time, bool) {
 // commits made since the last catch-up (see capture.CatchUp), within
 // DeferredBudget or ctx's deadline when sooner; elsewhere it does nothing.
 // classifier is called only when a note is owed. Problems are warnings.
+//
+// It takes at most half of what is left of ctx's time, so that its caller
+// (an agent's checkpoint) still has time for its own work when a
+// background post-rewrite holds the lock.
 func CatchUp(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Classifier, warnf func(string, ...any)) {
-	if since, lazy := LazySince(ctx, repo); lazy {
-		catchUp(ctx, repo, since, classifier, warnf)
+	since, lazy := LazySince(ctx, repo)
+	if !lazy {
+		return
 	}
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Until(deadline)/2)
+		defer cancel()
+	}
+	catchUp(ctx, repo, since, classifier, warnf)
 }
 
 // catchUp takes the lock of the deferred processes (two writers at once
