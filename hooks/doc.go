@@ -75,6 +75,15 @@
 // hookrun's deferredRewrite). An amend during a rebase, and
 // hookrun.SyncEnv set, run it in the foreground.
 //
+// # Without post-commit
+//
+// Install with Options.Lazy leaves the post-commit hook out (taking our
+// block out of it when an earlier install put it there) and creates
+// hookrun.LazyFile: commits then start no process of ours, and each
+// commit's note is written by the next checkpoint, push, rewrite or
+// command, from HEAD's reflog (see capture.CatchUp). Installing again
+// without it puts the hook back; Uninstall removes the file.
+//
 // # Chaining
 //
 // An existing hook that is not ours is never lost and still runs, with the

@@ -12,8 +12,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 )
 
 // Action says what happened to one hook.
@@ -72,6 +74,8 @@ type Result struct {
 	Warnings []string
 	// NothingInstalled is set by Uninstall when there was nothing to undo.
 	NothingInstalled bool
+	// Lazy is set by Install with Options.Lazy.
+	Lazy bool
 }
 
 func (r *Result) warnf(format string, args ...any) {
@@ -125,13 +129,28 @@ func begin(ctx context.Context, repo *gitx.Repo, command string) (dir string, st
 // already there, and adds our configuration. Installing again changes
 // nothing, except that older versions of our hooks are updated. What it did
 // is recorded under the common dir for Uninstall.
-func Install(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
+func Install(ctx context.Context, repo *gitx.Repo) (*Result, error) {
+	return InstallWith(ctx, repo, Options{})
+}
+
+// Options change what Install puts in place.
+type Options struct {
+	// Lazy leaves the post-commit hook out (and takes ours out of it when
+	// an earlier install put it there): commits then run nothing of ours,
+	// and each commit's note is written by the next agent checkpoint,
+	// push, rewrite or command (see hookrun.LazyFile). Installing again
+	// without it puts the post-commit hook back.
+	Lazy bool
+}
+
+// InstallWith is Install with options.
+func InstallWith(ctx context.Context, repo *gitx.Repo, opts Options) (res *Result, err error) {
 	dir, st, unlock, err := begin(ctx, repo, "install")
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	res = &Result{Dir: dir}
+	res = &Result{Dir: dir, Lazy: opts.Lazy}
 	defer func() {
 		if serr := st.save(); serr != nil && err == nil {
 			err = serr
@@ -142,7 +161,18 @@ func Install(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
 	}
 	changed := false
 	for _, h := range All {
-		c, err := installHook(h, filepath.Join(dir, h.Name), st, res)
+		p := filepath.Join(dir, h.Name)
+		if opts.Lazy && h.Name == PostCommit.Name {
+			c, had, err := leaveOut(h, p, st, res)
+			if err != nil {
+				return res, err
+			}
+			if had {
+				res.Hooks = append(res.Hooks, c)
+			}
+			continue
+		}
+		c, err := installHook(h, p, st, res)
 		if err != nil {
 			return res, err
 		}
@@ -152,8 +182,72 @@ func Install(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
 	if changed {
 		warnPlacement(ctx, repo, dir, res)
 	}
+	if err := setLazy(ctx, repo, opts.Lazy); err != nil {
+		return res, err
+	}
 	res.Config, err = installConfig(ctx, repo, st)
 	return res, err
+}
+
+// leaveOut takes our block out of the hook at p, as Uninstall does, when
+// it holds it; had says whether it did.
+func leaveOut(h Hook, p string, st *state, res *Result) (c HookChange, had bool, err error) {
+	e := st.hook(p)
+	if e == nil {
+		fi, err := os.Lstat(p)
+		if err != nil || !fi.Mode().IsRegular() {
+			return c, false, nil
+		}
+		content, err := os.ReadFile(p)
+		if err != nil {
+			return c, false, fmt.Errorf("reading %s: %w", p, err)
+		}
+		sp, found, ferr := findBlock(content)
+		if ferr != nil || !found {
+			return c, false, nil
+		}
+		ne, err := adopt(h, p, content, sp, fi, st)
+		if err != nil {
+			return c, false, err
+		}
+		st.putHook(ne)
+		e = st.hook(p)
+	}
+	c, err = uninstallHook(*e, st, res)
+	if err != nil {
+		return c, true, err
+	}
+	st.dropHook(p)
+	return c, true, nil
+}
+
+// setLazy creates hookrun.LazyFile (keeping an existing one, whose time
+// says since when, and making the notes' catch-up start from now in this
+// worktree) or removes it.
+func setLazy(ctx context.Context, repo *gitx.Repo, lazy bool) error {
+	p := filepath.Join(repo.CommonDir, hookrun.LazyFile)
+	if !lazy {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing %s: %w", p, err)
+		}
+		// Notes a post-commit hook leaves out are filled in from here on.
+		if gd := capture.GitDir(ctx, repo); gd != "" && !exists(filepath.Join(gd, capture.CaughtUpFile)) {
+			return capture.StartCatchUp(ctx, repo)
+		}
+		return nil
+	}
+	if exists(p) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", p, err)
+	}
+	text := "Written by 'git ai-survival install --lazy': no post-commit hook; each commit's note\n" +
+		"is written by the next agent checkpoint, push, rewrite or git-ai-survival command.\n"
+	if err := fsx.WriteFileAtomic(p, []byte(text), 0o644); err != nil {
+		return fmt.Errorf("creating %s: %w", p, err)
+	}
+	return capture.StartCatchUp(ctx, repo)
 }
 
 // warnPlacement says when the hooks just written reach beyond this clone:
@@ -412,13 +506,18 @@ func lock(common string) (func(), error) {
 	}, nil
 }
 
-// Active reports whether repo's post-commit hook runs ours: the one hook
-// without which agent checkpoints are never used. It reads one file.
+// Active reports whether repo's post-commit hook runs ours, or install
+// --lazy left it out (see Options.Lazy): without either, agent checkpoints
+// are never used. It reads one or two files.
 func Active(ctx context.Context, repo *gitx.Repo) bool {
 	dir, err := Dir(ctx, repo)
 	if err != nil {
 		return false
 	}
 	b, err := os.ReadFile(filepath.Join(dir, PostCommit.Name))
-	return err == nil && strings.Contains(string(b), beginPrefix)
+	if err == nil && strings.Contains(string(b), beginPrefix) {
+		return true
+	}
+	_, lazy := hookrun.LazySince(ctx, repo)
+	return lazy
 }

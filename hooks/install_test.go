@@ -1002,3 +1002,52 @@ func waitFor(t *testing.T, path string, cond func(log string) bool) {
 		}
 	}
 }
+
+// install --lazy takes our block out of a chained post-commit hook, which
+// runs as it did before install (byte for byte), and installing again
+// without it chains it again; uninstall undoes the rest.
+func TestLazyLeavesThePostCommitHookOut(t *testing.T) {
+	r := gittest.New(t)
+	log := withFake(t, r)
+	flog := filepath.Join(t.TempDir(), "foreign.log")
+	p := filepath.Join(r.Dir, ".git", "hooks", "post-commit")
+	foreign := "#!/bin/sh\necho \"foreign post-commit $(git rev-parse HEAD)\" >>'" + flog + "'\n"
+	writeFile(t, p, foreign, 0o755)
+	install(t, r)
+	ctx := context.Background()
+	res, err := hooks.InstallWith(ctx, open(t, r, r.Dir), hooks.Options{Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := actions(res), "post-commit restored, pre-push up to date, post-rewrite up to date, post-merge up to date, post-checkout up to date"; got != want {
+		t.Errorf("actions: %s, want %s", got, want)
+	}
+	if got := readFile(t, p); got != foreign {
+		t.Errorf("post-commit after install --lazy:\n%s\nwant:\n%s", got, foreign)
+	}
+	if !hooks.Active(ctx, open(t, r, r.Dir)) {
+		t.Errorf("Active is false after install --lazy")
+	}
+	c := r.Commit("one")
+	if got := readLog(t, log); got != "" {
+		t.Errorf("our log after a commit without post-commit hook: %q", got)
+	}
+	if got, want := readLog(t, flog), "foreign post-commit "+c+"\n"; got != want {
+		t.Errorf("foreign log: %q, want %q", got, want)
+	}
+	if got, want := actions(install(t, r)), "post-commit chained, pre-push up to date, post-rewrite up to date, post-merge up to date, post-checkout up to date"; got != want {
+		t.Errorf("actions of install after --lazy: %s, want %s", got, want)
+	}
+	if _, err := hooks.InstallWith(ctx, open(t, r, r.Dir), hooks.Options{Lazy: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hooks.Uninstall(ctx, open(t, r, r.Dir)); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, p); got != foreign {
+		t.Errorf("post-commit after uninstall:\n%s\nwant:\n%s", got, foreign)
+	}
+	if hooks.Active(ctx, open(t, r, r.Dir)) {
+		t.Errorf("Active is true after uninstall")
+	}
+}

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/fsx"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 )
 
 // Uninstall undoes Install: hooks it changed are restored byte for byte,
@@ -56,9 +58,10 @@ func Uninstall(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
 		}
 		st.putHook(e)
 	}
+	lazyErr := removeLazy(ctx, repo)
 	if st.empty() {
 		res.NothingInstalled = true
-		return res, nil
+		return res, lazyErr
 	}
 
 	for len(st.Hooks) > 0 {
@@ -201,4 +204,19 @@ func removeEmptyDirs(dir string) {
 		}
 	}
 	_ = os.Remove(dir)
+}
+
+// removeLazy removes hookrun.LazyFile and where the notes' catch-up of
+// this worktree stopped.
+func removeLazy(ctx context.Context, repo *gitx.Repo) error {
+	files := []string{filepath.Join(repo.CommonDir, hookrun.LazyFile)}
+	if gd := capture.GitDir(ctx, repo); gd != "" {
+		files = append(files, filepath.Join(gd, capture.CaughtUpFile))
+	}
+	for _, p := range files {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing %s: %w", p, err)
+		}
+	}
+	return nil
 }

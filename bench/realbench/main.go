@@ -1,23 +1,29 @@
 // Command realbench measures what the git-ai-survival hooks cost on a real
 // repository: a clone of a git bundle (hercules.bundle by default) with the
 // hooks installed by `git-ai-survival install`, against an identical clone
-// without them and a third whose hooks of the same names do nothing (`:`),
-// git's own cost of running a hook at all (fork, exec of the shell).
+// without them, a third whose hooks of the same names do nothing (`:`),
+// git's own cost of running a hook at all (fork, exec of the shell), and a
+// fourth installed by `git-ai-survival install --lazy` (no post-commit
+// hook: each commit's note is written later, by the next git-ai-survival
+// command, push or rewrite; -lazy=false leaves it out).
 //
-//   - commits of -changed edited files, alternating between the three
+//   - commits of -changed edited files, alternating between the four
 //     clones (the order rotating), -commits measured after -warmup
 //     unmeasured;
 //   - `git rebase --force-rebase` of branches of each size in -rebase
-//     commits (made beforehand, with the hooks in the hooked clone so their
-//     notes exist), -rebase-reps times each, alternating likewise; every
-//     hook that runs during the rebase is counted (post-checkout,
-//     post-commit for each picked commit, post-rewrite);
+//     commits (made beforehand, with the hooks in the hooked and lazy
+//     clones so their notes exist), -rebase-reps times each, alternating
+//     likewise; every hook that runs during the rebase is counted
+//     (post-checkout, post-commit for each picked commit, post-rewrite);
 //
 // first on the machine as it is, then with -load CPU-bound processes
 // running beside it. It reports medians, the ratio of medians and its 95%
-// bootstrap interval. Then, untimed, it counts the processes each
-// operation starts (strace, when present) and the time git spent in each
-// hook (trace2).
+// bootstrap interval. After each commit in the lazy clone it times, apart
+// from the commits, the -catch-up command that writes the note owed (and
+// the same command again, with nothing owed); at the end every commit made
+// in the lazy clone must have a note, or the run fails. Then, untimed, it
+// counts the processes each operation starts (strace, when present) and
+// the time git spent in each hook (trace2).
 //
 // It writes the Markdown section for bench/results.md to -out, a summary to
 // stdout and progress to stderr. When the bundle is absent it writes one
@@ -63,6 +69,8 @@ type options struct {
 	quietWait  time.Duration
 	trace      bool
 	keep       bool
+	lazy       bool
+	catchUp    []string
 }
 
 func main() {
@@ -81,8 +89,11 @@ func main() {
 	flag.DurationVar(&o.quietWait, "quiet-wait", 3*time.Minute, "before the quiet series, wait at most this long for the machine to be quiet: under a quarter of its CPU time busy over a second (else the series is headed not quiet)")
 	flag.BoolVar(&o.trace, "trace", true, "count processes and hook time afterwards (untimed)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
+	flag.BoolVar(&o.lazy, "lazy", true, "measure a fourth clone installed with `git-ai-survival install --lazy`")
+	catchUp := flag.String("catch-up", "status", "the git-ai-survival command (and its arguments) run after each commit in the lazy clone to write the notes owed")
 	flag.Parse()
-	argsOK := flag.NArg() == 0 && o.changed >= 1 && o.commits >= 1 && o.warmup >= 0 && o.rebaseReps >= 1 && o.load >= 0
+	o.catchUp = strings.Fields(*catchUp)
+	argsOK := flag.NArg() == 0 && o.changed >= 1 && o.commits >= 1 && o.warmup >= 0 && o.rebaseReps >= 1 && o.load >= 0 && len(o.catchUp) > 0
 	for _, s := range strings.Split(sizes, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
@@ -110,13 +121,46 @@ type series struct {
 	// lag is, for each measured hooked commit, how long after `git commit`
 	// returned its note was written (the post-commit hook's background
 	// work, waited for untimed before the next operation).
-	lag     []time.Duration
-	rebases []rebaseTimes
+	lag []time.Duration
+	// lazy is the clone installed with --lazy; catchUp, for each of its
+	// measured commits, the first -catch-up command after it (which
+	// writes the notes owed) divided by the notes it wrote (when it wrote
+	// any), and idle the same command run again at once, with nothing
+	// owed; caughtUp counts the notes those first commands wrote,
+	// unwritten the commits still without a note after their catch-up.
+	lazy, catchUp, idle []time.Duration
+	caughtUp, unwritten int
+	rebases             []rebaseTimes
 }
 
 type rebaseTimes struct {
-	n                    int
-	plain, hooked, empty []time.Duration
+	n                          int
+	plain, hooked, empty, lazy []time.Duration
+}
+
+// clones are the repositories measured side by side; lazy is nil with
+// -lazy=false.
+type clones struct {
+	plain, hooked, empty, lazy *benchkit.Repo
+}
+
+// all is the clones in the order of the first round.
+func (c clones) all() []*benchkit.Repo {
+	rs := []*benchkit.Repo{c.plain, c.hooked, c.empty}
+	if c.lazy != nil {
+		rs = append(rs, c.lazy)
+	}
+	return rs
+}
+
+// made is what a clone's notes hold at the end: of the commits the bench
+// made in it, how many, and those without a note.
+type made struct {
+	commits int
+	missing []string
+	// filled, in the hooked clone, is how many of the commits missing a
+	// note at the end of the run the next command (-catch-up) filled in.
+	filled int
 }
 
 type result struct {
@@ -126,12 +170,19 @@ type result struct {
 	commits   int
 	setup     time.Duration
 	hooks     []string
+	lazyHooks []string
 	series    []*series
 	notes     int
 	warnings  []string
 	counts    []procCount
 	hookTimes []hookTime
 	traceErr  string
+	// catchUpCount is what the -catch-up command started in the lazy
+	// clone after the traced commit (it writes that commit's note), and
+	// in the hooked clone after the same commit (nothing owed).
+	catchUpLazy, catchUpHooked map[string]int
+	// hookedMade and lazyMade check the notes of every commit made.
+	hookedMade, lazyMade *made
 }
 
 func run(o options) error {
@@ -172,9 +223,12 @@ func run(o options) error {
 	plain := &benchkit.Repo{Name: "plain", Dir: filepath.Join(work, "plain"), Env: env}
 	hooked := &benchkit.Repo{Name: "hooked", Dir: filepath.Join(work, "hooked"), Env: env}
 	empty := &benchkit.Repo{Name: "empty-hooks", Dir: filepath.Join(work, "empty"), Env: env}
-	clones := []*benchkit.Repo{plain, hooked, empty}
+	cl := clones{plain: plain, hooked: hooked, empty: empty}
+	if o.lazy {
+		cl.lazy = &benchkit.Repo{Name: "lazy", Dir: filepath.Join(work, "lazy"), Env: env}
+	}
 	start := time.Now()
-	for _, r := range clones {
+	for _, r := range cl.all() {
 		progress("cloning %s into the %s clone", res.bundle, r.Name)
 		top := &benchkit.Repo{Dir: work, Env: env}
 		if _, err := top.Git("clone", "-q", "--no-checkout", bundle, r.Dir); err != nil {
@@ -204,24 +258,24 @@ func run(o options) error {
 	} else if s := strings.TrimSpace(errs); s != "" {
 		progress("install said: %s", s)
 	}
-	hooksDir, err := hooked.Git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
-	if err != nil {
+	if res.hooks, err = installedHooks(hooked); err != nil {
 		return err
-	}
-	entries, err := os.ReadDir(strings.TrimSpace(hooksDir))
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".sample") {
-			res.hooks = append(res.hooks, e.Name())
-		}
 	}
 	if len(res.hooks) == 0 {
 		return fmt.Errorf("no hook was installed in the hooked clone")
 	}
 	if err := emptyHooks(empty, res.hooks); err != nil {
 		return err
+	}
+	if cl.lazy != nil {
+		if _, errs, _, err := cl.lazy.Run(nil, nil, bin, "install", "--lazy"); err != nil {
+			return fmt.Errorf("%v(a binary without `install --lazy`? -lazy=false leaves the lazy clone out)", err)
+		} else if s := strings.TrimSpace(errs); s != "" {
+			progress("install --lazy said: %s", s)
+		}
+		if res.lazyHooks, err = installedHooks(cl.lazy); err != nil {
+			return err
+		}
 	}
 
 	out, err = plain.Git("ls-files", "--", "*.go")
@@ -243,7 +297,7 @@ func run(o options) error {
 	tips := map[int]string{}
 	for _, n := range o.rebase {
 		progress("making a branch of %d commits in each clone", n)
-		for _, r := range clones {
+		for _, r := range cl.all() {
 			if _, err := r.Git("checkout", "-q", "-B", fmt.Sprintf("rebase%d", n), base); err != nil {
 				return err
 			}
@@ -263,6 +317,12 @@ func run(o options) error {
 			if _, err := r.Git("checkout", "-q", "bench"); err != nil {
 				return err
 			}
+			if r == cl.lazy {
+				// The branch's notes, as the hooked clone has them.
+				if _, err := catchUp(r, bin, o.catchUp, res); err != nil {
+					return err
+				}
+			}
 		}
 	}
 
@@ -279,7 +339,7 @@ func run(o options) error {
 			s.label = "not quiet: other work was running on the machine"
 		}
 		res.series = append(res.series, s)
-		if err := runSeries(o, s, clones, files, base, tips, &round, res); err != nil {
+		if err := runSeries(o, s, cl, bin, files, base, tips, &round, res); err != nil {
 			return err
 		}
 	}
@@ -287,7 +347,7 @@ func run(o options) error {
 	if o.trace {
 		// Tracing is a note, not a measure: when it fails (strace can),
 		// the timings are still written.
-		if err := traceAll(o, plain, hooked, files, base, tips, res); err != nil {
+		if err := traceAll(o, cl, bin, files, base, tips, res); err != nil {
 			res.traceErr = err.Error()
 			progress("tracing failed: %v", err)
 		}
@@ -297,6 +357,25 @@ func run(o options) error {
 		return err
 	}
 	res.notes = len(strings.Fields(out)) / 2
+	if res.hookedMade, err = notesOfMade(hooked); err != nil {
+		return err
+	}
+	if n := len(res.hookedMade.missing); n > 0 {
+		// A hook that did not finish leaves its note to the next command.
+		if _, err := catchUp(hooked, bin, o.catchUp, res); err != nil {
+			return err
+		}
+		after, err := notesOfMade(hooked)
+		if err != nil {
+			return err
+		}
+		res.hookedMade.filled = n - len(after.missing)
+	}
+	if cl.lazy != nil {
+		if res.lazyMade, err = notesOfMade(cl.lazy); err != nil {
+			return err
+		}
+	}
 
 	md := report(res)
 	if o.out != "" {
@@ -305,7 +384,84 @@ func run(o options) error {
 		}
 	}
 	fmt.Print(summary(res))
+	if m := res.lazyMade; m != nil && len(m.missing) > 0 {
+		return fmt.Errorf("%d of the %d commits made in the lazy clone have no note (first: %s)", len(m.missing), m.commits, m.missing[0])
+	}
 	return nil
+}
+
+// notesRef is where git-ai-survival keeps its notes.
+const notesRef = "refs/notes/ai-survival"
+
+// notesOfMade checks that every commit made in r has a note: every commit
+// HEAD's reflog went through (each commit, each commit a rebase picked)
+// that the bundle's branches do not hold.
+func notesOfMade(r *benchkit.Repo) (*made, error) {
+	out, err := r.Git("log", "-g", "--format=%H", "HEAD")
+	if err != nil {
+		return nil, err
+	}
+	visited := strings.Fields(out)
+	out, err = r.Git("rev-list", "--remotes")
+	if err != nil {
+		return nil, err
+	}
+	bundled := map[string]bool{}
+	for _, c := range strings.Fields(out) {
+		bundled[c] = true
+	}
+	out, err = r.Git("notes", "--ref="+notesRef, "list")
+	if err != nil {
+		return nil, err
+	}
+	noted := map[string]bool{}
+	f := strings.Fields(out)
+	for i := 1; i < len(f); i += 2 {
+		noted[f[i]] = true
+	}
+	m := &made{}
+	seen := map[string]bool{}
+	// The reflog lists the newest first: report the oldest missing first.
+	for i := len(visited) - 1; i >= 0; i-- {
+		c := visited[i]
+		if bundled[c] || seen[c] {
+			continue
+		}
+		seen[c] = true
+		m.commits++
+		if !noted[c] {
+			m.missing = append(m.missing, c)
+		}
+	}
+	return m, nil
+}
+
+// catchUp runs git-ai-survival's -catch-up command in r (untimed for the
+// ratios), which writes the notes the lazy hooks owe, waits for anything
+// it left in the background, and returns how long the command took. A
+// command that fails (status may say so of a problem it finds) is a
+// warning: whether the notes were written is checked on its own.
+func catchUp(r *benchkit.Repo, bin string, cmd []string, res *result) (time.Duration, error) {
+	_, errs, took, err := r.Run(nil, nil, bin, cmd...)
+	if err != nil {
+		line, _, _ := strings.Cut(err.Error(), "\n")
+		res.warn(line)
+	}
+	res.warn(errs)
+	settle(r)
+	return took, nil
+}
+
+// notesCount is the number of notes r holds.
+func notesCount(r *benchkit.Repo) (int, error) {
+	out, err := r.Git("notes", "--ref="+notesRef, "list")
+	return len(strings.Fields(out)) / 2, err
+}
+
+// hasNote says whether commit rev of r has a note.
+func hasNote(r *benchkit.Repo, rev string) bool {
+	_, err := r.Git("notes", "--ref="+notesRef, "list", rev)
+	return err == nil
 }
 
 // edit rewrites the last line of o.changed files and appends two, stages
@@ -437,6 +593,25 @@ func burn(n int) (stop func(), err error) {
 	return stop, nil
 }
 
+// installedHooks lists the hooks in r's hooks directory (not the samples).
+func installedHooks(r *benchkit.Repo) ([]string, error) {
+	dir, err := r.Git("rev-parse", "--path-format=absolute", "--git-path", "hooks")
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(strings.TrimSpace(dir))
+	if err != nil {
+		return nil, err
+	}
+	var hooks []string
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".sample") {
+			hooks = append(hooks, e.Name())
+		}
+	}
+	return hooks, nil
+}
+
 // emptyHooks writes, in r, an executable hook that does nothing for each
 // of names.
 func emptyHooks(r *benchkit.Repo, names []string) error {
@@ -457,16 +632,15 @@ func emptyHooks(r *benchkit.Repo, names []string) error {
 }
 
 // rotated returns clones starting at the i-th (mod their number), so that
-// each goes first, second and third in turn.
+// each goes first, second, third and so on in turn.
 func rotated(clones []*benchkit.Repo, i int) []*benchkit.Repo {
 	k := i % len(clones)
 	return append(append([]*benchkit.Repo{}, clones[k:]...), clones[:k]...)
 }
 
-// runSeries measures the clones plain, hooked and empty hooks, in that
-// order in clones.
-func runSeries(o options, s *series, clones []*benchkit.Repo, files []string, base string, tips map[int]string, round *int, res *result) error {
-	plain, empty := clones[0], clones[2]
+// runSeries measures the clones side by side, the order rotating each
+// round.
+func runSeries(o options, s *series, cl clones, bin string, files []string, base string, tips map[int]string, round *int, res *result) error {
 	if s.load > 0 {
 		stop, err := burn(s.load)
 		if err != nil {
@@ -479,21 +653,53 @@ func runSeries(o options, s *series, clones []*benchkit.Repo, files []string, ba
 	defer func() { s.loadEnd = loadavg() }()
 	progress("%s: %d warm-up and %d measured commits of %d files in each clone", s.label, o.warmup, o.commits, o.changed)
 	for i := 0; i < o.warmup+o.commits; i++ {
-		for _, r := range rotated(clones, i) {
+		for _, r := range rotated(cl.all(), i) {
 			took, err := edit(r, files, o.changed, *round, res)
 			if err != nil {
 				return err
 			}
 			lag := settle(r)
-			if i >= o.warmup {
-				switch r {
-				case plain:
-					s.plain = append(s.plain, took)
-				case empty:
-					s.empty = append(s.empty, took)
-				default:
-					s.hooked = append(s.hooked, took)
-					s.lag = append(s.lag, lag)
+			var first, again time.Duration
+			written := 0
+			if r == cl.lazy {
+				// The notes owed (this commit's), written by the next
+				// command, then the command again with nothing owed.
+				before, err := notesCount(r)
+				if err != nil {
+					return err
+				}
+				if first, err = catchUp(r, bin, o.catchUp, res); err != nil {
+					return err
+				}
+				after, err := notesCount(r)
+				if err != nil {
+					return err
+				}
+				written = after - before
+				if again, err = catchUp(r, bin, o.catchUp, res); err != nil {
+					return err
+				}
+			}
+			if i < o.warmup {
+				continue
+			}
+			switch r {
+			case cl.plain:
+				s.plain = append(s.plain, took)
+			case cl.empty:
+				s.empty = append(s.empty, took)
+			case cl.hooked:
+				s.hooked = append(s.hooked, took)
+				s.lag = append(s.lag, lag)
+			case cl.lazy:
+				s.lazy = append(s.lazy, took)
+				s.idle = append(s.idle, again)
+				if written > 0 {
+					s.catchUp = append(s.catchUp, first/time.Duration(written))
+					s.caughtUp += written
+				}
+				if !hasNote(r, "HEAD") {
+					s.unwritten++
 				}
 			}
 		}
@@ -505,7 +711,7 @@ func runSeries(o options, s *series, clones []*benchkit.Repo, files []string, ba
 		progress("%s: %d rebases of %d commits (--force-rebase) in each clone", s.label, reps, n)
 		rt := rebaseTimes{n: n}
 		for i := 0; i < reps; i++ {
-			for _, r := range rotated(clones, i) {
+			for _, r := range rotated(cl.all(), i) {
 				took, errs, err := rebase(r, n, base, tips[n], nil, "")
 				if err != nil {
 					return err
@@ -513,12 +719,14 @@ func runSeries(o options, s *series, clones []*benchkit.Repo, files []string, ba
 				res.warn(errs)
 				settle(r) // post-rewrite's work, in the background, is not timed with the next
 				switch r {
-				case plain:
+				case cl.plain:
 					rt.plain = append(rt.plain, took)
-				case empty:
+				case cl.empty:
 					rt.empty = append(rt.empty, took)
-				default:
+				case cl.hooked:
 					rt.hooked = append(rt.hooked, took)
+				case cl.lazy:
+					rt.lazy = append(rt.lazy, took)
 				}
 			}
 		}
@@ -592,26 +800,31 @@ func rebase(r *benchkit.Repo, n int, base, tip string, extra []string, wrap stri
 	return took, errs, nil
 }
 
-// procCount is what one traced operation started, in one clone.
+// procCount is what one traced operation started, in each clone (lazy
+// nil without the lazy clone).
 type procCount struct {
-	what   string
-	plain  map[string]int
-	hooked map[string]int
+	what                string
+	plain, hooked, lazy map[string]int
 }
 
-// hookTime is the time git spent running one hook during an operation.
+// hookTime is the time git spent running one hook during an operation, in
+// one clone.
 type hookTime struct {
 	what  string
+	clone string
 	hook  string
 	runs  int
 	total time.Duration
 }
 
-// traceAll runs one commit and one rebase of each size in both clones
-// under strace (process counts) and, in the hooked one, under trace2
-// (time in each hook). None of it is timed.
-func traceAll(o options, plain, hooked *benchkit.Repo, files []string, base string, tips map[int]string, res *result) error {
+// traceAll runs one commit and one rebase of each size in the plain,
+// hooked and lazy clones under strace (process counts) and, in the hooked
+// and lazy ones, under trace2 (time in each hook); in the lazy clone, each
+// commit is followed by the -catch-up command, traced with the commit's
+// strace. None of it is timed.
+func traceAll(o options, cl clones, bin string, files []string, base string, tips map[int]string, res *result) error {
 	strace, _ := exec.LookPath("strace")
+	straceArgs := []string{"-f", "-qq", "-e", "trace=execve", "-e", "signal=none", "-o"}
 	type op struct {
 		what string
 		do   func(r *benchkit.Repo, extra []string, wrap string) error
@@ -635,10 +848,23 @@ func traceAll(o options, plain, hooked *benchkit.Repo, files []string, base stri
 			},
 		})
 	}
-	work := filepath.Dir(plain.Dir)
+	traced := []*benchkit.Repo{cl.plain, cl.hooked}
+	if cl.lazy != nil {
+		traced = append(traced, cl.lazy)
+	}
+	// caughtUp runs the catch-up in the lazy clone after an operation
+	// (untraced), so that the next one owes nothing.
+	caughtUp := func(r *benchkit.Repo) error {
+		if r != cl.lazy {
+			return nil
+		}
+		_, err := catchUp(r, bin, o.catchUp, res)
+		return err
+	}
+	work := filepath.Dir(cl.plain.Dir)
 	for k, op := range ops {
 		pc := procCount{what: op.what}
-		for _, r := range []*benchkit.Repo{plain, hooked} {
+		for _, r := range traced {
 			if strace == "" || k > 0 && o.rebase[k-1] > 15 {
 				break // strace of a long rebase is slow and can fail
 			}
@@ -647,8 +873,33 @@ func traceAll(o options, plain, hooked *benchkit.Repo, files []string, base stri
 				if err := straceCommit(r, files, o.changed, round, strace, out, res); err != nil {
 					return err
 				}
+				if r != cl.plain {
+					// What the catch-up starts: it writes the commit's
+					// note in the lazy clone, nothing in the hooked one.
+					cu := out + "-catch-up"
+					settle(r)
+					_, errs, _, err := r.Run(nil, nil, strace, slices.Concat(straceArgs, []string{cu, bin}, o.catchUp)...)
+					if err != nil {
+						return err
+					}
+					res.warn(errs)
+					settle(r)
+					m, err := countExecs(cu)
+					if err != nil {
+						return err
+					}
+					if r == cl.lazy {
+						res.catchUpLazy = m
+					} else {
+						res.catchUpHooked = m
+					}
+				}
 			} else {
-				if _, _, err := rebase(r, o.rebase[k-1], base, tips[o.rebase[k-1]], nil, strace+" -f -qq -e trace=execve -e signal=none -o "+out); err != nil {
+				if _, _, err := rebase(r, o.rebase[k-1], base, tips[o.rebase[k-1]], nil, strace+" "+strings.Join(straceArgs, " ")+" "+out); err != nil {
+					return err
+				}
+				settle(r)
+				if err := caughtUp(r); err != nil {
 					return err
 				}
 			}
@@ -656,51 +907,61 @@ func traceAll(o options, plain, hooked *benchkit.Repo, files []string, base stri
 			if err != nil {
 				return err
 			}
-			if r == plain {
+			switch r {
+			case cl.plain:
 				pc.plain = m
-			} else {
+			case cl.hooked:
 				pc.hooked = m
+			default:
+				pc.lazy = m
 			}
 		}
 		round++
 		if pc.plain != nil && pc.hooked != nil {
 			res.counts = append(res.counts, pc)
 		}
-		// trace2 in the hooked clone (the plain one moves along, so both
-		// keep the same history).
-		tr := filepath.Join(work, fmt.Sprintf("trace2-%d", k))
-		if k == 0 {
-			if _, err := edit(plain, files, o.changed, round, res); err != nil {
+		// trace2 in the hooked and lazy clones (the plain one moves
+		// along, so that all keep the same history).
+		for _, r := range traced {
+			var extra []string
+			tr := filepath.Join(work, fmt.Sprintf("trace2-%d-%s", k, r.Name))
+			if r != cl.plain {
+				extra = []string{"GIT_TRACE2_EVENT=" + tr}
+			}
+			if k == 0 {
+				if err := editTraced(r, files, o.changed, round, extra, res); err != nil {
+					return err
+				}
+			} else {
+				n := o.rebase[k-1]
+				if _, _, err := rebase(r, n, base, tips[n], extra, ""); err != nil {
+					return err
+				}
+			}
+			settle(r)
+			if err := caughtUp(r); err != nil {
 				return err
 			}
-			if err := editTraced(hooked, files, o.changed, round, tr, res); err != nil {
+			if r == cl.plain {
+				continue
+			}
+			hts, err := hookTimes(tr)
+			if err != nil {
 				return err
 			}
-		} else {
-			n := o.rebase[k-1]
-			if _, _, err := rebase(plain, n, base, tips[n], nil, ""); err != nil {
-				return err
-			}
-			if _, _, err := rebase(hooked, n, base, tips[n], []string{"GIT_TRACE2_EVENT=" + tr}, ""); err != nil {
-				return err
+			for _, h := range hts {
+				h.what, h.clone = op.what, r.Name
+				res.hookTimes = append(res.hookTimes, h)
 			}
 		}
 		round++
-		hts, err := hookTimes(tr)
-		if err != nil {
-			return err
-		}
-		for _, h := range hts {
-			h.what = op.what
-			res.hookTimes = append(res.hookTimes, h)
-		}
 	}
 	return nil
 }
 
-func editTraced(r *benchkit.Repo, files []string, changed, round int, tr string, res *result) error {
+func editTraced(r *benchkit.Repo, files []string, changed, round int, extra []string, res *result) error {
 	saved := r.Env
-	r.Env = append(append([]string{}, saved...), "GIT_TRACE2_EVENT="+tr)
+	r.Env = append(append([]string{}, saved...), extra...)
 	defer func() { r.Env = saved }()
 	_, err := edit(r, files, changed, round, res)
 	return err

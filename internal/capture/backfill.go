@@ -3,6 +3,7 @@ package capture
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,22 +83,32 @@ type BackfillResult struct {
 // It stops at deadline, leaving the rest for a later run. skipHead leaves
 // HEAD alone (the post-commit hook writes its note).
 func Backfill(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier, skipHead bool, deadline time.Time) (BackfillResult, error) {
-	var res BackfillResult
 	missing, err := Missing(ctx, repo, skipHead)
 	if err != nil || len(missing) == 0 {
-		return res, err
+		return BackfillResult{}, err
 	}
+	slices.Reverse(missing) // oldest first, as the commits were made
+	res, _, err := fill(ctx, repo, classify, missing, deadline)
+	return res, err
+}
+
+// fill writes the notes of commits (oldest first, none with a note), each
+// tagged by its commit evidence and the agent checkpoints still pending,
+// with one write of the notes. It stops at deadline; all says whether it
+// got to every commit.
+func fill(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier, commits []string, deadline time.Time) (res BackfillResult, all bool, err error) {
 	ckpts := startCheckpoints(ctx, repo)
 	batch := map[string]provenance.Note{}
 	var settles []func()
-	// Oldest first, as the commits were made.
-	for i := len(missing) - 1; i >= 0; i-- {
+	all = true
+	for _, id := range commits {
 		if !deadline.IsZero() && time.Now().After(deadline) {
+			all = false
 			break
 		}
-		meta, add, err := ReadCommit(ctx, repo, missing[i], deadline)
+		meta, add, err := ReadCommit(ctx, repo, id, deadline)
 		if err != nil && meta.ID == "" {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("commit %s not read: %v", provenance.ShortID(missing[i]), err))
+			res.Warnings = append(res.Warnings, fmt.Sprintf("commit %s not read: %v", provenance.ShortID(id), err))
 			continue
 		}
 		note, settle, cerr := ckpts.note(ctx, add, classify.Attribute(meta))
@@ -110,11 +121,11 @@ func Backfill(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier,
 		batch[meta.ID] = note
 	}
 	if len(batch) == 0 {
-		return res, nil
+		return res, all, nil
 	}
 	wr, err := notes.New(repo).Write(ctx, batch, false, "Notes filled in by 'git ai-survival'")
 	if err != nil {
-		return res, err
+		return res, false, err
 	}
 	for _, s := range settles {
 		s()
@@ -123,10 +134,10 @@ func Backfill(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier,
 	for _, c := range wr.Kept {
 		kept[c] = true
 	}
-	for i := len(missing) - 1; i >= 0; i-- {
-		if _, ok := batch[missing[i]]; ok && !kept[missing[i]] {
-			res.Filled = append(res.Filled, missing[i])
+	for _, id := range commits {
+		if _, ok := batch[id]; ok && !kept[id] {
+			res.Filled = append(res.Filled, id)
 		}
 	}
-	return res, nil
+	return res, all, nil
 }

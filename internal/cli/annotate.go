@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/annotate"
-	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 	"github.com/git-ai-survival/git-ai-survival/internal/restore"
 )
 
@@ -106,7 +105,7 @@ func annotateRun(ctx context.Context, f *Factory, opts *AnnotateOptions) error {
 	}
 	// A note the post-commit hook is writing in the background comes first:
 	// annotating HEAD right after a commit must not race it.
-	hookrun.WaitDeferredBounded(ctx, repo, f.Warnf)
+	f.settleNotes(ctx, repo)
 	if opts.Restore {
 		f.mergeFetchedNotes(ctx, repo)
 		res, err := restore.Restore(ctx, repo, revs, restore.Options{Classify: f.hookClassifier(ctx, repo), Remote: restoreRemote(ctx, repo)})

@@ -14,6 +14,9 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/hooks"
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 )
 
 // checkpointTimeout bounds a whole checkpoint: an agent waits for it.
@@ -127,7 +130,15 @@ func checkpointRun(ctx context.Context, opts *CheckpointOptions) {
 		warn(err.Error() + "; nothing recorded")
 		return
 	}
-	ev.Enabled = hooks.Active
+	ev.Enabled = func(ctx context.Context, repo *gitx.Repo) bool {
+		if !hooks.Active(ctx, repo) {
+			return false
+		}
+		// Without a post-commit hook (install --lazy), the commits made
+		// since the last checkpoint take the checkpoints they used first.
+		hookrun.CatchUp(ctx, repo, func() resolve.Classifier { return f.hookClassifier(ctx, repo) }, f.Warnf)
+		return true
+	}
 	if err := checkpoint.Record(ctx, ev, warn); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = fmt.Errorf("gave up after %s", capture.Scaled(checkpointTimeout))

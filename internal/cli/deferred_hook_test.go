@@ -128,14 +128,23 @@ func TestDeferredKilledHook(t *testing.T) {
 	r.Write("a.go", nlines(2, "ai"))
 	killed := r.Commit("Agent" + claudeTrailer)
 	start := time.Now()
-	if s := show(t, r, "HEAD"); s.Source == "note" {
-		t.Errorf("the killed hook wrote a note")
+	// The next reader knows the hook is dead, and fills its note in.
+	out, errs, code := r.Tool("", "show", "HEAD", "--format", "json")
+	if code != 0 {
+		t.Fatalf("show: exit %d\n%s", code, errs)
 	}
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("show waited %v for a dead hook", d)
 	}
+	if !strings.Contains(out, `"source": "note"`) {
+		t.Errorf("show after the killed hook:\n%s", out)
+	}
+	if !strings.Contains(errs, "1 earlier commit(s) had no note") || !strings.Contains(errs, killed[:12]) {
+		t.Errorf("stderr of show:\n%s", errs)
+	}
 	wantDeferred(t, log, killed) // (logged once it started)
-	// The next commit, in the foreground, fills it in.
+	wantLayout(t, r, "HEAD", "a.go:1-2:ai:claude-code")
+	// The next commit finds nothing missing.
 	r.Env = append(r.Env, hookrun.SyncEnv+"=1")
 	r.Write("b.go", nlines(1, "me"))
 	r.Git("add", "b.go")
@@ -143,10 +152,9 @@ func TestDeferredKilledHook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(errs, "1 earlier commit(s) had no note") || !strings.Contains(errs, killed[:12]) {
+	if errs != "" {
 		t.Errorf("stderr of the next commit:\n%s", errs)
 	}
-	wantLayout(t, r, "HEAD~1", "a.go:1-2:ai:claude-code")
 	checkAllNoted(t, r, "HEAD")
 }
 

@@ -23,13 +23,15 @@ type InstallOptions struct {
 	// User (--user) puts the agents' hooks in their user-level settings
 	// instead, and leaves every repository alone.
 	User bool
+	// Lazy (--lazy) installs no post-commit hook: notes are written later.
+	Lazy bool
 }
 
 // NewCmdInstall builds `install`; runF replaces installRun in tests.
 func NewCmdInstall(f *Factory, runF func(context.Context, *InstallOptions) error) *cobra.Command {
 	opts := &InstallOptions{IO: f.IO, Repo: f.Repo}
 	cmd := &cobra.Command{
-		Use:   "install [--agent <name>]...",
+		Use:   "install [--lazy] [--agent <name>]...",
 		Short: "Install the hooks that record provenance in this repository",
 		Long: `Install the post-commit, pre-push, post-rewrite, post-merge and post-checkout hooks in the directory git
 runs hooks from (git rev-parse --git-path hooks, so core.hooksPath and husky
@@ -54,6 +56,17 @@ gemini, into .gemini/settings.json (BeforeTool and AfterTool, for write_file,
 replace and run_shell_command); with --agent codex, into .codex/hooks.json
 (PreToolUse and PostToolUse, for apply_patch and Bash).
 
+With --lazy, there is no post-commit hook: a commit runs nothing of ours and
+costs what it costs without git-ai-survival (any hook, even an empty one, makes
+git start a process per commit and per commit a rebase picks). Each commit's
+note is written later instead, from the same evidence and agent checkpoints:
+by the next agent checkpoint, push (pre-push), amend or rebase (post-rewrite),
+checkout, or git-ai-survival command (report, show, blame, status, sync,
+annotate), which read HEAD's reflog for the commits made since. A merge
+--squash and a cherry-pick -x still take their sources' notes; a cherry-pick
+without -x gets a note from its own evidence only. Installing again without
+--lazy puts the post-commit hook back.
+
 With --user, the agents' hooks go into their user-level settings instead
 (~/.claude/settings.json, ~/.cursor/hooks.json, ~/.gemini/settings.json,
 ~/.codex/hooks.json), so the agent takes checkpoints in every repository you
@@ -62,6 +75,9 @@ open; no repository is changed. A checkpoint in a repository where
 'git ai-survival uninstall --user' takes them out again.`,
 		Example: `  # Record provenance for every new commit in this repository
   $ git ai-survival install
+
+  # No hook on the commit's path: notes are written by the next command or push
+  $ git ai-survival install --lazy
 
   # ...and line by line what Claude Code and Cursor write
   $ git ai-survival install --agent claude-code --agent cursor
@@ -78,6 +94,9 @@ open; no repository is changed. A checkpoint in a repository where
 					return usageError("--agent %q: install knows %s (other agents: see 'git ai-survival checkpoint --help')", a, strings.Join(agentcfg.Names(), ", "))
 				}
 			}
+			if opts.User && opts.Lazy {
+				return usageError("--lazy is about a repository's hooks and --user changes none: run 'git ai-survival install --lazy' in the repository")
+			}
 			if opts.User && len(opts.Agents) == 0 {
 				return usageError("--user needs at least one --agent (%s)", strings.Join(agentcfg.Names(), ", "))
 			}
@@ -88,6 +107,7 @@ open; no repository is changed. A checkpoint in a repository where
 		},
 	}
 	cmd.Flags().StringSliceVar(&opts.Agents, "agent", nil, "also merge checkpoint hooks into this agent's project settings ("+strings.Join(agentcfg.Names(), ", ")+"); repeatable")
+	cmd.Flags().BoolVar(&opts.Lazy, "lazy", false, "install no post-commit hook: each commit's note is written by the next checkpoint, push, rewrite or command")
 	cmd.Flags().BoolVar(&opts.User, "user", false, "put the agents' hooks in their user-level settings (every repository) instead")
 	return cmd
 }
@@ -109,9 +129,12 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := hooks.Install(ctx, repo)
+	res, err := hooks.InstallWith(ctx, repo, hooks.Options{Lazy: opts.Lazy})
 	if res != nil {
 		printHookResult(opts.IO, res, "added")
+		if res.Lazy {
+			fmt.Fprintln(opts.IO.Out, "post-commit: none (--lazy); each commit's note is written by the next agent checkpoint, push, rewrite or git-ai-survival command")
+		}
 	}
 	if err != nil || len(opts.Agents) == 0 {
 		return err

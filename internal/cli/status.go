@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 	"github.com/git-ai-survival/git-ai-survival/internal/status"
 )
 
@@ -53,7 +52,7 @@ func statusRun(ctx context.Context, f *Factory, opts *StatusOptions) error {
 	so := status.Options{OnPath: status.OnPath(f.getenv("PATH"), "git-ai-survival"), Home: f.getenv("HOME")}
 	so.ConfigPath, so.ConfigFound = status.ConfigFile(repo.Top, f.ConfigPath)
 	_, so.ConfigErr = f.loadConfig(repo)
-	hookrun.WaitDeferredBounded(ctx, repo, f.Warnf) // a note on its way counts
+	f.settleNotes(ctx, repo) // a note on its way counts
 	st, err := status.Collect(ctx, repo, so)
 	if err != nil {
 		return err

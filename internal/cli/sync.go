@@ -102,9 +102,14 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 			return rr.Written
 		}
 	}
-	hookrun.WaitDeferredBounded(ctx, repo, func(format string, a ...any) {
+	syncWarnf := func(format string, a ...any) {
 		warn(strings.TrimPrefix(fmt.Sprintf(format, a...), "git-ai-survival: "))
-	})
+	}
+	classifier := func() resolve.Classifier { return resolve.Classifier(nil) }
+	if opts.Classifier != nil {
+		classifier = func() resolve.Classifier { return opts.Classifier(ctx, repo) }
+	}
+	hookrun.Settle(ctx, repo, classifier, syncWarnf)
 	err = notesync.Run(ctx, repo, run)
 	if nr := (*notesync.NoRemoteError)(nil); errors.As(err, &nr) {
 		return usageError("%s", nr.Msg)
@@ -126,6 +131,13 @@ func defaultRemote(ctx context.Context, repo *gitx.Repo) (string, error) {
 // post-commit hook runs in the background are written; problems are
 // warnings.
 func (f *Factory) mergeFetchedNotes(ctx context.Context, repo *gitx.Repo) {
-	hookrun.WaitDeferredBounded(ctx, repo, f.Warnf) // notes on their way first
+	f.settleNotes(ctx, repo) // notes on their way and owed first
 	hookrun.MergeFetched(ctx, repo, f.Warnf)
+}
+
+// settleNotes waits for the notes the hooks are writing in the background
+// and, in a repository installed with --lazy, writes the notes of the
+// commits made since the last command or hook of ours.
+func (f *Factory) settleNotes(ctx context.Context, repo *gitx.Repo) {
+	hookrun.Settle(ctx, repo, func() resolve.Classifier { return f.hookClassifier(ctx, repo) }, f.Warnf)
 }

@@ -454,6 +454,12 @@ func deferredRewrite(ctx context.Context, env Env, name string, parent int, args
 	defer stop.Stop()
 	defer finish()
 	env.Warnf = warnf
+	if since, lazy := LazySince(ctx, repo); lazy {
+		// No post-commit hook: the rewritten commits' notes first.
+		cctx, cancel := context.WithDeadline(ctx, start.Add(budget/2))
+		catchUpLocked(cctx, repo, since, env.classifier(cctx, repo), warnf)
+		cancel()
+	}
 	remapRewritten(ctx, env, repo, start, how, pairs, pending)
 	// Notes an earlier deferred post-commit left to the last in line.
 	owed := filepath.Join(dir, "backfill-owed")

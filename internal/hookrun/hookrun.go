@@ -112,7 +112,9 @@ func Run(ctx context.Context, env Env, name string, args []string) {
 		postMerge(ctx, env, args)
 	case "post-checkout":
 		// A commit's note on its way resolves checkpoints this forgets.
-		WaitDeferredBounded(ctx, gitx.AtHookDir(env.dir()), env.Warnf)
+		// Without a post-commit hook, the notes owed apply checkpoints too.
+		repo := gitx.AtHookDir(env.dir())
+		Settle(ctx, repo, env.classifier(ctx, repo), env.Warnf)
 		if err := checkpoint.Forget(ctx, env.dir(), func(w string) { env.Warnf("git-ai-survival: %s", w) }); err != nil {
 			env.Warnf("git-ai-survival: agent checkpoints not cleared after checkout: %v", err)
 		}

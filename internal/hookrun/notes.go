@@ -13,6 +13,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
+	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/rewrite"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -41,7 +42,7 @@ func prePush(ctx context.Context, env Env, args []string) {
 		env.Warnf("git-ai-survival: provenance notes not pushed: %v; %s", err, later)
 		return
 	}
-	WaitDeferredBounded(ctx, repo, env.Warnf)
+	Settle(ctx, repo, env.classifier(ctx, repo), env.Warnf) // the pushed commits' notes
 	if _, err := notesync.MergeFetched(ctx, repo); err != nil && ctx.Err() == nil {
 		env.Warnf("git-ai-survival: fetched notes not merged: %v", err)
 	}
@@ -100,7 +101,8 @@ func postRewrite(ctx context.Context, env Env, args []string) {
 		return
 	}
 	// An amend right after a commit: that commit's note first.
-	WaitDeferredBounded(bctx, repo, env.Warnf)
+	// Without a post-commit hook, the rewritten commits' notes first.
+	Settle(bctx, repo, env.classifier(bctx, repo), env.Warnf)
 	pending, err := rewrite.ReadPending(rewrite.PendingPath(bctx, repo))
 	if err != nil {
 		env.Warnf("git-ai-survival: commits of the rebase not listed: %v (run 'git ai-survival sync' once it ends to fill their notes in)", err)
@@ -207,10 +209,15 @@ func (c *copySource) carry(ctx context.Context, env Env, repo *gitx.Repo, head s
 	if head == "" || len(c.olds) == 0 {
 		return
 	}
-	classify := env.Classifier(ctx, repo)
-	_, err := rewrite.Remap(ctx, repo, []rewrite.Group{{New: head, Olds: c.olds}},
-		rewrite.Options{Classify: classify, Message: "Notes carried over by 'git ai-survival' after " + string(c.kind)})
+	carryCopy(ctx, repo, env.Classifier(ctx, repo), env.Warnf, head, c.kind, c.olds)
+}
+
+// carryCopy gives the lines head copied from olds (by kind) their
+// provenance, in head's note.
+func carryCopy(ctx context.Context, repo *gitx.Repo, classify resolve.Classifier, warnf func(string, ...any), head string, kind rewrite.Kind, olds []string) {
+	_, err := rewrite.Remap(ctx, repo, []rewrite.Group{{New: head, Olds: olds}},
+		rewrite.Options{Classify: classify, Message: "Notes carried over by 'git ai-survival' after " + string(kind)})
 	if err != nil {
-		env.Warnf("git-ai-survival: provenance of the %s source not carried over: %v", c.kind, err)
+		warnf("git-ai-survival: provenance of the %s source not carried over: %v", kind, err)
 	}
 }

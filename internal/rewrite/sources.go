@@ -118,11 +118,37 @@ func Detect(ctx context.Context, repo *gitx.Repo, head string) (Kind, []string, 
 			in.Rebasing = true
 		}
 	}
+	return detect(ctx, repo, dir, in, false)
+}
+
+// DetectLater is Detect for a commit made earlier, whose reflog entry's
+// message is reflog: git's traces of the copy in progress are gone by
+// then, so a cherry-pick is found only by its "(cherry picked from
+// commit ...)" line (-x), a merge --squash by its message or the
+// post-merge hook's record.
+func DetectLater(ctx context.Context, repo *gitx.Repo, head, reflog string) (Kind, []string, error) {
+	dir, err := gitDir(ctx, repo)
+	if err != nil {
+		return "", nil, err
+	}
+	return detect(ctx, repo, dir, SourcesInput{Head: head, Reflog: reflog}, true)
+}
+
+// detect completes in with the squash record and head's message when
+// git's traces say head is a copy, and names its sources. The squash
+// record is consumed; with keepOthers, only when it was recorded on
+// head's parent (a later commit may be the squash's).
+func detect(ctx context.Context, repo *gitx.Repo, dir string, in SourcesInput, keepOthers bool) (Kind, []string, error) {
+	head := in.Head
 	state := filepath.Join(dir, SquashState)
 	if b, err := os.ReadFile(state); err == nil {
 		in.Squashed = string(b)
-		_ = os.Remove(state)
 		in.Parent, _ = repo.Line(ctx, "rev-parse", "--verify", "--quiet", head+"^1")
+		if m := recordedHead().FindStringSubmatch(in.Squashed); keepOthers && m != nil && m[1] != in.Parent {
+			in.Squashed = ""
+		} else {
+			_ = os.Remove(state)
+		}
 	}
 	copied := strings.HasPrefix(in.Reflog, "cherry-pick") || strings.HasPrefix(in.Reflog, "commit (cherry-pick)") ||
 		strings.Contains(in.Reflog, "Squashed commit of the following") || in.Squashed != ""

@@ -15,6 +15,7 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/agentcfg"
 	"github.com/git-ai-survival/git-ai-survival/internal/checkpoint"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
+	"github.com/git-ai-survival/git-ai-survival/internal/hookrun"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
 	"github.com/git-ai-survival/git-ai-survival/internal/walkcache"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -49,7 +50,9 @@ type Binary struct {
 type Hook struct {
 	Name string `json:"name"`
 	Path string `json:"path"`
-	// State: "missing", "foreign" (a hook without our block), "ours".
+	// State: "missing", "foreign" (a hook without our block), "ours",
+	// "lazy" (post-commit, left out by install --lazy: notes are written
+	// by the next command or hook).
 	State   string `json:"state"`
 	Version int    `json:"version,omitempty"`
 	Current bool   `json:"current"`
@@ -155,9 +158,12 @@ func Collect(ctx context.Context, repo *gitx.Repo, opts Options) (*Status, error
 		}
 		s.HooksDir = rel(dir)
 		missing, stale := 0, 0
+		_, lazy := hookrun.LazySince(ctx, repo)
 		for _, h := range hs {
 			e := Hook{Name: h.Name, Path: rel(h.Path), Version: h.Version, Current: h.Current, Executable: h.Executable}
 			switch {
+			case lazy && h.Name == hooks.PostCommit.Name && !h.Ours:
+				e.State = "lazy"
 			case !h.Exists:
 				e.State = "missing"
 				missing++

@@ -44,6 +44,9 @@ func Text(w io.Writer, s *Status) error {
 		p("hooks:\t%s\n", Safe(s.HooksDir))
 		for _, h := range s.Hooks {
 			desc := h.State
+			if h.State == "lazy" {
+				desc = "none (install --lazy: notes are written by the next command or hook)"
+			}
 			if h.State == "ours" {
 				desc = "installed, v" + itoa(h.Version)
 				switch {
