@@ -205,7 +205,6 @@ func Run(ctx context.Context, repo *gitx.Repo, opts Options) (*Result, error) {
 		total, _ = strconv.Atoi(out)
 	}
 
-
 	attr := opts.Attributor
 	if attr == nil {
 		attr = AttributorFunc(unknownAttributor)
