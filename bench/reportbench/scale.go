@@ -368,7 +368,7 @@ func peak(ts []timed) int64 {
 func renderScale(res *result, s *scaleRun) string {
 	var b strings.Builder
 	o := res.o
-	fmt.Fprintf(&b, "A merge-heavy history shaped like git's own (`reportbench -merge-every %d -commits %d`): %d commits, %d of them merges; %d long-lived branches open at a time, merged into main again and again and taking main back now and then; %d files of about %d lines edited thousands of times beside %d ordinary files; %d files and %d lines at the end. Medians of %d rounds from a cold start; load average %s at the start, %s at the end.\n\n",
+	fmt.Fprintf(&b, "A merge-heavy history shaped like git's own (`reportbench -merge-every %d -commits %d`): %d commits, %d of them merges; %d long-lived branches open at a time, merged into main again and again and taking main back now and then; %d files of about %d lines edited thousands of times beside %d ordinary files; %d files and %d lines at the end; packed as git packs commits made one by one (`git repack -a -d -f`: a `git fast-import` pack stores each file version as a delta on the one before, which makes reading oldest first, as the report does, cost git a quarter more). Medians of %d rounds from a cold start; load average %s at the start, %s at the end.\n\n",
 		o.gen.mergeEvery, o.gen.commits, res.size.commits, res.size.merges, o.gen.branches, o.gen.bigFiles, o.gen.bigLines, o.gen.files,
 		res.size.files, res.size.lines, o.reps, res.load[0], res.load[1])
 	b.WriteString("Peak RSS is that of the process or of the largest of its children (for the report, its `git log -p`, whose mapped pack counts); own peak is the process's own (VmHWM, read from /proc while it runs), for the report what the binary itself holds.\n\n")
