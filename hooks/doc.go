@@ -18,7 +18,8 @@
 // note as a compare-and-swap on the notes ref (several worktrees committing
 // at once never drop each other's notes). When the binary fails or is
 // killed, the script prints the warning unless the commit has a note after
-// all; the next post-commit or sync fills in the missing note.
+// all; the next command or hook that reads notes (hookrun.Settle), the next
+// post-commit or sync fills in the missing note.
 //
 // Our part never makes a git operation fail: its exit status is ignored,
 // and when git-ai-survival is not on PATH it prints exactly one warning line
