@@ -192,26 +192,9 @@ func InstallWith(ctx context.Context, repo *gitx.Repo, opts Options) (res *Resul
 // leaveOut takes our block out of the hook at p, as Uninstall does, when
 // it holds it; had says whether it did.
 func leaveOut(h Hook, p string, st *state, res *Result) (c HookChange, had bool, err error) {
-	e := st.hook(p)
-	if e == nil {
-		fi, err := os.Lstat(p)
-		if err != nil || !fi.Mode().IsRegular() {
-			return c, false, nil
-		}
-		content, err := os.ReadFile(p)
-		if err != nil {
-			return c, false, fmt.Errorf("reading %s: %w", p, err)
-		}
-		sp, found, ferr := findBlock(content)
-		if ferr != nil || !found {
-			return c, false, nil
-		}
-		ne, err := adopt(h, p, content, sp, fi, st)
-		if err != nil {
-			return c, false, err
-		}
-		st.putHook(ne)
-		e = st.hook(p)
+	e, err := adoptOurs(h, p, st)
+	if err != nil || e == nil {
+		return c, false, err
 	}
 	c, err = uninstallHook(*e, st, res)
 	if err != nil {
@@ -231,7 +214,7 @@ func setLazy(ctx context.Context, repo *gitx.Repo, lazy bool) error {
 			return fmt.Errorf("removing %s: %w", p, err)
 		}
 		// Notes a post-commit hook leaves out are filled in from here on.
-		if gd := capture.GitDir(ctx, repo); gd != "" && !exists(filepath.Join(gd, capture.CaughtUpFile)) {
+		if gd, err := repo.OwnGitDir(ctx); err == nil && !exists(filepath.Join(gd, capture.CaughtUpFile)) {
 			return capture.StartCatchUp(ctx, repo)
 		}
 		return nil

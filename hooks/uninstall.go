@@ -36,27 +36,9 @@ func Uninstall(ctx context.Context, repo *gitx.Repo) (res *Result, err error) {
 	// Hooks in the current hooks directory that hold our block unknown to
 	// the state are adopted first, so that all are undone the same way.
 	for _, h := range All {
-		p := filepath.Join(dir, h.Name)
-		if st.hook(p) != nil {
-			continue
-		}
-		fi, err := os.Lstat(p)
-		if err != nil || !fi.Mode().IsRegular() {
-			continue
-		}
-		content, err := os.ReadFile(p)
-		if err != nil {
-			return res, fmt.Errorf("reading %s: %w", p, err)
-		}
-		sp, found, ferr := findBlock(content)
-		if ferr != nil || !found {
-			continue
-		}
-		e, err := adopt(h, p, content, sp, fi, st)
-		if err != nil {
+		if _, err := adoptOurs(h, filepath.Join(dir, h.Name), st); err != nil {
 			return res, err
 		}
-		st.putHook(e)
 	}
 	lazyErr := removeLazy(ctx, repo)
 	if st.empty() {
@@ -210,7 +192,7 @@ func removeEmptyDirs(dir string) {
 // this worktree stopped.
 func removeLazy(ctx context.Context, repo *gitx.Repo) error {
 	files := []string{filepath.Join(repo.CommonDir, hookrun.LazyFile)}
-	if gd := capture.GitDir(ctx, repo); gd != "" {
+	if gd, err := repo.OwnGitDir(ctx); err == nil {
 		files = append(files, filepath.Join(gd, capture.CaughtUpFile))
 	}
 	for _, p := range files {
@@ -219,4 +201,31 @@ func removeLazy(ctx context.Context, repo *gitx.Repo) error {
 		}
 	}
 	return nil
+}
+
+// adoptOurs returns the state's entry of the hook at p, first adopting
+// it into the state when the file holds our block unknown to the state;
+// nil when it holds none.
+func adoptOurs(h Hook, p string, st *state) (*hookEntry, error) {
+	if e := st.hook(p); e != nil {
+		return e, nil
+	}
+	fi, err := os.Lstat(p)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, nil
+	}
+	content, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", p, err)
+	}
+	sp, found, ferr := findBlock(content)
+	if ferr != nil || !found {
+		return nil, nil
+	}
+	e, err := adopt(h, p, content, sp, fi, st)
+	if err != nil {
+		return nil, err
+	}
+	st.putHook(e)
+	return st.hook(p), nil
 }

@@ -43,11 +43,11 @@ const (
 // (zero: none), leaving the rest to the next call. classifier is called
 // only when a note is owed.
 func CatchUp(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Classifier, since, deadline time.Time) (CatchUpResult, error) {
-	gd := GitDir(ctx, repo)
-	if gd == "" {
-		return CatchUpResult{}, nil
+	gd, err := repo.OwnGitDir(ctx)
+	if err != nil {
+		return CatchUpResult{}, nil // no worktree of its own: nothing owed
 	}
-	log := reflogTail{path: filepath.Join(gd, "logs", "HEAD"), pos: filepath.Join(gd, CaughtUpFile)}
+	log := newReflogTail(gd)
 	entries, end, exact, err := log.read()
 	if err != nil || len(entries) == 0 {
 		return CatchUpResult{}, err
@@ -95,24 +95,6 @@ type CatchUpResult struct {
 	// Reflog is the message of each filled commit's reflog entry
 	// ("commit: ...", "cherry-pick: ...").
 	Reflog map[string]string
-}
-
-// GitDir is repo's own git directory (a linked worktree's, not the
-// common one), found without git when possible.
-func GitDir(ctx context.Context, repo *gitx.Repo) string {
-	if repo.GitDir != "" {
-		return repo.GitDir
-	}
-	if repo.Top != "" {
-		if gd, ok := gitx.GitDirAt(repo.Top); ok {
-			return gd
-		}
-	}
-	d, err := repo.Line(ctx, "rev-parse", "--path-format=absolute", "--git-dir")
-	if err != nil {
-		return ""
-	}
-	return d
 }
 
 // reflogEntry is one line of a reflog: the id HEAD moved to, when, and
@@ -163,6 +145,11 @@ func parseReflog(b []byte) []reflogEntry {
 // reflogTail reads a reflog from the position saved in pos.
 type reflogTail struct {
 	path, pos string
+}
+
+// newReflogTail is the tail of HEAD's reflog in git directory gd.
+func newReflogTail(gd string) reflogTail {
+	return reflogTail{path: filepath.Join(gd, "logs", "HEAD"), pos: filepath.Join(gd, CaughtUpFile)}
 }
 
 // mark is a position in the reflog: the offset of the end of an entry,
@@ -262,10 +249,15 @@ func (t reflogTail) save(m mark) error {
 	if m.off <= 0 || m.id == "" {
 		return nil
 	}
+	return t.write(fmt.Sprintf("%d %s\n", m.off, m.id))
+}
+
+// write replaces the saved position with text.
+func (t reflogTail) write(text string) error {
 	if err := os.MkdirAll(filepath.Dir(t.pos), 0o755); err != nil {
 		return fmt.Errorf("saving where the notes caught up: %w", err)
 	}
-	if err := fsx.WriteFileAtomic(t.pos, []byte(fmt.Sprintf("%d %s\n", m.off, m.id)), 0o644); err != nil {
+	if err := fsx.WriteFileAtomic(t.pos, []byte(text), 0o644); err != nil {
 		return fmt.Errorf("saving where the notes caught up: %w", err)
 	}
 	return nil
@@ -274,11 +266,11 @@ func (t reflogTail) save(m mark) error {
 // StartCatchUp makes CatchUp in repo's worktree start from the end of
 // HEAD's reflog as it is now: the commits made before are not owed a note.
 func StartCatchUp(ctx context.Context, repo *gitx.Repo) error {
-	gd := GitDir(ctx, repo)
-	if gd == "" {
+	gd, err := repo.OwnGitDir(ctx)
+	if err != nil {
 		return nil
 	}
-	log := reflogTail{path: filepath.Join(gd, "logs", "HEAD"), pos: filepath.Join(gd, CaughtUpFile)}
+	log := newReflogTail(gd)
 	if err := os.Remove(log.pos); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("starting the notes' catch-up: %w", err)
 	}
@@ -287,10 +279,7 @@ func StartCatchUp(ctx context.Context, repo *gitx.Repo) error {
 		return err
 	}
 	if end.off == 0 { // no reflog yet: every entry it gets is new
-		if err := os.MkdirAll(filepath.Dir(log.pos), 0o755); err != nil {
-			return fmt.Errorf("starting the notes' catch-up: %w", err)
-		}
-		return fsx.WriteFileAtomic(log.pos, []byte("0\n"), 0o644)
+		return log.write("0\n")
 	}
 	return log.save(end)
 }

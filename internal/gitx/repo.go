@@ -67,6 +67,21 @@ func AtHookDir(dir string) *Repo {
 	return &Repo{Git: New(dir), Top: dir}
 }
 
+// OwnGitDir is r's own git directory (a linked worktree's, not the common
+// one): GitDir when known, else found without git when possible (see
+// GitDirAt), else asked of git.
+func (r *Repo) OwnGitDir(ctx context.Context) (string, error) {
+	if r.GitDir != "" {
+		return r.GitDir, nil
+	}
+	if r.Top != "" {
+		if d, ok := GitDirAt(r.Top); ok {
+			return d, nil
+		}
+	}
+	return r.Line(ctx, "rev-parse", "--path-format=absolute", "--git-dir")
+}
+
 // GitDirAt finds the git directory of the working tree whose top is top,
 // without running git: $GIT_DIR when set (git sets it for hooks), else
 // top/.git, following a "gitdir:" file in linked worktrees.

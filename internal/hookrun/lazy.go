@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
@@ -80,7 +81,7 @@ func fillLost(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Cl
 	if common == "" || !exists(filepath.Join(common, InstallState)) {
 		return
 	}
-	if gd := capture.GitDir(ctx, repo); gd == "" || exists(filepath.Join(gd, "rebase-merge")) || exists(filepath.Join(gd, "rebase-apply")) {
+	if gd, err := repo.OwnGitDir(ctx); err != nil || exists(filepath.Join(gd, "rebase-merge")) || exists(filepath.Join(gd, "rebase-apply")) {
 		return
 	}
 	if filled := catchUp(ctx, repo, time.Now(), classifier, warnf); len(filled) > 0 {
@@ -100,6 +101,7 @@ func exists(p string) bool {
 // catchUpLocked is CatchUp's work, for a caller that holds the lock of
 // the deferred processes; it returns the commits that got a note.
 func catchUpLocked(ctx context.Context, repo *gitx.Repo, since time.Time, classifier func() resolve.Classifier, warnf func(string, ...any)) []string {
+	classifier = sync.OnceValue(classifier) // the configuration is read once
 	deadline, _ := ctx.Deadline()
 	res, err := capture.CatchUp(ctx, repo, classifier, since, deadline)
 	for _, w := range res.Warnings {
@@ -131,14 +133,7 @@ func Settle(ctx context.Context, repo *gitx.Repo, classifier func() resolve.Clas
 	fillLost(ctx, repo, classifier, warnf)
 }
 
-// classifier is env's classifier for repo, made when first asked for.
+// classifier is env's classifier for repo, made when asked for.
 func (e Env) classifier(ctx context.Context, repo *gitx.Repo) func() resolve.Classifier {
-	var c resolve.Classifier
-	made := false
-	return func() resolve.Classifier {
-		if !made {
-			c, made = e.Classifier(ctx, repo), true
-		}
-		return c
-	}
+	return func() resolve.Classifier { return e.Classifier(ctx, repo) }
 }

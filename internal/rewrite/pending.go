@@ -37,7 +37,7 @@ type Pending struct {
 // PendingPath is PendingFile's path when repo's working tree is in the
 // middle of a rebase, else "".
 func PendingPath(ctx context.Context, repo *gitx.Repo) string {
-	dir, err := gitDir(ctx, repo)
+	dir, err := repo.OwnGitDir(ctx)
 	if err != nil {
 		return ""
 	}

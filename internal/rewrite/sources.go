@@ -105,7 +105,7 @@ func Sources(in SourcesInput) (Kind, []string) {
 // directory. The recorded squash list is consumed: it applies to one
 // commit only.
 func Detect(ctx context.Context, repo *gitx.Repo, head string) (Kind, []string, error) {
-	dir, err := gitDir(ctx, repo)
+	dir, err := repo.OwnGitDir(ctx)
 	if err != nil {
 		return "", nil, err
 	}
@@ -127,7 +127,7 @@ func Detect(ctx context.Context, repo *gitx.Repo, head string) (Kind, []string, 
 // commit ...)" line (-x), a merge --squash by its message or the
 // post-merge hook's record.
 func DetectLater(ctx context.Context, repo *gitx.Repo, head, reflog string) (Kind, []string, error) {
-	dir, err := gitDir(ctx, repo)
+	dir, err := repo.OwnGitDir(ctx)
 	if err != nil {
 		return "", nil, err
 	}
@@ -164,21 +164,6 @@ func detect(ctx context.Context, repo *gitx.Repo, dir string, in SourcesInput, k
 	return kind, ids, nil
 }
 
-// gitDir is the repository's git directory, found without a git process
-// when the caller only knows the top of the working tree (linked
-// worktrees included: the post-commit hook asks on every commit).
-func gitDir(ctx context.Context, repo *gitx.Repo) (string, error) {
-	if repo.GitDir != "" {
-		return repo.GitDir, nil
-	}
-	if repo.Top != "" {
-		if dir, ok := gitx.GitDirAt(repo.Top); ok {
-			return dir, nil
-		}
-	}
-	return repo.Line(ctx, "rev-parse", "--path-format=absolute", "--git-dir")
-}
-
 // lastReflog returns the message of HEAD's newest reflog entry if that
 // entry moved HEAD to head.
 func lastReflog(dir, head string) string {
@@ -208,7 +193,7 @@ func lastReflog(dir, head string) string {
 // RecordSquash keeps the commits `git merge --squash` staged (read from
 // SQUASH_MSG) for the commit that follows; the post-merge hook calls it.
 func RecordSquash(ctx context.Context, repo *gitx.Repo) error {
-	dir, err := gitDir(ctx, repo)
+	dir, err := repo.OwnGitDir(ctx)
 	if err != nil {
 		return err
 	}
