@@ -103,6 +103,7 @@ type reflogEntry struct {
 	id   string
 	when time.Time
 	msg  string
+	end  int // offset just past the entry's line in what was parsed
 }
 
 // tagged says whether the entry is a commit the post-commit hook would
@@ -121,12 +122,13 @@ func (e reflogEntry) tagged() bool {
 // skipping any it cannot read.
 func parseReflog(b []byte) []reflogEntry {
 	var out []reflogEntry
-	for len(b) > 0 {
-		line := b
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
+	for at := 0; at < len(b); {
+		line := b[at:]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+			at += i + 1
 		} else {
-			b = nil
+			at = len(b)
 		}
 		head, msg, _ := bytes.Cut(line, []byte{'\t'})
 		f := strings.Fields(string(head))
@@ -137,7 +139,7 @@ func parseReflog(b []byte) []reflogEntry {
 		if err != nil {
 			continue
 		}
-		out = append(out, reflogEntry{id: f[1], when: time.Unix(secs, 0), msg: string(msg)})
+		out = append(out, reflogEntry{id: f[1], when: time.Unix(secs, 0), msg: string(msg), end: at})
 	}
 	return out
 }
@@ -198,8 +200,9 @@ func (t reflogTail) read() (entries []reflogEntry, end mark, exact bool, err err
 	}
 	entries = parseReflog(b)
 	end = mark{off: from + int64(len(b))}
-	if len(entries) > 0 {
-		end.id = entries[len(entries)-1].id
+	if len(entries) > 0 { // the position is the end of an entry read: its id checks it
+		last := entries[len(entries)-1]
+		end = mark{off: from + int64(last.end), id: last.id}
 	}
 	return entries, end, exact, nil
 }

@@ -70,6 +70,9 @@ func FuzzReflogTail(f *testing.F) {
 	a := strings.Repeat("a", 40)
 	f.Add([]byte(reflogLine(a, "commit: x")+reflogLine(a, "checkout: y")), []byte("1 "+a))
 	f.Add([]byte("garbage\n\t\n"), []byte("0\n"))
+	// A last line that is no entry: the position saved is the end of
+	// the last entry read, which its id checks.
+	f.Add([]byte(reflogLine(a, "commit: x")+"garbage\n"), []byte(""))
 	f.Fuzz(func(t *testing.T, log, pos []byte) {
 		dir := t.TempDir()
 		tail := reflogTail{path: filepath.Join(dir, "HEAD"), pos: filepath.Join(dir, "pos")}
