@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/cli"
 )
@@ -18,6 +19,16 @@ func main() {
 	// still decides.
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)
+	}
+	// What a report keeps is bounded by the end snapshot; Go's default
+	// lets the heap grow to twice that before collecting. Half of it
+	// more keeps the peak a fifth lower (81 MB against 103 MB on the
+	// 80,000-commit history of make bench) for about a second more of
+	// collection there (8% of the walk's time against 4%; within the
+	// noise of the whole report's CPU). GOGC in the environment still
+	// decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
 	}
 	os.Exit(cli.Main())
 }

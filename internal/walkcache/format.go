@@ -21,7 +21,7 @@ import (
 //	header  magic (8 bytes), format version (uint32), four section
 //	        lengths (uint64 each), SHA-256 of everything after the header
 //	events  frames: a uint32 length and a gob-encoded []event
-//	ids     the commits walked, in order ([]string)
+//	ids     the commits walked, in order (savedIDs: raw ids end to end)
 //	state   the end tree (savedTree)
 //	meta    what the entry is valid for (meta)
 //
@@ -34,7 +34,7 @@ const (
 // FormatVersion changes whenever what an entry holds or means changes
 // (the walk's rules, the events, this layout); an entry of another version
 // is rebuilt.
-const FormatVersion = 2
+const FormatVersion = 3
 
 // meta says what an entry was computed from.
 type meta struct {
@@ -216,9 +216,13 @@ func checkEntry(f *os.File) (*entry, error) {
 func (e *entry) close() { e.f.Close() }
 
 // ids reads the commits the entry's walk walked.
-func (e *entry) ids() ([]string, error) {
-	var ids []string
-	if err := gob.NewDecoder(bufio.NewReader(e.section(1))).Decode(&ids); err != nil {
+func (e *entry) ids() (*idList, error) {
+	var saved savedIDs
+	if err := gob.NewDecoder(bufio.NewReader(e.section(1))).Decode(&saved); err != nil {
+		return nil, fmt.Errorf("%w: commit list: %v", errCorrupt, err)
+	}
+	ids, err := saved.list()
+	if err != nil {
 		return nil, fmt.Errorf("%w: commit list: %v", errCorrupt, err)
 	}
 	return ids, nil

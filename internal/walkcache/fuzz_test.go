@@ -166,8 +166,14 @@ func FuzzEntry(f *testing.F) {
 			t.Fatalf("meta %+v re-encodes as %+v", e.meta, *m)
 		}
 		if ids, err := e.ids(); err == nil {
-			if got := *roundTrip(t, &ids).(*[]string); !reflect.DeepEqual(got, ids) && !(len(got) == 0 && len(ids) == 0) {
-				t.Fatalf("ids %q re-encode as %q", ids, got)
+			saved := ids.saved()
+			if got := *roundTrip(t, &saved).(*savedIDs); got.Width != saved.Width || !bytes.Equal(got.Raw, saved.Raw) {
+				t.Fatalf("ids %+v re-encode as %+v", saved, got)
+			}
+			n := 0
+			ids.each(func(string) bool { n++; return true })
+			if n != ids.len() {
+				t.Fatalf("%d ids listed of %d", n, ids.len())
 			}
 		} else if !errors.Is(err, errCorrupt) {
 			t.Fatalf("ids: %v", err)

@@ -7,7 +7,6 @@ import (
 	"encoding/gob"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
@@ -60,7 +59,7 @@ type recorder struct {
 	// and birth of the history alive to the end.
 	births int
 	paths  map[string]int
-	ids    []string
+	ids    idList
 
 	frame  []event
 	buf    bytes.Buffer
@@ -109,10 +108,12 @@ func (r *recorder) wrap(opts walk.Options) walk.Options {
 }
 
 func (r *recorder) commit(c *linemap.Commit) {
-	if c.Index != len(r.ids) {
-		r.fail(fmt.Errorf("commit %s is commit %d of the walk, given as %d", c.ID, c.Index, len(r.ids)))
+	if c.Index != r.ids.len() {
+		r.fail(fmt.Errorf("commit %s is commit %d of the walk, given as %d", c.ID, c.Index, r.ids.len()))
 	}
-	r.ids = append(r.ids, strings.Clone(c.ID))
+	if err := r.ids.add(c.ID); err != nil {
+		r.fail(err)
+	}
 	// A copy, encoded with its frame: the walk trims its commits once
 	// they are applied.
 	saved := *c
@@ -153,7 +154,7 @@ func (r *recorder) commitOf(c *linemap.Commit) int {
 		return -1
 	}
 	n := c.Index
-	if n < 0 || n >= len(r.ids) || r.ids[n] != c.ID {
+	if !r.ids.is(n, c.ID) {
 		r.fail(fmt.Errorf("an event refers to commit %s before the walk gave it", c.ID))
 		return -1
 	}
@@ -256,7 +257,9 @@ func (p *replayer) event(ev *event) error {
 		}
 		c := ev.Commit
 		c.Index = len(p.commits) // the recorder numbers commits by it
-		p.rec.ids = append(p.rec.ids, c.ID)
+		if err := p.rec.ids.add(c.ID); err != nil {
+			return err
+		}
 		p.commits = append(p.commits, c)
 		if p.opts.OnCommit != nil {
 			p.opts.OnCommit(c)

@@ -346,10 +346,13 @@ func check(ctx context.Context, repo *gitx.Repo, e *entry, key Key, end, notesTi
 			if err != nil {
 				return nil, "", err
 			}
-			for _, id := range ids {
-				if changed[id] {
-					return nil, "notes changed for walked commits", nil
-				}
+			walked := false
+			ids.each(func(id string) bool {
+				walked = changed[id]
+				return !walked
+			})
+			if walked {
+				return nil, "notes changed for walked commits", nil
 			}
 		}
 	}
@@ -466,9 +469,9 @@ func save(w *writer, rec *recorder, res *walk.Result, m meta, path string) error
 	if err != nil {
 		return err
 	}
-	m.Commits, m.Births, m.Paths, m.Events, m.Frames = len(rec.ids), rec.births, len(rec.paths), rec.events, rec.frames
+	m.Commits, m.Births, m.Paths, m.Events, m.Frames = rec.ids.len(), rec.births, len(rec.paths), rec.events, rec.frames
 	w.next()
-	if err := w.gob(rec.ids); err != nil {
+	if err := w.gob(rec.ids.saved()); err != nil {
 		return err
 	}
 	w.next()
