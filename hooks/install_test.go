@@ -115,13 +115,22 @@ func TestReinstallChangesNothing(t *testing.T) {
 	}
 }
 
+// foreignPostCommit writes a post-commit hook of someone else's into r:
+// it appends "foreign post-commit <HEAD>" to flog. It returns the hook's
+// path, its text and flog.
+func foreignPostCommit(t *testing.T, r *gittest.Repo) (p, foreign, flog string) {
+	t.Helper()
+	flog = filepath.Join(t.TempDir(), "foreign.log")
+	p = filepath.Join(r.Dir, ".git", "hooks", "post-commit")
+	foreign = "#!/bin/sh\necho \"foreign post-commit $(git rev-parse HEAD)\" >>'" + flog + "'\n"
+	writeFile(t, p, foreign, 0o755)
+	return p, foreign, flog
+}
+
 func TestForeignPostCommitIsChained(t *testing.T) {
 	r := gittest.New(t)
 	log := withFake(t, r)
-	flog := filepath.Join(t.TempDir(), "foreign.log")
-	p := filepath.Join(r.Dir, ".git", "hooks", "post-commit")
-	foreign := "#!/bin/sh\necho \"foreign post-commit $(git rev-parse HEAD)\" >>'" + flog + "'\n"
-	writeFile(t, p, foreign, 0o755)
+	p, foreign, flog := foreignPostCommit(t, r)
 
 	res := install(t, r)
 	if got, want := actions(res), "post-commit chained, pre-push installed, post-rewrite installed, post-merge installed, post-checkout installed"; got != want {
@@ -1009,10 +1018,7 @@ func waitFor(t *testing.T, path string, cond func(log string) bool) {
 func TestLazyLeavesThePostCommitHookOut(t *testing.T) {
 	r := gittest.New(t)
 	log := withFake(t, r)
-	flog := filepath.Join(t.TempDir(), "foreign.log")
-	p := filepath.Join(r.Dir, ".git", "hooks", "post-commit")
-	foreign := "#!/bin/sh\necho \"foreign post-commit $(git rev-parse HEAD)\" >>'" + flog + "'\n"
-	writeFile(t, p, foreign, 0o755)
+	p, foreign, flog := foreignPostCommit(t, r)
 	install(t, r)
 	ctx := context.Background()
 	res, err := hooks.InstallWith(ctx, open(t, r, r.Dir), hooks.Options{Lazy: true})

@@ -144,6 +144,20 @@ type clones struct {
 	plain, hooked, empty, lazy *benchkit.Repo
 }
 
+// pick returns, of plain, empty, hooked and lazy, the one that stands for
+// r's clone in c.
+func pick[T any](c clones, r *benchkit.Repo, plain, empty, hooked, lazy T) T {
+	switch r {
+	case c.plain:
+		return plain
+	case c.empty:
+		return empty
+	case c.hooked:
+		return hooked
+	}
+	return lazy
+}
+
 // all is the clones in the order of the first round.
 func (c clones) all() []*benchkit.Repo {
 	rs := []*benchkit.Repo{c.plain, c.hooked, c.empty}
@@ -683,16 +697,12 @@ func runSeries(o options, s *series, cl clones, bin string, files []string, base
 			if i < o.warmup {
 				continue
 			}
+			times := pick(cl, r, &s.plain, &s.empty, &s.hooked, &s.lazy)
+			*times = append(*times, took)
 			switch r {
-			case cl.plain:
-				s.plain = append(s.plain, took)
-			case cl.empty:
-				s.empty = append(s.empty, took)
 			case cl.hooked:
-				s.hooked = append(s.hooked, took)
 				s.lag = append(s.lag, lag)
 			case cl.lazy:
-				s.lazy = append(s.lazy, took)
 				s.idle = append(s.idle, again)
 				if written > 0 {
 					s.catchUp = append(s.catchUp, first/time.Duration(written))
@@ -718,16 +728,8 @@ func runSeries(o options, s *series, cl clones, bin string, files []string, base
 				}
 				res.warn(errs)
 				settle(r) // post-rewrite's work, in the background, is not timed with the next
-				switch r {
-				case cl.plain:
-					rt.plain = append(rt.plain, took)
-				case cl.empty:
-					rt.empty = append(rt.empty, took)
-				case cl.hooked:
-					rt.hooked = append(rt.hooked, took)
-				case cl.lazy:
-					rt.lazy = append(rt.lazy, took)
-				}
+				times := pick(cl, r, &rt.plain, &rt.empty, &rt.hooked, &rt.lazy)
+				*times = append(*times, took)
 			}
 		}
 		s.rebases = append(s.rebases, rt)

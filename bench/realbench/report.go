@@ -145,14 +145,10 @@ func lazyTable(res *result, s *series) string {
 	return b.String()
 }
 
-// lazyRow is one operation's line of a series' lazy table.
+// lazyRow is one operation's line of a series' lazy table: the lazy
+// clone against plain and empty, and then against the hooked one.
 func lazyRow(what string, plain, empty, hooked, lazy []time.Duration, target float64) string {
-	r, lo, hi := ratio(plain, lazy)
-	re, loe, hie := ratio(empty, lazy)
-	rh, loh, hih := ratio(hooked, lazy)
-	return fmt.Sprintf("| %s | %s | %s | %s | **%.2fx** | %.2f–%.2fx | at most %.1fx: %s | %.2fx | %.2f–%.2fx | %.2fx | %.2f–%.2fx |\n",
-		what, ms(benchkit.Median(plain)), ms(benchkit.Median(empty)), ms(benchkit.Median(lazy)),
-		r, lo, hi, target, verdict(r <= target), re, loe, hie, rh, loh, hih)
+	return timesRow(what, plain, empty, lazy, target, hooked, lazy)
 }
 
 // countsTable is the processes table, with the lazy clone's columns when
@@ -178,14 +174,22 @@ func countsTable(counts []procCount) string {
 	return b.String()
 }
 
-// row is one operation's line of a series' table.
+// row is one operation's line of a series' table: the hooked clone
+// against plain and empty, and then empty against plain.
 func row(what string, plain, empty, hooked []time.Duration, target float64) string {
-	r, lo, hi := ratio(plain, hooked)
-	re, loe, hie := ratio(empty, hooked)
-	rp, lop, hip := ratio(plain, empty)
+	return timesRow(what, plain, empty, hooked, target, plain, empty)
+}
+
+// timesRow is a table line: the medians of plain, empty and measured;
+// the ratio of measured to plain (with its interval, against target) and
+// to empty; last, the ratio of over to base.
+func timesRow(what string, plain, empty, measured []time.Duration, target float64, base, over []time.Duration) string {
+	r, lo, hi := ratio(plain, measured)
+	re, loe, hie := ratio(empty, measured)
+	rb, lob, hib := ratio(base, over)
 	return fmt.Sprintf("| %s | %s | %s | %s | **%.2fx** | %.2f–%.2fx | at most %.1fx: %s | %.2fx | %.2f–%.2fx | %.2fx | %.2f–%.2fx |\n",
-		what, ms(benchkit.Median(plain)), ms(benchkit.Median(empty)), ms(benchkit.Median(hooked)),
-		r, lo, hi, target, verdict(r <= target), re, loe, hie, rp, lop, hip)
+		what, ms(benchkit.Median(plain)), ms(benchkit.Median(empty)), ms(benchkit.Median(measured)),
+		r, lo, hi, target, verdict(r <= target), re, loe, hie, rb, lob, hib)
 }
 
 func total(m map[string]int) int {

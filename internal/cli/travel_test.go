@@ -178,9 +178,10 @@ func TestCherryPickCarriesProvenance(t *testing.T) {
 	w.checkRemoteNotes()
 }
 
-func TestMergeSquashCarriesProvenance(t *testing.T) {
-	t.Parallel()
-	w, a := newWorldA(t)
+// agentThenHumanOnFeature commits a base on main, then on a new branch
+// "feature" two lines by an agent (its trailer) and two by a human after
+// them, and leaves feature checked out.
+func agentThenHumanOnFeature(a *gittest.Repo) {
 	a.Write("f.go", nlines(2, "base"))
 	a.Commit("Base")
 	a.Git("checkout", "-q", "-b", "feature")
@@ -188,6 +189,12 @@ func TestMergeSquashCarriesProvenance(t *testing.T) {
 	a.Commit("Agent" + claudeTrailer)
 	a.Write("f.go", nlines(2, "base")+nlines(2, "ai")+nlines(2, "me"))
 	a.Commit("Human")
+}
+
+func TestMergeSquashCarriesProvenance(t *testing.T) {
+	t.Parallel()
+	w, a := newWorldA(t)
+	agentThenHumanOnFeature(a)
 	a.Git("checkout", "-q", "main")
 	a.Write("g.go", nlines(1, "other"))
 	a.Commit("Main moves on")
