@@ -15,6 +15,9 @@
 #                        -merge-every 3 -commits 80000` left, to measure instead
 #                        of generating the 80,000-commit history again
 #   BENCH_REAL_FLAGS     extra flags for bench/realbench (e.g. "-rebase 15 -load 0")
+#   BENCH_REAL_PAD_MB    MB of random files added to the clones of the real
+#                        bench's second run, for a large pack (default 120;
+#                        0: no second run)
 #   BENCH_REAL_BUNDLE    the real repository's bundle (default: the first of
 #                        ../shared/realrepos/hercules.bundle and
 #                        ../../shared/realrepos/hercules.bundle that exists)
@@ -86,6 +89,12 @@ bench_real() {
 	fi
 	go build -o "$TMP/realbench" ./bench/realbench
 	"$TMP/realbench" -bin "$BIN" -bundle "$bundle" -work "$TMP" -out "$1" "${flags[@]}"
+	[ -f "$bundle" ] && [ "${BENCH_REAL_PAD_MB:-120}" != 0 ] || return 0
+	# The same on clones with a large pack, as a long-lived project has.
+	"$TMP/realbench" -bin "$BIN" -bundle "$bundle" -work "$TMP" -out "$1.large" -pad-mb "${BENCH_REAL_PAD_MB:-120}" "${flags[@]}"
+	printf '\n## real: the same with a large pack\n\n' >>"$1"
+	cat "$1.large" >>"$1"
+	rm -f "$1.large"
 }
 
 title_real='real: the hooks on a real repository (commit and rebase)'

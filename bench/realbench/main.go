@@ -71,6 +71,7 @@ type options struct {
 	keep       bool
 	lazy       bool
 	catchUp    []string
+	padMB      int
 }
 
 func main() {
@@ -90,10 +91,11 @@ func main() {
 	flag.BoolVar(&o.trace, "trace", true, "count processes and hook time afterwards (untimed)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.BoolVar(&o.lazy, "lazy", true, "measure a fourth clone installed with `git-ai-survival install --lazy`")
+	flag.IntVar(&o.padMB, "pad-mb", 0, "give every clone a pack of about this many MB more (random files on a ref of their own, repacked into one pack), as a repository with a large pack has")
 	catchUp := flag.String("catch-up", "status", "the git-ai-survival command (and its arguments) run after each commit in the lazy clone to write the notes owed")
 	flag.Parse()
 	o.catchUp = strings.Fields(*catchUp)
-	argsOK := flag.NArg() == 0 && o.changed >= 1 && o.commits >= 1 && o.warmup >= 0 && o.rebaseReps >= 1 && o.load >= 0 && len(o.catchUp) > 0
+	argsOK := flag.NArg() == 0 && o.changed >= 1 && o.commits >= 1 && o.warmup >= 0 && o.rebaseReps >= 1 && o.load >= 0 && o.padMB >= 0 && len(o.catchUp) > 0
 	for _, s := range strings.Split(sizes, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
@@ -197,6 +199,8 @@ type result struct {
 	catchUpLazy, catchUpHooked map[string]int
 	// hookedMade and lazyMade check the notes of every commit made.
 	hookedMade, lazyMade *made
+	// pad is what -pad-mb added to every clone (nil without it).
+	pad *padded
 }
 
 func run(o options) error {
@@ -256,6 +260,11 @@ func run(o options) error {
 		if ref := strings.TrimSpace(out); ref == "" {
 			return fmt.Errorf("%s has no branch", res.bundle)
 		} else if _, err := r.Git("checkout", "-q", "-b", "bench", ref); err != nil {
+			return err
+		}
+	}
+	if o.padMB > 0 {
+		if res.pad, err = padClones(work, cl.all(), o.padMB); err != nil {
 			return err
 		}
 	}

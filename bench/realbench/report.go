@@ -35,6 +35,10 @@ func report(res *result) string {
 	o := res.opts
 	fmt.Fprintf(&b, "Clones of `%s` (%d commits; head %s), one with `git-ai-survival install` (%s), made in %.1f s. ",
 		res.bundle, res.commits, "`"+res.head+"`", strings.Join(res.hooks, ", "), res.setup.Seconds())
+	if p := res.pad; p != nil {
+		fmt.Fprintf(&b, "Every clone then got the same pack of %.0f MB holding %d objects, as a repository with a large pack has: a history of random files of %d bytes, which git can neither compress nor delta, on `%s` (no branch: nothing measured walks it), repacked with the rest into one pack as `git gc` leaves it (%.1f s of the setup). ",
+			p.packMB, p.objects, padFileBytes, padRef, p.took.Seconds())
+	}
 	fmt.Fprintf(&b, "A third clone has hooks of the same names that do nothing (`#!/bin/sh` and `:`): its column is git's own cost of running a hook at all (fork, exec of the shell), a floor no hook can go under. ")
 	lazy := o.lazy && len(res.series) > 0 && len(res.series[0].lazy) > 0
 	clones := "three"
@@ -45,7 +49,8 @@ func report(res *result) string {
 	fmt.Fprintf(&b, "Only the timed git command is measured; editing and staging are not. The %s clones are measured in alternation, the order rotating so that each goes first, second and so on in turn.\n\n", clones)
 	fmt.Fprintf(&b, "This machine is shared (2 CPUs, several other builds and tests running): the load average is given for each series, and the process counts below, which the load does not move, say more than the seconds.\n\n")
 	for _, s := range res.series {
-		fmt.Fprintf(&b, "### %s\n\n", strings.ToUpper(s.label[:1])+s.label[1:])
+		head := seriesPrefix(res) + s.label
+		fmt.Fprintf(&b, "### %s\n\n", strings.ToUpper(head[:1])+head[1:])
 		fmt.Fprintf(&b, "Load average (1, 5, 15 min) at the start: %s; at the end: %s.\n\n", s.loadStart, s.loadEnd)
 		b.WriteString("| operation | plain (median) | empty hooks (median) | with hooks (median) | ratio to plain | 95% interval | target | ratio to empty hooks | 95% interval | empty hooks to plain | 95% interval |\n|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")
 		b.WriteString(row(fmt.Sprintf("`git commit` of %d edited files (%d each)", o.changed, len(s.plain)), s.plain, s.empty, s.hooked, maxCommitRatio))
@@ -104,6 +109,23 @@ func report(res *result) string {
 		b.WriteString("```\n")
 	}
 	return b.String()
+}
+
+// seriesPrefix heads the series of a run with -pad-mb, so that its
+// section reads apart from the unpadded run's.
+func seriesPrefix(res *result) string {
+	if res.pad != nil {
+		return fmt.Sprintf("large pack (%.0f MB), ", res.pad.packMB)
+	}
+	return ""
+}
+
+// benchName names a run in the summary lines.
+func benchName(res *result) string {
+	if res.pad != nil {
+		return "real large-pack"
+	}
+	return "real"
 }
 
 func catchUpName(o options) string {
@@ -233,7 +255,7 @@ func summary(res *result) string {
 		r, lo, hi := ratio(s.plain, s.hooked)
 		re, _, _ := ratio(s.empty, s.hooked)
 		rp, _, _ := ratio(s.plain, s.empty)
-		fmt.Fprintf(&b, "real (%s): commit %.2fx (%.2f–%.2f), %.2fx empty hooks (empty hooks %.2fx plain)", s.label, r, lo, hi, re, rp)
+		fmt.Fprintf(&b, "%s (%s): commit %.2fx (%.2f–%.2f), %.2fx empty hooks (empty hooks %.2fx plain)", benchName(res), s.label, r, lo, hi, re, rp)
 		for _, rt := range s.rebases {
 			r, lo, hi := ratio(rt.plain, rt.hooked)
 			re, _, _ := ratio(rt.empty, rt.hooked)
@@ -243,7 +265,7 @@ func summary(res *result) string {
 		b.WriteString("\n")
 		if len(s.lazy) > 0 {
 			r, lo, hi := ratio(s.plain, s.lazy)
-			fmt.Fprintf(&b, "real lazy (%s): commit %.2fx (%.2f–%.2f)", s.label, r, lo, hi)
+			fmt.Fprintf(&b, "%s lazy (%s): commit %.2fx (%.2f–%.2f)", benchName(res), s.label, r, lo, hi)
 			for _, rt := range s.rebases {
 				r, lo, hi := ratio(rt.plain, rt.lazy)
 				fmt.Fprintf(&b, ", rebase %d %.2fx (%.2f–%.2f)", rt.n, r, lo, hi)
@@ -252,7 +274,7 @@ func summary(res *result) string {
 		}
 	}
 	if m := res.lazyMade; m != nil {
-		fmt.Fprintf(&b, "real lazy: %d of %d commits made without a note\n", len(m.missing), m.commits)
+		fmt.Fprintf(&b, "%s lazy: %d of %d commits made without a note\n", benchName(res), len(m.missing), m.commits)
 	}
 	return b.String()
 }
