@@ -264,7 +264,7 @@ func run(o options) error {
 		}
 	}
 	if o.padMB > 0 {
-		if res.pad, err = padClones(work, cl.all(), o.padMB); err != nil {
+		if res.pad, err = padClones(work, bin, cl.all(), o.padMB); err != nil {
 			return err
 		}
 	}

@@ -16,20 +16,26 @@ import (
 
 // padRef holds the padding history: no branch, so that nothing the
 // benchmark measures walks it, but reachable, so that repack keeps it.
-const padRef = "refs/bench/padding"
+// padBase is its first commit, which adds nothing.
+const (
+	padRef  = "refs/bench/padding"
+	padBase = "refs/bench/padding-base"
+)
 
-// Shape of the padding: files of about padFileBytes random bytes (git
-// cannot compress or delta them), padFilesPerCommit to a commit, each
-// commit adding a directory of its own.
+// Shape of the padding: files of padFileBytes random bytes (git can
+// neither compress nor delta them), padFilesPerCommit to a commit, each
+// commit adding a directory of its own; every commit but the base gets a
+// note, so that the notes tree is as large as a long-tagged history's.
 const (
 	padFileBytes      = 600
-	padFilesPerCommit = 10000
+	padFilesPerCommit = 18
 )
 
 // padded says what -pad-mb gave each clone.
 type padded struct {
 	packMB  float64
 	objects int
+	notes   int
 	took    time.Duration
 }
 
@@ -37,7 +43,7 @@ type padded struct {
 // repository with a large pack has: a history of random files under
 // padRef, written by git fast-import, then everything repacked into one
 // pack, as git gc would leave it. The measured branch does not change.
-func padClones(work string, repos []*benchkit.Repo, mb int) (*padded, error) {
+func padClones(work, bin string, repos []*benchkit.Repo, mb int) (*padded, error) {
 	start := time.Now()
 	stream := filepath.Join(work, "padding.fi")
 	if err := writePadding(stream, mb); err != nil {
@@ -47,7 +53,7 @@ func padClones(work string, repos []*benchkit.Repo, mb int) (*padded, error) {
 	p := &padded{}
 	for _, r := range repos {
 		progress("padding the %s clone to a pack of about %d MB", r.Name, mb)
-		if err := padOne(r, stream); err != nil {
+		if err := padOne(r, bin, stream); err != nil {
 			return nil, err
 		}
 	}
@@ -55,18 +61,27 @@ func padClones(work string, repos []*benchkit.Repo, mb int) (*padded, error) {
 	if p.packMB, p.objects, err = packSize(repos[0]); err != nil {
 		return nil, err
 	}
+	out, err := repos[0].Git("notes", "--ref="+notesRef, "list")
+	if err != nil {
+		return nil, err
+	}
+	p.notes = len(strings.Fields(out)) / 2
 	p.took = time.Since(start)
 	return p, nil
 }
 
-// padOne imports the padding stream into r and repacks it into one pack.
-func padOne(r *benchkit.Repo, stream string) error {
+// padOne imports the padding stream into r, tags its commits with
+// `annotate --human` and repacks everything into one pack.
+func padOne(r *benchkit.Repo, bin, stream string) error {
 	f, err := os.Open(stream)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	if _, _, _, err := r.Run(f, nil, "git", "fast-import", "--quiet"); err != nil {
+		return err
+	}
+	if _, _, _, err := r.Run(nil, nil, bin, "annotate", padBase+".."+padRef, "--human"); err != nil {
 		return err
 	}
 	// Random files have no deltas worth searching for.
@@ -85,15 +100,19 @@ func writePadding(path string, mb int) error {
 	rng := rand.New(rand.NewPCG(1, 2))
 	files := mb << 20 / padFileBytes
 	data := make([]byte, padFileBytes)
+	fmt.Fprintf(w, "commit %s\ncommitter bench <bench@example.com> %d +0000\ndata 8\npadding\n\n", padBase, benchkit.Epoch)
 	for c := 0; files > 0; c++ {
 		n := min(files, padFilesPerCommit)
 		files -= n
-		fmt.Fprintf(w, "commit %s\ncommitter bench <bench@example.com> %d +0000\ndata 8\npadding\n", padRef, benchkit.Epoch+c)
+		fmt.Fprintf(w, "commit %s\ncommitter bench <bench@example.com> %d +0000\ndata 8\npadding\n", padRef, benchkit.Epoch+c+1)
+		if c == 0 {
+			fmt.Fprintf(w, "from %s\n", padBase)
+		}
 		for i := range n {
 			for j := range data {
 				data[j] = byte(rng.Uint32())
 			}
-			fmt.Fprintf(w, "M 100644 inline pad/%04d/%05d\ndata %d\n", c, i, len(data))
+			fmt.Fprintf(w, "M 100644 inline pad/%03d/%03d/%02d\ndata %d\n", c/1000, c%1000, i, len(data))
 			w.Write(data)
 			w.WriteByte('\n')
 		}

@@ -36,8 +36,8 @@ func report(res *result) string {
 	fmt.Fprintf(&b, "Clones of `%s` (%d commits; head %s), one with `git-ai-survival install` (%s), made in %.1f s. ",
 		res.bundle, res.commits, "`"+res.head+"`", strings.Join(res.hooks, ", "), res.setup.Seconds())
 	if p := res.pad; p != nil {
-		fmt.Fprintf(&b, "Every clone then got the same pack of %.0f MB holding %d objects, as a repository with a large pack has: a history of random files of %d bytes, which git can neither compress nor delta, on `%s` (no branch: nothing measured walks it), repacked with the rest into one pack as `git gc` leaves it (%.1f s of the setup). ",
-			p.packMB, p.objects, padFileBytes, padRef, p.took.Seconds())
+		fmt.Fprintf(&b, "Every clone then got the same pack of %.0f MB holding %d objects and a notes ref of %d notes, as a large repository that has used git-ai-survival for years has: a history of commits adding %d random files of %d bytes each, which git can neither compress nor delta, on `%s` (no branch: nothing measured walks it), each commit tagged by `annotate --human`, everything repacked into one pack as `git gc` leaves it (%.1f s of the setup). ",
+			p.packMB, p.objects, p.notes, padFilesPerCommit, padFileBytes, padRef, p.took.Seconds())
 	}
 	fmt.Fprintf(&b, "A third clone has hooks of the same names that do nothing (`#!/bin/sh` and `:`): its column is git's own cost of running a hook at all (fork, exec of the shell), a floor no hook can go under. ")
 	lazy := o.lazy && len(res.series) > 0 && len(res.series[0].lazy) > 0
