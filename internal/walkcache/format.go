@@ -20,7 +20,7 @@ import (
 //
 //	header  magic (8 bytes), format version (uint32), four section
 //	        lengths (uint64 each), SHA-256 of everything after the header
-//	events  frames: a uint32 length and a gob-encoded []event
+//	events  frames: a uint32 length and the frame's events (codec.go)
 //	ids     the commits walked, in order (savedIDs: raw ids end to end)
 //	state   the end tree (savedTree)
 //	meta    what the entry is valid for (meta)
@@ -33,8 +33,8 @@ const (
 
 // FormatVersion changes whenever what an entry holds or means changes
 // (the walk's rules, the events, this layout); an entry of another version
-// is rebuilt.
-const FormatVersion = 3
+// is rebuilt. 4: the events are in the frame codec's form, not gob's.
+const FormatVersion = 4
 
 // meta says what an entry was computed from.
 type meta struct {

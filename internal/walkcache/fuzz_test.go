@@ -18,6 +18,8 @@ import (
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
 	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/walk"
+	"github.com/git-ai-survival/git-ai-survival/internal/walk/linemap"
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // realEntry walks a small history with moves (renames, a moved block,
@@ -110,8 +112,9 @@ func roundTrip(t *testing.T, v any) any {
 // FuzzEntry: a cache file of any content never panics the reader. It is
 // either refused as corrupt or of another version, or its header
 // re-encodes to the same bytes and every section decodes to values that
-// re-encode to the same values; replaying it into a walk either succeeds
-// or fails as corrupt. reseal (the checksum made to match) takes the
+// re-encode to the same values (the events frame by frame,
+// checkFrameBytes); replaying it into a walk either succeeds or fails as
+// corrupt. reseal (the checksum made to match) takes the
 // fuzzer past the checksum to the decoders and the replay.
 func FuzzEntry(f *testing.F) {
 	real := realEntry(f)
@@ -183,6 +186,10 @@ func FuzzEntry(f *testing.F) {
 		} else if !errors.Is(err, errCorrupt) {
 			t.Fatalf("state: %v", err)
 		}
+		e.frames(func(data []byte) error {
+			checkFrameBytes(t, data)
+			return nil
+		})
 		res, err := replay(e, walk.Options{}, newRecorder(discard{}))
 		switch {
 		case err != nil && !errors.Is(err, errCorrupt):
@@ -196,4 +203,175 @@ func FuzzEntry(f *testing.F) {
 			t.Fatalf("NUL in the message: %q", err)
 		}
 	})
+}
+
+// checkFrameBytes reads data as a frame: it is refused with an error, or
+// its events make a frame that reads back as the same events.
+func checkFrameBytes(t *testing.T, data []byte) {
+	t.Helper()
+	evs, err := decodeFrame(data, nil)
+	if err != nil {
+		if strings.Contains(err.Error(), "\x00") {
+			t.Fatalf("NUL in the message: %q", err)
+		}
+		return
+	}
+	again, err := appendFrame(nil, evs)
+	if err != nil {
+		t.Fatalf("the events of a frame read do not encode: %v", err)
+	}
+	back, err := decodeFrame(again, nil)
+	if err != nil {
+		t.Fatalf("the events of a frame read, encoded again, do not read: %v", err)
+	}
+	if !reflect.DeepEqual(back, evs) {
+		t.Fatalf("the events of a frame read, encoded again, read as others")
+	}
+}
+
+// FuzzFrameBytes: any bytes read as a frame of events never panic the
+// frame codec (checkFrameBytes).
+func FuzzFrameBytes(f *testing.F) {
+	for _, evs := range [][]event{edgeEvents(), benchFrame()[:64], nil} {
+		data, err := appendFrame(nil, evs)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+		f.Add(data[:len(data)/2])
+	}
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0x0f})
+	f.Fuzz(checkFrameBytes)
+}
+
+// FuzzFrameRoundTrip: any events the recorder can give (their pointers
+// and paths cleared) read back from their frame as they were written.
+func FuzzFrameRoundTrip(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte("\x03\x01\x0f\x00\x00\x00\x01ai\x02\x80\x81\x82\x83\x84\x85\x86\x87\xffzone"))
+	f.Add(bytes.Repeat([]byte{0x9c, 0x05, 0xff, 0x00, 0x7f, 0x80}, 40))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkRoundTrip(t, fuzzEvents(&byteSource{b: data}))
+	})
+}
+
+// byteSource makes values of data; zeros once it is used up.
+type byteSource struct{ b []byte }
+
+func (s *byteSource) byte() byte {
+	if len(s.b) == 0 {
+		return 0
+	}
+	v := s.b[0]
+	s.b = s.b[1:]
+	return v
+}
+
+// int is a small number or, one time in four, any int.
+func (s *byteSource) int() int {
+	v := s.byte()
+	if v&3 != 0 {
+		return int(int8(v))
+	}
+	var u uint64
+	for range 8 {
+		u = u<<8 | uint64(s.byte())
+	}
+	return int(u)
+}
+
+// str is one of a few strings, or bytes of data.
+func (s *byteSource) str() string {
+	v := s.byte()
+	if v < 0x80 {
+		return []string{"", "ai", "human", "a/b.go", "\x00", "é"}[int(v)%6]
+	}
+	n := min(int(v&0x1f), len(s.b))
+	out := string(s.b[:n])
+	s.b = s.b[n:]
+	return out
+}
+
+// list is nil or a few strings.
+func (s *byteSource) list() []string {
+	var out []string
+	for range s.byte() % 4 {
+		out = append(out, s.str())
+	}
+	return out
+}
+
+func (s *byteSource) attr() provenance.Attribution {
+	if s.byte()&1 == 0 {
+		return provenance.Attribution{Origin: provenance.Origin(s.str())}
+	}
+	return provenance.Attribution{Origin: provenance.Origin(s.str()), Agent: s.str(), Model: s.str(),
+		Agents: provenance.Agents(s.str()), Session: s.str(), Evidence: provenance.Evidence(s.str())}
+}
+
+// time is the zero time or an instant in UTC, in a zone of quarter
+// hours, or local.
+func (s *byteSource) time() time.Time {
+	switch v := s.byte(); v % 4 {
+	case 0:
+		return time.Time{}
+	case 1:
+		return time.Unix(int64(s.int())%(1<<40), int64(s.int())).UTC()
+	case 2:
+		off := int(int8(s.byte())) * 15 * 60
+		return time.Unix(int64(s.int())%(1<<40), 0).In(time.FixedZone(s.str(), off))
+	default:
+		return time.Unix(int64(s.int())%(1<<40), 0).Local()
+	}
+}
+
+func (s *byteSource) files() map[string][]provenance.Span {
+	n := s.byte() % 3
+	if n == 0 {
+		return nil
+	}
+	files := map[string][]provenance.Span{}
+	for range n {
+		var spans []provenance.Span
+		for range s.byte() % 3 {
+			spans = append(spans, provenance.Span{Range: provenance.Range{Start: s.int(), End: s.int()}, Attribution: s.attr()})
+		}
+		files[s.str()] = spans
+	}
+	return files
+}
+
+func (s *byteSource) commit() *linemap.Commit {
+	c := &linemap.Commit{Meta: provenance.Meta{ID: s.str(), Parents: s.list(), Author: s.str(), Committer: s.str(),
+		AuthorTime: s.time(), CommitTime: s.time(), Message: s.str(), Branch: s.str()}, Index: s.int()}
+	bits := s.byte()
+	c.Provenance = provenance.Commit{ID: s.str(), Default: s.attr(), HasDefault: bits&1 != 0, Partial: bits&2 != 0,
+		Sources: s.list(), Files: s.files()}
+	c.Source = provenance.Source(s.str())
+	return c
+}
+
+// fuzzEvents makes events of every shape from s: each has any kind, and
+// any of a new path, a death, a birth and a commit.
+func fuzzEvents(s *byteSource) []event {
+	var evs []event
+	for range s.byte() % 16 {
+		ev := event{K: s.byte()}
+		parts := s.byte()
+		ev.B, ev.C, ev.P = s.int(), s.int(), s.int()
+		if parts&hasNewPath != 0 {
+			ev.NewPath = s.str()
+		}
+		if parts&hasDeath != 0 {
+			ev.Death = linemap.Death{Offset: s.int(), Lines: s.int(), Kind: linemap.DeathKind(s.byte()), By: s.attr()}
+		}
+		if parts&hasBirth != 0 {
+			ev.Birth = &linemap.Birth{Attribution: s.attr(), Lines: s.int()}
+		}
+		if parts&hasCommit != 0 {
+			ev.Commit = s.commit()
+		}
+		evs = append(evs, ev)
+	}
+	return evs
 }

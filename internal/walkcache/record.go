@@ -2,9 +2,7 @@ package walkcache
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
-	"encoding/gob"
 	"fmt"
 	"io"
 
@@ -25,8 +23,9 @@ const (
 // event is one callback of the walk. Commits, births and paths are
 // numbered in the order the stream first meets them; a birth or a path is
 // spelled out (Birth, NewPath) where it first appears. Birth and Death
-// are linemap's own values with their pointers and path cleared, so that
-// a field added to them is saved without this package knowing it.
+// are linemap's own values with their pointers and path cleared. The frame
+// codec (codec.go) writes every field by hand: a field added to event or
+// to a type it holds must be added there too (TestCodecFields says so).
 type event struct {
 	K uint8
 	// Commit: evCommit.
@@ -48,7 +47,7 @@ type event struct {
 const frameEvents = 4096
 
 // recorder numbers and encodes the events of a walk, as they happen, into
-// frames: each frame is a uint32 length and a gob stream of its own, so
+// frames: each frame is a uint32 length and its events (see codec.go), so
 // that the frames of an earlier walk can be copied unread.
 type recorder struct {
 	w   *bufio.Writer
@@ -62,7 +61,7 @@ type recorder struct {
 	ids    idList
 
 	frame  []event
-	buf    bytes.Buffer
+	buf    []byte
 	events int
 	frames int
 }
@@ -193,12 +192,12 @@ func (r *recorder) flush() {
 		r.frame = r.frame[:0]
 		return
 	}
-	r.buf.Reset()
-	if err := gob.NewEncoder(&r.buf).Encode(r.frame); err != nil {
+	var err error
+	if r.buf, err = appendFrame(r.buf[:0], r.frame); err != nil {
 		r.fail(fmt.Errorf("encoding the walk's events: %w", err))
 		return
 	}
-	r.writeFrame(r.buf.Bytes())
+	r.writeFrame(r.buf)
 	clear(r.frame)
 	r.frame = r.frame[:0]
 }
@@ -226,6 +225,24 @@ type replayer struct {
 	commits []*linemap.Commit
 	births  []*linemap.Birth
 	paths   []string
+	r       frameReader
+}
+
+// frame replays the events of one frame as it decodes them.
+func (p *replayer) frame(data []byte) error {
+	if err := p.r.reset(data); err != nil {
+		return err
+	}
+	var ev event
+	for p.r.more() {
+		if err := p.r.next(&ev); err != nil {
+			return err
+		}
+		if err := p.event(&ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (p *replayer) path(ev *event) (string, error) {

@@ -42,16 +42,14 @@
 // renamed into place, so a reader sees a whole entry or none. At most
 // MaxEntries entries are kept (the least recently used go first).
 //
-// Memory: the events are read and replayed frame by frame; what stays is
-// what the walk itself would hold (the commits and births the end tree
-// still refers to, and that tree).
+// Memory: the events are read a frame at a time and replayed one by one
+// as they are decoded; what stays is what the walk itself would hold (the
+// commits and births the end tree still refers to, and that tree).
 package walkcache
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -388,49 +386,13 @@ func changedNotes(ctx context.Context, repo *gitx.Repo, from, to string) (map[st
 // frames are e's own) and returns how to resume from e's end.
 func replay(e *entry, opts walk.Options, rec *recorder) (*walk.Resume, error) {
 	p := &replayer{opts: opts, rec: rec}
-	// Frames are read and decoded on one goroutine while the callbacks
-	// run on this one.
-	type frame struct {
-		raw []byte
-		evs []event
-	}
-	frames := make(chan frame, 8)
-	stop := make(chan struct{})
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(frames)
-		readErr <- e.frames(func(data []byte) error {
-			f := frame{raw: append([]byte(nil), data...)}
-			if err := gob.NewDecoder(bytes.NewReader(f.raw)).Decode(&f.evs); err != nil {
-				return fmt.Errorf("%w: events: %v", errCorrupt, err)
-			}
-			select {
-			case frames <- f:
-				return nil
-			case <-stop:
-				return errStopped
-			}
-		})
-	}()
-	var err error
-	for f := range frames {
-		if err != nil {
-			continue
+	err := e.frames(func(data []byte) error {
+		if err := p.frame(data); err != nil {
+			return fmt.Errorf("%w: events: %v", errCorrupt, err)
 		}
-		for i := range f.evs {
-			if err = p.event(&f.evs[i]); err != nil {
-				err = fmt.Errorf("%w: events: %v", errCorrupt, err)
-				close(stop)
-				break
-			}
-		}
-		if err == nil {
-			rec.writeFrame(f.raw)
-		}
-	}
-	if rerr := <-readErr; err == nil {
-		err = rerr
-	}
+		rec.writeFrame(data)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -453,8 +415,6 @@ func replay(e *entry, opts walk.Options, rec *recorder) (*walk.Resume, error) {
 	}
 	return &walk.Resume{Commit: m.End, Tree: tree, Walked: len(p.commits)}, nil
 }
-
-var errStopped = errors.New("stopped")
 
 // save finishes the entry w holds and moves it to path.
 func save(w *writer, rec *recorder, res *walk.Result, m meta, path string) error {
