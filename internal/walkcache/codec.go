@@ -82,16 +82,24 @@ func (e *frameEncoder) str(s string) {
 	e.b = append(e.b, s...)
 }
 
+// index writes k's number in the frame's table t, giving it the next
+// number when it is new; it reports whether it was, so that the caller
+// spells it out.
+func index[K comparable](e *frameEncoder, t map[K]int, k K) bool {
+	n, ok := t[k]
+	if !ok {
+		n = len(t)
+		t[k] = n
+	}
+	e.uvarint(uint64(n))
+	return !ok
+}
+
 // ref writes s as a reference into the frame's table of strings.
 func (e *frameEncoder) ref(s string) {
-	if n, ok := e.strs[s]; ok {
-		e.uvarint(uint64(n))
-		return
+	if index(e, e.strs, s) {
+		e.str(s)
 	}
-	n := len(e.strs)
-	e.strs[s] = n
-	e.uvarint(uint64(n))
-	e.str(s)
 }
 
 func (e *frameEncoder) refs(list []string) {
@@ -103,13 +111,9 @@ func (e *frameEncoder) refs(list []string) {
 
 // attr writes a as a reference into the frame's table of attributions.
 func (e *frameEncoder) attr(a provenance.Attribution) {
-	if n, ok := e.attrs[a]; ok {
-		e.uvarint(uint64(n))
+	if !index(e, e.attrs, a) {
 		return
 	}
-	n := len(e.attrs)
-	e.attrs[a] = n
-	e.uvarint(uint64(n))
 	for _, s := range [...]string{string(a.Origin), a.Agent, a.Model, string(a.Agents), a.Session, string(a.Evidence)} {
 		e.ref(s)
 	}
