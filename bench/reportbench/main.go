@@ -43,6 +43,7 @@ const (
 	maxOverLog      = 3.0  // report / git log -p
 	minOverBlame    = 5.0  // blame every file / report
 	minOverBlameMCC = 2.0  // blame -M -C -C every file / report --moves
+	maxMovesOverLog = 2.0  // report --moves / plain git log -p (wall)
 	maxIncremental  = 0.10 // report after one commit / full report
 	maxCurves       = 1.20 // report --curves --releases / report
 )
