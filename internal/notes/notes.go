@@ -118,13 +118,23 @@ func (s *Store) ReadAll(ctx context.Context) (map[string]Entry, error) {
 }
 
 // ReadMany reads the notes of the given commits (those that have one) with
-// the same two git processes as ReadAll.
+// two git processes, as ReadAll: a few are looked up where they are in the
+// notes tree, more by listing every note.
 func (s *Store) ReadMany(ctx context.Context, commits []string) (map[string]Entry, error) {
 	set := make(map[string]bool, len(commits))
 	for _, c := range commits {
 		set[c] = true
 	}
-	return s.read(ctx, func(commit string) bool { return set[commit] })
+	want := func(commit string) bool { return set[commit] }
+	if len(commits) == 0 || len(commits) > lookupMax || !allFullIDs(commits) {
+		return s.read(ctx, want)
+	}
+	blobs, err := s.lookup(ctx, s.Ref, commits)
+	if err != nil {
+		// No ref yet, or a tree git cannot read: listing says which.
+		return s.read(ctx, want)
+	}
+	return s.readBlobs(ctx, blobs, want)
 }
 
 func (s *Store) read(ctx context.Context, want func(commit string) bool) (map[string]Entry, error) {
@@ -132,6 +142,12 @@ func (s *Store) read(ctx context.Context, want func(commit string) bool) (map[st
 	if err != nil || len(blobs) == 0 {
 		return map[string]Entry{}, err
 	}
+	return s.readBlobs(ctx, blobs, want)
+}
+
+// readBlobs reads the notes blobs names (commit → blob) of the commits
+// want accepts (every one when nil).
+func (s *Store) readBlobs(ctx context.Context, blobs map[string]string, want func(commit string) bool) (map[string]Entry, error) {
 	commitsOf := map[string][]string{}
 	var ids []string
 	for commit, blob := range blobs {
@@ -144,7 +160,7 @@ func (s *Store) read(ctx context.Context, want func(commit string) bool) (map[st
 		commitsOf[blob] = append(commitsOf[blob], commit)
 	}
 	entries := make(map[string]Entry, len(commitsOf))
-	err = s.repo.CatBatch(ctx, ids, func(blob string, data []byte) {
+	err := s.repo.CatBatch(ctx, ids, func(blob string, data []byte) {
 		for _, c := range commitsOf[blob] {
 			entries[c] = ParseEntry(c, data)
 		}

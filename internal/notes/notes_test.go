@@ -3,6 +3,8 @@ package notes_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,5 +78,60 @@ func TestStore(t *testing.T) {
 	}
 	if _, ok, err := s.Read(ctx, strings.Repeat("0", 40)); ok || err != nil {
 		t.Errorf("Read of unnoted commit = %v, %v", ok, err)
+	}
+}
+
+// A notes tree of more than 256 notes is fanned out (ab/cdef…): a few
+// notes written, kept, replaced and read by path find the ones there,
+// as listing every note does.
+func TestFewNotesInAFannedOutTree(t *testing.T) {
+	r := gittest.New(t)
+	var fi strings.Builder
+	const n = 300
+	for i := range n {
+		fmt.Fprintf(&fi, "commit refs/heads/many\ncommitter A <a@example.com> %d +0000\ndata 1\nc\nM 100644 inline f\ndata %d\n%d\n\n", 1767225600+i, len(strconv.Itoa(i))+1, i)
+	}
+	if _, errs, err := r.Run(fi.String(), "git", "fast-import", "--quiet"); err != nil {
+		t.Fatalf("fast-import: %v\n%s", err, errs)
+	}
+	ids := strings.Fields(r.Git("rev-list", "--reverse", "refs/heads/many"))
+	ctx := context.Background()
+	repo, err := gitx.Open(ctx, r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo.Env = r.Env
+	s := notes.New(repo)
+	batch := map[string]provenance.Note{}
+	for _, id := range ids[:n-2] {
+		batch[id] = note(id, provenance.Human)
+	}
+	if res, err := s.Write(ctx, batch, false, "test"); err != nil || res.Written != n-2 {
+		t.Fatalf("Write of %d = %+v, %v", n-2, res, err)
+	}
+	if tree := r.Git("ls-tree", "--name-only", provenance.NotesRef); !strings.Contains(tree, "/") && len(strings.Fields(tree)) >= n-2 {
+		t.Fatalf("the notes tree is not fanned out:\n%.200s", tree)
+	}
+	few := map[string]provenance.Note{ids[0]: note(ids[0], provenance.AI), ids[n-1]: note(ids[n-1], provenance.AI)}
+	res, err := s.Write(ctx, few, false, "test")
+	if err != nil || res.Written != 1 || len(res.Kept) != 1 || res.Kept[0] != ids[0] {
+		t.Fatalf("Write of a noted and an unnoted commit = %+v, %v", res, err)
+	}
+	if res, err = s.Write(ctx, few, true, "test"); err != nil || res.Replaced != 2 || res.Written != 0 {
+		t.Fatalf("replacing both = %+v, %v", res, err)
+	}
+	got, err := s.ReadMany(ctx, []string{ids[0], ids[1], ids[n-2]})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("ReadMany = %d notes, %v; want 2 (the commit before the last has none)", len(got), err)
+	}
+	if e := got[ids[0]]; e.Note.Resolve(ids[0]).Default.Origin != provenance.AI {
+		t.Errorf("note 0 = %s, want the replaced one", e.Note.Bytes())
+	}
+	if e := got[ids[1]]; e.Note.Resolve(ids[1]).Default.Origin != provenance.Human {
+		t.Errorf("note 1 = %s", e.Note.Bytes())
+	}
+	all, err := s.ReadAll(ctx)
+	if err != nil || len(all) != n-1 {
+		t.Fatalf("ReadAll = %d, %v; want %d", len(all), err, n-1)
 	}
 }

@@ -38,7 +38,12 @@ func (s *Store) write(ctx context.Context, batch map[string]provenance.Note, rep
 	// The tip first: notes listed after it are at least as new, and the
 	// write fails if the ref moved past it.
 	tip := s.tip(ctx)
-	existing, err := s.List(ctx)
+	commits := make([]string, 0, len(batch))
+	for c := range batch {
+		commits = append(commits, c)
+	}
+	sort.Strings(commits)
+	existing, err := s.existing(ctx, tip, commits)
 	if err != nil {
 		return res, err
 	}
@@ -46,11 +51,6 @@ func (s *Store) write(ctx context.Context, batch map[string]provenance.Note, rep
 	if err != nil {
 		return res, fmt.Errorf("finding the committer identity for the notes commit: %w", err)
 	}
-	commits := make([]string, 0, len(batch))
-	for c := range batch {
-		commits = append(commits, c)
-	}
-	sort.Strings(commits)
 	order := make([]string, 0, len(commits))
 	data := make(map[string][]byte, len(commits))
 	for _, c := range commits {
