@@ -85,7 +85,7 @@ func main() {
 	flag.IntVar(&o.commits, "commits", 30, "measured commits per clone and series")
 	flag.IntVar(&o.warmup, "warmup", 3, "unmeasured commits per clone and series first")
 	flag.StringVar(&sizes, "rebase", "15,100", "commits of the rebased branches, comma-separated (empty: no rebases)")
-	flag.IntVar(&o.rebaseReps, "rebase-reps", 9, "rebases of each size per clone and series (scaled down by size/15 above 15 commits, at least 2)")
+	flag.IntVar(&o.rebaseReps, "rebase-reps", 11, "rebases of each size per clone and series (scaled down by size/15 above 15 commits, at least 4)")
 	flag.IntVar(&o.load, "load", 2, "CPU-bound processes beside the second series (0: no second series)")
 	flag.DurationVar(&o.quietWait, "quiet-wait", 3*time.Minute, "before the quiet series, wait at most this long for the machine to be quiet: under a quarter of its CPU time busy over a second (else the series is headed not quiet)")
 	flag.BoolVar(&o.trace, "trace", true, "count processes and hook time afterwards (untimed)")
@@ -725,7 +725,7 @@ func runSeries(o options, s *series, cl clones, bin string, files []string, base
 		*round++
 	}
 	for _, n := range o.rebase {
-		reps := max(2, o.rebaseReps*15/max(n, 15))
+		reps := max(4, o.rebaseReps*15/max(n, 15))
 		reps = min(reps, o.rebaseReps)
 		progress("%s: %d rebases of %d commits (--force-rebase) in each clone", s.label, reps, n)
 		rt := rebaseTimes{n: n}
