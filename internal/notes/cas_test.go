@@ -77,12 +77,7 @@ func TestLockedRefGivesUpWithTheFix(t *testing.T) {
 	r := gittest.New(t)
 	id := r.Commit("c")
 	ctx := context.Background()
-	repo, err := gitx.Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
-	s := notes.New(repo)
+	s := openStore(t, r)
 	if err := s.Add(ctx, r.Commit("first"), note(id, provenance.AI)); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +85,7 @@ func TestLockedRefGivesUpWithTheFix(t *testing.T) {
 	if err := os.WriteFile(lock, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err = s.Add(ctx, id, note(id, provenance.AI))
+	err := s.Add(ctx, id, note(id, provenance.AI))
 	if !errors.Is(err, notes.ErrLocked) {
 		t.Fatalf("Add on a locked ref: %v, want ErrLocked", err)
 	}

@@ -20,6 +20,17 @@ func note(commit string, o provenance.Origin) provenance.Note {
 	return b.Note()
 }
 
+// openStore opens the notes of r.
+func openStore(t *testing.T, r *gittest.Repo) *notes.Store {
+	t.Helper()
+	repo, err := gitx.Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo.Env = r.Env
+	return notes.New(repo)
+}
+
 func TestStore(t *testing.T) {
 	r := gittest.New(t)
 	var ids []string
@@ -28,12 +39,7 @@ func TestStore(t *testing.T) {
 		ids = append(ids, r.Commit("c"))
 	}
 	ctx := context.Background()
-	repo, err := gitx.Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
-	s := notes.New(repo)
+	s := openStore(t, r)
 	if all, err := s.ReadAll(ctx); err != nil || len(all) != 0 {
 		t.Fatalf("ReadAll on no ref = %v, %v", all, err)
 	}
@@ -96,12 +102,7 @@ func TestFewNotesInAFannedOutTree(t *testing.T) {
 	}
 	ids := strings.Fields(r.Git("rev-list", "--reverse", "refs/heads/many"))
 	ctx := context.Background()
-	repo, err := gitx.Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
-	s := notes.New(repo)
+	s := openStore(t, r)
 	batch := map[string]provenance.Note{}
 	for _, id := range ids[:n-2] {
 		batch[id] = note(id, provenance.Human)
