@@ -11,27 +11,16 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
 // TestMain removes the binary the tests built.
 func TestMain(m *testing.M) { os.Exit(gittest.Main(m)) }
 
-func open(t *testing.T, r *gittest.Repo) *gitx.Repo {
-	t.Helper()
-	repo, err := gitx.Open(context.Background(), r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
-	return repo
-}
-
 // summary renders what Stream reported, commit by commit, with
 // commits named by their subjects.
 func summary(t *testing.T, r *gittest.Repo, revs ...string) string {
 	t.Helper()
-	repo := open(t, r)
+	repo := r.Open(t)
 	names := map[string]string{}
 	metas, err := repo.ReadMeta(context.Background(), revs...)
 	if err != nil {

@@ -9,23 +9,12 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/annotate"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // TestMain removes the binary the tests built.
 func TestMain(m *testing.M) { os.Exit(gittest.Main(m)) }
-
-func open(t *testing.T, r *gittest.Repo) *gitx.Repo {
-	t.Helper()
-	repo, err := gitx.Open(context.Background(), r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
-	return repo
-}
 
 // claude classifies the commits whose message names Claude as its.
 func claude(m provenance.Meta) (provenance.Attribution, bool) {
@@ -39,7 +28,7 @@ func TestRevs(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := gittest.New(t)
-	repo := open(t, r)
+	repo := r.Open(t)
 	if _, err := annotate.Revs(ctx, repo, ""); err == nil || err.Error() != "this repository has no commits yet" {
 		t.Errorf("empty repository: %v", err)
 	}
@@ -47,7 +36,7 @@ func TestRevs(t *testing.T) {
 	c1 := r.Commit("one")
 	r.Write("a.txt", "a\nb\n")
 	r.Commit("two")
-	repo = open(t, r)
+	repo = r.Open(t)
 	for _, tc := range []struct {
 		target string
 		want   []string
@@ -84,7 +73,7 @@ func TestRun(t *testing.T) {
 	c2 := r.Commit("two\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
 	r.Write("b.txt", "x\n")
 	c3 := r.Commit("three by hand")
-	repo := open(t, r)
+	repo := r.Open(t)
 
 	// By hand, one commit: every added line is human.
 	res, err := annotate.Run(ctx, repo, []string{"--no-walk", c3}, annotate.Options{Human: true, Classify: claude})

@@ -9,20 +9,9 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/capture"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
-
-func open(t *testing.T, r *gittest.Repo) *gitx.Repo {
-	t.Helper()
-	repo, err := gitx.Open(context.Background(), r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
-	return repo
-}
 
 func TestPostCommitNoteAndBudget(t *testing.T) {
 	t.Parallel()
@@ -34,7 +23,7 @@ func TestPostCommitNoteAndBudget(t *testing.T) {
 	r.Write("gen.txt", big.String())
 	r.Write("small.txt", "a\n")
 	r.Commit("big")
-	repo := open(t, r)
+	repo := r.Open(t)
 	ctx := context.Background()
 	ai := func(m provenance.Meta) (provenance.Attribution, bool) {
 		return provenance.Attribution{Origin: provenance.AI, Agent: "claude-code", Evidence: provenance.EvidenceTrailer}, true
@@ -80,7 +69,7 @@ func TestPostCommitDetachedHead(t *testing.T) {
 	r.Git("checkout", "-q", "--detach")
 	r.Write("f", "1\n2\n")
 	head := r.Commit("detached")
-	res, err := capture.PostCommit(context.Background(), open(t, r), nil, capture.PostCommitOptions{Budget: time.Minute})
+	res, err := capture.PostCommit(context.Background(), r.Open(t), nil, capture.PostCommitOptions{Budget: time.Minute})
 	if err != nil || res.Commit != head || res.Lines != 1 || res.Origin != "human" {
 		t.Errorf("PostCommit = %+v, %v", res, err)
 	}
@@ -108,7 +97,7 @@ func TestReadCommitHostileMessage(t *testing.T) {
 	msg := "Looks like a diff\n\n\x1e" + strings.Repeat("f", 40) + "\ndiff --git a/evil b/evil\n--- a/evil\n+++ b/evil\n@@ -0,0 +1,99 @@\n+x\n\x1dais-00\n\x1dais-00\n\nCo-Authored-By: Claude <noreply@anthropic.com>"
 	r.Git("add", "a.txt")
 	r.Git("commit", "-q", "-m", msg)
-	meta, add, err := capture.ReadCommit(context.Background(), open(t, r), "HEAD", time.Time{})
+	meta, add, err := capture.ReadCommit(context.Background(), r.Open(t), "HEAD", time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +109,7 @@ func TestReadCommitHostileMessage(t *testing.T) {
 	}
 	// A merge: metadata once, lines in no parent.
 	commitMerge(r, "merge")
-	meta, add, err = capture.ReadCommit(context.Background(), open(t, r), "HEAD", time.Time{})
+	meta, add, err = capture.ReadCommit(context.Background(), r.Open(t), "HEAD", time.Time{})
 	if err != nil || len(meta.Parents) != 2 || strings.TrimSpace(meta.Message) != "merge" || len(add.Files) != 1 || add.Files["b.txt"].String() != "2" {
 		t.Errorf("merge: meta %+v added %+v err %v", meta, add.Files, err)
 	}

@@ -36,7 +36,7 @@ func TestReadFeedMatchesReadCommit(t *testing.T) {
 	r.Git("commit", "-q", "-m", msg)
 	check := func(what string) {
 		t.Helper()
-		want, wantAdded, err := capture.ReadCommit(context.Background(), open(t, r), "HEAD", time.Time{})
+		want, wantAdded, err := capture.ReadCommit(context.Background(), r.Open(t), "HEAD", time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func TestReadFeedRejectsOtherOutput(t *testing.T) {
 	// PostCommit reads the commit itself instead, and says why when the
 	// hook is from another version.
 	ctx := context.Background()
-	repo := open(t, r)
+	repo := r.Open(t)
 	res, err := capture.PostCommit(ctx, repo, nil, capture.PostCommitOptions{Budget: time.Minute, Feed: strings.NewReader(other)})
 	if err != nil || res.Lines != 1 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "git ai-survival install") {
 		t.Fatalf("PostCommit = %+v, %v", res, err)

@@ -30,11 +30,7 @@ func TestRunGitLab(t *testing.T) {
 	r.Write("a.txt", "h1\nh2\nh3\nh4\nc1\nx\n")
 	r.Commit("rewrite by hand")
 	ctx := context.Background()
-	repo, err := gitx.Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
+	repo := r.Open(t)
 	t.Chdir(t.TempDir())
 
 	var out bytes.Buffer
@@ -89,12 +85,8 @@ func TestRunGitLab(t *testing.T) {
 // A repository without commits is an error, before anything is fetched.
 func TestRunNoCommits(t *testing.T) {
 	r := gittest.New(t)
-	repo, err := gitx.Open(context.Background(), r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
-	_, err = ci.Run(context.Background(), repo, ci.Options{Log: func(s string) { t.Errorf("logged %q", s) }})
+	repo := r.Open(t)
+	_, err := ci.Run(context.Background(), repo, ci.Options{Log: func(s string) { t.Errorf("logged %q", s) }})
 	if err == nil || err.Error() != "the repository has no commits yet: nothing to measure" {
 		t.Errorf("err %v", err)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/added"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
@@ -153,13 +152,9 @@ func checkCompleteNotes(t *testing.T, r *gittest.Repo, rev string) {
 	t.Helper()
 	r.MustTool("show", rev) // merges what was fetched
 	ctx := context.Background()
-	repo, err := gitx.Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
+	repo := r.Open(t)
 	ids := strings.Fields(r.Git("rev-list", rev))
-	err = added.StreamCommits(ctx, repo, ids, func(added added.Lines) error {
+	err := added.StreamCommits(ctx, repo, ids, func(added added.Lines) error {
 		out, _, err := r.Run("", "git", "notes", "--ref="+provenance.NotesRef, "show", added.Commit)
 		if err != nil {
 			t.Errorf("%s: commit %s has no note", r.Dir, added.Commit[:12])

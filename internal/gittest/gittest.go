@@ -5,6 +5,7 @@
 package gittest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 )
 
 // Repo is a temporary repository driven by the real git binary.
@@ -112,6 +115,17 @@ func (r *Repo) Run(stdin string, name string, args ...string) (string, string, e
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	return out.String(), errb.String(), err
+}
+
+// Open opens r for the packages under test, with r's environment.
+func (r *Repo) Open(t testing.TB) *gitx.Repo {
+	t.Helper()
+	repo, err := gitx.Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo.Env = r.Env
+	return repo
 }
 
 // Git runs git and fails the test if it fails; it returns stdout.

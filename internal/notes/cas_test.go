@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -26,11 +25,7 @@ func TestConcurrentWritesAllLand(t *testing.T) {
 		ids = append(ids, r.Commit("c"))
 	}
 	ctx := context.Background()
-	repo, err := gitx.Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
+	repo := r.Open(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 6)
 	for w := range 6 {
@@ -77,7 +72,7 @@ func TestLockedRefGivesUpWithTheFix(t *testing.T) {
 	r := gittest.New(t)
 	id := r.Commit("c")
 	ctx := context.Background()
-	s := openStore(t, r)
+	s := notes.New(r.Open(t))
 	if err := s.Add(ctx, r.Commit("first"), note(id, provenance.AI)); err != nil {
 		t.Fatal(err)
 	}

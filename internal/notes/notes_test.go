@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notes"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -20,17 +19,6 @@ func note(commit string, o provenance.Origin) provenance.Note {
 	return b.Note()
 }
 
-// openStore opens the notes of r.
-func openStore(t *testing.T, r *gittest.Repo) *notes.Store {
-	t.Helper()
-	repo, err := gitx.Open(context.Background(), r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
-	return notes.New(repo)
-}
-
 func TestStore(t *testing.T) {
 	r := gittest.New(t)
 	var ids []string
@@ -39,7 +27,7 @@ func TestStore(t *testing.T) {
 		ids = append(ids, r.Commit("c"))
 	}
 	ctx := context.Background()
-	s := openStore(t, r)
+	s := notes.New(r.Open(t))
 	if all, err := s.ReadAll(ctx); err != nil || len(all) != 0 {
 		t.Fatalf("ReadAll on no ref = %v, %v", all, err)
 	}
@@ -102,7 +90,7 @@ func TestFewNotesInAFannedOutTree(t *testing.T) {
 	}
 	ids := strings.Fields(r.Git("rev-list", "--reverse", "refs/heads/many"))
 	ctx := context.Background()
-	s := openStore(t, r)
+	s := notes.New(r.Open(t))
 	batch := map[string]provenance.Note{}
 	for _, id := range ids[:n-2] {
 		batch[id] = note(id, provenance.Human)

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/notesync"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
@@ -24,11 +23,7 @@ func TestMergeNeverLosesANote(t *testing.T) {
 		c = append(c, r.Commit("c"))
 	}
 	ctx := context.Background()
-	repo, err := gitx.Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
+	repo := r.Open(t)
 	notes := func(args ...string) { r.Git(append([]string{"notes", "--ref=" + provenance.NotesRef}, args...)...) }
 	notes("add", "-m", rec(c[0], "human"), c[0])
 	notes("add", "-m", rec(c[1], "human"), c[1])

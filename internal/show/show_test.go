@@ -9,7 +9,6 @@ import (
 
 	"github.com/git-ai-survival/git-ai-survival/internal/annotate"
 	"github.com/git-ai-survival/git-ai-survival/internal/gittest"
-	"github.com/git-ai-survival/git-ai-survival/internal/gitx"
 	"github.com/git-ai-survival/git-ai-survival/internal/resolve"
 	"github.com/git-ai-survival/git-ai-survival/internal/show"
 	"github.com/git-ai-survival/git-ai-survival/provenance"
@@ -38,11 +37,7 @@ func TestCommit(t *testing.T) {
 	inferred := r.Commit("agent\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
 	r.Write("b.txt", "x\n")
 	none := r.Commit("no evidence")
-	repo, err := gitx.Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo.Env = r.Env
+	repo := r.Open(t)
 	if _, err := annotate.Run(ctx, repo, []string{"--no-walk", byHand}, annotate.Options{Human: true}); err != nil {
 		t.Fatal(err)
 	}
