@@ -3,7 +3,10 @@ package notes
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/git-ai-survival/git-ai-survival/provenance"
 )
 
 // lookupMax is how many commits are looked up in the notes tree path by
@@ -70,18 +73,8 @@ func notePaths(commit string) []string {
 	return paths
 }
 
-// allFullIDs reports whether every id is a full object id in lower-case
-// hex (SHA-1 or SHA-256), as notes trees name them.
+// allFullIDs reports whether every id is a full object id, as notes
+// trees name them.
 func allFullIDs(ids []string) bool {
-	for _, id := range ids {
-		if len(id) != 40 && len(id) != 64 {
-			return false
-		}
-		for _, c := range id {
-			if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-				return false
-			}
-		}
-	}
-	return true
+	return !slices.ContainsFunc(ids, func(id string) bool { return !provenance.IsObjectID(id) })
 }
