@@ -196,7 +196,7 @@ func (t reflogTail) read() (entries []reflogEntry, end mark, exact bool, err err
 	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
 		b = b[:i+1]
 	} else {
-		return nil, mark{}, false, nil
+		return nil, mark{}, exact, nil
 	}
 	entries = parseReflog(b)
 	end = mark{off: from + int64(len(b))}

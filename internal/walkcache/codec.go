@@ -1,6 +1,7 @@
 package walkcache
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -422,10 +423,19 @@ func (d *frameDecoder) attr() provenance.Attribution {
 // time reads what frameEncoder.time writes.
 func (d *frameDecoder) time() time.Time {
 	var t time.Time
-	if b := d.raw(); len(b) > 0 {
-		if err := t.UnmarshalBinary(b); err != nil {
-			d.fail(fmt.Errorf("a time: %w", err))
-		}
+	b := d.raw()
+	if len(b) == 0 {
+		return t
+	}
+	if err := t.UnmarshalBinary(b); err != nil {
+		d.fail(fmt.Errorf("a time: %w", err))
+		return time.Time{}
+	}
+	// Only the form the encoder writes: another (a zone offset git
+	// cannot give, the zero time spelled out) would not read back alike.
+	if again, err := t.AppendBinary(nil); err != nil || t == (time.Time{}) || !bytes.Equal(again, b) {
+		d.fail(errors.New("a time in a form never written"))
+		return time.Time{}
 	}
 	return t
 }
